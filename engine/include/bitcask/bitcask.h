@@ -1,0 +1,61 @@
+// The JSON API, shaped like the Python original's:
+//
+//   bitcask::Options opts;
+//   bitcask::Bitcask db("data_directory", opts);  // opens or creates
+//   db.put("key1", "value1");
+//   db.put("key2", {{"name", "test"}, {"values", {1, 2, 3}}});
+//   std::optional<nlohmann::json> v = db.get("key1");
+//   bool existed = db.remove("key1");
+//   db.close();
+//
+// Values are stored as their compact JSON text. Values written by the Python
+// original may hold NaN / Infinity, which are not strict JSON: get() returns
+// them as floating-point NaN / infinity, and get_text() returns the text as
+// stored.
+#pragma once
+
+#include <bitcask/db.h>
+#include <bitcask/error.h>
+#include <bitcask/options.h>
+#include <bitcask/version.h>
+
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace bitcask {
+
+class Bitcask {
+ public:
+  explicit Bitcask(const std::filesystem::path& dir, const Options& options = {});
+  ~Bitcask();
+  Bitcask(Bitcask&&) noexcept;
+  Bitcask& operator=(Bitcask&&) noexcept;
+
+  void put(std::string_view key, const nlohmann::json& value);
+  std::optional<nlohmann::json> get(std::string_view key) const;
+  // The stored text of the value, unparsed.
+  std::optional<std::string> get_text(std::string_view key) const;
+  bool remove(std::string_view key);
+  void close();
+
+  DB& db();
+  const DB& db() const;
+
+ private:
+  std::unique_ptr<DB> db_;
+};
+
+// Compact JSON text of a value, as stored. Fast for plain strings.
+std::string to_json_text(const nlohmann::json& value);
+// Parses stored JSON text. Accepts the Python original's NaN, Infinity and
+// -Infinity tokens as floating-point values. Throws Error(kCorruption) with
+// the position on text that is not JSON.
+nlohmann::json parse_json_text(std::string_view text);
+// True when `text` is JSON only with the Python extensions (NaN/Infinity).
+bool is_strict_json(std::string_view text);
+
+}  // namespace bitcask

@@ -1,0 +1,112 @@
+// The raw byte API: keys and values are arbitrary bytes.
+//
+//   bitcask::Options opts;
+//   auto db = bitcask::DB::open("dir", opts);   // throws bitcask::Error
+//   db->put("k", "v");
+//   std::string v;
+//   if (db->get("k", &v)) { ... }
+//
+// A DB is safe to use from any number of threads: reads run in parallel with
+// each other and with writes; writes are serialised.
+#pragma once
+
+#include <bitcask/options.h>
+#include <bitcask/record.h>
+#include <bitcask/recovery.h>
+#include <bitcask/stats.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace bitcask {
+
+// The on-disk layout a directory was recognised as.
+enum class DataFormat {
+  kNative,        // this engine's format (engine/FORMAT.md)
+  kPythonBitcask  // written by the Python original; readable in place, read-only
+};
+
+// One key of an ordered scan with where its live value lives.
+struct KeyEntry {
+  std::string key;
+  std::uint32_t segment = 0;
+  std::uint64_t offset = 0;
+  std::uint32_t value_size = 0;
+  std::uint64_t timestamp_us = 0;
+};
+
+// Which keys a scan visits, in key (bytewise) order.
+struct ScanOptions {
+  std::string start;        // first key visited (inclusive); empty: the first
+  bool exclusive_start = false;  // skip `start` itself (for paging)
+  std::string prefix;       // only keys beginning with this
+  bool reverse = false;     // descending order; `start` is then the upper end
+  std::size_t limit = 100;  // at most this many entries
+};
+
+class DB {
+ public:
+  // Opens `dir`, creating it when Options::create_if_missing allows. Throws
+  // Error: kNotFound, kNotADatabase, kLocked, kPermissionDenied, kIo, ...
+  static std::unique_ptr<DB> open(const std::filesystem::path& dir,
+                                  const Options& options = {});
+
+  virtual ~DB();
+  DB(const DB&) = delete;
+  DB& operator=(const DB&) = delete;
+
+  // Writes `value` under `key`. Empty keys and sizes over kMaxKeySize /
+  // kMaxValueSize are refused with kInvalidArgument.
+  virtual void put(std::string_view key, std::string_view value) = 0;
+  // Writes a tombstone. Returns whether the key existed.
+  virtual bool remove(std::string_view key) = 0;
+  // Reads the live value of `key` into *value. Returns false when absent.
+  // Throws kCorruption when the record fails its checksum.
+  virtual bool get(std::string_view key, std::string* value) const = 0;
+  std::optional<std::string> get(std::string_view key) const;
+  virtual bool contains(std::string_view key) const = 0;
+
+  // Live keys in order, a page at a time (copies only what it returns).
+  virtual std::vector<KeyEntry> scan(const ScanOptions& options) const = 0;
+  // Number of live keys beginning with `prefix` (all keys when empty).
+  virtual std::uint64_t count(std::string_view prefix = {}) const = 0;
+  virtual std::uint64_t size() const = 0;
+
+  // Makes every acknowledged write durable now, whatever the sync policy.
+  virtual void sync() = 0;
+  // Flushes, syncs and releases the lock. Further calls throw kClosed.
+  // Called by the destructor (errors there are swallowed: call close() to
+  // see them).
+  virtual void close() = 0;
+
+  virtual Stats stats() const = 0;
+  virtual const RecoveryReport& recovery_report() const = 0;
+  virtual DataFormat format() const = 0;
+  virtual bool read_only() const = 0;
+  virtual const std::filesystem::path& path() const = 0;
+
+  // Ids of the segments, oldest first.
+  virtual std::vector<std::uint32_t> segment_ids() const = 0;
+  // Reads records of one segment from `offset` (0: the first record) in file
+  // order, calling `visit` for each until it returns false or `limit` records
+  // were visited. Returns the offset after the last record visited (pass it
+  // back to continue), or the file size at the end. Damaged regions are
+  // reported as records with checksum_ok = false.
+  virtual std::uint64_t read_records(
+      std::uint32_t segment, std::uint64_t offset, std::size_t limit,
+      const std::function<bool(const RecordInfo&)>& visit) const = 0;
+  // Verifies every record of every segment against its checksum. Returns
+  // the problems found (empty when the database is sound).
+  virtual std::vector<Problem> verify() const = 0;
+
+ protected:
+  DB() = default;
+};
+
+}  // namespace bitcask

@@ -1,0 +1,42 @@
+// Converting other data into a database.
+#pragma once
+
+#include <bitcask/db.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <istream>
+#include <string>
+#include <vector>
+
+namespace bitcask {
+
+struct ImportResult {
+  std::uint64_t records_read = 0;
+  std::uint64_t keys_written = 0;
+  std::uint64_t keys_deleted = 0;   // tombstones applied
+  std::uint64_t not_strict_json = 0;  // values kept as text (NaN, Infinity)
+  std::vector<std::string> warnings;  // torn tails, lines skipped, ...
+};
+
+// Progress: (done, total) in bytes; return false to cancel (kCancelled).
+using ProgressFn = std::function<bool(std::uint64_t done, std::uint64_t total)>;
+
+// Copies the live keys of a directory written by the Python original into
+// `dst`, reading `src` only (it is never modified). Values are re-encoded as
+// compact JSON; values that are not strict JSON are kept as their text.
+ImportResult import_pybitcask(const std::filesystem::path& src, DB& dst,
+                              const ProgressFn& progress = {});
+
+// Reads JSON lines {"key": "...", "value": <json>} into `dst`. A line that
+// is not such an object stops the import with kInvalidArgument naming the
+// line number; what was written before it stays.
+ImportResult import_jsonl(std::istream& in, DB& dst, const ProgressFn& progress = {});
+
+// Writes every live key in key order as JSON lines {"key":..,"value":..}.
+// Values that are not strict JSON are written as JSON strings of their text.
+std::uint64_t export_jsonl(const DB& db, std::ostream& out,
+                           const ProgressFn& progress = {});
+
+}  // namespace bitcask

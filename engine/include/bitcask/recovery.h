@@ -1,0 +1,31 @@
+// What the engine found when it opened a directory.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace bitcask {
+
+// One damaged or unreadable place in a segment.
+struct Problem {
+  std::string file;          // file name inside the database directory
+  std::uint64_t offset = 0;  // byte offset of the damaged record or region
+  std::uint64_t length = 0;  // bytes affected (0 when unknown)
+  std::string what;          // "checksum mismatch", "truncated record", ...
+};
+
+struct RecoveryReport {
+  std::uint64_t segments = 0;
+  std::uint64_t records = 0;   // complete, checksummed records applied
+  // Torn or garbage tail of the last segment that was cut back (writable
+  // opens) or ignored (read-only opens). The bytes cut are kept under
+  // lost+found/ in the database directory.
+  std::vector<Problem> truncated_tails;
+  // Damaged records inside segments: reported, never served, never deleted.
+  std::vector<Problem> corrupt_records;
+
+  bool clean() const { return truncated_tails.empty() && corrupt_records.empty(); }
+};
+
+}  // namespace bitcask
