@@ -29,13 +29,18 @@ using ProgressFn = std::function<bool(std::uint64_t done, std::uint64_t total)>;
 ImportResult import_pybitcask(const std::filesystem::path& src, DB& dst,
                               const ProgressFn& progress = {});
 
-// Reads JSON lines {"key": "...", "value": <json>} into `dst`. A line that
-// is not such an object stops the import with kInvalidArgument naming the
-// line number; what was written before it stays.
+// Reads JSON lines into `dst`, one object a line: {"key": "...", "value":
+// <json>}. Instead of "value", "raw" gives the stored text verbatim (values
+// that are not strict JSON) and "raw_hex" bytes that are not UTF-8; instead
+// of "key", "key_hex" gives a key that is not UTF-8. A line that is not such
+// an object stops the import with kInvalidArgument naming the line number;
+// what was written before it stays.
 ImportResult import_jsonl(std::istream& in, DB& dst, const ProgressFn& progress = {});
 
-// Writes every live key in key order as JSON lines {"key":..,"value":..}.
-// Values that are not strict JSON are written as JSON strings of their text.
+// Writes every live key in key order as JSON lines {"key":..,"value":..},
+// the format import_jsonl reads, so export and import round-trip exactly:
+// values that are not strict JSON go out as "raw" text, bytes that are not
+// UTF-8 as "key_hex" / "raw_hex".
 std::uint64_t export_jsonl(const DB& db, std::ostream& out,
                            const ProgressFn& progress = {});
 

@@ -1,0 +1,59 @@
+// Fixed-width integer encoding with an explicit byte order. The native
+// format is little-endian; the Python original's is big-endian. Integers are
+// always encoded byte by byte, never by copying structs, so the files mean
+// the same on every machine.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace bitcask {
+
+inline void encode_u16_le(char* p, std::uint16_t v) {
+  p[0] = static_cast<char>(v);
+  p[1] = static_cast<char>(v >> 8);
+}
+inline void encode_u32_le(char* p, std::uint32_t v) {
+  for (int i = 0; i < 4; ++i) p[i] = static_cast<char>(v >> (8 * i));
+}
+inline void encode_u64_le(char* p, std::uint64_t v) {
+  for (int i = 0; i < 8; ++i) p[i] = static_cast<char>(v >> (8 * i));
+}
+
+inline std::uint16_t decode_u16_le(const char* p) {
+  const auto* u = reinterpret_cast<const unsigned char*>(p);
+  return static_cast<std::uint16_t>(u[0] | (u[1] << 8));
+}
+inline std::uint32_t decode_u32_le(const char* p) {
+  const auto* u = reinterpret_cast<const unsigned char*>(p);
+  std::uint32_t v = 0;
+  for (int i = 3; i >= 0; --i) v = (v << 8) | u[i];
+  return v;
+}
+inline std::uint64_t decode_u64_le(const char* p) {
+  const auto* u = reinterpret_cast<const unsigned char*>(p);
+  std::uint64_t v = 0;
+  for (int i = 7; i >= 0; --i) v = (v << 8) | u[i];
+  return v;
+}
+
+inline std::uint32_t decode_u32_be(const char* p) {
+  const auto* u = reinterpret_cast<const unsigned char*>(p);
+  std::uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v = (v << 8) | u[i];
+  return v;
+}
+inline std::uint64_t decode_u64_be(const char* p) {
+  const auto* u = reinterpret_cast<const unsigned char*>(p);
+  std::uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | u[i];
+  return v;
+}
+inline void encode_u32_be(char* p, std::uint32_t v) {
+  for (int i = 0; i < 4; ++i) p[i] = static_cast<char>(v >> (8 * (3 - i)));
+}
+inline void encode_u64_be(char* p, std::uint64_t v) {
+  for (int i = 0; i < 8; ++i) p[i] = static_cast<char>(v >> (8 * (7 - i)));
+}
+
+}  // namespace bitcask

@@ -1,0 +1,506 @@
+#include "db_impl.h"
+
+#include <fcntl.h>
+
+#include <algorithm>
+#include <fstream>
+
+#include "crc32c.h"
+#include "format.h"
+#include "pybitcask_format.h"
+
+namespace bitcask {
+
+namespace {
+
+enum class DirKind { kMissing, kNotADirectory, kEmpty, kNative, kPython, kOther };
+
+DirKind classify(const fs::path& dir, std::vector<std::uint32_t>* segment_ids) {
+  std::error_code ec;
+  auto status = fs::status(dir, ec);
+  if (ec || !fs::exists(status)) {
+    if (ec && ec != std::errc::no_such_file_or_directory) {
+      throw_errno(ec.value(), "cannot access", dir);
+    }
+    return DirKind::kMissing;
+  }
+  if (!fs::is_directory(status)) return DirKind::kNotADirectory;
+  bool marker = false, python = false, other = false;
+  fs::directory_iterator it(dir, ec);
+  if (ec) throw_errno(ec.value(), "cannot list directory", dir);
+  for (const auto& entry : it) {
+    const std::string name = entry.path().filename().string();
+    std::uint32_t id;
+    if (format::parse_segment_file_name(name, &id)) {
+      segment_ids->push_back(id);
+    } else if (name == format::kMarkerFile) {
+      marker = true;
+    } else if (entry.path().extension() == ".data") {
+      python = true;
+    } else {
+      other = true;
+    }
+  }
+  std::sort(segment_ids->begin(), segment_ids->end());
+  if (marker || !segment_ids->empty()) return DirKind::kNative;
+  if (python) return DirKind::kPython;
+  return other ? DirKind::kOther : DirKind::kEmpty;
+}
+
+void check_marker(const fs::path& dir) {
+  std::ifstream in(dir / format::kMarkerFile);
+  std::string line;
+  std::getline(in, line);
+  const std::string prefix = format::kMarkerPrefix;
+  if (!line.starts_with(prefix)) {
+    throw Error(ErrorCode::kNotADatabase,
+                "'" + (dir / format::kMarkerFile).string() +
+                    "' is not a Bitcask format marker (expected '" + prefix + "1')");
+  }
+  const std::string version = line.substr(prefix.size());
+  if (version != "1") {
+    throw Error(ErrorCode::kUnsupportedVersion,
+                "database '" + dir.string() + "' uses format version " + version +
+                    "; this build reads version 1");
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<DB> DB::open(const fs::path& dir, const Options& options) {
+  auto db = std::make_unique<DBImpl>(dir, options);
+  return db;
+}
+
+DB::~DB() = default;
+
+std::optional<std::string> DB::get(std::string_view key) const {
+  std::string value;
+  if (!get(key, &value)) return std::nullopt;
+  return value;
+}
+
+DBImpl::DBImpl(fs::path dir, const Options& options)
+    : dir_(std::move(dir)), options_(options), read_only_(options.read_only) {
+  if (options_.max_segment_size > kMaxSegmentSize ||
+      options_.max_segment_size < format::kSegmentHeaderSize) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "max_segment_size " + std::to_string(options_.max_segment_size) +
+                    " is outside [16, " + std::to_string(kMaxSegmentSize) + "]");
+  }
+  open_or_create();
+  if (!read_only_ && options_.sync == SyncPolicy::Interval) {
+    sync_thread_ = std::thread([this] { interval_sync_loop(); });
+  }
+}
+
+DBImpl::~DBImpl() {
+  try {
+    close();
+  } catch (...) {
+    // Reported by an explicit close(); a destructor must not throw.
+  }
+}
+
+void DBImpl::open_or_create() {
+  std::vector<std::uint32_t> ids;
+  switch (classify(dir_, &ids)) {
+    case DirKind::kMissing:
+      if (read_only_ || !options_.create_if_missing) {
+        throw Error(ErrorCode::kNotFound,
+                    "database directory '" + dir_.string() + "' does not exist");
+      }
+      create_dirs_durably(dir_);
+      [[fallthrough]];
+    case DirKind::kEmpty:
+      if (read_only_) {
+        throw Error(ErrorCode::kNotADatabase,
+                    "'" + dir_.string() + "' is an empty directory, not a Bitcask database");
+      }
+      create_native();
+      return;
+    case DirKind::kNotADirectory:
+      throw Error(ErrorCode::kNotADatabase,
+                  "'" + dir_.string() + "' is a file, not a database directory");
+    case DirKind::kOther:
+      throw Error(ErrorCode::kNotADatabase,
+                  "'" + dir_.string() +
+                      "' is not a Bitcask database: it has no BITCASK marker, no segment "
+                      "files (*.seg) and no Python Bitcask data files (*.data)");
+    case DirKind::kPython:
+      recover_python();
+      return;
+    case DirKind::kNative:
+      if (fs::exists(dir_ / format::kMarkerFile)) {
+        check_marker(dir_);
+      } else if (!read_only_) {
+        // Segments without a marker: a crash between creating the first
+        // segment and the marker cannot happen (the marker is written first),
+        // so the marker was lost; restore it.
+        write_file_durably(dir_ / format::kMarkerFile, std::string(format::kMarkerPrefix) + "1\n");
+      }
+      if (!read_only_) lock_ = DirLock(dir_);
+      recover_native(ids);
+      return;
+  }
+}
+
+void DBImpl::create_native() {
+  lock_ = DirLock(dir_);
+  write_file_durably(dir_ / format::kMarkerFile, std::string(format::kMarkerPrefix) + "1\n");
+  add_segment(Segment::create(dir_, 1, options_.max_segment_size));
+}
+
+void DBImpl::add_segment(std::shared_ptr<Segment> seg) {
+  const std::uint32_t id = seg->id();
+  if (segments_.size() <= id) segments_.resize(id + 1);
+  if (!read_only_ && seg->format() == SegmentFormat::kNative &&
+      (!active_ || id > active_->id()) && seg->capacity() > seg->size()) {
+    active_ = seg;
+  }
+  segments_[id] = std::move(seg);
+  segment_ids_.insert(std::upper_bound(segment_ids_.begin(), segment_ids_.end(), id), id);
+}
+
+Segment* DBImpl::segment(std::uint32_t id) const {
+  return id < segments_.size() ? segments_[id].get() : nullptr;
+}
+
+// ---- Writing ---------------------------------------------------------------
+
+void DBImpl::check_writable() const {
+  if (closed_.load(std::memory_order_acquire)) {
+    throw Error(ErrorCode::kClosed, "database '" + dir_.string() + "' is closed");
+  }
+  if (read_only_) {
+    if (format_ == DataFormat::kPythonBitcask) {
+      throw Error(ErrorCode::kReadOnly,
+                  "database '" + dir_.string() +
+                      "' was written by the Python original and is read-only here; convert it "
+                      "with `bitcask import NEW_DIR --pybitcask " + dir_.string() + "`");
+    }
+    throw Error(ErrorCode::kReadOnly, "database '" + dir_.string() + "' is open read-only");
+  }
+  if (failed_.load(std::memory_order_acquire)) {
+    throw Error(ErrorCode::kFailed, "database '" + dir_.string() +
+                                        "' refuses writes after an earlier failure (" +
+                                        failure_ + "); reopen it");
+  }
+}
+
+// A failed write or sync leaves the file in an unknown state (a partial
+// record, or pages the kernel may have dropped after a failed fsync), so the
+// database stops taking writes instead of retrying as if nothing happened.
+void DBImpl::fail(const Error& cause) {
+  if (!failed_.load()) {
+    failure_ = cause.what();
+    failed_.store(true, std::memory_order_release);
+  }
+  throw cause;
+}
+
+void DBImpl::rotate_if_full(std::size_t record_size) {
+  const std::uint64_t used = active_->size();
+  if (used + record_size <= options_.max_segment_size || used <= format::kSegmentHeaderSize) {
+    return;
+  }
+  // The sealed segment is durable before the next one takes writes, so a
+  // group sync of the new active segment covers everything before it.
+  active_->sync();
+  auto next = Segment::create(dir_, active_->id() + 1, options_.max_segment_size);
+  std::unique_lock lock(mu_);
+  add_segment(std::move(next));
+}
+
+// Appends one record to the active segment and publishes it in the keydir.
+// The caller holds write_mu_. Returns the write's sequence number.
+std::uint64_t DBImpl::append_locked(RecordKind kind, std::string_view key,
+                                    std::string_view value) {
+  write_buf_.clear();
+  const std::uint64_t ts = format::now_us();
+  format::append_record(&write_buf_, kind, ts, key, value);
+  std::uint64_t offset;
+  try {
+    rotate_if_full(write_buf_.size());
+    offset = active_->size();
+    active_->append(write_buf_);
+  } catch (const Error& e) {
+    fail(e);
+  }
+  const Location loc{active_->id(), static_cast<std::uint32_t>(offset),
+                     static_cast<std::uint32_t>(write_buf_.size()), ts, 0};
+  {
+    std::unique_lock lock(mu_);
+    Segment& seg = *active_;
+    ++seg.records;
+    std::optional<Location> old;
+    if (kind == RecordKind::kPut) {
+      old = keydir_.put(key, loc);
+      ++seg.live_records;
+      seg.live_bytes += loc.size;
+    } else {
+      old = keydir_.remove(key);
+      ++seg.tombstones;
+    }
+    if (old) {
+      Segment* prev = segment(old->segment);
+      --prev->live_records;
+      prev->live_bytes -= old->size;
+    }
+  }
+  return written_seq_.fetch_add(1, std::memory_order_acq_rel) + 1;
+}
+
+namespace {
+void check_key(std::string_view key) {
+  if (key.empty()) throw Error(ErrorCode::kInvalidArgument, "keys must not be empty");
+  if (key.size() > kMaxKeySize) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "key of " + std::to_string(key.size()) + " bytes is over the limit of " +
+                    std::to_string(kMaxKeySize) + " bytes");
+  }
+}
+}  // namespace
+
+void DBImpl::put(std::string_view key, std::string_view value) {
+  check_key(key);
+  if (value.size() > kMaxValueSize) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "value of " + std::to_string(value.size()) + " bytes is over the limit of " +
+                    std::to_string(kMaxValueSize) + " bytes");
+  }
+  std::uint64_t seq;
+  {
+    std::lock_guard lock(write_mu_);
+    check_writable();
+    seq = append_locked(RecordKind::kPut, key, value);
+  }
+  if (options_.sync == SyncPolicy::Always) sync_to(seq);
+}
+
+bool DBImpl::remove(std::string_view key) {
+  check_key(key);
+  std::uint64_t seq;
+  {
+    std::lock_guard lock(write_mu_);
+    check_writable();
+    // Only writers change the keydir and they hold write_mu_, so this lookup
+    // needs no other lock.
+    if (!keydir_.find(key)) return false;
+    seq = append_locked(RecordKind::kTombstone, key, {});
+  }
+  if (options_.sync == SyncPolicy::Always) sync_to(seq);
+  return true;
+}
+
+// Group commit: the first writer in makes everything written so far durable
+// with one fdatasync; writers that queued behind it find their record
+// already covered and return without a sync of their own.
+void DBImpl::sync_to(std::uint64_t seq) {
+  std::lock_guard lock(sync_mu_);
+  if (synced_seq_ >= seq) return;
+  if (failed_.load(std::memory_order_acquire)) check_writable();
+  const std::uint64_t target = written_seq_.load(std::memory_order_acquire);
+  std::shared_ptr<Segment> seg;
+  {
+    std::shared_lock read(mu_);
+    seg = active_;
+  }
+  if (!seg) return;
+  try {
+    seg->sync();
+  } catch (const Error& e) {
+    fail(e);
+  }
+  synced_seq_ = target;
+}
+
+void DBImpl::interval_sync_loop() {
+  std::unique_lock lock(stop_mu_);
+  while (!stop_) {
+    stop_cv_.wait_for(lock, options_.sync_interval);
+    if (stop_) break;
+    lock.unlock();
+    try {
+      sync_to(written_seq_.load(std::memory_order_acquire));
+    } catch (const Error&) {
+      // Recorded by fail(); later writes report it.
+    }
+    lock.lock();
+  }
+}
+
+void DBImpl::sync() {
+  if (closed_.load()) throw Error(ErrorCode::kClosed, "database '" + dir_.string() + "' is closed");
+  if (read_only_) return;
+  sync_to(written_seq_.load(std::memory_order_acquire));
+}
+
+void DBImpl::close() {
+  if (closed_.exchange(true)) return;
+  if (sync_thread_.joinable()) {
+    {
+      std::lock_guard lock(stop_mu_);
+      stop_ = true;
+    }
+    stop_cv_.notify_all();
+    sync_thread_.join();
+  }
+  std::lock_guard write_lock(write_mu_);
+  std::unique_lock lock(mu_);
+  std::shared_ptr<Segment> active = std::move(active_);
+  segments_.clear();
+  keydir_.clear();
+  lock_ = DirLock();
+  if (active && !failed_.load()) active->sync();
+}
+
+// ---- Reading ---------------------------------------------------------------
+
+std::uint32_t DBImpl::value_size_of(const Location& loc, std::size_t key_size) const {
+  const Segment* seg = segment(loc.segment);
+  std::uint32_t header = seg && seg->format() == SegmentFormat::kPython
+                             ? pybitcask::kHeaderSize
+                             : format::kRecordHeaderSize +
+                                   ((loc.flags & format::kFlagExpiry) ? 8u : 0u);
+  return loc.size - header - static_cast<std::uint32_t>(key_size);
+}
+
+bool DBImpl::read_value(const Location& loc, std::string_view key, std::string* value) const {
+  const Segment* seg = segment(loc.segment);
+  const char* rec = seg->data() + loc.offset;
+  if (seg->format() == SegmentFormat::kNative && options_.verify_checksums) {
+    format::RecordHeader h;
+    if (format::parse_record(rec, loc.size, &h, true) != format::ParseStatus::kOk) {
+      throw Error(ErrorCode::kCorruption,
+                  "record of key '" + std::string(key) + "' in '" + seg->path().string() +
+                      "' at offset " + std::to_string(loc.offset) +
+                      " failed its checksum; it is not served");
+    }
+  }
+  const std::uint32_t vsize = value_size_of(loc, key.size());
+  value->assign(rec + (loc.size - vsize), vsize);
+  return true;
+}
+
+bool DBImpl::get(std::string_view key, std::string* value) const {
+  std::shared_lock lock(mu_);
+  if (closed_.load(std::memory_order_relaxed)) {
+    throw Error(ErrorCode::kClosed, "database '" + dir_.string() + "' is closed");
+  }
+  std::optional<Location> loc = keydir_.find(key);
+  if (!loc) return false;
+  return read_value(*loc, key, value);
+}
+
+bool DBImpl::contains(std::string_view key) const {
+  std::shared_lock lock(mu_);
+  return keydir_.find(key).has_value();
+}
+
+std::vector<KeyEntry> DBImpl::scan(const ScanOptions& options) const {
+  std::shared_lock lock(mu_);
+  std::vector<KeyEntry> out;
+  for (auto& [key, loc] : keydir_.scan(options)) {
+    const std::uint32_t vsize = value_size_of(loc, key.size());
+    out.push_back(KeyEntry{std::move(key), loc.segment, loc.offset, vsize, loc.timestamp_us});
+  }
+  return out;
+}
+
+std::uint64_t DBImpl::count(std::string_view prefix) const {
+  std::shared_lock lock(mu_);
+  return keydir_.count(prefix);
+}
+
+std::uint64_t DBImpl::size() const {
+  std::shared_lock lock(mu_);
+  return keydir_.size();
+}
+
+std::vector<std::uint32_t> DBImpl::segment_ids() const {
+  std::shared_lock lock(mu_);
+  return segment_ids_;
+}
+
+Stats DBImpl::stats() const {
+  std::shared_lock lock(mu_);
+  Stats s;
+  s.keys = keydir_.size();
+  s.keydir_bytes = keydir_.memory_bytes();
+  for (std::uint32_t id : segment_ids_) {
+    const Segment& seg = *segments_[id];
+    SegmentStats st;
+    st.id = id;
+    st.file = seg.file_name();
+    st.size = seg.size();
+    st.records = seg.records;
+    st.live_records = seg.live_records;
+    st.live_bytes = seg.live_bytes;
+    const std::uint64_t header = std::min(seg.size(), first_record_offset(seg.format()));
+    st.dead_bytes = seg.size() - header - std::min(seg.size() - header, seg.live_bytes);
+    st.tombstones = seg.tombstones;
+    st.active = active_.get() == &seg;
+    st.has_hint = false;
+    s.total_bytes += st.size;
+    s.live_bytes += st.live_bytes;
+    s.dead_bytes += st.dead_bytes;
+    s.tombstones += st.tombstones;
+    s.segment_stats.push_back(std::move(st));
+  }
+  s.segments = s.segment_stats.size();
+  s.fragmentation = s.total_bytes ? static_cast<double>(s.dead_bytes) / s.total_bytes : 0.0;
+  return s;
+}
+
+std::uint64_t DBImpl::read_records(std::uint32_t id, std::uint64_t offset, std::size_t limit,
+                                   const std::function<bool(const RecordInfo&)>& visit) const {
+  std::shared_lock lock(mu_);
+  const Segment* seg = segment(id);
+  if (!seg) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "database '" + dir_.string() + "' has no segment " + std::to_string(id));
+  }
+  SegmentReader reader(*seg, offset);
+  RawRecord rec;
+  RecordInfo info;
+  for (std::size_t n = 0; n < limit && reader.next(&rec); ++n) {
+    info.segment = id;
+    info.offset = rec.offset;
+    info.record_size = static_cast<std::uint32_t>(rec.length);
+    info.kind = rec.kind;
+    info.key.assign(rec.key);
+    info.value_size = rec.value_size;
+    info.timestamp_us = rec.timestamp_us;
+    info.checksum_ok = rec.ok;
+    if (!visit(info)) return reader.position();
+  }
+  return reader.position();
+}
+
+std::vector<Problem> DBImpl::verify() const {
+  std::shared_lock lock(mu_);
+  std::vector<Problem> problems;
+  for (std::uint32_t id : segment_ids_) {
+    const Segment& seg = *segments_[id];
+    if (seg.format() == SegmentFormat::kNative) {
+      if (seg.size() < format::kSegmentHeaderSize) {
+        problems.push_back({seg.file_name(), 0, seg.size(), "segment shorter than its header"});
+        continue;
+      }
+      std::string bad = format::check_segment_header(seg.data(), id);
+      if (!bad.empty()) {
+        problems.push_back({seg.file_name(), 0, format::kSegmentHeaderSize, bad});
+        continue;
+      }
+    }
+    SegmentReader reader(seg);
+    RawRecord rec;
+    while (reader.next(&rec)) {
+      if (!rec.ok) problems.push_back({seg.file_name(), rec.offset, rec.length, rec.problem});
+    }
+  }
+  return problems;
+}
+
+}  // namespace bitcask

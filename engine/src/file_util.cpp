@@ -1,0 +1,182 @@
+#include "file_util.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+namespace bitcask {
+
+namespace {
+
+ErrorCode code_for_errno(int err) {
+  switch (err) {
+    case ENOSPC:
+    case EDQUOT: return ErrorCode::kNoSpace;
+    case EACCES:
+    case EPERM:
+    case EROFS: return ErrorCode::kPermissionDenied;
+    case ENOENT: return ErrorCode::kNotFound;
+    default: return ErrorCode::kIo;
+  }
+}
+
+}  // namespace
+
+void throw_errno(int err, const std::string& what, const fs::path& path) {
+  throw Error(code_for_errno(err),
+              what + " '" + path.string() + "': " + std::strerror(err));
+}
+
+File::~File() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+File& File::operator=(File&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = other.release();
+  }
+  return *this;
+}
+
+File open_file(const fs::path& path, int flags, int mode) {
+  int fd;
+  do {
+    fd = ::open(path.c_str(), flags | O_CLOEXEC, mode);
+  } while (fd < 0 && errno == EINTR);
+  if (fd < 0) throw_errno(errno, "cannot open", path);
+  return File(fd);
+}
+
+std::uint64_t file_size(const File& file, const fs::path& path) {
+  struct stat st {};
+  if (::fstat(file.fd(), &st) != 0) throw_errno(errno, "cannot stat", path);
+  return static_cast<std::uint64_t>(st.st_size);
+}
+
+void pwrite_all(const File& file, const fs::path& path, std::string_view data,
+                std::uint64_t offset) {
+  const char* p = data.data();
+  std::size_t left = data.size();
+  while (left > 0) {
+    ssize_t n = ::pwrite(file.fd(), p, left, static_cast<off_t>(offset));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw_errno(errno, "cannot write at offset " + std::to_string(offset) + " of", path);
+    }
+    if (n == 0) throw_errno(EIO, "wrote nothing at offset " + std::to_string(offset) + " of", path);
+    p += n;
+    left -= static_cast<std::size_t>(n);
+    offset += static_cast<std::uint64_t>(n);
+  }
+}
+
+void pread_exact(const File& file, const fs::path& path, char* buf, std::size_t n,
+                 std::uint64_t offset) {
+  while (n > 0) {
+    ssize_t got = ::pread(file.fd(), buf, n, static_cast<off_t>(offset));
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      throw_errno(errno, "cannot read at offset " + std::to_string(offset) + " of", path);
+    }
+    if (got == 0) {
+      throw Error(ErrorCode::kCorruption,
+                  "unexpected end of file at offset " + std::to_string(offset) + " of '" +
+                      path.string() + "'");
+    }
+    buf += got;
+    n -= static_cast<std::size_t>(got);
+    offset += static_cast<std::uint64_t>(got);
+  }
+}
+
+void fdatasync_file(const File& file, const fs::path& path) {
+  if (::fdatasync(file.fd()) != 0) throw_errno(errno, "cannot sync", path);
+}
+
+void fsync_file(const File& file, const fs::path& path) {
+  if (::fsync(file.fd()) != 0) throw_errno(errno, "cannot sync", path);
+}
+
+void truncate_file(const File& file, const fs::path& path, std::uint64_t size) {
+  if (::ftruncate(file.fd(), static_cast<off_t>(size)) != 0) {
+    throw_errno(errno, "cannot truncate to " + std::to_string(size) + " bytes", path);
+  }
+}
+
+void fsync_dir(const fs::path& dir) {
+  File d = open_file(dir, O_RDONLY | O_DIRECTORY);
+  if (::fsync(d.fd()) != 0) throw_errno(errno, "cannot sync directory", dir);
+}
+
+void write_file_durably(const fs::path& path, std::string_view contents) {
+  fs::path tmp = path;
+  tmp += ".tmp";
+  {
+    File f = open_file(tmp, O_WRONLY | O_CREAT | O_TRUNC);
+    pwrite_all(f, tmp, contents, 0);
+    fsync_file(f, tmp);
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) throw_errno(errno, "cannot rename to", path);
+  fsync_dir(path.parent_path());
+}
+
+void create_dirs_durably(const fs::path& dir) {
+  if (dir.empty() || fs::exists(dir)) return;
+  create_dirs_durably(dir.parent_path());
+  if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
+    throw_errno(errno, "cannot create directory", dir);
+  }
+  fs::path parent = dir.parent_path();
+  fsync_dir(parent.empty() ? fs::path(".") : parent);
+}
+
+Mapping::Mapping(const File& file, const fs::path& path, std::uint64_t length) {
+  if (length == 0) return;
+  void* p = ::mmap(nullptr, length, PROT_READ, MAP_SHARED, file.fd(), 0);
+  if (p == MAP_FAILED) throw_errno(errno, "cannot map", path);
+  data_ = static_cast<const char*>(p);
+  length_ = length;
+}
+
+Mapping::~Mapping() {
+  if (data_) ::munmap(const_cast<char*>(data_), length_);
+}
+
+Mapping::Mapping(Mapping&& other) noexcept
+    : data_(std::exchange(other.data_, nullptr)), length_(std::exchange(other.length_, 0)) {}
+
+Mapping& Mapping::operator=(Mapping&& other) noexcept {
+  if (this != &other) {
+    if (data_) ::munmap(const_cast<char*>(data_), length_);
+    data_ = std::exchange(other.data_, nullptr);
+    length_ = std::exchange(other.length_, 0);
+  }
+  return *this;
+}
+
+DirLock::DirLock(const fs::path& dir) {
+  fs::path path = dir / "LOCK";
+  file_ = open_file(path, O_RDWR | O_CREAT);
+  if (::flock(file_.fd(), LOCK_EX | LOCK_NB) != 0) {
+    if (errno == EWOULDBLOCK) {
+      throw Error(ErrorCode::kLocked,
+                  "database '" + dir.string() +
+                      "' is locked by another writer (it holds " + path.string() +
+                      "); close that writer or open the database read-only");
+    }
+    throw_errno(errno, "cannot lock", path);
+  }
+  // The holder's pid, for people looking at a stuck lock.
+  std::string pid = std::to_string(::getpid()) + "\n";
+  truncate_file(file_, path, 0);
+  pwrite_all(file_, path, pid, 0);
+}
+
+}  // namespace bitcask

@@ -1,0 +1,100 @@
+// Every system call the engine makes on files goes through here, so that
+// errors are reported the same way everywhere: which operation, on which
+// path, at which offset, and the system's reason.
+#pragma once
+
+#include <bitcask/error.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace bitcask {
+
+namespace fs = std::filesystem;
+
+// Throws Error with a code derived from errno (ENOSPC -> kNoSpace, EACCES ->
+// kPermissionDenied, ...) and "<what> '<path>': <strerror>".
+[[noreturn]] void throw_errno(int err, const std::string& what, const fs::path& path);
+
+// An owned file descriptor.
+class File {
+ public:
+  File() = default;
+  explicit File(int fd) : fd_(fd) {}
+  ~File();
+  File(File&& other) noexcept : fd_(other.release()) {}
+  File& operator=(File&& other) noexcept;
+  File(const File&) = delete;
+  File& operator=(const File&) = delete;
+
+  int fd() const { return fd_; }
+  bool valid() const { return fd_ >= 0; }
+  int release() {
+    int fd = fd_;
+    fd_ = -1;
+    return fd;
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+File open_file(const fs::path& path, int flags, int mode = 0644);
+std::uint64_t file_size(const File& file, const fs::path& path);
+// Writes all of `data` at `offset`; retries short writes and EINTR.
+void pwrite_all(const File& file, const fs::path& path, std::string_view data,
+                std::uint64_t offset);
+// Reads exactly n bytes at offset; throws on a short read.
+void pread_exact(const File& file, const fs::path& path, char* buf, std::size_t n,
+                 std::uint64_t offset);
+void fdatasync_file(const File& file, const fs::path& path);
+void fsync_file(const File& file, const fs::path& path);
+void truncate_file(const File& file, const fs::path& path, std::uint64_t size);
+// Makes a directory entry (a new file, a rename, a removal) durable.
+void fsync_dir(const fs::path& dir);
+// Creates `path` with `contents` atomically and durably: temp file, fsync,
+// rename, fsync the directory.
+void write_file_durably(const fs::path& path, std::string_view contents);
+// Creates a directory and its missing parents, syncing each parent so the
+// new entries survive a power loss.
+void create_dirs_durably(const fs::path& dir);
+
+// A read-only shared mapping of `length` bytes of a file (may extend past
+// the current end of a file that is still growing; only bytes below the
+// file's size may be touched).
+class Mapping {
+ public:
+  Mapping() = default;
+  Mapping(const File& file, const fs::path& path, std::uint64_t length);
+  ~Mapping();
+  Mapping(Mapping&& other) noexcept;
+  Mapping& operator=(Mapping&& other) noexcept;
+  Mapping(const Mapping&) = delete;
+  Mapping& operator=(const Mapping&) = delete;
+
+  const char* data() const { return data_; }
+  std::uint64_t length() const { return length_; }
+
+ private:
+  const char* data_ = nullptr;
+  std::uint64_t length_ = 0;
+};
+
+// The exclusive writer lock of a database directory (flock on a LOCK file).
+// flock locks belong to an open file description, so a second open of the
+// same directory in the same process is refused too.
+class DirLock {
+ public:
+  DirLock() = default;
+  // Throws Error(kLocked) naming the directory when another writer holds it.
+  explicit DirLock(const fs::path& dir);
+  DirLock(DirLock&&) noexcept = default;
+  DirLock& operator=(DirLock&&) noexcept = default;
+
+ private:
+  File file_;
+};
+
+}  // namespace bitcask

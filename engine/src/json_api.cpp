@@ -1,0 +1,144 @@
+#include <bitcask/bitcask.h>
+
+#include <cmath>
+#include <limits>
+
+namespace bitcask {
+
+namespace {
+
+// True when `s` needs no escaping inside JSON quotes and is plain ASCII, so
+// its JSON text is the bytes themselves. Written without an early exit so the
+// compiler can vectorise it: nlohmann's dump() and parse() of long strings
+// cost tens of microseconds (FACTS.md), this costs a few hundred nanoseconds.
+bool is_plain_ascii(std::string_view s) {
+  bool ok = true;
+  for (unsigned char c : s) ok &= (c >= 0x20) & (c < 0x7f) & (c != '"') & (c != '\\');
+  return ok;
+}
+
+constexpr std::string_view kSentinelPrefix = "\\u0000bitcask:";
+
+// Rewrites the Python original's bare NaN / Infinity / -Infinity tokens
+// (outside strings) as sentinel strings nlohmann can parse. Returns false
+// when there are none, or when the text already holds the sentinel prefix
+// (then it cannot be rewritten unambiguously).
+bool rewrite_python_tokens(std::string_view text, std::string* out) {
+  if (text.find(kSentinelPrefix) != std::string_view::npos) return false;
+  bool found = false, in_string = false;
+  out->clear();
+  out->reserve(text.size() + 32);
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      out->push_back(c);
+      if (c == '\\' && i + 1 < text.size()) {
+        out->push_back(text[++i]);
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') in_string = true;
+    for (std::string_view token : {"NaN", "Infinity", "-Infinity"}) {
+      if (text.substr(i, token.size()) == token) {
+        out->append("\"").append(kSentinelPrefix).append(token).append("\"");
+        i += token.size() - 1;
+        found = true;
+        goto next;
+      }
+    }
+    out->push_back(c);
+  next:;
+  }
+  return found;
+}
+
+void restore_python_tokens(nlohmann::json& j) {
+  if (j.is_string()) {
+    const std::string& s = j.get_ref<const std::string&>();
+    if (s.size() > 9 && s.compare(0, 9, std::string("\0bitcask:", 9)) == 0) {
+      const std::string token = s.substr(9);
+      if (token == "NaN") j = std::numeric_limits<double>::quiet_NaN();
+      else if (token == "Infinity") j = std::numeric_limits<double>::infinity();
+      else if (token == "-Infinity") j = -std::numeric_limits<double>::infinity();
+    }
+  } else if (j.is_structured()) {
+    for (auto& child : j) restore_python_tokens(child);
+  }
+}
+
+}  // namespace
+
+std::string to_json_text(const nlohmann::json& value) {
+  if (value.is_string()) {
+    const std::string& s = value.get_ref<const std::string&>();
+    if (is_plain_ascii(s)) {
+      std::string out;
+      out.reserve(s.size() + 2);
+      out.push_back('"');
+      out.append(s);
+      out.push_back('"');
+      return out;
+    }
+  }
+  return value.dump();
+}
+
+nlohmann::json parse_json_text(std::string_view text) {
+  if (text.size() >= 2 && text.front() == '"' && text.back() == '"' &&
+      is_plain_ascii(text.substr(1, text.size() - 2))) {
+    return nlohmann::json(std::string(text.substr(1, text.size() - 2)));
+  }
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_discarded()) return j;
+  std::string rewritten;
+  if (rewrite_python_tokens(text, &rewritten)) {
+    j = nlohmann::json::parse(rewritten, nullptr, false);
+    if (!j.is_discarded()) {
+      restore_python_tokens(j);
+      return j;
+    }
+  }
+  // Parse again with exceptions on, for nlohmann's message with the position.
+  try {
+    nlohmann::json again = nlohmann::json::parse(text);
+    (void)again;
+  } catch (const nlohmann::json::parse_error& e) {
+    throw Error(ErrorCode::kCorruption, std::string("stored value is not JSON: ") + e.what());
+  }
+  throw Error(ErrorCode::kCorruption, "stored value is not JSON");
+}
+
+bool is_strict_json(std::string_view text) { return nlohmann::json::accept(text); }
+
+Bitcask::Bitcask(const std::filesystem::path& dir, const Options& options)
+    : db_(DB::open(dir, options)) {}
+Bitcask::~Bitcask() = default;
+Bitcask::Bitcask(Bitcask&&) noexcept = default;
+Bitcask& Bitcask::operator=(Bitcask&&) noexcept = default;
+
+void Bitcask::put(std::string_view key, const nlohmann::json& value) {
+  db_->put(key, to_json_text(value));
+}
+
+std::optional<nlohmann::json> Bitcask::get(std::string_view key) const {
+  std::string text;
+  if (!db_->get(key, &text)) return std::nullopt;
+  try {
+    return parse_json_text(text);
+  } catch (const Error& e) {
+    throw Error(e.code(), "value of key '" + std::string(key) + "': " + e.what());
+  }
+}
+
+std::optional<std::string> Bitcask::get_text(std::string_view key) const { return db_->get(key); }
+
+bool Bitcask::remove(std::string_view key) { return db_->remove(key); }
+
+void Bitcask::close() { db_->close(); }
+
+DB& Bitcask::db() { return *db_; }
+const DB& Bitcask::db() const { return *db_; }
+
+}  // namespace bitcask

@@ -1,0 +1,74 @@
+// A segment: one append-only file of records. The active segment takes
+// appends; once sealed a segment never changes until a merge removes it.
+//
+// Reads go through a shared read-only mapping of the file: a point read is a
+// memcpy from the page cache instead of a pread system call. The active
+// segment's mapping is reserved at its maximum size up front (address space
+// only), so it never has to move while readers use it; only bytes below the
+// file's size are ever touched.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string_view>
+
+#include "file_util.h"
+
+namespace bitcask {
+
+enum class SegmentFormat { kNative, kPython };
+
+class Segment {
+ public:
+  // Creates a new, empty native segment durably (header written and synced,
+  // directory synced) and opens it for appends.
+  static std::shared_ptr<Segment> create(const fs::path& dir, std::uint32_t id,
+                                         std::uint64_t max_size);
+  // Opens an existing file. `reserve` is the mapping size for a segment that
+  // will take appends; 0 maps the file as it is.
+  static std::shared_ptr<Segment> open(const fs::path& path, std::uint32_t id,
+                                       SegmentFormat format, bool writable,
+                                       std::uint64_t reserve = 0);
+
+  std::uint32_t id() const { return id_; }
+  const fs::path& path() const { return path_; }
+  std::string file_name() const { return path_.filename().string(); }
+  SegmentFormat format() const { return format_; }
+  std::uint64_t size() const { return size_.load(std::memory_order_acquire); }
+  // Base of the mapping; bytes [0, size()) are readable.
+  const char* data() const { return map_.data(); }
+  // Bytes that can still be appended before the mapping would be exceeded.
+  std::uint64_t capacity() const { return map_.length(); }
+
+  // Appends `bytes` at the end. On failure the segment's size is unchanged;
+  // the file may hold part of the bytes past it (cut back on recovery).
+  void append(std::string_view bytes);
+  void sync() const;
+  // Cuts the file back to `size` and syncs (recovery of a torn tail).
+  void truncate(std::uint64_t size);
+
+  // Figures for stats, maintained by the database under its lock.
+  std::uint64_t records = 0;
+  std::uint64_t tombstones = 0;
+  std::uint64_t live_records = 0;
+  std::uint64_t live_bytes = 0;
+
+ private:
+  Segment(fs::path path, std::uint32_t id, SegmentFormat format, File file,
+          std::uint64_t size, Mapping map);
+
+  fs::path path_;
+  std::uint32_t id_;
+  SegmentFormat format_;
+  File file_;
+  std::atomic<std::uint64_t> size_;
+  Mapping map_;
+};
+
+// Mapping size to reserve for an active segment of this maximum size: room
+// for one more record of the largest size, page aligned.
+std::uint64_t active_segment_reserve(std::uint64_t max_segment_size);
+
+}  // namespace bitcask

@@ -1,0 +1,63 @@
+// Walks the records of a segment in file order, in either format, and finds
+// where damage starts and ends. Recovery, verify and the inspectors all read
+// segments through this one walker, so they agree on what is damaged.
+#pragma once
+
+#include <bitcask/record.h>
+
+#include <cstdint>
+#include <string_view>
+
+#include "segment.h"
+
+namespace bitcask {
+
+struct RawRecord {
+  std::uint64_t offset = 0;
+  // Bytes of the record; for a damaged region, bytes up to the next valid
+  // record or the end of the file.
+  std::uint64_t length = 0;
+  bool ok = true;
+  const char* problem = "";  // why it is damaged, when !ok
+  bool runs_to_end = false;  // damaged and no valid record follows
+  RecordKind kind = RecordKind::kPut;
+  std::uint8_t flags = 0;
+  std::uint32_t header_size = 0;
+  std::uint32_t key_size = 0;
+  std::uint32_t value_size = 0;
+  std::uint64_t timestamp_us = 0;
+  std::uint64_t expiry_us = 0;
+  std::string_view key;
+  std::string_view value;
+};
+
+class SegmentReader {
+ public:
+  // Reads data[start, size). `start` 0 means the first record.
+  SegmentReader(const char* data, std::uint64_t size, SegmentFormat format,
+                std::uint64_t start = 0, bool verify_checksums = true);
+  explicit SegmentReader(const Segment& segment, std::uint64_t start = 0,
+                         bool verify_checksums = true)
+      : SegmentReader(segment.data(), segment.size(), segment.format(), start,
+                      verify_checksums) {}
+
+  // Fills *out with the next record or damaged region; false at the end.
+  bool next(RawRecord* out);
+  std::uint64_t position() const { return pos_; }
+
+ private:
+  bool parse_at(std::uint64_t at, RawRecord* out) const;
+  std::uint64_t find_next_valid(std::uint64_t from) const;
+
+  const char* data_;
+  std::uint64_t size_;
+  SegmentFormat format_;
+  bool verify_;
+  std::uint64_t pos_;
+  const char* last_problem_ = "";
+};
+
+// Offset of a segment's first record.
+std::uint64_t first_record_offset(SegmentFormat format);
+
+}  // namespace bitcask

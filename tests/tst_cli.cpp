@@ -1,0 +1,965 @@
+// tst_cli: runs the built `bitcask` tool (BITCASK_CLI_PATH) in scratch
+// directories and checks its output and exit codes.
+#include <QByteArray>
+#include <QDateTime>
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QFileInfo>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QStringList>
+#include <QTemporaryDir>
+#include <QThread>
+#include <QtTest>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#if !defined(Q_MOC_RUN) && !defined(BITCASK_CLI_PATH)
+#error "BITCASK_CLI_PATH must name the bitcask executable"
+#endif
+#if !defined(Q_MOC_RUN) && !defined(BITCASK_FIXTURES_DIR)
+#error "BITCASK_FIXTURES_DIR must name shared/fixtures"
+#endif
+
+using nlohmann::json;
+
+namespace {
+
+struct Run {
+  int code = -1;  // -1: did not start, crashed or hung
+  QByteArray out;
+  QByteArray err;
+};
+
+std::string str(const QByteArray& b) { return std::string(b.constData(), static_cast<std::size_t>(b.size())); }
+
+// Splits output into lines (without the final empty piece after the last '\n').
+QList<QByteArray> lines_of(const QByteArray& out) {
+  QList<QByteArray> lines = out.split('\n');
+  if (!lines.isEmpty() && lines.last().isEmpty()) lines.removeLast();
+  return lines;
+}
+
+// Parses export lines {"key":..,"value":..} into a map (false on a bad line).
+// A value that is not strict JSON comes as {"key":..,"raw":"text"}: it is
+// kept in the map as the object {"raw": "text"}.
+bool parse_export(const QByteArray& out, std::map<std::string, json>* map, std::vector<std::string>* order) {
+  for (const QByteArray& line : lines_of(out)) {
+    json j = json::parse(str(line), nullptr, /*allow_exceptions=*/false);
+    const bool shape = j.is_object() && j.size() == 2 && j.contains("key") && j["key"].is_string() &&
+                       (j.contains("value") || (j.contains("raw") && j["raw"].is_string()));
+    if (!shape) {
+      qWarning("not an export line: %s", line.constData());
+      return false;
+    }
+    const std::string key = j["key"].get<std::string>();
+    order->push_back(key);
+    (*map)[key] = j.contains("value") ? j["value"] : json{{"raw", j["raw"]}};
+  }
+  return true;
+}
+
+json read_json_file(const QString& path) {
+  QFile f(path);
+  if (!f.open(QIODevice::ReadOnly)) return json();
+  return json::parse(str(f.readAll()), nullptr, false);
+}
+
+// Big-endian record as written by the Python original: key_size u32 |
+// value_size u32 | timestamp_ms u64 | key | value (empty value: tombstone).
+QByteArray py_record(const QByteArray& key, const QByteArray& value, std::uint64_t timestamp_ms) {
+  QByteArray r;
+  auto be = [&r](std::uint64_t v, int bytes) {
+    for (int i = bytes - 1; i >= 0; --i) r.append(static_cast<char>((v >> (8 * i)) & 0xff));
+  };
+  be(static_cast<std::uint64_t>(key.size()), 4);
+  be(static_cast<std::uint64_t>(value.size()), 4);
+  be(timestamp_ms, 8);
+  r.append(key);
+  r.append(value);
+  return r;
+}
+
+// Names, sizes and modification times of everything under `dir`.
+QStringList snapshot(const QString& dir) {
+  QStringList list;
+  QDirIterator it(dir, QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot,
+                  QDirIterator::Subdirectories);
+  while (it.hasNext()) {
+    it.next();
+    const QFileInfo fi = it.fileInfo();
+    list << QStringLiteral("%1 %2 %3")
+                .arg(fi.filePath())
+                .arg(fi.isDir() ? -1 : fi.size())
+                .arg(fi.lastModified().toMSecsSinceEpoch());
+  }
+  list.sort();
+  return list;
+}
+
+QStringList segment_files(const QString& dir) {
+  QDir d(dir);
+  return d.entryList(QStringList() << QStringLiteral("*.seg"), QDir::Files, QDir::Name);
+}
+
+}  // namespace
+
+// Returns from the test function when a helper failed.
+#define CHECKED(expr)                          \
+  do {                                         \
+    expr;                                      \
+    if (QTest::currentTestFailed()) return;    \
+  } while (0)
+
+class TstCli : public QObject {
+  Q_OBJECT
+
+ private:
+  Run run(const QStringList& args, const QByteArray& input = QByteArray()) {
+    Run r;
+    QProcess p;
+    p.setProgram(QStringLiteral(BITCASK_CLI_PATH));
+    p.setArguments(args);
+    p.start();
+    if (!p.waitForStarted(60000)) {
+      qWarning("cannot start %s: %s", BITCASK_CLI_PATH, qPrintable(p.errorString()));
+      return r;
+    }
+    if (!input.isEmpty()) p.write(input);
+    p.closeWriteChannel();
+    if (!p.waitForFinished(300000)) {
+      p.kill();
+      p.waitForFinished();
+      qWarning("bitcask %s: did not finish", qPrintable(args.join(' ')));
+      return r;
+    }
+    r.out = p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
+    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    return r;
+  }
+
+  // Runs a command that must succeed.
+  Run ok(const QStringList& args, const QByteArray& input = QByteArray()) {
+    Run r = run(args, input);
+    if (r.code != 0) {
+      qWarning("bitcask %s -> %d\nstdout: %s\nstderr: %s", qPrintable(args.join(' ')), r.code,
+               r.out.constData(), r.err.constData());
+    }
+    [&] { QCOMPARE(r.code, 0); }();
+    return r;
+  }
+
+  void put(const QString& dir, const QString& key, const QString& value) {
+    ok({QStringLiteral("put"), dir, key, value});
+  }
+
+  json stats_json(const QString& dir) {
+    const Run r = ok({QStringLiteral("stats"), dir, QStringLiteral("--json")});
+    json j = json::parse(str(r.out), nullptr, false);
+    [&] { QVERIFY2(j.is_object(), r.out.constData()); }();
+    return j;
+  }
+
+  QString fixture(const QString& name) { return QStringLiteral(BITCASK_FIXTURES_DIR "/") + name; }
+
+  // A directory in the Python original's format with non-strict values.
+  QString make_python_dir(const QTemporaryDir& tmp) {
+    const QString dir = tmp.filePath(QStringLiteral("py"));
+    QDir().mkpath(dir);
+    QByteArray data;
+    data += py_record("nan", "NaN", 1700000000123ull);
+    data += py_record("obj", R"({"x": Infinity, "y": [1, -Infinity]})", 1700000000124ull);
+    data += py_record("s", R"("caf\u00e9")", 1700000000125ull);
+    data += py_record("gone", "1", 1700000000126ull);
+    data += py_record("gone", "", 1700000000127ull);
+    QFile f(dir + QStringLiteral("/1.data"));
+    if (!f.open(QIODevice::WriteOnly) || f.write(data) != data.size()) return QString();
+    return dir;
+  }
+
+ private slots:
+  void version() {
+    const Run r = ok({QStringLiteral("--version")});
+    QVERIFY2(QRegularExpression(QStringLiteral("^bitcask \\d+\\.\\d+\\.\\d+\\n$"))
+                 .match(QString::fromUtf8(r.out))
+                 .hasMatch(),
+             r.out.constData());
+  }
+
+  void help_data() {
+    QTest::addColumn<QString>("command");
+    for (const char* c : {"put", "get", "delete", "keys", "stats", "check", "dump", "import", "export"})
+      QTest::newRow(c) << QString::fromLatin1(c);
+  }
+  void help() {
+    QFETCH(QString, command);
+    const Run r = ok({command, QStringLiteral("--help")});
+    QVERIFY2(r.out.contains(command.toUtf8()), r.out.constData());
+    QVERIFY2(r.out.contains("DIR"), r.out.constData());
+  }
+
+  void usage_errors_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::newRow("no subcommand") << QStringList();
+    QTest::newRow("unknown subcommand") << QStringList{QStringLiteral("frobnicate"), QStringLiteral("d")};
+    QTest::newRow("put missing value") << QStringList{QStringLiteral("put"), QStringLiteral("d"), QStringLiteral("k")};
+    QTest::newRow("get missing key") << QStringList{QStringLiteral("get"), QStringLiteral("d")};
+    QTest::newRow("bad sync") << QStringList{QStringLiteral("put"), QStringLiteral("d"), QStringLiteral("k"),
+                                             QStringLiteral("1"), QStringLiteral("--sync"), QStringLiteral("sometimes")};
+    QTest::newRow("bad limit") << QStringList{QStringLiteral("keys"), QStringLiteral("d"), QStringLiteral("--limit"),
+                                              QStringLiteral("many")};
+    QTest::newRow("import without source") << QStringList{QStringLiteral("import"), QStringLiteral("d")};
+    QTest::newRow("import two sources")
+        << QStringList{QStringLiteral("import"), QStringLiteral("d"), QStringLiteral("--jsonl"), QStringLiteral("-"),
+                       QStringLiteral("--pybitcask"), QStringLiteral("x")};
+    QTest::newRow("dump bad segment") << QStringList{QStringLiteral("dump"), QStringLiteral("d"), QStringLiteral("x")};
+  }
+  void usage_errors() {
+    QFETCH(QStringList, args);
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    // Relative "d" would land in the working directory: point it into tmp.
+    for (QString& a : args)
+      if (a == QLatin1String("d")) a = tmp.filePath(QStringLiteral("d"));
+    const Run r = run(args);
+    QCOMPARE(r.code, 2);
+    QVERIFY(!r.err.isEmpty());
+    QVERIFY(r.out.isEmpty());
+    QVERIFY2(!QFileInfo::exists(tmp.filePath(QStringLiteral("d"))), "a usage error created the database");
+  }
+
+  void put_get_roundtrip_data() {
+    QTest::addColumn<QString>("key");
+    QTest::addColumn<QString>("value");
+    QTest::newRow("object") << QStringLiteral("key2") << QStringLiteral(R"({"name":"test","values":[1,2,3]})");
+    QTest::newRow("spaced object") << QStringLiteral("k") << QStringLiteral("{ \"b\" : 1 ,\n \"a\" : [ true , null ] }");
+    QTest::newRow("string") << QStringLiteral("key1") << QStringLiteral(R"("value1")");
+    QTest::newRow("empty string") << QStringLiteral("empty") << QStringLiteral(R"("")");
+    QTest::newRow("escapes") << QStringLiteral("esc") << QStringLiteral("\"line\\nbreak \\\"q\\\" \\\\ tab\\t\"");
+    QTest::newRow("unicode value") << QStringLiteral("user:1002")
+                                   << QString::fromUtf8(R"({"name":"李雷","city":"Zoë","e":"🙂"})");
+    QTest::newRow("unicode key") << QString::fromUtf8("ключ") << QString::fromUtf8(R"("значение")");
+    QTest::newRow("escaped unicode") << QStringLiteral("u") << QStringLiteral(R"("caf\u00e9 \ud83d\ude42")");
+    QTest::newRow("key with space") << QStringLiteral("with space") << QStringLiteral("1");
+    QTest::newRow("integer") << QStringLiteral("counter") << QStringLiteral("42");
+    QTest::newRow("negative") << QStringLiteral("neg") << QStringLiteral("-7");
+    QTest::newRow("float") << QStringLiteral("pi") << QStringLiteral("3.14159");
+    QTest::newRow("big integer") << QStringLiteral("big") << QStringLiteral("18446744073709551615");
+    QTest::newRow("false") << QStringLiteral("flag") << QStringLiteral("false");
+    QTest::newRow("null") << QStringLiteral("nothing") << QStringLiteral("null");
+    QTest::newRow("array") << QStringLiteral("list") << QStringLiteral(R"([1,"two",{"three":3}])");
+    QTest::newRow("nested") << QStringLiteral("deep") << QStringLiteral(R"({"a":{"b":{"c":[[],{}]}}})");
+  }
+  void put_get_roundtrip() {
+    QFETCH(QString, key);
+    QFETCH(QString, value);
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QString dir = tmp.filePath(QStringLiteral("db"));  // put creates it
+    Run r;
+    CHECKED(r = ok({QStringLiteral("put"), dir, key, value}));
+    QVERIFY(r.out.isEmpty());
+    QVERIFY(QFileInfo(dir).isDir());
+    CHECKED(r = ok({QStringLiteral("get"), dir, key}));
+    QVERIFY(r.err.isEmpty());
+    const json expected = json::parse(value.toStdString());
+    QVERIFY2(r.out.endsWith('\n') && r.out.count('\n') == 1, r.out.constData());
+    // Compact JSON, UTF-8 (not \u escapes), same value.
+    QCOMPARE(str(r.out), expected.dump() + "\n");
+    QCOMPARE(json::parse(str(r.out)), expected);
+  }
+
+  void overwrite_and_dash_keys() {
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QString dir = tmp.filePath(QStringLiteral("db"));
+    CHECKED(put(dir, QStringLiteral("k"), QStringLiteral("1")));
+    CHECKED(put(dir, QStringLiteral("k"), QStringLiteral(R"({"v":2})")));
+    Run r;
+    CHECKED(r = ok({QStringLiteral("get"), dir, QStringLiteral("k")}));
+    QCOMPARE(r.out, QByteArray("{\"v\":2}\n"));
+    // A key beginning with '-' goes after "--".
+    CHECKED(r = ok({QStringLiteral("put"), dir, QStringLiteral("--"), QStringLiteral("-dash"), QStringLiteral("-1.5")}));
+    CHECKED(r = ok({QStringLiteral("get"), dir, QStringLiteral("--"), QStringLiteral("-dash")}));
+    QCOMPARE(r.out, QByteArray("-1.5\n"));
+    CHECKED(r = ok({QStringLiteral("put"), dir, QStringLiteral("s"), QStringLiteral("\"x\""), QStringLiteral("--sync"),
+                    QStringLiteral("always")}));
+    CHECKED(r = ok({QStringLiteral("get"), dir, QStringLiteral("s")}));
+    QCOMPARE(r.out, QByteArray("\"x\"\n"));
+  }
+
+  void get_and_delete_absent() {
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QString dir = tmp.filePath(QStringLiteral("db"));
+    CHECKED(put(dir, QStringLiteral("a"), QStringLiteral("1")));
+    Run r = run({QStringLiteral("get"), dir, QStringLiteral("missing")});
+    QCOMPARE(r.code, 1);
+    QVERIFY(r.out.isEmpty());
+    QVERIFY2(r.err.startsWith("bitcask: ") && r.err.contains("missing"), r.err.constData());
+
+    r = run({QStringLiteral("delete"), dir, QStringLiteral("missing")});
+    QCOMPARE(r.code, 1);
+    QVERIFY(r.err.contains("missing"));
+
+    CHECKED(r = ok({QStringLiteral("delete"), dir, QStringLiteral("a")}));
+    QVERIFY(r.out.isEmpty());
+    r = run({QStringLiteral("get"), dir, QStringLiteral("a")});
+    QCOMPARE(r.code, 1);
+    r = run({QStringLiteral("delete"), dir, QStringLiteral("a")});
+    QCOMPARE(r.code, 1);
+    // Put again after delete.
+    CHECKED(put(dir, QStringLiteral("a"), QStringLiteral("2")));
+    CHECKED(r = ok({QStringLiteral("get"), dir, QStringLiteral("a")}));
+    QCOMPARE(r.out, QByteArray("2\n"));
+  }
+
+  void put_invalid_json_data() {
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<QString>("line");
+    QTest::newRow("truncated object") << QStringLiteral(R"({"a":)") << QStringLiteral("line 1");
+    QTest::newRow("bare word") << QStringLiteral("hello") << QStringLiteral("line 1");
+    QTest::newRow("second line") << QStringLiteral("{\n  \"a\": tru\n}") << QStringLiteral("line 2");
+    QTest::newRow("trailing comma") << QStringLiteral("[1,2,]") << QStringLiteral("line 1");
+    QTest::newRow("empty") << QString() << QStringLiteral("line 1");
+    QTest::newRow("trailing garbage") << QStringLiteral(R"({"a":1} x)") << QStringLiteral("line 1");
+    QTest::newRow("NaN") << QStringLiteral("NaN") << QStringLiteral("line 1");
+    QTest::newRow("single quotes") << QStringLiteral("{'a':1}") << QStringLiteral("line 1");
+  }
+  void put_invalid_json() {
+    QFETCH(QString, value);
+    QFETCH(QString, line);
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QString dir = tmp.filePath(QStringLiteral("db"));
+    const Run r = run({QStringLiteral("put"), dir, QStringLiteral("k"), value});
+    QCOMPARE(r.code, 2);
+    QVERIFY(r.out.isEmpty());
+    QVERIFY2(r.err.startsWith("bitcask: "), r.err.constData());
+    QVERIFY2(r.err.contains(line.toUtf8()), r.err.constData());
+    QVERIFY2(r.err.contains("column"), r.err.constData());
+    QVERIFY2(!QFileInfo::exists(dir), "a refused put created the database");
+  }
+
+  void missing_directory_data() {
+    QTest::addColumn<QStringList>("args");  // "D" stands for the directory
+    QTest::newRow("get") << QStringList{QStringLiteral("get"), QStringLiteral("D"), QStringLiteral("k")};
+    QTest::newRow("keys") << QStringList{QStringLiteral("keys"), QStringLiteral("D")};
+    QTest::newRow("stats") << QStringList{QStringLiteral("stats"), QStringLiteral("D")};
+    QTest::newRow("stats json") << QStringList{QStringLiteral("stats"), QStringLiteral("D"), QStringLiteral("--json")};
+    QTest::newRow("check") << QStringList{QStringLiteral("check"), QStringLiteral("D")};
+    QTest::newRow("dump") << QStringList{QStringLiteral("dump"), QStringLiteral("D")};
+    QTest::newRow("export") << QStringList{QStringLiteral("export"), QStringLiteral("D")};
+    QTest::newRow("delete") << QStringList{QStringLiteral("delete"), QStringLiteral("D"), QStringLiteral("k")};
+  }
+  void missing_directory() {
+    QFETCH(QStringList, args);
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QString dir = tmp.filePath(QStringLiteral("no-such-db"));
+    args.replaceInStrings(QRegularExpression(QStringLiteral("^D$")), dir);
+    const Run r = run(args);
+    QCOMPARE(r.code, 2);
+    QVERIFY(r.out.isEmpty());
+    QVERIFY2(r.err.startsWith("bitcask: "), r.err.constData());
+    QVERIFY2(r.err.contains(dir.toUtf8()), r.err.constData());
+    QVERIFY2(!QFileInfo::exists(dir), "the command created the directory");
+  }
+
+  void file_instead_of_directory_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::newRow("get") << QStringList{QStringLiteral("get"), QStringLiteral("D"), QStringLiteral("k")};
+    QTest::newRow("keys") << QStringList{QStringLiteral("keys"), QStringLiteral("D")};
+    QTest::newRow("stats") << QStringList{QStringLiteral("stats"), QStringLiteral("D")};
+    QTest::newRow("check") << QStringList{QStringLiteral("check"), QStringLiteral("D")};
+    QTest::newRow("put") << QStringList{QStringLiteral("put"), QStringLiteral("D"), QStringLiteral("k"), QStringLiteral("1")};
+    QTest::newRow("delete") << QStringList{QStringLiteral("delete"), QStringLiteral("D"), QStringLiteral("k")};
+  }
+  void file_instead_of_directory() {
+    QFETCH(QStringList, args);
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QString path = tmp.filePath(QStringLiteral("plain-file"));
+    {
+      QFile f(path);
+      QVERIFY(f.open(QIODevice::WriteOnly));
+      f.write("not a database\n");
+    }
+    args.replaceInStrings(QRegularExpression(QStringLiteral("^D$")), path);
+    const Run r = run(args);
+    QCOMPARE(r.code, 2);
+    QVERIFY(r.out.isEmpty());
+    QVERIFY2(r.err.startsWith("bitcask: ") && r.err.contains(path.toUtf8()), r.err.constData());
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QCOMPARE(f.readAll(), QByteArray("not a database\n"));
+  }
+
+  void keys_order_prefix_limit() {
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QString dir = tmp.filePath(QStringLiteral("db"));
+    const QStringList inserted{QStringLiteral("user:2"), QStringLiteral("b"),      QStringLiteral("user:10"),
+                               QString::fromUtf8("ключ"), QStringLiteral("a"),     QStringLiteral("user:1"),
+                               QStringLiteral("ab"),      QStringLiteral("User:3"), QStringLiteral("c")};
+    QByteArray jsonl;
+    for (const QString& k : inserted) jsonl += json({{"key", k.toStdString()}, {"value", 1}}).dump() + "\n";
+    Run r;
+    CHECKED(r = ok({QStringLiteral("import"), dir, QStringLiteral("--jsonl"), QStringLiteral("-")}, jsonl));
+    CHECKED(ok({QStringLiteral("delete"), dir, QStringLiteral("c")}));
+
+    std::vector<std::string> expected;
+    for (const QString& k : inserted)
+      if (k != QLatin1String("c")) expected.push_back(k.toStdString());
+    std::sort(expected.begin(), expected.end());  // bytewise
+    QByteArray all;
+    for (const std::string& k : expected) all += QByteArray::fromStdString(k) + "\n";
+
+    CHECKED(r = ok({QStringLiteral("keys"), dir}));
+    QCOMPARE(r.out, all);
+    QVERIFY(r.err.isEmpty());
+
+    CHECKED(r = ok({QStringLiteral("keys"), dir, QStringLiteral("--prefix"), QStringLiteral("user:")}));
+    QCOMPARE(r.out, QByteArray("user:1\nuser:10\nuser:2\n"));
+    CHECKED(r = ok({QStringLiteral("keys"), dir, QStringLiteral("--limit"), QStringLiteral("3")}));
+    QCOMPARE(r.out, QByteArray("User:3\na\nab\n"));
+    CHECKED(r = ok({QStringLiteral("keys"), dir, QStringLiteral("--prefix"), QStringLiteral("user:"),
+                    QStringLiteral("--limit"), QStringLiteral("2")}));
+    QCOMPARE(r.out, QByteArray("user:1\nuser:10\n"));
+    CHECKED(r = ok({QStringLiteral("keys"), dir, QStringLiteral("--limit"), QStringLiteral("0")}));
+    QCOMPARE(r.out, QByteArray());
+    CHECKED(r = ok({QStringLiteral("keys"), dir, QStringLiteral("--prefix"), QStringLiteral("zzz")}));
+    QCOMPARE(r.out, QByteArray());
+    CHECKED(r = ok({QStringLiteral("keys"), dir, QStringLiteral("--prefix"), QString::fromUtf8("клю")}));
+    QCOMPARE(r.out, QByteArray("ключ\n"));
+  }
+
+  // More keys than one scan page: keys pages with exclusive_start.
+  void keys_paging() {
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QString dir = tmp.filePath(QStringLiteral("db"));
+    const int n = 2500;
+    QByteArray jsonl;
+    std::vector<std::string> expected;
+    for (int i = n - 1; i >= 0; --i) {  // inserted in reverse order
+      const std::string key = "k" + std::to_string(i);
+      expected.push_back(key);
+      jsonl += json({{"key", key}, {"value", i}}).dump() + "\n";
+    }
+    std::sort(expected.begin(), expected.end());
+    Run r;
+    CHECKED(r = ok({QStringLiteral("import"), dir, QStringLiteral("--jsonl"), QStringLiteral("-")}, jsonl));
+    QVERIFY2(r.out.contains("records read:      2500"), r.out.constData());
+    QVERIFY2(r.out.contains("keys written:      2500"), r.out.constData());
+
+    CHECKED(r = ok({QStringLiteral("keys"), dir}));
+    QList<QByteArray> got = lines_of(r.out);
+    QCOMPARE(got.size(), n);
+    for (int i = 0; i < n; ++i) QCOMPARE(str(got[i]), expected[static_cast<std::size_t>(i)]);
+
+    CHECKED(r = ok({QStringLiteral("keys"), dir, QStringLiteral("--limit"), QStringLiteral("1500")}));
+    got = lines_of(r.out);
+    QCOMPARE(got.size(), 1500);
+    QCOMPARE(str(got.last()), expected[1499]);
+
+    std::vector<std::string> with_prefix;
+    for (const std::string& k : expected)
+      if (k.rfind("k1", 0) == 0) with_prefix.push_back(k);
+    CHECKED(r = ok({QStringLiteral("keys"), dir, QStringLiteral("--prefix"), QStringLiteral("k1")}));
+    got = lines_of(r.out);
+    QCOMPARE(static_cast<std::size_t>(got.size()), with_prefix.size());
+    for (std::size_t i = 0; i < with_prefix.size(); ++i) QCOMPARE(str(got[static_cast<int>(i)]), with_prefix[i]);
+
+    const json s = stats_json(dir);
+    QCOMPARE(s.value("keys", -1), n);
+  }
+
+  void stats_counts() {
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QString dir = tmp.filePath(QStringLiteral("db"));
+    for (const char* k : {"a", "b", "c", "d", "e"}) CHECKED(put(dir, QString::fromLatin1(k), QStringLiteral(R"({"v":"some value"})")));
+    CHECKED(ok({QStringLiteral("delete"), dir, QStringLiteral("a")}));
+    CHECKED(ok({QStringLiteral("delete"), dir, QStringLiteral("b")}));
+    CHECKED(put(dir, QStringLiteral("c"), QStringLiteral("2")));  // overwrite: one dead record
+
+    json s;
+    CHECKED(s = stats_json(dir));
+    QCOMPARE(s.value("keys", -1), 3);
+    QCOMPARE(s.value("tombstones", -1), 2);
+    QCOMPARE(s.value("format", std::string()), std::string("native"));
+    QCOMPARE(s.value("read_only", false), true);
+    QVERIFY(s["segment_stats"].is_array());
+    QCOMPARE(s.value("segments", -1), static_cast<int>(s["segment_stats"].size()));
+    QVERIFY(s["segments"].get<int>() >= 1);
+    for (const char* f : {"total_bytes", "live_bytes", "dead_bytes", "keydir_bytes"}) QVERIFY2(s[f].is_number_unsigned(), f);
+    QVERIFY(s["fragmentation"].is_number());
+    QVERIFY(s["fragmentation"].get<double>() > 0.0 && s["fragmentation"].get<double>() < 1.0);
+    QVERIFY(s["dead_bytes"].get<std::uint64_t>() > 0);
+    QVERIFY(s["live_bytes"].get<std::uint64_t>() > 0);
+    QVERIFY(s["total_bytes"].get<std::uint64_t>() >= s["live_bytes"].get<std::uint64_t>());
+
+    std::uint64_t records = 0, tombstones = 0, live_records = 0;
+    for (const json& g : s["segment_stats"]) {
+      for (const char* f : {"id", "file", "size", "records", "live_records", "live_bytes", "dead_bytes", "tombstones",
+                            "active", "has_hint"})
+        QVERIFY2(g.contains(f), f);
+      const QString file = QString::fromStdString(g["file"].get<std::string>());
+      QVERIFY2(file.endsWith(QLatin1String(".seg")), qPrintable(file));
+      QCOMPARE(static_cast<qint64>(g["size"].get<std::uint64_t>()), QFileInfo(QDir(dir).filePath(file)).size());
+      records += g["records"].get<std::uint64_t>();
+      tombstones += g["tombstones"].get<std::uint64_t>();
+      live_records += g["live_records"].get<std::uint64_t>();
+    }
+    QCOMPARE(records, std::uint64_t{8});
+    QCOMPARE(tombstones, std::uint64_t{2});
+    QCOMPARE(live_records, std::uint64_t{3});
+    QCOMPARE(static_cast<qsizetype>(s["segment_stats"].size()), segment_files(dir).size());
+
+    Run r;
+    CHECKED(r = ok({QStringLiteral("stats"), dir}));
+    QVERIFY2(QRegularExpression(QStringLiteral("keys:\\s+3\\n")).match(QString::fromUtf8(r.out)).hasMatch(),
+             r.out.constData());
+    QVERIFY2(QRegularExpression(QStringLiteral("tombstones:\\s+2\\n")).match(QString::fromUtf8(r.out)).hasMatch(),
+             r.out.constData());
+    QVERIFY(r.out.contains("native"));
+    QVERIFY(r.out.contains(segment_files(dir).first().toUtf8()));
+  }
+
+  void check_clean() {
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QString dir = tmp.filePath(QStringLiteral("db"));
+    CHECKED(put(dir, QStringLiteral("a"), QStringLiteral("1")));
+    CHECKED(put(dir, QStringLiteral("b"), QStringLiteral("[1,2,3]")));
+    CHECKED(put(dir, QStringLiteral("c"), QStringLiteral(R"("three")")));
+    CHECKED(ok({QStringLiteral("delete"), dir, QStringLiteral("b")}));
+    json s;
+    CHECKED(s = stats_json(dir));
+    Run r;
+    CHECKED(r = ok({QStringLiteral("check"), dir}));
+    QCOMPARE(QString::fromUtf8(r.out),
+             QStringLiteral("OK: 4 records in %1 segments verified\n").arg(s["segments"].get<int>()));
+    QVERIFY(r.err.isEmpty());
+  }
+
+  void check_corrupt() {
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QString dir = tmp.filePath(QStringLiteral("db"));
+    const QString value = QStringLiteral("\"%1\"").arg(QString(200, QLatin1Char('x')));
+    for (int i = 0; i < 8; ++i) CHECKED(put(dir, QStringLiteral("key%1").arg(i), value));
+    const QStringList segs = segment_files(dir);
+    QVERIFY2(!segs.isEmpty(), "no *.seg file");
+    const QString first = segs.first();
+    {
+      QFile f(QDir(dir).filePath(first));
+      QVERIFY(f.open(QIODevice::ReadWrite));
+      const qint64 middle = f.size() / 2;
+      QVERIFY(middle > 0);
+      QVERIFY(f.seek(middle));
+      char c = 0;
+      QVERIFY(f.getChar(&c));
+      QVERIFY(f.seek(middle));
+      QVERIFY(f.putChar(static_cast<char>(c ^ 0x5a)));
+    }
+    const QStringList before = snapshot(dir);
+    Run r = run({QStringLiteral("check"), dir});
+    QCOMPARE(r.code, 3);
+    QVERIFY2(QRegularExpression(QRegularExpression::escape(first) + QStringLiteral(" \\d+: \\S"))
+                 .match(QString::fromUtf8(r.out))
+                 .hasMatch(),
+             r.out.constData());
+    QVERIFY(!r.out.contains("OK:"));
+
+    // dump shows the damaged record as BAD.
+    r = run({QStringLiteral("dump"), dir, QStringLiteral("--no-header")});
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.out.contains("\tBAD\n"), r.out.constData());
+    QCOMPARE(snapshot(dir), before);  // read commands never repair
+  }
+
+  void dump_lines() {
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QString dir = tmp.filePath(QStringLiteral("db"));
+    CHECKED(put(dir, QStringLiteral("a"), QStringLiteral("1")));
+    CHECKED(put(dir, QString::fromUtf8("ключ"), QStringLiteral(R"("xyz")")));
+    CHECKED(ok({QStringLiteral("delete"), dir, QStringLiteral("a")}));
+
+    Run r;
+    CHECKED(r = ok({QStringLiteral("dump"), dir}));
+    QList<QByteArray> lines = lines_of(r.out);
+    QCOMPARE(lines.size(), 4);
+    QVERIFY2(lines.first().startsWith("segment\toffset\tkind\tkey"), lines.first().constData());
+    lines.removeFirst();
+
+    const QRegularExpression iso(QStringLiteral("^(\\d{4})-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z$"));
+    std::map<QByteArray, qulonglong> last_offset;
+    QList<QList<QByteArray>> rows;
+    for (const QByteArray& line : lines) {
+      const QList<QByteArray> f = line.split('\t');
+      QCOMPARE(f.size(), 8);
+      bool num = false;
+      const qulonglong offset = f[1].toULongLong(&num);
+      QVERIFY(num);
+      if (last_offset.count(f[0])) QVERIFY(offset > last_offset[f[0]]);
+      last_offset[f[0]] = offset;
+      const auto m = iso.match(QString::fromLatin1(f[6]));
+      QVERIFY2(m.hasMatch(), f[6].constData());
+      const int year = m.captured(1).toInt();
+      QVERIFY2(year >= 2020 && year < 2200, f[6].constData());  // microseconds, not ms or ns
+      QCOMPARE(f[7], QByteArray("ok"));
+      rows << f;
+    }
+    QCOMPARE(rows[0][3], QByteArray("\"a\""));
+    QCOMPARE(rows[0][4], QByteArray("1"));
+    QCOMPARE(rows[0][5], QByteArray("1"));
+    QCOMPARE(rows[1][3], QByteArray("\"ключ\""));
+    QCOMPARE(rows[1][4], QByteArray::number(QByteArray("ключ").size()));
+    QCOMPARE(rows[1][5], QByteArray("5"));
+    QCOMPARE(rows[0][2], rows[1][2]);  // both puts
+    QCOMPARE(rows[2][3], QByteArray("\"a\""));
+    QVERIFY2(rows[2][2].toLower().contains("tomb"), rows[2][2].constData());
+    QCOMPARE(rows[2][5], QByteArray("0"));
+
+    // One segment only.
+    json s;
+    CHECKED(s = stats_json(dir));
+    const std::uint32_t id = s["segment_stats"][0]["id"].get<std::uint32_t>();
+    CHECKED(r = ok({QStringLiteral("dump"), dir, QString::number(id), QStringLiteral("--no-header")}));
+    QVERIFY(!r.out.isEmpty());
+    for (const QByteArray& line : lines_of(r.out)) QCOMPARE(line.split('\t').first(), QByteArray::number(id));
+
+    r = run({QStringLiteral("dump"), dir, QStringLiteral("4000000000")});
+    QCOMPARE(r.code, 2);
+    QVERIFY(r.err.contains("4000000000"));
+  }
+
+  void read_commands_modify_nothing() {
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QString dir = tmp.filePath(QStringLiteral("db"));
+    CHECKED(put(dir, QStringLiteral("a"), QStringLiteral("1")));
+    CHECKED(put(dir, QStringLiteral("b"), QStringLiteral("2")));
+    CHECKED(ok({QStringLiteral("delete"), dir, QStringLiteral("a")}));
+    const QStringList before = snapshot(dir);
+    QThread::msleep(20);  // so that a modification would change an mtime
+    CHECKED(ok({QStringLiteral("get"), dir, QStringLiteral("b")}));
+    QCOMPARE(run({QStringLiteral("get"), dir, QStringLiteral("a")}).code, 1);
+    CHECKED(ok({QStringLiteral("keys"), dir}));
+    CHECKED(ok({QStringLiteral("stats"), dir}));
+    CHECKED(ok({QStringLiteral("stats"), dir, QStringLiteral("--json")}));
+    CHECKED(ok({QStringLiteral("check"), dir}));
+    CHECKED(ok({QStringLiteral("dump"), dir}));
+    CHECKED(ok({QStringLiteral("export"), dir}));
+    QCOMPARE(snapshot(dir), before);
+  }
+
+  // A writer holds the database (an import waiting on stdin); reads work
+  // beside it and a second writer is refused.
+  void read_beside_writer() {
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QString dir = tmp.filePath(QStringLiteral("db"));
+    QProcess writer;
+    writer.setProgram(QStringLiteral(BITCASK_CLI_PATH));
+    writer.setArguments({QStringLiteral("import"), dir, QStringLiteral("--jsonl"), QStringLiteral("-")});
+    writer.start();
+    QVERIFY(writer.waitForStarted(60000));
+    writer.write("{\"key\":\"first\",\"value\":{\"n\":1}}\n");
+    QVERIFY(writer.waitForBytesWritten(60000));
+
+    // Wait (no deadline assertion beyond a generous cap) until the reader sees the first key.
+    Run r;
+    for (int i = 0; i < 600; ++i) {
+      r = run({QStringLiteral("get"), dir, QStringLiteral("first")});
+      if (r.code == 0 || writer.state() == QProcess::NotRunning) break;
+      QThread::msleep(100);
+    }
+    QCOMPARE(writer.state(), QProcess::Running);
+    QCOMPARE(r.code, 0);
+    QCOMPARE(r.out, QByteArray("{\"n\":1}\n"));
+
+    // A second writer is refused while the first holds the lock.
+    r = run({QStringLiteral("put"), dir, QStringLiteral("other"), QStringLiteral("1")});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.startsWith("bitcask: "), r.err.constData());
+
+    writer.write("{\"key\":\"second\",\"value\":2}\n");
+    writer.closeWriteChannel();
+    QVERIFY(writer.waitForFinished(300000));
+    QCOMPARE(writer.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(writer.exitCode(), 0);
+    QVERIFY(writer.readAllStandardOutput().contains("records read:      2"));
+    CHECKED(r = ok({QStringLiteral("keys"), dir}));
+    QCOMPARE(r.out, QByteArray("first\nsecond\n"));
+  }
+
+  void import_pybitcask_fixture_data() {
+    QTest::addColumn<QString>("name");
+    QTest::newRow("basic") << QStringLiteral("pybitcask-basic");
+    QTest::newRow("torn-tail") << QStringLiteral("pybitcask-torn-tail");
+    QTest::newRow("2000") << QStringLiteral("pybitcask-2000");
+  }
+  void import_pybitcask_fixture() {
+    QFETCH(QString, name);
+    const json expected = read_json_file(fixture(name + QStringLiteral(".expected.json")));
+    QVERIFY2(expected.is_object() && expected["live"].is_object(), "cannot read the fixture's expected.json");
+    const json& live = expected["live"];
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QString dir = tmp.filePath(QStringLiteral("imported"));
+
+    Run r;
+    CHECKED(r = ok({QStringLiteral("import"), dir, QStringLiteral("--pybitcask"), fixture(name)}));
+    QVERIFY2(r.out.contains("records read:"), r.out.constData());
+    QVERIFY2(r.out.contains(QStringLiteral("keys written:      %1\n").arg(live.size()).toUtf8()), r.out.constData());
+    QVERIFY2(r.out.contains("not-strict values: 0\n"), r.out.constData());
+
+    CHECKED(r = ok({QStringLiteral("export"), dir}));
+    std::map<std::string, json> got;
+    std::vector<std::string> order;
+    QVERIFY(parse_export(r.out, &got, &order));
+    QVERIFY(std::is_sorted(order.begin(), order.end()));
+    QCOMPARE(got.size(), live.size());
+    for (auto it = live.begin(); it != live.end(); ++it) {
+      QVERIFY2(got.count(it.key()), it.key().c_str());
+      QVERIFY2(got[it.key()] == it.value(), (it.key() + ": " + got[it.key()].dump() + " != " + it.value().dump()).c_str());
+    }
+    if (expected.contains("deleted"))
+      for (const json& k : expected["deleted"]) QVERIFY2(!got.count(k.get<std::string>()), k.dump().c_str());
+
+    json s;
+    CHECKED(s = stats_json(dir));
+    QCOMPARE(s["keys"].get<std::size_t>(), live.size());
+    QCOMPARE(s["format"].get<std::string>(), std::string("native"));
+  }
+
+  // Read commands work in place on the Python original's directories (the
+  // fixtures are read-only directories).
+  void read_pybitcask_in_place_data() { import_pybitcask_fixture_data(); }
+  void read_pybitcask_in_place() {
+    QFETCH(QString, name);
+    const json expected = read_json_file(fixture(name + QStringLiteral(".expected.json")));
+    QVERIFY(expected.is_object());
+    const json& live = expected["live"];
+    const QString dir = fixture(name);
+    const QStringList before = snapshot(dir);
+    const bool torn = name.contains(QLatin1String("torn"));
+
+    Run r;
+    CHECKED(r = ok({QStringLiteral("export"), dir}));
+    if (torn)
+      QVERIFY2(r.err.contains("warning") && r.err.contains("1.data"), r.err.constData());
+    else
+      QVERIFY2(r.err.isEmpty(), r.err.constData());
+    std::map<std::string, json> got;
+    std::vector<std::string> order;
+    QVERIFY(parse_export(r.out, &got, &order));
+    QCOMPARE(got.size(), live.size());
+    for (auto it = live.begin(); it != live.end(); ++it) QVERIFY2(got[it.key()] == it.value(), it.key().c_str());
+
+    CHECKED(r = ok({QStringLiteral("keys"), dir}));
+    QCOMPARE(static_cast<std::size_t>(lines_of(r.out).size()), live.size());
+
+    const std::string some_key = live.begin().key();
+    CHECKED(r = ok({QStringLiteral("get"), dir, QString::fromStdString(some_key)}));
+    QCOMPARE(json::parse(str(r.out)), live.begin().value());
+    QCOMPARE(str(r.out), live.begin().value().dump() + "\n");  // compact, re-encoded
+
+    json s;
+    CHECKED(s = stats_json(dir));
+    QCOMPARE(s["format"].get<std::string>(), std::string("python-bitcask"));
+    QCOMPARE(s["keys"].get<std::size_t>(), live.size());
+
+    CHECKED(r = ok({QStringLiteral("dump"), dir, QStringLiteral("--no-header")}));
+    QVERIFY(!lines_of(r.out).isEmpty());
+    QVERIFY(r.out.contains("\t1.data") || r.out.startsWith("1\t"));
+
+    r = run({QStringLiteral("check"), dir});
+    if (torn) {
+      QCOMPARE(r.code, 3);
+      QVERIFY2(r.out.contains("1.data "), r.out.constData());
+    } else {
+      QCOMPARE(r.code, 0);
+      QVERIFY2(r.out.startsWith("OK: "), r.out.constData());
+    }
+    QCOMPARE(snapshot(dir), before);
+  }
+
+  void python_non_strict_values() {
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QString dir = make_python_dir(tmp);
+    QVERIFY(!dir.isEmpty());
+
+    Run r;
+    CHECKED(r = ok({QStringLiteral("get"), dir, QStringLiteral("nan")}));
+    QCOMPARE(r.out, QByteArray("NaN\n"));
+    QVERIFY2(r.err.contains("not strict JSON"), r.err.constData());
+    CHECKED(r = ok({QStringLiteral("get"), dir, QStringLiteral("obj")}));
+    QCOMPARE(r.out, QByteArray("{\"x\": Infinity, \"y\": [1, -Infinity]}\n"));
+    QVERIFY(!r.err.isEmpty());
+    CHECKED(r = ok({QStringLiteral("get"), dir, QStringLiteral("s")}));
+    QCOMPARE(r.out, QByteArray("\"café\"\n"));
+    QVERIFY(r.err.isEmpty());
+    QCOMPARE(run({QStringLiteral("get"), dir, QStringLiteral("gone")}).code, 1);
+    CHECKED(r = ok({QStringLiteral("keys"), dir}));
+    QCOMPARE(r.out, QByteArray("nan\nobj\ns\n"));
+
+    json s;
+    CHECKED(s = stats_json(dir));
+    QCOMPARE(s["format"].get<std::string>(), std::string("python-bitcask"));
+    QCOMPARE(s["keys"].get<int>(), 3);
+    QCOMPARE(s["tombstones"].get<int>(), 1);
+
+    // Timestamps in milliseconds become microseconds.
+    CHECKED(r = ok({QStringLiteral("dump"), dir, QStringLiteral("--no-header")}));
+    QList<QByteArray> lines = lines_of(r.out);
+    QCOMPARE(lines.size(), 5);
+    QCOMPARE(lines[0].split('\t').value(6), QByteArray("2023-11-14T22:13:20.123000Z"));
+    QCOMPARE(lines[4].split('\t').value(5), QByteArray("0"));
+
+    // The Python format is read-only: writes are refused, the file untouched.
+    const QStringList before = snapshot(dir);
+    r = run({QStringLiteral("put"), dir, QStringLiteral("new"), QStringLiteral("1")});
+    QCOMPARE(r.code, 2);
+    QVERIFY(r.err.startsWith("bitcask: "));
+    QCOMPARE(snapshot(dir), before);
+
+    // Import keeps non-strict values as their text; export writes them as "raw" text.
+    const QString native = tmp.filePath(QStringLiteral("native"));
+    CHECKED(r = ok({QStringLiteral("import"), native, QStringLiteral("--pybitcask"), dir}));
+    QVERIFY2(r.out.contains("not-strict values: 2\n"), r.out.constData());
+    QVERIFY2(r.out.contains("keys written:      3\n"), r.out.constData());
+    CHECKED(r = ok({QStringLiteral("export"), native}));
+    std::map<std::string, json> got;
+    std::vector<std::string> order;
+    QVERIFY(parse_export(r.out, &got, &order));
+    QCOMPARE(got.size(), std::size_t{3});
+    QCOMPARE(got["nan"], json({{"raw", "NaN"}}));
+    QCOMPARE(got["obj"], json({{"raw", R"({"x": Infinity, "y": [1, -Infinity]})"}}));
+    QCOMPARE(got["s"], json("café"));
+    // ... and get on the imported database prints them as stored, with a note.
+    CHECKED(r = ok({QStringLiteral("get"), native, QStringLiteral("nan")}));
+    QCOMPARE(r.out, QByteArray("NaN\n"));
+    QVERIFY(r.err.contains("not strict JSON"));
+    // The export round-trips through import --jsonl, raw values included.
+    CHECKED(r = ok({QStringLiteral("export"), native}));
+    const QString again = tmp.filePath(QStringLiteral("again"));
+    Run imp;
+    CHECKED(imp = ok({QStringLiteral("import"), again, QStringLiteral("--jsonl"), QStringLiteral("-")}, r.out));
+    QVERIFY2(imp.out.contains("not-strict values: 2\n"), imp.out.constData());
+    Run r2;
+    CHECKED(r2 = ok({QStringLiteral("export"), again}));
+    QCOMPARE(r2.out, r.out);
+  }
+
+  void import_jsonl_file_and_stdin() {
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const json records = json::array({
+        {{"key", "a"}, {"value", {{"x", 1}, {"y", {true, nullptr}}}}},
+        {{"key", "ключ"}, {"value", "значение"}},
+        {{"key", "n"}, {"value", 3.5}},
+        {{"key", "a"}, {"value", "overwritten"}},
+    });
+    QByteArray text;
+    for (const json& r : records) text += QByteArray::fromStdString(r.dump()) + "\n";
+    const QString file = tmp.filePath(QStringLiteral("in.jsonl"));
+    {
+      QFile f(file);
+      QVERIFY(f.open(QIODevice::WriteOnly));
+      f.write(text);
+    }
+    std::map<std::string, json> expected{{"a", "overwritten"}, {"ключ", "значение"}, {"n", 3.5}};
+
+    for (const bool from_stdin : {false, true}) {
+      const QString dir = tmp.filePath(from_stdin ? QStringLiteral("from-stdin") : QStringLiteral("from-file"));
+      Run r;
+      CHECKED(r = ok({QStringLiteral("import"), dir, QStringLiteral("--jsonl"), from_stdin ? QStringLiteral("-") : file},
+                     from_stdin ? text : QByteArray()));
+      QVERIFY2(r.out.contains("records read:      4\n"), r.out.constData());
+      QVERIFY2(r.out.contains("warnings:          0\n"), r.out.constData());
+      CHECKED(r = ok({QStringLiteral("export"), dir}));
+      std::map<std::string, json> got;
+      std::vector<std::string> order;
+      QVERIFY(parse_export(r.out, &got, &order));
+      QVERIFY(got == expected);
+      QCOMPARE(order, (std::vector<std::string>{"a", "n", "ключ"}));
+    }
+
+    // A missing input file is an error naming it; nothing is created.
+    const QString missing = tmp.filePath(QStringLiteral("missing.jsonl"));
+    const QString dir = tmp.filePath(QStringLiteral("never"));
+    const Run r = run({QStringLiteral("import"), dir, QStringLiteral("--jsonl"), missing});
+    QCOMPARE(r.code, 2);
+    QVERIFY(r.err.contains(missing.toUtf8()));
+    QVERIFY(!QFileInfo::exists(dir));
+  }
+
+  void import_jsonl_bad_line() {
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QString dir = tmp.filePath(QStringLiteral("db"));
+    const QByteArray text = "{\"key\":\"a\",\"value\":1}\n{\"key\":\"b\",\"value\":2}\nthis is not json\n{\"key\":\"c\",\"value\":3}\n";
+    Run r = run({QStringLiteral("import"), dir, QStringLiteral("--jsonl"), QStringLiteral("-")}, text);
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.startsWith("bitcask: ") && r.err.contains("3"), r.err.constData());
+    CHECKED(r = ok({QStringLiteral("keys"), dir}));
+    QCOMPARE(r.out, QByteArray("a\nb\n"));  // what came before the bad line stays
+  }
+
+  void export_format() {
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QString dir = tmp.filePath(QStringLiteral("db"));
+    CHECKED(put(dir, QStringLiteral("z"), QStringLiteral(R"({"b":[1,2],"a":"x"})")));
+    CHECKED(put(dir, QStringLiteral("m"), QStringLiteral("\"text with \\\"quotes\\\"\\nand newline\"")));
+    CHECKED(put(dir, QStringLiteral("a"), QStringLiteral("null")));
+    CHECKED(put(dir, QStringLiteral("gone"), QStringLiteral("1")));
+    CHECKED(ok({QStringLiteral("delete"), dir, QStringLiteral("gone")}));
+
+    Run r;
+    CHECKED(r = ok({QStringLiteral("export"), dir}));
+    QVERIFY(r.err.isEmpty());
+    QVERIFY(r.out.endsWith('\n'));
+    const QList<QByteArray> lines = lines_of(r.out);
+    QCOMPARE(lines.size(), 3);  // one line per record even with a newline in a value
+    std::map<std::string, json> got;
+    std::vector<std::string> order;
+    QVERIFY(parse_export(r.out, &got, &order));
+    QCOMPARE(order, (std::vector<std::string>{"a", "m", "z"}));
+    QCOMPARE(got["z"], json::parse(R"({"a":"x","b":[1,2]})"));
+    QCOMPARE(got["m"], json("text with \"quotes\"\nand newline"));
+    QVERIFY(got["a"].is_null());
+
+    // The export re-imports to the same content.
+    const QString copy = tmp.filePath(QStringLiteral("copy"));
+    CHECKED(ok({QStringLiteral("import"), copy, QStringLiteral("--jsonl"), QStringLiteral("-")}, r.out));
+    Run again;
+    CHECKED(again = ok({QStringLiteral("export"), copy}));
+    QCOMPARE(again.out, r.out);
+
+    // An empty database exports nothing.
+    const QString empty = tmp.filePath(QStringLiteral("empty"));
+    CHECKED(put(empty, QStringLiteral("k"), QStringLiteral("1")));
+    CHECKED(ok({QStringLiteral("delete"), empty, QStringLiteral("k")}));
+    CHECKED(r = ok({QStringLiteral("export"), empty}));
+    QVERIFY(r.out.isEmpty());
+  }
+};
+
+QTEST_GUILESS_MAIN(TstCli)
+#include "tst_cli.moc"

@@ -1,0 +1,163 @@
+// Directories written by the Python original: read in place (read-only),
+// and converted by import; both compared with the fixtures' expected data.
+#include <QTest>
+
+#include <cmath>
+
+#include "../engine/src/coding.h"
+#include "test_util.h"
+#include <bitcask/import.h>
+
+using namespace bitcask;
+using namespace testutil;
+
+namespace {
+
+nlohmann::json expected_of(const std::string& name) {
+  return nlohmann::json::parse(read_file(fixtures_dir() / (name + ".expected.json")));
+}
+
+// A record in the Python original's layout.
+std::string py_record(const std::string& key, const std::string& value, std::uint64_t ts = 1) {
+  std::string r(16, '\0');
+  encode_u32_be(r.data(), static_cast<std::uint32_t>(key.size()));
+  encode_u32_be(r.data() + 4, static_cast<std::uint32_t>(value.size()));
+  encode_u64_be(r.data() + 8, ts);
+  return r + key + value;
+}
+
+void compare_with_expected(const DB& db, const nlohmann::json& expected) {
+  const auto& live = expected["live"];
+  QCOMPARE(db.size(), std::uint64_t(live.size()));
+  std::string text;
+  for (const auto& [key, value] : live.items()) {
+    QVERIFY2(db.get(key, &text), key.c_str());
+    QCOMPARE_JSON(parse_json_text(text), value);
+  }
+  if (expected.contains("deleted")) {
+    for (const auto& key : expected["deleted"]) QVERIFY(!db.contains(key.get<std::string>()));
+  }
+}
+
+}  // namespace
+
+class PyBitcaskTest : public QObject {
+  Q_OBJECT
+ private slots:
+  void fixtures_data() {
+    QTest::addColumn<QString>("name");
+    QTest::newRow("basic") << "pybitcask-basic";
+    QTest::newRow("torn-tail") << "pybitcask-torn-tail";
+    QTest::newRow("2000") << "pybitcask-2000";
+  }
+
+  void readInPlace() {
+    QFETCH(QString, name);
+    const fs::path src = fixtures_dir() / name.toStdString();
+    // Even a writable open of the Python format is read-only: nothing changes.
+    const std::string before = read_file(src / "1.data");
+    auto db = DB::open(src);
+    QCOMPARE(db->format(), DataFormat::kPythonBitcask);
+    QVERIFY(db->read_only());
+    compare_with_expected(*db, expected_of(name.toStdString()));
+    try {
+      db->put("k", "\"v\"");
+      QFAIL("wrote to a Python directory");
+    } catch (const Error& e) {
+      QCOMPARE(e.code(), ErrorCode::kReadOnly);
+      QVERIFY(std::string(e.what()).find("bitcask import") != std::string::npos);
+    }
+    db->close();
+    QCOMPARE(read_file(src / "1.data"), before);
+    QVERIFY(!fs::exists(src / "LOCK"));
+    QVERIFY(!fs::exists(src / "BITCASK"));
+  }
+  void readInPlace_data() { fixtures_data(); }
+
+  void tornTailIsReported() {
+    auto db = DB::open(fixtures_dir() / "pybitcask-torn-tail", read_only_options());
+    QCOMPARE(db->recovery_report().truncated_tails.size(), std::size_t{1});
+    QVERIFY(db->recovery_report().corrupt_records.empty());
+  }
+
+  void import() {
+    QFETCH(QString, name);
+    QTemporaryDir tmp;
+    const fs::path src = fixtures_dir() / name.toStdString();
+    const std::string before = read_file(src / "1.data");
+    {
+      auto dst = DB::open(path_of(tmp));
+      ImportResult r = import_pybitcask(src, *dst);
+      QCOMPARE(r.keys_written, dst->size());
+      QCOMPARE(r.not_strict_json, 0ull);
+    }
+    auto db = DB::open(path_of(tmp));
+    QCOMPARE(db->format(), DataFormat::kNative);
+    compare_with_expected(*db, expected_of(name.toStdString()));
+    // Stored as compact UTF-8 JSON, not Python's spaced ASCII escapes.
+    if (name == "pybitcask-basic") {
+      QCOMPARE(*db->get("user:1002"), std::string(R"({"age":31,"name":"李雷"})"));
+    }
+    QCOMPARE(read_file(src / "1.data"), before);
+  }
+  void import_data() { fixtures_data(); }
+
+  void nonStrictValuesAndFileOrder() {
+    QTemporaryDir tmp;
+    const fs::path src = path_of(tmp, "py");
+    fs::create_directory(src);
+    // "10.data" sorts before "2.data" as the Python code globs them, so the
+    // value in 2.data is the newer one.
+    write_file(src / "10.data", py_record("k", "\"old\"") + py_record("nan", "{\"x\": NaN}"));
+    write_file(src / "2.data", py_record("k", "\"new\"") + py_record("gone", "1") +
+                                   py_record("gone", ""));
+    auto db = DB::open(src);
+    QCOMPARE(db->size(), 2ull);
+    QCOMPARE(*db->get("k"), std::string("\"new\""));
+    QVERIFY(!db->contains("gone"));
+    Bitcask json(src);
+    QVERIFY(std::isnan((*json.get("nan"))["x"].get<double>()));
+    QCOMPARE(*json.get_text("nan"), std::string("{\"x\": NaN}"));
+
+    auto dst = DB::open(path_of(tmp, "converted"));
+    ImportResult r = import_pybitcask(src, *dst);
+    QCOMPARE(r.not_strict_json, 1ull);
+    QCOMPARE(*dst->get("nan"), std::string("{\"x\": NaN}"));  // kept as its text
+    QCOMPARE(*dst->get("k"), std::string("\"new\""));
+  }
+
+  void importRefusesNativeSource() {
+    QTemporaryDir tmp;
+    DB::open(path_of(tmp, "native"))->put("k", "1");
+    auto dst = DB::open(path_of(tmp, "dst"));
+    QVERIFY_THROWS_EXCEPTION(Error, import_pybitcask(path_of(tmp, "native"), *dst));
+  }
+
+  void jsonlRoundTrip() {
+    QTemporaryDir tmp;
+    auto db = DB::open(path_of(tmp, "a"));
+    db->put("plain", R"({"a":[1,2]})");
+    db->put("nan", "[NaN]");
+    db->put(std::string("bin\xff", 4), std::string("\xfe\x00", 2));
+    std::stringstream out;
+    QCOMPARE(export_jsonl(*db, out), 3ull);
+    auto copy = DB::open(path_of(tmp, "b"));
+    std::stringstream in(out.str());
+    ImportResult r = import_jsonl(in, *copy);
+    QCOMPARE(r.keys_written, 3ull);
+    for (const auto& k : {std::string("plain"), std::string("nan"), std::string("bin\xff", 4)}) {
+      QCOMPARE(*copy->get(k), *db->get(k));
+    }
+    std::stringstream bad("{\"key\":\"ok\",\"value\":1}\n{\"key\": 5}\n");
+    try {
+      import_jsonl(bad, *copy);
+      QFAIL("bad line accepted");
+    } catch (const Error& e) {
+      QVERIFY(std::string(e.what()).find("line 2") != std::string::npos);
+    }
+    QCOMPARE(*copy->get("ok"), std::string("1"));
+  }
+};
+
+QTEST_APPLESS_MAIN(PyBitcaskTest)
+#include "tst_pybitcask.moc"

@@ -1,0 +1,207 @@
+// Recovery: torn tails, garbage, corrupt records in sealed segments.
+#include <QTest>
+
+#include <random>
+
+#include "test_util.h"
+
+using namespace bitcask;
+using namespace testutil;
+
+class RecoveryTest : public QObject {
+  Q_OBJECT
+
+  // Writes keys k0..k{n-1} with values v0..; returns the last segment file.
+  static fs::path make_db(const fs::path& dir, int n, const Options& o = {}) {
+    auto db = DB::open(dir, o);
+    for (int i = 0; i < n; ++i) db->put("k" + std::to_string(i), "v" + std::to_string(i));
+    db->close();
+    return segment_files(dir).back();
+  }
+
+ private slots:
+  // Cutting the last record at every byte offset keeps every record before it.
+  void truncateLastRecordAtEveryOffset() {
+    QTemporaryDir tmp;
+    const fs::path dir = path_of(tmp);
+    const fs::path seg = make_db(dir, 5);
+    const std::string full = read_file(seg);
+    // The same four records alone: the fifth record is the bytes past them.
+    const std::string before = [&] {
+      QTemporaryDir t2;
+      return read_file(make_db(path_of(t2), 4));
+    }();
+    const std::size_t record_len = full.size() - before.size();
+    QVERIFY(record_len > 20);
+    for (std::size_t cut = 0; cut < record_len; ++cut) {
+      write_file(seg, full.substr(0, before.size() + cut));
+      auto db = DB::open(dir);
+      QCOMPARE(db->size(), 4ull);
+      for (int i = 0; i < 4; ++i) QCOMPARE(*db->get("k" + std::to_string(i)), "v" + std::to_string(i));
+      QVERIFY(!db->contains("k4"));
+      if (cut == 0) {
+        QVERIFY(db->recovery_report().clean());
+      } else {
+        QCOMPARE(db->recovery_report().truncated_tails.size(), std::size_t{1});
+        QCOMPARE(db->recovery_report().truncated_tails[0].offset, before.size());
+      }
+      // New writes go after the last good record and survive a reopen.
+      db->put("after", "cut");
+      db->close();
+      auto again = DB::open(dir);
+      QVERIFY(again->recovery_report().clean());
+      QCOMPARE(*again->get("after"), std::string("cut"));
+      QCOMPARE(again->size(), 5ull);
+      again->close();
+      std::error_code ec;
+      fs::remove_all(dir / "lost+found", ec);
+    }
+  }
+
+  void garbageTailIsCutAndKept_data() {
+    QTest::addColumn<QByteArray>("garbage");
+    QTest::newRow("zeros") << QByteArray(4096, '\0');
+    std::mt19937 rng(7);
+    QByteArray random(10000, '\0');
+    for (auto& c : random) c = static_cast<char>(rng());
+    QTest::newRow("random") << random;
+    QTest::newRow("one byte") << QByteArray("\x01", 1);
+  }
+  void garbageTailIsCutAndKept() {
+    QFETCH(QByteArray, garbage);
+    QTemporaryDir tmp;
+    const fs::path dir = path_of(tmp);
+    const fs::path seg = make_db(dir, 100);
+    const std::size_t good = fs::file_size(seg);
+    append_file(seg, garbage.toStdString());
+    {
+      // Read-only: reported, ignored, the file untouched.
+      auto ro = DB::open(dir, read_only_options());
+      QCOMPARE(ro->size(), 100ull);
+      QCOMPARE(ro->recovery_report().truncated_tails.size(), std::size_t{1});
+      QCOMPARE(fs::file_size(seg), good + garbage.size());
+    }
+    auto db = DB::open(dir);
+    QCOMPARE(db->size(), 100ull);
+    QCOMPARE(*db->get("k99"), std::string("v99"));
+    const auto& tails = db->recovery_report().truncated_tails;
+    QCOMPARE(tails.size(), std::size_t{1});
+    QCOMPARE(tails[0].offset, good);
+    QCOMPARE(tails[0].length, std::uint64_t(garbage.size()));
+    QCOMPARE(fs::file_size(seg), good);
+    // The bytes cut are saved, not lost.
+    const fs::path saved =
+        dir / "lost+found" / (seg.filename().string() + "." + std::to_string(good) + ".tail");
+    QVERIFY(fs::exists(saved));
+    QCOMPARE(QByteArray::fromStdString(read_file(saved)), garbage);
+  }
+
+  // A damaged record in a sealed segment: reported, not served, not deleted,
+  // and the records after it in the same segment are still found.
+  void corruptRecordInSealedSegment() {
+    QTemporaryDir tmp;
+    const fs::path dir = path_of(tmp);
+    Options o;
+    o.max_segment_size = 4096;
+    make_db(dir, 500, o);
+    const auto segs = segment_files(dir);
+    QVERIFY(segs.size() > 3);
+    const fs::path victim = segs[1];
+    std::string bytes = read_file(victim);
+    const std::size_t at = bytes.size() / 2;
+    bytes[at] = static_cast<char>(bytes[at] ^ 0x5a);
+    write_file(victim, bytes);
+    auto db = DB::open(dir);
+    const auto& report = db->recovery_report();
+    QCOMPARE(report.corrupt_records.size(), std::size_t{1});
+    QCOMPARE(report.corrupt_records[0].file, victim.filename().string());
+    QVERIFY(report.corrupt_records[0].offset <= at);
+    QVERIFY(report.corrupt_records[0].offset + report.corrupt_records[0].length > at);
+    QVERIFY(report.truncated_tails.empty());
+    QCOMPARE(db->size(), 499ull);  // exactly one record lost to the damage
+    QCOMPARE(read_file(victim), bytes);  // never modified
+    const auto problems = db->verify();
+    QCOMPARE(problems.size(), std::size_t{1});
+    QCOMPARE(problems[0].offset, report.corrupt_records[0].offset);
+    // Writes still work, into the active segment.
+    db->put("new", "value");
+    QCOMPARE(*db->get("new"), std::string("value"));
+  }
+
+  // A value damaged after open is refused on read, never served.
+  void corruptionAfterOpenIsNotServed() {
+    QTemporaryDir tmp;
+    const fs::path dir = path_of(tmp);
+    auto db = DB::open(dir);
+    db->put("key", std::string(100, 'x'));
+    db->put("other", "fine");
+    const fs::path seg = segment_files(dir).back();
+    std::string bytes = read_file(seg);
+    const std::size_t at = bytes.find(std::string(100, 'x')) + 50;
+    bytes[at] = 'y';
+    // Overwrite in place (same inode), as bit rot would.
+    std::fstream f(seg, std::ios::binary | std::ios::in | std::ios::out);
+    f.seekp(static_cast<std::streamoff>(at));
+    f.put('y');
+    f.close();
+    try {
+      db->get("key");
+      QFAIL("a corrupt value was served");
+    } catch (const Error& e) {
+      QCOMPARE(e.code(), ErrorCode::kCorruption);
+      QVERIFY(std::string(e.what()).find(seg.filename().string()) != std::string::npos);
+    }
+    QCOMPARE(*db->get("other"), std::string("fine"));
+  }
+
+  void tombstonesSurviveReopen() {
+    QTemporaryDir tmp;
+    const fs::path dir = path_of(tmp);
+    {
+      auto db = DB::open(dir);
+      db->put("a", "1");
+      db->put("b", "2");
+      QVERIFY(db->remove("a"));
+      QVERIFY(!db->remove("a"));
+      QVERIFY(!db->remove("never"));
+    }
+    for (int round = 0; round < 2; ++round) {
+      auto db = DB::open(dir);
+      QVERIFY(!db->contains("a"));
+      QCOMPARE(*db->get("b"), std::string("2"));
+      QCOMPARE(db->stats().tombstones, 1ull);
+    }
+  }
+
+  void shortSegmentHeaderFromACrashedCreate() {
+    QTemporaryDir tmp;
+    const fs::path dir = path_of(tmp);
+    make_db(dir, 3);
+    // A crash right after creating the next segment file.
+    write_file(dir / "0000000002.seg", std::string("\x89" "BC", 3));
+    auto db = DB::open(dir);
+    QCOMPARE(db->size(), 3ull);
+    QCOMPARE(db->recovery_report().truncated_tails.size(), std::size_t{1});
+    db->put("x", "y");
+    db->close();
+    auto again = DB::open(dir);
+    QCOMPARE(*again->get("x"), std::string("y"));
+    QVERIFY(again->recovery_report().clean());
+  }
+
+  void newerFormatIsRefused() {
+    QTemporaryDir tmp;
+    const fs::path dir = path_of(tmp);
+    make_db(dir, 1);
+    write_file(dir / "BITCASK", "bitcask-format 2\n");
+    try {
+      DB::open(dir);
+      QFAIL("a newer format was opened");
+    } catch (const Error& e) {
+      QCOMPARE(e.code(), ErrorCode::kUnsupportedVersion);
+    }
+  }
+};
+
+QTEST_APPLESS_MAIN(RecoveryTest)
+#include "tst_recovery.moc"
