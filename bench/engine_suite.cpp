@@ -1,0 +1,116 @@
+// The engine's own figures: keydir memory per key, put/get latency per sync
+// policy, and open (recovery) time.
+#include <malloc.h>
+
+#include <bitcask/bitcask.h>
+
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "bench_util.h"
+
+namespace bench {
+
+ScratchDir::ScratchDir(const std::string& tag) {
+  const char* base = std::getenv("BITCASK_BENCH_DIR");
+  std::filesystem::path root = base ? base : std::filesystem::temp_directory_path();
+  std::random_device rd;
+  path_ = root / ("bitcask-bench-" + tag + "-" + std::to_string(rd()));
+  std::filesystem::remove_all(path_);
+}
+
+ScratchDir::~ScratchDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+namespace {
+
+std::string key_of(std::uint64_t i) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "key%012llu", static_cast<unsigned long long>(i));
+  return buf;
+}
+
+nlohmann::json keydir_memory(std::uint64_t keys) {
+  ScratchDir dir("keydir");
+  {
+    auto db = bitcask::DB::open(dir.path());
+    const std::string value(100, 'v');
+    for (std::uint64_t i = 0; i < keys; ++i) db->put(key_of(i), value);
+  }
+  const std::size_t heap_before = mallinfo2().uordblks;
+  const auto t0 = Clock::now();
+  bitcask::Options ro;
+  ro.read_only = true;
+  auto db = bitcask::DB::open(dir.path(), ro);
+  const double open_s = std::chrono::duration<double>(Clock::now() - t0).count();
+  const std::size_t heap_after = mallinfo2().uordblks;
+  const bitcask::Stats s = db->stats();
+  const double key_len = 15;
+  return {{"keys", keys},
+          {"key_bytes", key_len},
+          {"keydir_bytes", s.keydir_bytes},
+          {"keydir_bytes_per_key", static_cast<double>(s.keydir_bytes) / keys},
+          {"keydir_overhead_per_key", static_cast<double>(s.keydir_bytes) / keys - key_len},
+          {"heap_bytes_per_key", static_cast<double>(heap_after - heap_before) / keys},
+          {"open_s_without_hints", open_s}};
+}
+
+nlohmann::json latency(bitcask::SyncPolicy policy, const char* name, std::size_t n) {
+  ScratchDir dir(name);
+  bitcask::Options o;
+  o.sync = policy;
+  auto db = bitcask::DB::open(dir.path(), o);
+  std::mt19937_64 rng(42);
+  const std::string value = random_alnum(rng, 100);
+  std::vector<std::string> keys;
+  for (std::size_t i = 0; i < n; ++i) keys.push_back(random_alnum(rng, 16));
+  Latencies put = measure(n, [&](std::size_t i) { db->put(keys[i], value); });
+  std::string out;
+  std::vector<std::size_t> order(n);
+  for (std::size_t i = 0; i < n; ++i) order[i] = rng() % n;
+  Latencies get = measure(n, [&](std::size_t i) { db->get(keys[order[i]], &out); });
+  auto row = [&](const char* op, Latencies& l) {
+    return nlohmann::json{{"op", op},       {"sync", name},
+                          {"ops", n},       {"value_size", 100},
+                          {"mean_us", l.mean()}, {"p50_us", l.percentile(50)},
+                          {"p99_us", l.percentile(99)}, {"ops_per_sec", l.ops_per_sec()}};
+  };
+  return {row("put", put), row("get", get)};
+}
+
+}  // namespace
+
+int run_engine_suite(bool quick, bool json_out) {
+  const std::uint64_t keys = quick ? 100'000 : 1'000'000;
+  nlohmann::json result;
+  result["keydir"] = keydir_memory(keys);
+  nlohmann::json lat = nlohmann::json::array();
+  for (auto& r : latency(bitcask::SyncPolicy::None, "none", quick ? 20'000 : 200'000)) lat.push_back(r);
+  for (auto& r : latency(bitcask::SyncPolicy::Interval, "interval", quick ? 20'000 : 200'000)) lat.push_back(r);
+  for (auto& r : latency(bitcask::SyncPolicy::Always, "always", quick ? 300 : 3'000)) lat.push_back(r);
+  result["latency"] = lat;
+  if (json_out) {
+    std::cout << result.dump(2) << "\n";
+    return 0;
+  }
+  const auto& k = result["keydir"];
+  std::printf("## Keydir memory (%llu keys of 15 bytes)\n\n", static_cast<unsigned long long>(keys));
+  std::printf("| keydir bytes per key | of which the key | overhead per key | heap growth per key | open (no hints) |\n|---:|---:|---:|---:|---:|\n");
+  std::printf("| %.1f | 15 | %.1f | %.1f | %.3f s |\n\n", k["keydir_bytes_per_key"].get<double>(),
+              k["keydir_overhead_per_key"].get<double>(), k["heap_bytes_per_key"].get<double>(),
+              k["open_s_without_hints"].get<double>());
+  std::printf("## Put / get latency, 100-byte values, raw API\n\n");
+  std::printf("| sync | op | ops | mean µs | p50 µs | p99 µs | ops/s |\n|---|---|---:|---:|---:|---:|---:|\n");
+  for (const auto& r : lat) {
+    std::printf("| %s | %s | %llu | %.2f | %.2f | %.2f | %.0f |\n",
+                r["sync"].get<std::string>().c_str(), r["op"].get<std::string>().c_str(),
+                r["ops"].get<unsigned long long>(), r["mean_us"].get<double>(),
+                r["p50_us"].get<double>(), r["p99_us"].get<double>(), r["ops_per_sec"].get<double>());
+  }
+  return 0;
+}
+
+}  // namespace bench
