@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <fstream>
 
+#include "coding.h"
 #include "crc32c.h"
 #include "format.h"
 #include "pybitcask_format.h"
@@ -212,41 +213,53 @@ void DBImpl::rotate_if_full(std::size_t record_size) {
   add_segment(std::move(next));
 }
 
-// Appends one record to the active segment and publishes it in the keydir.
-// The caller holds write_mu_. Returns the write's sequence number.
+// Points the keydir at a record just appended or recovered, keeping the
+// segments' live figures right. The caller holds mu_ exclusively (or is
+// recovering, before anyone else can see the database).
+void DBImpl::publish(Segment& seg, RecordKind kind, std::string_view key, const Location& loc) {
+  ++seg.records;
+  std::optional<Location> old;
+  if (kind == RecordKind::kPut) {
+    old = keydir_.put(key, loc);
+    ++seg.live_records;
+    seg.live_bytes += loc.size;
+  } else if (kind == RecordKind::kTombstone) {
+    old = keydir_.remove(key);
+    ++seg.tombstones;
+  }
+  if (old) {
+    Segment* prev = segment(old->segment);
+    --prev->live_records;
+    prev->live_bytes -= old->size;
+  }
+}
+
+// Appends write_buf_ (one or more encoded records) to the active segment.
+// The caller holds write_mu_. Returns the offset it was written at.
+std::uint64_t DBImpl::append_encoded_locked() {
+  try {
+    rotate_if_full(write_buf_.size());
+    const std::uint64_t offset = active_->size();
+    active_->append(write_buf_);
+    return offset;
+  } catch (const Error& e) {
+    fail(e);
+  }
+}
+
+// Appends one record and publishes it. The caller holds write_mu_. Returns
+// the write's sequence number.
 std::uint64_t DBImpl::append_locked(RecordKind kind, std::string_view key,
                                     std::string_view value) {
   write_buf_.clear();
   const std::uint64_t ts = format::now_us();
   format::append_record(&write_buf_, kind, ts, key, value);
-  std::uint64_t offset;
-  try {
-    rotate_if_full(write_buf_.size());
-    offset = active_->size();
-    active_->append(write_buf_);
-  } catch (const Error& e) {
-    fail(e);
-  }
+  const std::uint64_t offset = append_encoded_locked();
   const Location loc{active_->id(), static_cast<std::uint32_t>(offset),
                      static_cast<std::uint32_t>(write_buf_.size()), ts, 0};
   {
     std::unique_lock lock(mu_);
-    Segment& seg = *active_;
-    ++seg.records;
-    std::optional<Location> old;
-    if (kind == RecordKind::kPut) {
-      old = keydir_.put(key, loc);
-      ++seg.live_records;
-      seg.live_bytes += loc.size;
-    } else {
-      old = keydir_.remove(key);
-      ++seg.tombstones;
-    }
-    if (old) {
-      Segment* prev = segment(old->segment);
-      --prev->live_records;
-      prev->live_bytes -= old->size;
-    }
+    publish(*active_, kind, key, loc);
   }
   return written_seq_.fetch_add(1, std::memory_order_acq_rel) + 1;
 }
@@ -260,15 +273,25 @@ void check_key(std::string_view key) {
                     std::to_string(kMaxKeySize) + " bytes");
   }
 }
-}  // namespace
 
-void DBImpl::put(std::string_view key, std::string_view value) {
-  check_key(key);
+void check_value(std::string_view value) {
   if (value.size() > kMaxValueSize) {
     throw Error(ErrorCode::kInvalidArgument,
                 "value of " + std::to_string(value.size()) + " bytes is over the limit of " +
                     std::to_string(kMaxValueSize) + " bytes");
   }
+}
+
+std::string encode_count(std::size_t n) {
+  std::string v(4, '\0');
+  encode_u32_le(v.data(), static_cast<std::uint32_t>(n));
+  return v;
+}
+}  // namespace
+
+void DBImpl::put(std::string_view key, std::string_view value) {
+  check_key(key);
+  check_value(value);
   std::uint64_t seq;
   {
     std::lock_guard lock(write_mu_);
@@ -291,6 +314,52 @@ bool DBImpl::remove(std::string_view key) {
   }
   if (options_.sync == SyncPolicy::Always) sync_to(seq);
   return true;
+}
+
+void DBImpl::write(const WriteBatch& batch) {
+  if (batch.empty()) return;
+  std::uint64_t bytes = 2 * (format::kRecordHeaderSize + 4);
+  for (const auto& op : batch.ops()) {
+    check_key(op.key);
+    check_value(op.value);
+    bytes += format::kRecordHeaderSize + op.key.size() + op.value.size();
+  }
+  if (bytes > kMaxBatchBytes) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "batch of " + std::to_string(bytes) + " bytes is over the limit of " +
+                    std::to_string(kMaxBatchBytes) + " bytes; split it");
+  }
+  std::uint64_t seq;
+  {
+    std::lock_guard lock(write_mu_);
+    check_writable();
+    write_buf_.clear();
+    const std::uint64_t ts = format::now_us();
+    const std::string count = encode_count(batch.size());
+    format::append_record(&write_buf_, RecordKind::kBatchBegin, ts, {}, count);
+    std::vector<std::uint32_t> starts;
+    starts.reserve(batch.size());
+    for (const auto& op : batch.ops()) {
+      starts.push_back(static_cast<std::uint32_t>(write_buf_.size()));
+      format::append_record(&write_buf_, op.kind, ts, op.key, op.value);
+    }
+    starts.push_back(static_cast<std::uint32_t>(write_buf_.size()));
+    format::append_record(&write_buf_, RecordKind::kBatchCommit, ts, {}, count);
+    const std::uint64_t base = append_encoded_locked();
+    {
+      // One exclusive section: readers see all of the batch or none of it.
+      std::unique_lock publish_lock(mu_);
+      active_->records += 2;  // the begin and commit markers
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        const auto& op = batch.ops()[i];
+        const Location loc{active_->id(), static_cast<std::uint32_t>(base + starts[i]),
+                           starts[i + 1] - starts[i], ts, 0};
+        publish(*active_, op.kind, op.key, loc);
+      }
+    }
+    seq = written_seq_.fetch_add(1, std::memory_order_acq_rel) + 1;
+  }
+  if (options_.sync == SyncPolicy::Always) sync_to(seq);
 }
 
 // Group commit: the first writer in makes everything written so far durable

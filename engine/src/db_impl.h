@@ -33,6 +33,7 @@ class DBImpl final : public DB {
   bool remove(std::string_view key) override;
   bool get(std::string_view key, std::string* value) const override;
   bool contains(std::string_view key) const override;
+  void write(const WriteBatch& batch) override;
   std::vector<KeyEntry> scan(const ScanOptions& options) const override;
   std::uint64_t count(std::string_view prefix) const override;
   std::uint64_t size() const override;
@@ -62,6 +63,8 @@ class DBImpl final : public DB {
   void check_writable() const;
   [[noreturn]] void fail(const Error& cause);
   std::uint64_t append_locked(RecordKind kind, std::string_view key, std::string_view value);
+  std::uint64_t append_encoded_locked();
+  void publish(Segment& seg, RecordKind kind, std::string_view key, const Location& loc);
   void rotate_if_full(std::size_t record_size);
   void sync_to(std::uint64_t seq);
   void interval_sync_loop();

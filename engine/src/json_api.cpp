@@ -136,6 +136,17 @@ std::optional<std::string> Bitcask::get_text(std::string_view key) const { retur
 
 bool Bitcask::remove(std::string_view key) { return db_->remove(key); }
 
+void Bitcask::batch_write(const nlohmann::json& object) {
+  if (!object.is_object()) {
+    throw Error(ErrorCode::kInvalidArgument,
+                std::string("batch_write takes a JSON object of key -> value, not ") +
+                    object.type_name());
+  }
+  WriteBatch batch;
+  for (const auto& [key, value] : object.items()) batch.put(key, to_json_text(value));
+  db_->write(batch);
+}
+
 void Bitcask::close() { db_->close(); }
 
 DB& Bitcask::db() { return *db_; }

@@ -9,6 +9,7 @@
 // A batch whose commit record is missing is not applied.
 #include <fcntl.h>
 
+#include "coding.h"
 #include "db_impl.h"
 #include "format.h"
 #include "pybitcask_format.h"
@@ -16,24 +17,10 @@
 namespace bitcask {
 
 void DBImpl::apply(Segment& seg, const RawRecord& rec) {
-  ++seg.records;
   ++report_.records;
-  const Location loc{seg.id(), static_cast<std::uint32_t>(rec.offset),
-                     static_cast<std::uint32_t>(rec.length), rec.timestamp_us, rec.flags};
-  std::optional<Location> old;
-  if (rec.kind == RecordKind::kPut) {
-    old = keydir_.put(rec.key, loc);
-    ++seg.live_records;
-    seg.live_bytes += loc.size;
-  } else {
-    old = keydir_.remove(rec.key);
-    ++seg.tombstones;
-  }
-  if (old) {
-    Segment* prev = segment(old->segment);
-    --prev->live_records;
-    prev->live_bytes -= old->size;
-  }
+  publish(seg, rec.kind, rec.key,
+          Location{seg.id(), static_cast<std::uint32_t>(rec.offset),
+                   static_cast<std::uint32_t>(rec.length), rec.timestamp_us, rec.flags});
 }
 
 // Saves the bytes past `offset` under lost+found/ and cuts the file there.
@@ -77,8 +64,14 @@ void DBImpl::recover_segment(const std::shared_ptr<Segment>& seg, bool is_last) 
   while (reader.next(&rec)) {
     if (!rec.ok) {
       if (rec.runs_to_end && is_last) {
-        report_.truncated_tails.push_back({name, rec.offset, rec.length, rec.problem});
-        if (!read_only_) cut_tail(*seg, rec.offset);
+        // A tear inside a batch takes the whole uncommitted batch with it.
+        const std::uint64_t from = in_batch ? batch_start : rec.offset;
+        std::string what = rec.problem;
+        if (in_batch) what += " inside a batch without commit record";
+        report_.truncated_tails.push_back({name, from, seg->size() - from, what});
+        if (!read_only_) cut_tail(*seg, from);
+        in_batch = false;
+        batch.clear();
       } else {
         report_.corrupt_records.push_back({name, rec.offset, rec.length, rec.problem});
       }
@@ -86,12 +79,26 @@ void DBImpl::recover_segment(const std::shared_ptr<Segment>& seg, bool is_last) 
     }
     switch (rec.kind) {
       case RecordKind::kBatchBegin:
+        if (in_batch) {
+          // A begin inside a batch: the earlier batch never committed.
+          report_.corrupt_records.push_back(
+              {name, batch_start, rec.offset - batch_start, "batch without commit record"});
+        }
         batch.clear();
         in_batch = true;
         batch_start = rec.offset;
+        seg->records += 1;
         break;
       case RecordKind::kBatchCommit:
-        for (const RawRecord& op : batch) apply(*seg, op);
+        seg->records += 1;
+        if (in_batch && rec.value.size() == 4 && decode_u32_le(rec.value.data()) == batch.size()) {
+          for (const RawRecord& op : batch) apply(*seg, op);
+        } else {
+          report_.corrupt_records.push_back(
+              {name, in_batch ? batch_start : rec.offset,
+               rec.offset + rec.length - (in_batch ? batch_start : rec.offset),
+               "batch commit record does not match its batch"});
+        }
         batch.clear();
         in_batch = false;
         break;

@@ -40,6 +40,9 @@ class Bitcask {
   // The stored text of the value, unparsed.
   std::optional<std::string> get_text(std::string_view key) const;
   bool remove(std::string_view key);
+  // Writes every member of `object` (key -> value) as one atomic batch, like
+  // the Python original's batch_write({...}).
+  void batch_write(const nlohmann::json& object);
   void close();
 
   DB& db();

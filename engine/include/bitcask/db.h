@@ -10,6 +10,7 @@
 // each other and with writes; writes are serialised.
 #pragma once
 
+#include <bitcask/batch.h>
 #include <bitcask/options.h>
 #include <bitcask/record.h>
 #include <bitcask/recovery.h>
@@ -71,6 +72,11 @@ class DB {
   virtual bool get(std::string_view key, std::string* value) const = 0;
   std::optional<std::string> get(std::string_view key) const;
   virtual bool contains(std::string_view key) const = 0;
+  // Applies every operation of `batch` in order, atomically: readers and
+  // recovery see all of it or none. A batch encodes to at most
+  // kMaxBatchBytes; validation of every key and value happens before
+  // anything is written.
+  virtual void write(const WriteBatch& batch) = 0;
 
   // Live keys in order, a page at a time (copies only what it returns).
   virtual std::vector<KeyEntry> scan(const ScanOptions& options) const = 0;

@@ -27,6 +27,8 @@ inline constexpr std::uint32_t kMaxKeySize = 65535;              // u16 field
 inline constexpr std::uint32_t kMaxValueSize = 256u << 20;       // 256 MiB
 inline constexpr std::uint64_t kMaxSegmentSize = 3ull << 30;     // offsets are u32
 inline constexpr std::uint64_t kDefaultSegmentSize = 256ull << 20;
+// A batch is one append and must fit the room kept for one record.
+inline constexpr std::uint64_t kMaxBatchBytes = kMaxValueSize;
 
 struct Options {
   SyncPolicy sync = SyncPolicy::None;
