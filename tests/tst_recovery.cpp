@@ -111,6 +111,29 @@ class RecoveryTest : public QObject {
     const std::size_t at = bytes.size() / 2;
     bytes[at] = static_cast<char>(bytes[at] ^ 0x5a);
     write_file(victim, bytes);
+    {
+      // With hints an open reads no values, so the damage shows on read and
+      // on verify instead: the damaged value is refused, never served.
+      auto db = DB::open(dir, read_only_options());
+      QVERIFY(fs::exists(dir / "0000000002.hint"));
+      int refused = 0;
+      ScanOptions all;
+      all.limit = 1000;
+      for (const auto& e : db->scan(all)) {
+        try {
+          db->get(e.key);
+        } catch (const Error& err) {
+          QCOMPARE(err.code(), ErrorCode::kCorruption);
+          ++refused;
+        }
+      }
+      QCOMPARE(refused, 1);
+      QCOMPARE(db->verify().size(), std::size_t{1});
+    }
+    // Without hints, recovery itself finds and reports it.
+    for (const auto& e : fs::directory_iterator(dir)) {
+      if (e.path().extension() == ".hint") fs::remove(e.path());
+    }
     auto db = DB::open(dir);
     const auto& report = db->recovery_report();
     QCOMPARE(report.corrupt_records.size(), std::size_t{1});
@@ -120,6 +143,9 @@ class RecoveryTest : public QObject {
     QVERIFY(report.truncated_tails.empty());
     QCOMPARE(db->size(), 499ull);  // exactly one record lost to the damage
     QCOMPARE(read_file(victim), bytes);  // never modified
+    // No hint is written for a damaged segment: every open reports it.
+    QVERIFY(!fs::exists(dir / (victim.stem().string() + ".hint")));
+    QVERIFY(fs::exists(dir / "0000000001.hint"));
     const auto problems = db->verify();
     QCOMPARE(problems.size(), std::size_t{1});
     QCOMPARE(problems[0].offset, report.corrupt_records[0].offset);

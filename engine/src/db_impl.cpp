@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "coding.h"
+#include "compression.h"
 #include "crc32c.h"
 #include "format.h"
 #include "pybitcask_format.h"
@@ -90,9 +91,7 @@ DBImpl::DBImpl(fs::path dir, const Options& options)
                     " is outside [16, " + std::to_string(kMaxSegmentSize) + "]");
   }
   open_or_create();
-  if (!read_only_ && options_.sync == SyncPolicy::Interval) {
-    sync_thread_ = std::thread([this] { interval_sync_loop(); });
-  }
+  if (!read_only_) background_ = std::thread([this] { background_loop(); });
 }
 
 DBImpl::~DBImpl() {
@@ -208,9 +207,17 @@ void DBImpl::rotate_if_full(std::size_t record_size) {
   // The sealed segment is durable before the next one takes writes, so a
   // group sync of the new active segment covers everything before it.
   active_->sync();
-  auto next = Segment::create(dir_, active_->id() + 1, options_.max_segment_size);
-  std::unique_lock lock(mu_);
-  add_segment(std::move(next));
+  const std::uint32_t sealed = active_->id();
+  auto next = Segment::create(dir_, sealed + 1, options_.max_segment_size);
+  {
+    std::unique_lock lock(mu_);
+    add_segment(std::move(next));
+  }
+  {
+    std::lock_guard lock(bg_mu_);
+    hint_queue_.push_back(sealed);
+  }
+  bg_cv_.notify_one();
 }
 
 // Points the keydir at a record just appended or recovered, keeping the
@@ -223,11 +230,13 @@ void DBImpl::publish(Segment& seg, RecordKind kind, std::string_view key, const 
     old = keydir_.put(key, loc);
     ++seg.live_records;
     seg.live_bytes += loc.size;
+    if (loc.flags & format::kFlagExpiry) ++expiring_keys_;
   } else if (kind == RecordKind::kTombstone) {
     old = keydir_.remove(key);
     ++seg.tombstones;
   }
   if (old) {
+    if (old->flags & format::kFlagExpiry) --expiring_keys_;
     Segment* prev = segment(old->segment);
     --prev->live_records;
     prev->live_bytes -= old->size;
@@ -250,13 +259,14 @@ std::uint64_t DBImpl::append_encoded_locked() {
 // Appends one record and publishes it. The caller holds write_mu_. Returns
 // the write's sequence number.
 std::uint64_t DBImpl::append_locked(RecordKind kind, std::string_view key,
-                                    std::string_view value) {
+                                    std::string_view value, std::uint8_t flags,
+                                    std::uint64_t expiry_us) {
   write_buf_.clear();
   const std::uint64_t ts = format::now_us();
-  format::append_record(&write_buf_, kind, ts, key, value);
+  format::append_record(&write_buf_, kind, ts, key, value, flags, expiry_us);
   const std::uint64_t offset = append_encoded_locked();
   const Location loc{active_->id(), static_cast<std::uint32_t>(offset),
-                     static_cast<std::uint32_t>(write_buf_.size()), ts, 0};
+                     static_cast<std::uint32_t>(write_buf_.size()), ts, flags};
   {
     std::unique_lock lock(mu_);
     publish(*active_, kind, key, loc);
@@ -289,14 +299,29 @@ std::string encode_count(std::size_t n) {
 }
 }  // namespace
 
-void DBImpl::put(std::string_view key, std::string_view value) {
+void DBImpl::put(std::string_view key, std::string_view value) { put_record(key, value, 0); }
+
+void DBImpl::put_with_ttl(std::string_view key, std::string_view value,
+                          std::chrono::milliseconds ttl) {
+  if (ttl.count() <= 0) {
+    throw Error(ErrorCode::kInvalidArgument, "time-to-live must be positive");
+  }
+  put_record(key, value, format::now_us() + static_cast<std::uint64_t>(ttl.count()) * 1000);
+}
+
+void DBImpl::put_record(std::string_view key, std::string_view value, std::uint64_t expiry_us) {
   check_key(key);
   check_value(value);
+  // Compress before taking the write lock, so writers compress in parallel.
+  std::string compressed;
+  std::uint8_t flags = compression::compress(options_.compression, value, &compressed);
+  if (flags) value = compressed;
+  if (expiry_us) flags |= format::kFlagExpiry;
   std::uint64_t seq;
   {
     std::lock_guard lock(write_mu_);
     check_writable();
-    seq = append_locked(RecordKind::kPut, key, value);
+    seq = append_locked(RecordKind::kPut, key, value, flags, expiry_us);
   }
   if (options_.sync == SyncPolicy::Always) sync_to(seq);
 }
@@ -309,7 +334,8 @@ bool DBImpl::remove(std::string_view key) {
     check_writable();
     // Only writers change the keydir and they hold write_mu_, so this lookup
     // needs no other lock.
-    if (!keydir_.find(key)) return false;
+    std::optional<Location> loc = keydir_.find(key);
+    if (!loc || expired(*loc, format::now_us())) return false;
     seq = append_locked(RecordKind::kTombstone, key, {});
   }
   if (options_.sync == SyncPolicy::Always) sync_to(seq);
@@ -338,10 +364,15 @@ void DBImpl::write(const WriteBatch& batch) {
     const std::string count = encode_count(batch.size());
     format::append_record(&write_buf_, RecordKind::kBatchBegin, ts, {}, count);
     std::vector<std::uint32_t> starts;
+    std::vector<std::uint8_t> flags;
     starts.reserve(batch.size());
+    std::string compressed;
     for (const auto& op : batch.ops()) {
       starts.push_back(static_cast<std::uint32_t>(write_buf_.size()));
-      format::append_record(&write_buf_, op.kind, ts, op.key, op.value);
+      std::uint8_t f = compression::compress(options_.compression, op.value, &compressed);
+      format::append_record(&write_buf_, op.kind, ts, op.key,
+                            f ? std::string_view(compressed) : std::string_view(op.value), f);
+      flags.push_back(f);
     }
     starts.push_back(static_cast<std::uint32_t>(write_buf_.size()));
     format::append_record(&write_buf_, RecordKind::kBatchCommit, ts, {}, count);
@@ -353,7 +384,7 @@ void DBImpl::write(const WriteBatch& batch) {
       for (std::size_t i = 0; i < batch.size(); ++i) {
         const auto& op = batch.ops()[i];
         const Location loc{active_->id(), static_cast<std::uint32_t>(base + starts[i]),
-                           starts[i + 1] - starts[i], ts, 0};
+                           starts[i + 1] - starts[i], ts, flags[i]};
         publish(*active_, op.kind, op.key, loc);
       }
     }
@@ -384,19 +415,81 @@ void DBImpl::sync_to(std::uint64_t seq) {
   synced_seq_ = target;
 }
 
-void DBImpl::interval_sync_loop() {
-  std::unique_lock lock(stop_mu_);
-  while (!stop_) {
-    stop_cv_.wait_for(lock, options_.sync_interval);
-    if (stop_) break;
+// Interval syncs, hints for segments sealed by rotation (built here so
+// writers never wait for a segment to be read back), automatic merges.
+void DBImpl::background_loop() {
+  using Clock = std::chrono::steady_clock;
+  const bool interval = options_.sync == SyncPolicy::Interval;
+  auto next_sync = Clock::now() + options_.sync_interval;
+  auto next_merge_check = Clock::now() + options_.merge_check_interval;
+  std::unique_lock lock(bg_mu_);
+  for (;;) {
+    if (hint_queue_.empty() && !stop_) {
+      auto deadline = Clock::time_point::max();
+      if (interval) deadline = next_sync;
+      if (options_.auto_merge) deadline = std::min(deadline, next_merge_check);
+      if (deadline == Clock::time_point::max()) {
+        bg_cv_.wait(lock);
+      } else {
+        bg_cv_.wait_until(lock, deadline);
+      }
+    }
+    std::vector<std::uint32_t> hints = std::exchange(hint_queue_, {});
+    if (stop_) {
+      // Hints still owed are written before close returns, so the next
+      // open is fast.
+      lock.unlock();
+      for (std::uint32_t id : hints) {
+        try {
+          write_hint_for(id);
+        } catch (const Error&) {
+        }
+      }
+      return;
+    }
     lock.unlock();
     try {
-      sync_to(written_seq_.load(std::memory_order_acquire));
+      for (std::uint32_t id : hints) write_hint_for(id);
+      if (interval && Clock::now() >= next_sync) {
+        sync_to(written_seq_.load(std::memory_order_acquire));
+        next_sync = Clock::now() + options_.sync_interval;
+      }
+      if (options_.auto_merge && Clock::now() >= next_merge_check) {
+        MergeOptions mo;
+        mo.all_segments = false;
+        mo.progress = [this](const MergeProgress&) {
+          std::lock_guard stop_lock(bg_mu_);
+          return !stop_;
+        };
+        if (merge_recommended()) merge(mo);
+        next_merge_check = Clock::now() + options_.merge_check_interval;
+      }
     } catch (const Error&) {
-      // Recorded by fail(); later writes report it.
+      // A failed sync is recorded by fail() and reported to writers; a hint
+      // that could not be written is rebuilt on the next open.
     }
     lock.lock();
   }
+}
+
+void DBImpl::write_hint_for(std::uint32_t segment_id) {
+  std::shared_ptr<Segment> seg;
+  {
+    std::shared_lock lock(mu_);
+    if (segment_id < segments_.size()) seg = segments_[segment_id];
+  }
+  if (!seg || seg->has_hint) return;
+  hint::Builder builder(segment_id);
+  CommittedReader reader(*seg);
+  RawRecord rec;
+  while (reader.next(&rec)) {
+    if (!rec.ok) return;  // damaged: no hint, so every open reports it
+    builder.add(rec);
+  }
+  for (std::uint64_t i = 0; i < reader.markers(); ++i) builder.count_record();
+  builder.write(dir_);
+  std::unique_lock lock(mu_);
+  seg->has_hint = true;
 }
 
 void DBImpl::sync() {
@@ -407,14 +500,15 @@ void DBImpl::sync() {
 
 void DBImpl::close() {
   if (closed_.exchange(true)) return;
-  if (sync_thread_.joinable()) {
+  if (background_.joinable()) {
     {
-      std::lock_guard lock(stop_mu_);
+      std::lock_guard lock(bg_mu_);
       stop_ = true;
     }
-    stop_cv_.notify_all();
-    sync_thread_.join();
+    bg_cv_.notify_all();
+    background_.join();
   }
+  std::lock_guard merge_lock(merge_mu_);
   std::lock_guard write_lock(write_mu_);
   std::unique_lock lock(mu_);
   std::shared_ptr<Segment> active = std::move(active_);
@@ -448,8 +542,29 @@ bool DBImpl::read_value(const Location& loc, std::string_view key, std::string* 
     }
   }
   const std::uint32_t vsize = value_size_of(loc, key.size());
-  value->assign(rec + (loc.size - vsize), vsize);
+  const std::string_view stored(rec + (loc.size - vsize), vsize);
+  if (loc.flags & format::kFlagCompressionMask) {
+    try {
+      compression::decompress(loc.flags, stored, value);
+    } catch (const Error& e) {
+      throw Error(ErrorCode::kCorruption, "record of key '" + std::string(key) + "' in '" +
+                                              seg->path().string() + "' at offset " +
+                                              std::to_string(loc.offset) + ": " + e.what());
+    }
+  } else {
+    value->assign(stored.data(), stored.size());
+  }
   return true;
+}
+
+std::uint64_t DBImpl::expiry_of(const Location& loc) const {
+  if (!(loc.flags & format::kFlagExpiry)) return 0;
+  return decode_u64_le(segment(loc.segment)->data() + loc.offset + format::kRecordHeaderSize);
+}
+
+bool DBImpl::expired(const Location& loc, std::uint64_t now_us) const {
+  const std::uint64_t at = expiry_of(loc);
+  return at != 0 && at <= now_us;
 }
 
 bool DBImpl::get(std::string_view key, std::string* value) const {
@@ -458,33 +573,74 @@ bool DBImpl::get(std::string_view key, std::string* value) const {
     throw Error(ErrorCode::kClosed, "database '" + dir_.string() + "' is closed");
   }
   std::optional<Location> loc = keydir_.find(key);
-  if (!loc) return false;
+  if (!loc || ((loc->flags & format::kFlagExpiry) && expired(*loc, format::now_us()))) {
+    return false;
+  }
   return read_value(*loc, key, value);
 }
 
 bool DBImpl::contains(std::string_view key) const {
   std::shared_lock lock(mu_);
-  return keydir_.find(key).has_value();
+  std::optional<Location> loc = keydir_.find(key);
+  return loc && !expired(*loc, format::now_us());
 }
 
+// Pages through the keydir until `limit` entries pass the expiry filter.
 std::vector<KeyEntry> DBImpl::scan(const ScanOptions& options) const {
   std::shared_lock lock(mu_);
   std::vector<KeyEntry> out;
-  for (auto& [key, loc] : keydir_.scan(options)) {
-    const std::uint32_t vsize = value_size_of(loc, key.size());
-    out.push_back(KeyEntry{std::move(key), loc.segment, loc.offset, vsize, loc.timestamp_us});
+  const std::uint64_t now = format::now_us();
+  ScanOptions page = options;
+  for (;;) {
+    auto entries = keydir_.scan(page);
+    if (entries.empty()) return out;
+    std::string last_seen = entries.back().first;
+    for (auto& [key, loc] : entries) {
+      KeyEntry e;
+      e.expires_at_us = expiry_of(loc);
+      e.expired = e.expires_at_us != 0 && e.expires_at_us <= now;
+      if (e.expired && !options.include_expired) continue;
+      e.value_size = value_size_of(loc, key.size());
+      e.key = std::move(key);
+      e.segment = loc.segment;
+      e.offset = loc.offset;
+      e.timestamp_us = loc.timestamp_us;
+      e.compressed = loc.flags & format::kFlagCompressionMask;
+      out.push_back(std::move(e));
+      if (out.size() == options.limit) return out;
+    }
+    if (entries.size() < page.limit || expiring_keys_ == 0) return out;
+    page.start = std::move(last_seen);
+    page.exclusive_start = true;
+    page.limit = options.limit - out.size();
   }
-  return out;
+}
+
+std::uint64_t DBImpl::count_locked(std::string_view prefix) const {
+  if (expiring_keys_ == 0) return keydir_.count(prefix);
+  std::uint64_t n = 0;
+  const std::uint64_t now = format::now_us();
+  ScanOptions page;
+  page.prefix = std::string(prefix);
+  page.limit = 4096;
+  page.include_expired = true;
+  for (;;) {
+    auto entries = keydir_.scan(page);
+    for (const auto& [key, loc] : entries) n += !expired(loc, now);
+    if (entries.size() < page.limit) return n;
+    page.start = entries.back().first;
+    page.exclusive_start = true;
+  }
 }
 
 std::uint64_t DBImpl::count(std::string_view prefix) const {
   std::shared_lock lock(mu_);
-  return keydir_.count(prefix);
+  return count_locked(prefix);
 }
 
 std::uint64_t DBImpl::size() const {
   std::shared_lock lock(mu_);
-  return keydir_.size();
+  return count_locked({});
 }
 
 std::vector<std::uint32_t> DBImpl::segment_ids() const {
@@ -495,7 +651,7 @@ std::vector<std::uint32_t> DBImpl::segment_ids() const {
 Stats DBImpl::stats() const {
   std::shared_lock lock(mu_);
   Stats s;
-  s.keys = keydir_.size();
+  s.keys = count_locked({});
   s.keydir_bytes = keydir_.memory_bytes();
   for (std::uint32_t id : segment_ids_) {
     const Segment& seg = *segments_[id];
@@ -510,7 +666,7 @@ Stats DBImpl::stats() const {
     st.dead_bytes = seg.size() - header - std::min(seg.size() - header, seg.live_bytes);
     st.tombstones = seg.tombstones;
     st.active = active_.get() == &seg;
-    st.has_hint = false;
+    st.has_hint = seg.has_hint;
     s.total_bytes += st.size;
     s.live_bytes += st.live_bytes;
     s.dead_bytes += st.dead_bytes;
@@ -567,6 +723,13 @@ std::vector<Problem> DBImpl::verify() const {
     RawRecord rec;
     while (reader.next(&rec)) {
       if (!rec.ok) problems.push_back({seg.file_name(), rec.offset, rec.length, rec.problem});
+    }
+    const fs::path hint_path = dir_ / hint::file_name(id);
+    std::uint64_t records = 0;
+    if (fs::exists(hint_path) &&
+        !hint::read(hint_path, id, [](const hint::Entry&) {}, &records)) {
+      problems.push_back({hint_path.filename().string(), 0, fs::file_size(hint_path),
+                          "damaged hint file (ignored on open and rebuilt)"});
     }
   }
   return problems;

@@ -122,6 +122,11 @@ void Bitcask::put(std::string_view key, const nlohmann::json& value) {
   db_->put(key, to_json_text(value));
 }
 
+void Bitcask::put(std::string_view key, const nlohmann::json& value,
+                  std::chrono::milliseconds ttl) {
+  db_->put_with_ttl(key, to_json_text(value), ttl);
+}
+
 std::optional<nlohmann::json> Bitcask::get(std::string_view key) const {
   std::string text;
   if (!db_->get(key, &text)) return std::nullopt;

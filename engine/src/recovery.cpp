@@ -9,7 +9,6 @@
 // A batch whose commit record is missing is not applied.
 #include <fcntl.h>
 
-#include "coding.h"
 #include "db_impl.h"
 #include "format.h"
 #include "pybitcask_format.h"
@@ -32,7 +31,8 @@ void DBImpl::cut_tail(Segment& seg, std::uint64_t offset) {
   seg.truncate(offset);
 }
 
-void DBImpl::recover_segment(const std::shared_ptr<Segment>& seg, bool is_last) {
+void DBImpl::recover_segment(const std::shared_ptr<Segment>& seg, bool is_last,
+                             hint::Builder* hint) {
   const std::string name = seg->file_name();
   if (seg->size() < format::kSegmentHeaderSize ||
       !format::check_segment_header(seg->data(), seg->id()).empty()) {
@@ -56,71 +56,65 @@ void DBImpl::recover_segment(const std::shared_ptr<Segment>& seg, bool is_last) 
     return;
   }
 
-  SegmentReader reader(*seg);
+  CommittedReader reader(*seg);
   RawRecord rec;
-  std::vector<RawRecord> batch;
-  bool in_batch = false;
-  std::uint64_t batch_start = 0;
+  bool damaged = false;
   while (reader.next(&rec)) {
-    if (!rec.ok) {
-      if (rec.runs_to_end && is_last) {
-        // A tear inside a batch takes the whole uncommitted batch with it.
-        const std::uint64_t from = in_batch ? batch_start : rec.offset;
-        std::string what = rec.problem;
-        if (in_batch) what += " inside a batch without commit record";
-        report_.truncated_tails.push_back({name, from, seg->size() - from, what});
-        if (!read_only_) cut_tail(*seg, from);
-        in_batch = false;
-        batch.clear();
-      } else {
-        report_.corrupt_records.push_back({name, rec.offset, rec.length, rec.problem});
-      }
-      continue;
-    }
-    switch (rec.kind) {
-      case RecordKind::kBatchBegin:
-        if (in_batch) {
-          // A begin inside a batch: the earlier batch never committed.
-          report_.corrupt_records.push_back(
-              {name, batch_start, rec.offset - batch_start, "batch without commit record"});
-        }
-        batch.clear();
-        in_batch = true;
-        batch_start = rec.offset;
-        seg->records += 1;
-        break;
-      case RecordKind::kBatchCommit:
-        seg->records += 1;
-        if (in_batch && rec.value.size() == 4 && decode_u32_le(rec.value.data()) == batch.size()) {
-          for (const RawRecord& op : batch) apply(*seg, op);
-        } else {
-          report_.corrupt_records.push_back(
-              {name, in_batch ? batch_start : rec.offset,
-               rec.offset + rec.length - (in_batch ? batch_start : rec.offset),
-               "batch commit record does not match its batch"});
-        }
-        batch.clear();
-        in_batch = false;
-        break;
-      default:
-        if (in_batch) {
-          batch.push_back(rec);
-        } else {
-          apply(*seg, rec);
-        }
+    if (rec.ok) {
+      apply(*seg, rec);
+      if (hint) hint->add(rec);
+    } else if (rec.runs_to_end && is_last) {
+      report_.truncated_tails.push_back({name, rec.offset, rec.length, rec.problem});
+      if (!read_only_) cut_tail(*seg, rec.offset);
+    } else {
+      report_.corrupt_records.push_back({name, rec.offset, rec.length, rec.problem});
+      damaged = true;
     }
   }
-  if (in_batch) {
-    // The batch's records are complete but its commit never made it: the
-    // batch was not acknowledged, so none of it is applied.
-    report_.truncated_tails.push_back(
-        {name, batch_start, seg->size() - batch_start, "batch without commit record"});
-    if (!read_only_ && is_last) cut_tail(*seg, batch_start);
+  seg->records += reader.markers();
+  if (hint) {
+    for (std::uint64_t i = 0; i < reader.markers(); ++i) hint->count_record();
+    // A hint would hide the damage from the next open's report.
+    if (!damaged && !read_only_) {
+      hint->write(dir_);
+      seg->has_hint = true;
+    }
   }
+}
+
+// Applies a sealed segment's hint instead of reading its records. False
+// when the hint is missing or damaged.
+bool DBImpl::load_hint(Segment& seg) {
+  std::uint64_t records = 0;
+  const bool ok = hint::read(
+      dir_ / hint::file_name(seg.id()), seg.id(),
+      [&](const hint::Entry& e) {
+        ++report_.records;
+        publish(seg, e.kind, e.key, e.loc);
+      },
+      &records);
+  if (!ok) return false;
+  seg.records = records;
+  seg.has_hint = true;
+  return true;
+}
+
+// Leftovers of a crash during a merge or a durable file write: never
+// renamed into place, so never part of the database.
+void DBImpl::remove_temp_files() {
+  bool removed = false;
+  for (const auto& entry : fs::directory_iterator(dir_)) {
+    if (entry.path().extension() == ".tmp") {
+      fs::remove(entry.path());
+      removed = true;
+    }
+  }
+  if (removed) fsync_dir(dir_);
 }
 
 void DBImpl::recover_native(const std::vector<std::uint32_t>& ids) {
   format_ = DataFormat::kNative;
+  if (!read_only_) remove_temp_files();
   for (std::size_t i = 0; i < ids.size(); ++i) {
     const bool is_last = i + 1 == ids.size();
     const fs::path path = dir_ / format::segment_file_name(ids[i]);
@@ -128,7 +122,10 @@ void DBImpl::recover_native(const std::vector<std::uint32_t>& ids) {
     auto seg = Segment::open(path, ids[i], SegmentFormat::kNative, writable,
                              writable ? active_segment_reserve(options_.max_segment_size) : 0);
     add_segment(seg);  // first: a record may replace one in its own segment
-    recover_segment(seg, is_last);
+    if (is_last || !load_hint(*seg)) {
+      hint::Builder builder(seg->id());
+      recover_segment(seg, is_last, is_last ? nullptr : &builder);
+    }
   }
   report_.segments = ids.size();
   if (read_only_) return;
@@ -151,7 +148,7 @@ void DBImpl::recover_python() {
   for (const fs::path& path : pybitcask::data_files(dir_)) {
     auto seg = Segment::open(path, ++id, SegmentFormat::kPython, false);
     add_segment(seg);
-    SegmentReader reader(*seg);
+    SegmentReader reader(*seg);  // no batches in this format
     RawRecord rec;
     while (reader.next(&rec)) {
       if (!rec.ok) {

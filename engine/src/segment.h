@@ -54,6 +54,7 @@ class Segment {
   std::uint64_t tombstones = 0;
   std::uint64_t live_records = 0;
   std::uint64_t live_bytes = 0;
+  bool has_hint = false;
 
  private:
   Segment(fs::path path, std::uint32_t id, SegmentFormat format, File file,

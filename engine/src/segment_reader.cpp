@@ -1,6 +1,7 @@
 #include "segment_reader.h"
 
 #include "format.h"
+#include "coding.h"
 #include "pybitcask_format.h"
 
 namespace bitcask {
@@ -89,6 +90,86 @@ bool SegmentReader::next(RawRecord* out) {
   out->problem = problem;
   out->runs_to_end = next_valid >= size_;
   pos_ = next_valid;
+  return true;
+}
+
+}  // namespace bitcask
+
+namespace bitcask {
+
+CommittedReader::CommittedReader(const Segment& segment, bool verify_checksums)
+    : reader_(segment, 0, verify_checksums), size_(segment.size()) {}
+
+void CommittedReader::fail_batch(std::uint64_t end, bool runs_to_end, const char* why) {
+  RawRecord damage;
+  damage.offset = batch_start_;
+  damage.length = end - batch_start_;
+  damage.ok = false;
+  damage.problem = why;
+  damage.runs_to_end = runs_to_end;
+  ready_.push_back(damage);
+  batch_.clear();
+  in_batch_ = false;
+}
+
+bool CommittedReader::next(RawRecord* out) {
+  RawRecord rec;
+  while (ready_.empty()) {
+    if (!reader_.next(&rec)) {
+      if (in_batch_ || skipping_) {
+        fail_batch(size_, true, "batch without commit record");
+        skipping_ = false;
+        break;
+      }
+      return false;
+    }
+    if (!rec.ok) {
+      if (in_batch_) {
+        // The damage takes its whole batch with it.
+        fail_batch(rec.offset + rec.length, rec.runs_to_end,
+                   rec.runs_to_end ? "batch torn before its commit record"
+                                   : "damaged record inside a batch");
+        skipping_ = !rec.runs_to_end;
+      } else if (!skipping_) {
+        ready_.push_back(rec);
+      }
+      continue;
+    }
+    switch (rec.kind) {
+      case RecordKind::kBatchBegin:
+        ++markers_;
+        if (in_batch_) fail_batch(rec.offset, false, "batch without commit record");
+        skipping_ = false;
+        in_batch_ = true;
+        batch_start_ = rec.offset;
+        break;
+      case RecordKind::kBatchCommit:
+        ++markers_;
+        if (skipping_) {
+          skipping_ = false;
+        } else if (in_batch_ && rec.value.size() == 4 &&
+                   decode_u32_le(rec.value.data()) == batch_.size()) {
+          ready_.assign(batch_.rbegin(), batch_.rend());
+          batch_.clear();
+          in_batch_ = false;
+        } else if (in_batch_) {
+          fail_batch(rec.offset + rec.length, false, "batch commit record does not match its batch");
+        } else {
+          rec.ok = false;
+          rec.problem = "batch commit record without its batch";
+          ready_.push_back(rec);
+        }
+        break;
+      default:
+        if (in_batch_) {
+          batch_.push_back(rec);
+        } else if (!skipping_) {
+          ready_.push_back(rec);
+        }
+    }
+  }
+  *out = ready_.back();
+  ready_.pop_back();
   return true;
 }
 

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 #include "segment.h"
 
@@ -59,5 +60,34 @@ class SegmentReader {
 
 // Offset of a segment's first record.
 std::uint64_t first_record_offset(SegmentFormat format);
+
+}  // namespace bitcask
+
+namespace bitcask {
+
+// The records a reader applies, in order: puts and tombstones outside
+// batches, and those of batches whose commit record is present. Everything
+// else comes out as damage (ok == false): damaged regions, and batches that
+// never committed (from their begin record, runs_to_end when nothing valid
+// follows them).
+class CommittedReader {
+ public:
+  explicit CommittedReader(const Segment& segment, bool verify_checksums = true);
+  bool next(RawRecord* out);
+  // Batch begin and commit records seen so far.
+  std::uint64_t markers() const { return markers_; }
+
+ private:
+  void fail_batch(std::uint64_t end, bool runs_to_end, const char* why);
+
+  SegmentReader reader_;
+  std::uint64_t size_;
+  std::vector<RawRecord> batch_;
+  std::vector<RawRecord> ready_;  // reversed: next item at the back
+  bool in_batch_ = false;
+  bool skipping_ = false;  // inside a batch already reported as damaged
+  std::uint64_t batch_start_ = 0;
+  std::uint64_t markers_ = 0;
+};
 
 }  // namespace bitcask

@@ -36,6 +36,8 @@ class Bitcask {
   Bitcask& operator=(Bitcask&&) noexcept;
 
   void put(std::string_view key, const nlohmann::json& value);
+  // Reads as absent once `ttl` has passed.
+  void put(std::string_view key, const nlohmann::json& value, std::chrono::milliseconds ttl);
   std::optional<nlohmann::json> get(std::string_view key) const;
   // The stored text of the value, unparsed.
   std::optional<std::string> get_text(std::string_view key) const;

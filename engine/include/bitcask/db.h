@@ -11,11 +11,13 @@
 #pragma once
 
 #include <bitcask/batch.h>
+#include <bitcask/merge.h>
 #include <bitcask/options.h>
 #include <bitcask/record.h>
 #include <bitcask/recovery.h>
 #include <bitcask/stats.h>
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -38,8 +40,23 @@ struct KeyEntry {
   std::string key;
   std::uint32_t segment = 0;
   std::uint64_t offset = 0;
-  std::uint32_t value_size = 0;
+  std::uint32_t value_size = 0;  // as stored (compressed size when compressed)
   std::uint64_t timestamp_us = 0;
+  std::uint64_t expires_at_us = 0;  // 0: never
+  bool expired = false;             // only with ScanOptions::include_expired
+  bool compressed = false;
+};
+
+// One version of a key still on disk (until a merge removes it).
+struct KeyVersion {
+  std::uint32_t segment = 0;
+  std::uint64_t offset = 0;
+  std::uint32_t record_size = 0;
+  RecordKind kind = RecordKind::kPut;  // kPut or kTombstone
+  std::uint64_t timestamp_us = 0;
+  std::uint32_t value_size = 0;     // as stored
+  std::uint64_t expires_at_us = 0;  // 0: never
+  bool live = false;                // the version get() returns
 };
 
 // Which keys a scan visits, in key (bytewise) order.
@@ -49,6 +66,7 @@ struct ScanOptions {
   std::string prefix;       // only keys beginning with this
   bool reverse = false;     // descending order; `start` is then the upper end
   std::size_t limit = 100;  // at most this many entries
+  bool include_expired = false;  // also keys whose time-to-live has passed
 };
 
 class DB {
@@ -65,6 +83,10 @@ class DB {
   // Writes `value` under `key`. Empty keys and sizes over kMaxKeySize /
   // kMaxValueSize are refused with kInvalidArgument.
   virtual void put(std::string_view key, std::string_view value) = 0;
+  // As put(), and the key reads as absent once `ttl` has passed (a merge
+  // then drops it).
+  virtual void put_with_ttl(std::string_view key, std::string_view value,
+                            std::chrono::milliseconds ttl) = 0;
   // Writes a tombstone. Returns whether the key existed.
   virtual bool remove(std::string_view key) = 0;
   // Reads the live value of `key` into *value. Returns false when absent.
@@ -82,6 +104,7 @@ class DB {
   virtual std::vector<KeyEntry> scan(const ScanOptions& options) const = 0;
   // Number of live keys beginning with `prefix` (all keys when empty).
   virtual std::uint64_t count(std::string_view prefix = {}) const = 0;
+  // Live keys (expired ones not counted).
   virtual std::uint64_t size() const = 0;
 
   // Makes every acknowledged write durable now, whatever the sync policy.
@@ -97,6 +120,16 @@ class DB {
   virtual bool read_only() const = 0;
   virtual const std::filesystem::path& path() const = 0;
 
+  // Every version of `key` still in the segments, oldest first: older
+  // values, tombstones, and the live one. Reads the segments (not values of
+  // other keys' records), without blocking writers.
+  virtual std::vector<KeyVersion> history(std::string_view key) const = 0;
+  // The value of the version at (segment, offset), checksum verified;
+  // nullopt for a tombstone. Throws kInvalidArgument when no record starts
+  // there, kCorruption when it fails its checksum.
+  virtual std::optional<std::string> read_version(std::uint32_t segment,
+                                                  std::uint64_t offset) const = 0;
+
   // Ids of the segments, oldest first.
   virtual std::vector<std::uint32_t> segment_ids() const = 0;
   // Reads records of one segment from `offset` (0: the first record) in file
@@ -107,9 +140,15 @@ class DB {
   virtual std::uint64_t read_records(
       std::uint32_t segment, std::uint64_t offset, std::size_t limit,
       const std::function<bool(const RecordInfo&)>& visit) const = 0;
-  // Verifies every record of every segment against its checksum. Returns
-  // the problems found (empty when the database is sound).
+  // Verifies every record of every segment against its checksum, and every
+  // hint file. Returns the problems found (empty when the database is sound).
   virtual std::vector<Problem> verify() const = 0;
+
+  // Compacts sealed segments (bitcask/merge.h). Reads and writes go on
+  // meanwhile. Only one merge runs at a time; a second caller waits.
+  virtual MergeResult merge(const MergeOptions& options = {}) = 0;
+  // Whether Options::merge_thresholds say a merge is due.
+  virtual bool merge_recommended() const = 0;
 
  protected:
   DB() = default;

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <chrono>
+#include <bitcask/merge.h>
+
 #include <cstdint>
 
 namespace bitcask {
@@ -49,6 +51,13 @@ struct Options {
   bool verify_checksums = true;
 
   Compression compression = Compression::None;
+
+  // Automatic merges: a background thread checks every merge_check_interval
+  // and merges when merge_thresholds say so. Off by default; merge() and
+  // `bitcask merge` always work.
+  bool auto_merge = false;
+  std::chrono::milliseconds merge_check_interval{60'000};
+  MergeThresholds merge_thresholds;
 };
 
 }  // namespace bitcask

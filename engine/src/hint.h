@@ -1,0 +1,62 @@
+// Hint files: the keys and record locations of one sealed segment, so that
+// opening a database reads kilobytes of hints instead of every value.
+//
+// File NNNNNNNNNN.hint beside its segment:
+//   header  magic "\x89BCHINT\n" (8) | version u16 | flags u16 | segment id u32
+//   entries timestamp_us u64 | offset u32 | size u32 | kind u8 | flags u8 |
+//           key_size u16 | [expiry_us u64 if flags has expiry] | key
+//   trailer entry count u64 | records in the segment u64 | crc32c u32 of
+//           every byte before it
+// A hint whose checksum, header or entry count is wrong is ignored as a whole.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string_view>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "keydir.h"
+#include "segment_reader.h"
+
+namespace bitcask::hint {
+
+inline constexpr const char* kSuffix = ".hint";
+
+std::string file_name(std::uint32_t segment_id);
+
+struct Entry {
+  RecordKind kind;  // kPut or kTombstone
+  std::string_view key;
+  Location loc;
+  std::uint64_t expiry_us = 0;
+};
+
+// Collects entries while a segment is walked, then writes the hint.
+class Builder {
+ public:
+  explicit Builder(std::uint32_t segment_id);
+  void add(const RawRecord& rec);
+  // Adds an entry whose bytes now live at `offset` (merge outputs).
+  void add(const RawRecord& rec, std::uint32_t offset);
+  void count_record() { ++records_; }
+  // Writes the hint durably: temp file, fsync, rename, fsync of the directory.
+  void write(const std::filesystem::path& dir) const;
+
+ private:
+  std::uint32_t segment_id_;
+  std::string body_;
+  std::uint64_t entries_ = 0;
+  std::uint64_t records_ = 0;
+};
+
+// Reads and checks a whole hint, then calls `visit` for each entry in
+// segment order. Returns false, having visited nothing, when the hint is
+// missing or damaged in any way (the caller then scans the segment and
+// rebuilds the hint). *records receives the segment's record count.
+bool read(const std::filesystem::path& path, std::uint32_t segment_id,
+          const std::function<void(const Entry&)>& visit, std::uint64_t* records);
+
+}  // namespace bitcask::hint
