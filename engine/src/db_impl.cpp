@@ -477,19 +477,25 @@ void DBImpl::write_hint_for(std::uint32_t segment_id) {
   {
     std::shared_lock lock(mu_);
     if (segment_id < segments_.size()) seg = segments_[segment_id];
+    if (!seg || seg->has_hint) return;
   }
-  if (!seg || seg->has_hint) return;
-  hint::Builder builder(segment_id);
-  CommittedReader reader(*seg);
+  write_hint(*seg);
+}
+
+// Writes a hint covering the segment as it is now.
+void DBImpl::write_hint(Segment& seg) {
+  const std::uint64_t covered = seg.size();
+  hint::Builder builder(seg.id());
+  CommittedReader reader(seg);
   RawRecord rec;
   while (reader.next(&rec)) {
     if (!rec.ok) return;  // damaged: no hint, so every open reports it
     builder.add(rec);
   }
   for (std::uint64_t i = 0; i < reader.markers(); ++i) builder.count_record();
-  builder.write(dir_);
+  builder.write(dir_, covered);
   std::unique_lock lock(mu_);
-  seg->has_hint = true;
+  seg.has_hint = true;
 }
 
 void DBImpl::sync() {
@@ -510,6 +516,14 @@ void DBImpl::close() {
   }
   std::lock_guard merge_lock(merge_mu_);
   std::lock_guard write_lock(write_mu_);
+  if (active_ && !failed_.load() && active_->size() > format::kSegmentHeaderSize) {
+    // A hint for the active segment too, so the next open reads no values.
+    try {
+      write_hint(*active_);
+    } catch (const Error&) {
+      // Only a slower next open.
+    }
+  }
   std::unique_lock lock(mu_);
   std::shared_ptr<Segment> active = std::move(active_);
   segments_.clear();
@@ -726,8 +740,9 @@ std::vector<Problem> DBImpl::verify() const {
     }
     const fs::path hint_path = dir_ / hint::file_name(id);
     std::uint64_t records = 0;
+    std::uint64_t covered = 0;
     if (fs::exists(hint_path) &&
-        !hint::read(hint_path, id, [](const hint::Entry&) {}, &records)) {
+        !hint::read(hint_path, id, seg.size(), [](const hint::Entry&) {}, &records, &covered)) {
       problems.push_back({hint_path.filename().string(), 0, fs::file_size(hint_path),
                           "damaged hint file (ignored on open and rebuilt)"});
     }

@@ -64,8 +64,8 @@ class DBImpl final : public DB {
   void recover_native(const std::vector<std::uint32_t>& ids);
   void recover_python();
   void recover_segment(const std::shared_ptr<Segment>& seg, bool is_last,
-                       hint::Builder* hint);
-  bool load_hint(Segment& seg);
+                       std::uint64_t start, hint::Builder* hint);
+  std::uint64_t load_hint(Segment& seg);
   void remove_temp_files();
   void apply(Segment& seg, const RawRecord& rec);
   void cut_tail(Segment& seg, std::uint64_t offset);
@@ -82,6 +82,7 @@ class DBImpl final : public DB {
   void sync_to(std::uint64_t seq);
   void background_loop();
   void write_hint_for(std::uint32_t segment_id);
+  void write_hint(Segment& seg);
 
   // Merging (merge.cpp).
   class MergeWriter;

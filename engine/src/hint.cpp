@@ -14,7 +14,7 @@ namespace bitcask::hint {
 namespace {
 constexpr char kMagic[8] = {'\x89', 'B', 'C', 'H', 'I', 'N', 'T', '\n'};
 constexpr std::size_t kHeaderSize = 16;
-constexpr std::size_t kTrailerSize = 20;
+constexpr std::size_t kTrailerSize = 28;
 constexpr std::size_t kEntryFixed = 20;
 }  // namespace
 
@@ -54,13 +54,14 @@ void Builder::add(const RawRecord& rec, std::uint32_t offset) {
   ++records_;
 }
 
-void Builder::write(const std::filesystem::path& dir) const {
+void Builder::write(const std::filesystem::path& dir, std::uint64_t covered) const {
   std::string out = body_;
   const std::size_t at = out.size();
   out.resize(at + kTrailerSize);
   encode_u64_le(out.data() + at, entries_);
   encode_u64_le(out.data() + at + 8, records_);
-  encode_u32_le(out.data() + at + 16, crc32c::value(out.data(), at + 16));
+  encode_u64_le(out.data() + at + 16, covered);
+  encode_u32_le(out.data() + at + 24, crc32c::value(out.data(), at + 24));
   write_file_durably(dir / file_name(segment_id_), out);
 }
 
@@ -92,7 +93,8 @@ std::size_t decode_entry(const char* data, std::size_t pos, std::size_t end,
 }  // namespace
 
 bool read(const std::filesystem::path& path, std::uint32_t segment_id,
-          const std::function<void(const Entry&)>& visit, std::uint64_t* records) {
+          std::uint64_t segment_size, const std::function<void(const Entry&)>& visit,
+          std::uint64_t* records, std::uint64_t* covered) {
   std::string data;
   try {
     File f = open_file(path, O_RDONLY);
@@ -106,11 +108,12 @@ bool read(const std::filesystem::path& path, std::uint32_t segment_id,
   const std::size_t end = data.size() - kTrailerSize;
   if (std::memcmp(data.data(), kMagic, sizeof kMagic) != 0 ||
       decode_u16_le(data.data() + 8) != 1 || decode_u32_le(data.data() + 12) != segment_id ||
-      decode_u32_le(data.data() + end + 16) != crc32c::value(data.data(), end + 16)) {
+      decode_u32_le(data.data() + end + 24) != crc32c::value(data.data(), end + 24)) {
     return false;
   }
   // Check every entry before visiting any, so a bad hint changes nothing.
   const std::uint64_t count = decode_u64_le(data.data() + end);
+  if (decode_u64_le(data.data() + end + 16) > segment_size) return false;
   std::uint64_t seen = 0;
   Entry e;
   for (std::size_t pos = kHeaderSize, n; pos < end; pos += n, ++seen) {
@@ -122,6 +125,7 @@ bool read(const std::filesystem::path& path, std::uint32_t segment_id,
     visit(e);
   }
   *records = decode_u64_le(data.data() + end + 8);
+  *covered = decode_u64_le(data.data() + end + 16);
   return true;
 }
 

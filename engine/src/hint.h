@@ -5,8 +5,10 @@
 //   header  magic "\x89BCHINT\n" (8) | version u16 | flags u16 | segment id u32
 //   entries timestamp_us u64 | offset u32 | size u32 | kind u8 | flags u8 |
 //           key_size u16 | [expiry_us u64 if flags has expiry] | key
-//   trailer entry count u64 | records in the segment u64 | crc32c u32 of
-//           every byte before it
+//   trailer entry count u64 | records covered u64 | bytes of the segment
+//           covered u64 | crc32c u32 of every byte before it
+// A hint covers the segment from its start to `covered`: all of a sealed
+// segment, or the active segment as it was at close (the rest is scanned).
 // A hint whose checksum, header or entry count is wrong is ignored as a whole.
 #pragma once
 
@@ -42,8 +44,9 @@ class Builder {
   // Adds an entry whose bytes now live at `offset` (merge outputs).
   void add(const RawRecord& rec, std::uint32_t offset);
   void count_record() { ++records_; }
-  // Writes the hint durably: temp file, fsync, rename, fsync of the directory.
-  void write(const std::filesystem::path& dir) const;
+  // Writes the hint, covering segment bytes [0, covered), durably: temp
+  // file, fsync, rename, fsync of the directory.
+  void write(const std::filesystem::path& dir, std::uint64_t covered) const;
 
  private:
   std::uint32_t segment_id_;
@@ -55,8 +58,11 @@ class Builder {
 // Reads and checks a whole hint, then calls `visit` for each entry in
 // segment order. Returns false, having visited nothing, when the hint is
 // missing or damaged in any way (the caller then scans the segment and
-// rebuilds the hint). *records receives the segment's record count.
+// rebuilds the hint). *records and *covered receive the records and bytes
+// of the segment the hint covers.
+// A hint claiming to cover more than `segment_size` bytes is damaged too.
 bool read(const std::filesystem::path& path, std::uint32_t segment_id,
-          const std::function<void(const Entry&)>& visit, std::uint64_t* records);
+          std::uint64_t segment_size, const std::function<void(const Entry&)>& visit,
+          std::uint64_t* records, std::uint64_t* covered);
 
 }  // namespace bitcask::hint

@@ -57,7 +57,7 @@ class DBImpl::MergeWriter {
       throw_errno(errno, "cannot rename merge output to", final_path);
     }
     fsync_dir(db_.dir_);
-    hint_->write(db_.dir_);
+    hint_->write(db_.dir_, size_);
     auto seg = Segment::open(final_path, id_, SegmentFormat::kNative, false);
     seg->has_hint = true;
     {

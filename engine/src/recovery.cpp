@@ -32,7 +32,7 @@ void DBImpl::cut_tail(Segment& seg, std::uint64_t offset) {
 }
 
 void DBImpl::recover_segment(const std::shared_ptr<Segment>& seg, bool is_last,
-                             hint::Builder* hint) {
+                             std::uint64_t start, hint::Builder* hint) {
   const std::string name = seg->file_name();
   if (seg->size() < format::kSegmentHeaderSize ||
       !format::check_segment_header(seg->data(), seg->id()).empty()) {
@@ -56,7 +56,7 @@ void DBImpl::recover_segment(const std::shared_ptr<Segment>& seg, bool is_last,
     return;
   }
 
-  CommittedReader reader(*seg);
+  CommittedReader reader(*seg, start);
   RawRecord rec;
   bool damaged = false;
   while (reader.next(&rec)) {
@@ -76,27 +76,27 @@ void DBImpl::recover_segment(const std::shared_ptr<Segment>& seg, bool is_last,
     for (std::uint64_t i = 0; i < reader.markers(); ++i) hint->count_record();
     // A hint would hide the damage from the next open's report.
     if (!damaged && !read_only_) {
-      hint->write(dir_);
+      hint->write(dir_, seg->size());
       seg->has_hint = true;
     }
   }
 }
 
-// Applies a sealed segment's hint instead of reading its records. False
-// when the hint is missing or damaged.
-bool DBImpl::load_hint(Segment& seg) {
-  std::uint64_t records = 0;
+// Applies a segment's hint instead of reading its records. Returns the
+// bytes of the segment the hint covers: 0 when it is missing or damaged.
+std::uint64_t DBImpl::load_hint(Segment& seg) {
+  std::uint64_t records = 0, covered = 0;
   const bool ok = hint::read(
-      dir_ / hint::file_name(seg.id()), seg.id(),
+      dir_ / hint::file_name(seg.id()), seg.id(), seg.size(),
       [&](const hint::Entry& e) {
         ++report_.records;
         publish(seg, e.kind, e.key, e.loc);
       },
-      &records);
-  if (!ok) return false;
+      &records, &covered);
+  if (!ok) return 0;
   seg.records = records;
   seg.has_hint = true;
-  return true;
+  return covered;
 }
 
 // Leftovers of a crash during a merge or a durable file write: never
@@ -122,9 +122,18 @@ void DBImpl::recover_native(const std::vector<std::uint32_t>& ids) {
     auto seg = Segment::open(path, ids[i], SegmentFormat::kNative, writable,
                              writable ? active_segment_reserve(options_.max_segment_size) : 0);
     add_segment(seg);  // first: a record may replace one in its own segment
-    if (is_last || !load_hint(*seg)) {
+    const std::uint64_t covered = seg->size() >= format::kSegmentHeaderSize ? load_hint(*seg) : 0;
+    if (covered == 0) {
       hint::Builder builder(seg->id());
-      recover_segment(seg, is_last, is_last ? nullptr : &builder);
+      recover_segment(seg, is_last, 0, is_last ? nullptr : &builder);
+    } else if (covered < seg->size()) {
+      // The hint was written when this segment was still active; read the
+      // records appended after it.
+      recover_segment(seg, is_last, covered, nullptr);
+      if (!is_last && !read_only_) {
+        seg->has_hint = false;
+        hint_queue_.push_back(seg->id());
+      }
     }
   }
   report_.segments = ids.size();

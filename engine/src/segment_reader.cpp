@@ -97,8 +97,9 @@ bool SegmentReader::next(RawRecord* out) {
 
 namespace bitcask {
 
-CommittedReader::CommittedReader(const Segment& segment, bool verify_checksums)
-    : reader_(segment, 0, verify_checksums), size_(segment.size()) {}
+CommittedReader::CommittedReader(const Segment& segment, std::uint64_t start,
+                                 bool verify_checksums)
+    : reader_(segment, start, verify_checksums), size_(segment.size()) {}
 
 void CommittedReader::fail_batch(std::uint64_t end, bool runs_to_end, const char* why) {
   RawRecord damage;

@@ -72,7 +72,8 @@ namespace bitcask {
 // follows them).
 class CommittedReader {
  public:
-  explicit CommittedReader(const Segment& segment, bool verify_checksums = true);
+  explicit CommittedReader(const Segment& segment, std::uint64_t start = 0,
+                           bool verify_checksums = true);
   bool next(RawRecord* out);
   // Batch begin and commit records seen so far.
   std::uint64_t markers() const { return markers_; }
