@@ -81,6 +81,90 @@ nlohmann::json latency(bitcask::SyncPolicy policy, const char* name, std::size_t
   return {row("put", put), row("get", get)};
 }
 
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+// Open time of `keys` keys with 100-byte values, with and without hints.
+nlohmann::json open_time(std::uint64_t keys) {
+  ScratchDir dir("open");
+  bitcask::Options o;
+  o.max_segment_size = 64ull << 20;
+  {
+    auto db = bitcask::DB::open(dir.path(), o);
+    const std::string value(100, 'v');
+    for (std::uint64_t i = 0; i < keys; ++i) db->put(key_of(i), value);
+  }
+  bitcask::Options ro;
+  ro.read_only = true;
+  auto timed_open = [&] {
+    double best = 1e9;
+    for (int i = 0; i < 3; ++i) {
+      const auto t0 = Clock::now();
+      auto db = bitcask::DB::open(dir.path(), ro);
+      best = std::min(best, seconds_since(t0));
+      if (db->size() != keys) throw std::runtime_error("open lost keys");
+    }
+    return best;
+  };
+  const double with_hints = timed_open();
+  for (const auto& e : std::filesystem::directory_iterator(dir.path())) {
+    if (e.path().extension() == ".hint") std::filesystem::remove(e.path());
+  }
+  const double without = timed_open();
+  return {{"keys", keys},
+          {"with_hints_s", with_hints},
+          {"without_hints_s", without},
+          {"speedup", without / with_hints}};
+}
+
+// Merge of a database where every key was written twice (half dead).
+nlohmann::json merge_throughput(std::uint64_t keys) {
+  ScratchDir dir("merge");
+  bitcask::Options o;
+  o.max_segment_size = 64ull << 20;
+  auto db = bitcask::DB::open(dir.path(), o);
+  const std::string value(100, 'v');
+  for (int round = 0; round < 2; ++round) {
+    for (std::uint64_t i = 0; i < keys; ++i) db->put(key_of(i), value);
+  }
+  const auto r = db->merge();
+  return {{"input_mb", r.bytes_before / 1e6},
+          {"output_mb", r.bytes_after / 1e6},
+          {"seconds", r.seconds},
+          {"mb_per_s", r.bytes_before / 1e6 / r.seconds}};
+}
+
+// Seek to a random key and read the next 100 keys (the browser's paging).
+nlohmann::json seek_latency(std::uint64_t keys) {
+  ScratchDir dir("seek");
+  bitcask::Options o;
+  auto db = bitcask::DB::open(dir.path(), o);
+  bitcask::WriteBatch batch;
+  for (std::uint64_t i = 0; i < keys; ++i) {
+    batch.put(key_of(i), "v");
+    if (batch.size() == 10000) {
+      db->write(batch);
+      batch.clear();
+    }
+  }
+  db->write(batch);
+  std::mt19937_64 rng(7);
+  const std::size_t n = 20000;
+  Latencies l = measure(n, [&](std::size_t) {
+    bitcask::ScanOptions s;
+    s.start = key_of(rng() % keys);
+    s.limit = 100;
+    if (db->scan(s).empty()) throw std::runtime_error("empty page");
+  });
+  const bitcask::Stats st = db->stats();
+  return {{"keys", keys},
+          {"mean_us", l.mean()},
+          {"p50_us", l.percentile(50)},
+          {"p99_us", l.percentile(99)},
+          {"keydir_bytes_per_key", static_cast<double>(st.keydir_bytes) / keys}};
+}
+
 }  // namespace
 
 int run_engine_suite(bool quick, bool json_out) {
@@ -92,6 +176,9 @@ int run_engine_suite(bool quick, bool json_out) {
   for (auto& r : latency(bitcask::SyncPolicy::Interval, "interval", quick ? 20'000 : 200'000)) lat.push_back(r);
   for (auto& r : latency(bitcask::SyncPolicy::Always, "always", quick ? 300 : 3'000)) lat.push_back(r);
   result["latency"] = lat;
+  result["open"] = open_time(keys);
+  result["merge"] = merge_throughput(quick ? 100'000 : 1'000'000);
+  result["seek"] = seek_latency(quick ? 1'000'000 : 10'000'000);
   if (json_out) {
     std::cout << result.dump(2) << "\n";
     return 0;
@@ -110,6 +197,21 @@ int run_engine_suite(bool quick, bool json_out) {
                 r["ops"].get<unsigned long long>(), r["mean_us"].get<double>(),
                 r["p50_us"].get<double>(), r["p99_us"].get<double>(), r["ops_per_sec"].get<double>());
   }
+  const auto& op = result["open"];
+  std::printf("\n## Open (%llu keys, 100-byte values, 64 MiB segments)\n\n",
+              op["keys"].get<unsigned long long>());
+  std::printf("| with hints | without hints | speed-up |\n|---:|---:|---:|\n");
+  std::printf("| %.3f s | %.3f s | %.1fx |\n", op["with_hints_s"].get<double>(),
+              op["without_hints_s"].get<double>(), op["speedup"].get<double>());
+  const auto& m = result["merge"];
+  std::printf("\n## Merge (every key written twice)\n\n| input | output | time | throughput |\n|---:|---:|---:|---:|\n");
+  std::printf("| %.0f MB | %.0f MB | %.2f s | %.0f MB/s |\n", m["input_mb"].get<double>(),
+              m["output_mb"].get<double>(), m["seconds"].get<double>(), m["mb_per_s"].get<double>());
+  const auto& sk = result["seek"];
+  std::printf("\n## Seek and read the next 100 keys (%llu keys)\n\n| mean µs | p50 µs | p99 µs | keydir bytes per key |\n|---:|---:|---:|---:|\n",
+              sk["keys"].get<unsigned long long>());
+  std::printf("| %.1f | %.1f | %.1f | %.1f |\n", sk["mean_us"].get<double>(), sk["p50_us"].get<double>(),
+              sk["p99_us"].get<double>(), sk["keydir_bytes_per_key"].get<double>());
   return 0;
 }
 

@@ -68,6 +68,7 @@ class DBImpl::MergeWriter {
       for (const Move& m : moves_) db_.relocate(m.key, m.from, m.to);
     }
     bytes_written_ += size_;
+    size_ = 0;
     ++outputs_;
     moves_.clear();
     hint_.reset();
