@@ -4,7 +4,9 @@
 // the same on every machine.
 #pragma once
 
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 namespace bitcask {
@@ -20,22 +22,23 @@ inline void encode_u64_le(char* p, std::uint64_t v) {
   for (int i = 0; i < 8; ++i) p[i] = static_cast<char>(v >> (8 * i));
 }
 
-inline std::uint16_t decode_u16_le(const char* p) {
-  const auto* u = reinterpret_cast<const unsigned char*>(p);
-  return static_cast<std::uint16_t>(u[0] | (u[1] << 8));
+// On a little-endian host the bytes already are the value: one load.
+template <typename T>
+inline T decode_le(const char* p) {
+  if constexpr (std::endian::native == std::endian::little) {
+    T v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+  } else {
+    const auto* u = reinterpret_cast<const unsigned char*>(p);
+    T v = 0;
+    for (int i = sizeof(T) - 1; i >= 0; --i) v = static_cast<T>((v << 8) | u[i]);
+    return v;
+  }
 }
-inline std::uint32_t decode_u32_le(const char* p) {
-  const auto* u = reinterpret_cast<const unsigned char*>(p);
-  std::uint32_t v = 0;
-  for (int i = 3; i >= 0; --i) v = (v << 8) | u[i];
-  return v;
-}
-inline std::uint64_t decode_u64_le(const char* p) {
-  const auto* u = reinterpret_cast<const unsigned char*>(p);
-  std::uint64_t v = 0;
-  for (int i = 7; i >= 0; --i) v = (v << 8) | u[i];
-  return v;
-}
+inline std::uint16_t decode_u16_le(const char* p) { return decode_le<std::uint16_t>(p); }
+inline std::uint32_t decode_u32_le(const char* p) { return decode_le<std::uint32_t>(p); }
+inline std::uint64_t decode_u64_le(const char* p) { return decode_le<std::uint64_t>(p); }
 
 inline std::uint32_t decode_u32_be(const char* p) {
   const auto* u = reinterpret_cast<const unsigned char*>(p);

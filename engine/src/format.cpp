@@ -67,7 +67,7 @@ void append_record(std::string* out, RecordKind kind, std::uint64_t timestamp_us
   encode_u16_le(p + 14, static_cast<std::uint16_t>(key.size()));
   encode_u32_le(p + 16, static_cast<std::uint32_t>(value.size()));
   if (flags & kFlagExpiry) encode_u64_le(p + 20, expiry_us);
-  std::memcpy(p + header_size, key.data(), key.size());
+  if (!key.empty()) std::memcpy(p + header_size, key.data(), key.size());
   if (!value.empty()) std::memcpy(p + header_size + key.size(), value.data(), value.size());
   const std::size_t body = header_size + key.size() + value.size() - 4;
   encode_u32_le(p, crc32c::value(p + 4, body));

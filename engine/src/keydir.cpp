@@ -31,7 +31,7 @@ KeyDir::Rec* KeyDir::allocate(std::string_view key) {
   const std::size_t need = rec_bytes(key.size());
   if (block_used_ + need > current_block_size_) {
     current_block_size_ = std::max(kBlockSize, need);
-    blocks_.push_back(std::make_unique<char[]>(current_block_size_));
+    blocks_.push_back(std::make_unique_for_overwrite<char[]>(current_block_size_));
     arena_bytes_ += current_block_size_;
     block_used_ = 0;
   }
@@ -51,17 +51,20 @@ std::optional<Location> KeyDir::find(std::string_view key) const {
 }
 
 std::optional<Location> KeyDir::put(std::string_view key, const Location& loc) {
-  auto it = hash_.find(key);
-  if (it != hash_.end()) {
-    Location old = location_of(*it);
-    set_location(*it, loc);
-    return old;
+  // One hash probe for both the lookup and the insertion.
+  Rec* added = nullptr;
+  auto it = hash_.lazy_emplace(key, [&](const auto& construct) {
+    added = allocate(key);
+    set_location(added, loc);
+    construct(added);
+  });
+  if (added) {
+    ordered_.insert(added);
+    return std::nullopt;
   }
-  Rec* r = allocate(key);
-  set_location(r, loc);
-  hash_.insert(r);
-  ordered_.insert(r);
-  return std::nullopt;
+  Location old = location_of(*it);
+  set_location(*it, loc);
+  return old;
 }
 
 std::optional<Location> KeyDir::remove(std::string_view key) {

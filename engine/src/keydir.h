@@ -13,7 +13,7 @@
 
 #include <absl/container/btree_set.h>
 #include <absl/container/flat_hash_set.h>
-#include <absl/hash/hash.h>
+#include <xxhash.h>
 
 #include <cstdint>
 #include <cstring>
@@ -46,6 +46,8 @@ class KeyDir {
   // Removes `key`. Returns its location, if it was there.
   std::optional<Location> remove(std::string_view key);
   void clear();
+  // Makes room for `n` keys at once (opening knows the count from hints).
+  void reserve(std::size_t n) { hash_.reserve(n); }
 
   std::uint64_t size() const { return hash_.size(); }
   // Keys in order with their locations, as ScanOptions asks.
@@ -91,7 +93,7 @@ class KeyDir {
 
   struct Hash {
     using is_transparent = void;
-    std::size_t operator()(std::string_view k) const { return absl::Hash<std::string_view>()(k); }
+    std::size_t operator()(std::string_view k) const { return XXH3_64bits(k.data(), k.size()); }
     std::size_t operator()(const Rec* r) const { return (*this)(r->key()); }
   };
   struct Eq {

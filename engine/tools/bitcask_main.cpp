@@ -551,20 +551,17 @@ int main(int argc, char** argv) {
   app.footer("Keys beginning with '-' go after '--': bitcask get DIR -- -key");
 
   Args a;
-  const std::map<std::string, bitcask::SyncPolicy> sync_names{
-      {"always", bitcask::SyncPolicy::Always},
-      {"none", bitcask::SyncPolicy::None},
-      {"interval", bitcask::SyncPolicy::Interval}};
+  std::string sync_name = "none";
 
   auto add_dir = [&](CLI::App* sub) {
     sub->add_option("DIR", a.dir, "Database directory")->required();
   };
   auto add_key = [&](CLI::App* sub) { sub->add_option("KEY", a.key, "Key (UTF-8 text)")->required(); };
   auto add_sync = [&](CLI::App* sub) {
-    sub->add_option("--sync", a.sync,
-                    "When writes reach the disk: always (fdatasync each write), none (the default; "
-                    "synced on close), interval")
-        ->transform(CLI::CheckedTransformer(sync_names, CLI::ignore_case));
+    sub->add_option("--sync", sync_name,
+                    "When writes reach the disk: always (fdatasync before each write returns), "
+                    "none (the default; synced when the command ends), interval (every second)")
+        ->check(CLI::IsMember({"always", "none", "interval"}, CLI::ignore_case));
   };
 
   CLI::App* put = app.add_subcommand("put", "Store a JSON value under KEY (creates the database)");
@@ -585,7 +582,8 @@ int main(int argc, char** argv) {
   CLI::App* keys = app.add_subcommand("keys", "Print the live keys in key order, one a line");
   add_dir(keys);
   keys->add_option("--prefix", a.prefix, "Only keys beginning with this");
-  CLI::Option* limit_opt = keys->add_option("--limit", a.limit, "Print at most N keys");
+  CLI::Option* limit_opt =
+      keys->add_option("--limit", a.limit, "Print at most N keys")->check(CLI::NonNegativeNumber);
 
   CLI::App* stats = app.add_subcommand("stats", "Print figures about the database and its segments");
   add_dir(stats);
@@ -622,6 +620,9 @@ int main(int argc, char** argv) {
     return rc == 0 ? kExitOk : kExitError;
   }
   a.has_limit = limit_opt->count() > 0;
+  a.sync = sync_name == "always"     ? bitcask::SyncPolicy::Always
+           : sync_name == "interval" ? bitcask::SyncPolicy::Interval
+                                     : bitcask::SyncPolicy::None;
   a.has_segment = segment_opt->count() > 0;
 
   try {

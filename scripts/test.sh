@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Sets up the machine and runs every test:
+#   1. installs missing Debian packages (scripts/deps.sh)
+#   2. builds build/ and runs its CTest suites (QT_QPA_PLATFORM=offscreen)
+#   3. builds build-asan/ with AddressSanitizer + UndefinedBehaviorSanitizer (no GUI, no bench)
+#      and runs its CTest suites
+# Prints a summary and exits non-zero when any step fails. Every step runs even after a failure
+# of an earlier one, except those that need what failed.
+#
+#   scripts/test.sh [--no-asan]
+# BITCASK_TEST_JOBS sets how many tests run at once (default: the number of cores).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+asan=1
+for arg in "$@"; do
+  case "$arg" in
+    --no-asan) asan=0 ;;
+    -h | --help)
+      sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      exit 0
+      ;;
+    *)
+      echo "test.sh: unknown argument '$arg' (try --help)" >&2
+      exit 2
+      ;;
+  esac
+done
+
+jobs="${BITCASK_TEST_JOBS:-$(nproc)}"
+export QT_QPA_PLATFORM=offscreen
+
+if [[ -t 1 ]]; then
+  bold=$'\033[1m' red=$'\033[1;31m' green=$'\033[1;32m' plain=$'\033[0m'
+else
+  bold='' red='' green='' plain=''
+fi
+
+names=()
+states=()
+times=()
+failed=0
+
+# stage NAME COMMAND...: runs COMMAND, records PASS/FAIL and its duration. Returns its status.
+stage() {
+  local name="$1"
+  shift
+  local start=$SECONDS status=0
+  printf '\n%s==== %s ====%s\n' "$bold" "$name" "$plain"
+  "$@" || status=$?
+  names+=("$name")
+  times+=($((SECONDS - start)))
+  if [[ $status -eq 0 ]]; then
+    states+=(PASS)
+  else
+    states+=(FAIL)
+    failed=$((failed + 1))
+    printf '%s==== %s FAILED (exit %d)%s\n' "$red" "$name" "$status" "$plain"
+  fi
+  return "$status"
+}
+
+skip() {
+  names+=("$1")
+  states+=(SKIP)
+  times+=(0)
+}
+
+summary() {
+  printf '\n==================== test.sh summary ====================\n'
+  local i
+  for i in "${!names[@]}"; do
+    printf '  %-4s  %-44s %5ss\n' "${states[$i]}" "${names[$i]}" "${times[$i]}"
+  done
+  if [[ $failed -eq 0 ]]; then
+    printf '  result: %sALL PASSED%s\n' "$green" "$plain"
+  else
+    printf '  result: %sFAILED%s (%d step(s) failed)\n' "$red" "$plain" "$failed"
+  fi
+}
+trap summary EXIT
+
+run_ctest() {
+  ctest --test-dir "$1" --output-on-failure --no-tests=error --parallel "$jobs"
+}
+
+run_ctest_sanitized() {
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    run_ctest "$1"
+}
+
+if ! stage "deps (scripts/deps.sh)" bash scripts/deps.sh; then
+  exit 1
+fi
+export BITCASK_DEPS_DONE=1
+
+if stage "build: build/" bash scripts/build.sh build; then
+  stage "ctest: build/" run_ctest build || true
+else
+  skip "ctest: build/"
+fi
+
+if [[ $asan == 1 ]]; then
+  if stage "build: build-asan/ (ASan+UBSan)" bash scripts/build.sh build-asan \
+    -DBITCASK_SANITIZE=ON -DBITCASK_BUILD_GUI=OFF -DBITCASK_BUILD_BENCH=OFF; then
+    stage "ctest: build-asan/ (ASan+UBSan)" run_ctest_sanitized build-asan || true
+  else
+    skip "ctest: build-asan/ (ASan+UBSan)"
+  fi
+else
+  skip "build + ctest: build-asan/ (--no-asan)"
+fi
+
+[[ $failed -eq 0 ]]
