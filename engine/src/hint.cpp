@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 
+#include <algorithm>
+#include <memory>
 #include <cstring>
 
 #include "coding.h"
@@ -36,6 +38,7 @@ void Builder::add(const RawRecord& rec) { add(rec, static_cast<std::uint32_t>(re
 void Builder::add(const RawRecord& rec, std::uint32_t offset) {
   const bool expiry = rec.flags & format::kFlagExpiry;
   const std::size_t at = body_.size();
+  starts_.push_back(static_cast<std::uint32_t>(at));
   body_.resize(at + kEntryFixed + (expiry ? 8 : 0) + rec.key.size());
   char* p = body_.data() + at;
   encode_u64_le(p, rec.timestamp_us);
@@ -50,15 +53,35 @@ void Builder::add(const RawRecord& rec, std::uint32_t offset) {
     p += 8;
   }
   std::memcpy(p, rec.key.data(), rec.key.size());
-  ++entries_;
   ++records_;
 }
 
 void Builder::write(const std::filesystem::path& dir, std::uint64_t covered) const {
-  std::string out = body_;
+  auto key_at = [&](std::uint32_t start) {
+    const char* p = body_.data() + start;
+    const std::size_t expiry = (p[17] & format::kFlagExpiry) ? 8 : 0;
+    return std::string_view(p + kEntryFixed + expiry, decode_u16_le(p + 18));
+  };
+  auto length_at = [&](std::uint32_t start) {
+    const char* p = body_.data() + start;
+    return kEntryFixed + ((p[17] & format::kFlagExpiry) ? 8 : 0) + decode_u16_le(p + 18);
+  };
+  // Sort by key, keeping segment order among equal keys, then keep the last
+  // entry of each key.
+  std::vector<std::uint32_t> order = starts_;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::uint32_t a, std::uint32_t b) { return key_at(a) < key_at(b); });
+  std::string out(body_.data(), kHeaderSize);
+  out.reserve(body_.size() + kTrailerSize);
+  std::uint64_t entries = 0;
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    if (i + 1 < order.size() && key_at(order[i]) == key_at(order[i + 1])) continue;
+    out.append(body_.data() + order[i], length_at(order[i]));
+    ++entries;
+  }
   const std::size_t at = out.size();
   out.resize(at + kTrailerSize);
-  encode_u64_le(out.data() + at, entries_);
+  encode_u64_le(out.data() + at, entries);
   encode_u64_le(out.data() + at + 8, records_);
   encode_u64_le(out.data() + at + 16, covered);
   encode_u32_le(out.data() + at + 24, crc32c::value(out.data(), at + 24));
@@ -95,16 +118,18 @@ std::size_t decode_entry(const char* data, std::size_t pos, std::size_t end,
 bool read(const std::filesystem::path& path, std::uint32_t segment_id,
           std::uint64_t segment_size, const std::function<void(const Entry&)>& visit,
           std::uint64_t* records, std::uint64_t* covered) {
-  std::string data;
+  std::unique_ptr<char[]> buffer;
+  std::size_t size = 0;
   try {
     File f = open_file(path, O_RDONLY);
-    const std::uint64_t size = file_size(f, path);
+    size = file_size(f, path);
     if (size < kHeaderSize + kTrailerSize) return false;
-    data.resize(size);
-    pread_exact(f, path, data.data(), size, 0);
+    buffer = std::make_unique_for_overwrite<char[]>(size);
+    pread_exact(f, path, buffer.get(), size, 0);
   } catch (const Error&) {
     return false;
   }
+  const std::string_view data(buffer.get(), size);
   const std::size_t end = data.size() - kTrailerSize;
   if (std::memcmp(data.data(), kMagic, sizeof kMagic) != 0 ||
       decode_u16_le(data.data() + 8) != 1 || decode_u32_le(data.data() + 12) != segment_id ||

@@ -9,6 +9,9 @@
 //           covered u64 | crc32c u32 of every byte before it
 // A hint covers the segment from its start to `covered`: all of a sealed
 // segment, or the active segment as it was at close (the rest is scanned).
+// Entries hold the last record of each key in the segment, sorted by key:
+// that is all a keydir needs, and sorted keys build its ordered index in
+// amortised constant time per key.
 // A hint whose checksum, header or entry count is wrong is ignored as a whole.
 #pragma once
 
@@ -44,14 +47,15 @@ class Builder {
   // Adds an entry whose bytes now live at `offset` (merge outputs).
   void add(const RawRecord& rec, std::uint32_t offset);
   void count_record() { ++records_; }
+  std::uint64_t records() const { return records_; }
   // Writes the hint, covering segment bytes [0, covered), durably: temp
   // file, fsync, rename, fsync of the directory.
   void write(const std::filesystem::path& dir, std::uint64_t covered) const;
 
  private:
   std::uint32_t segment_id_;
-  std::string body_;
-  std::uint64_t entries_ = 0;
+  std::string body_;                  // header, then entries in segment order
+  std::vector<std::uint32_t> starts_;  // of each entry in body_
   std::uint64_t records_ = 0;
 };
 

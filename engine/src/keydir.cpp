@@ -59,7 +59,8 @@ std::optional<Location> KeyDir::put(std::string_view key, const Location& loc) {
     construct(added);
   });
   if (added) {
-    ordered_.insert(added);
+    auto at = ordered_.insert(insert_hint_.value_or(ordered_.end()), added);
+    insert_hint_ = std::next(at);
     return std::nullopt;
   }
   Location old = location_of(*it);
@@ -74,12 +75,14 @@ std::optional<Location> KeyDir::remove(std::string_view key) {
   Location old = location_of(r);
   hash_.erase(it);
   ordered_.erase(r);
+  insert_hint_.reset();
   release(r);
   compact_arena_if_wasteful();
   return old;
 }
 
 void KeyDir::clear() {
+  insert_hint_.reset();
   hash_.clear();
   ordered_.clear();
   blocks_.clear();
@@ -96,6 +99,7 @@ void KeyDir::compact_arena_if_wasteful() {
   if (dead_bytes_ < (8u << 20) || dead_bytes_ * 2 < arena_bytes_) return;
   std::vector<std::unique_ptr<char[]>> old_blocks;
   old_blocks.swap(blocks_);
+  insert_hint_.reset();
   std::vector<Rec*> old_order(ordered_.begin(), ordered_.end());
   hash_.clear();
   ordered_.clear();

@@ -115,6 +115,12 @@ class KeyDir {
   static Location location_of(const Rec* r);
   static void set_location(Rec* r, const Location& loc);
 
+  // Where the last insertion into ordered_ ended: keys that arrive in order
+  // (hints are sorted) then insert in amortised constant time. Any other
+  // change to ordered_ invalidates it.
+  using OrderedSet = absl::btree_set<Rec*, Less, CountingAllocator<Rec*>>;
+  std::optional<OrderedSet::iterator> insert_hint_;
+
   std::uint64_t index_bytes_ = 0;
   absl::flat_hash_set<Rec*, Hash, Eq, CountingAllocator<Rec*>> hash_;
   absl::btree_set<Rec*, Less, CountingAllocator<Rec*>> ordered_;

@@ -30,12 +30,9 @@
 #include <bitcask/recovery.h>
 #include <bitcask/stats.h>
 #include <bitcask/version.h>
-
-#include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
-
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cerrno>
 #include <cinttypes>
@@ -49,6 +46,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
@@ -92,7 +90,9 @@ std::string fmt(const char* format, T... args) {
 }
 
 // Writes bytes to stdout as they are (keys are arbitrary bytes).
-void write_out(std::string_view bytes) { std::cout.write(bytes.data(), static_cast<std::streamsize>(bytes.size())); }
+void write_out(std::string_view bytes) {
+  std::cout.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
 
 // Fails when stdout could not be written (disk full, closed pipe, ...).
 void finish_stdout() {
@@ -171,8 +171,9 @@ std::unique_ptr<bitcask::DB> open_with(const fs::path& dir, const bitcask::Optio
 void warn_recovery(const bitcask::DB& db) {
   const bitcask::RecoveryReport& report = db.recovery_report();
   for (const bitcask::Problem& p : report.truncated_tails) {
-    print_warning(problem_line(p) + (db.read_only() ? " (torn tail ignored)"
-                                                    : " (torn tail cut back; bytes kept in lost+found/)"));
+    print_warning(problem_line(p) + (db.read_only()
+                                         ? " (torn tail ignored)"
+                                         : " (torn tail cut back; bytes kept in lost+found/)"));
   }
   for (const bitcask::Problem& p : report.corrupt_records) {
     print_warning(problem_line(p) + " (damaged record skipped)");
@@ -189,7 +190,8 @@ std::unique_ptr<bitcask::DB> open_read(const fs::path& dir, bool warn = true) {
   return db;
 }
 
-std::unique_ptr<bitcask::DB> open_write(const fs::path& dir, bitcask::SyncPolicy sync, bool create) {
+std::unique_ptr<bitcask::DB> open_write(const fs::path& dir, bitcask::SyncPolicy sync,
+                                        bool create) {
   bitcask::Options options;
   options.sync = sync;
   options.create_if_missing = create;
@@ -223,7 +225,8 @@ struct Args {
 // last non-blank character read, 1-based, columns counted in characters.
 std::string json_error_message(const std::string& text, const json::parse_error& e) {
   std::size_t end = std::min<std::size_t>(e.byte, text.size());  // bytes read
-  while (end > 0 && std::string_view(" \t\r\n").find(text[end - 1]) != std::string_view::npos) --end;
+  while (end > 0 && std::string_view(" \t\r\n").find(text[end - 1]) != std::string_view::npos)
+    --end;
   std::size_t line = 1, column = 0;
   for (std::size_t i = 0; i < end; ++i) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
@@ -383,15 +386,15 @@ int cmd_stats(const Args& a) {
   row("keydir memory:", bytes(s.keydir_bytes));
   if (!s.segment_stats.empty()) {
     out += fmt("\n%10s  %-16s %12s %9s %9s %12s %12s %10s  %s\n", "id", "file", "size", "records",
-                "live", "live bytes", "dead bytes", "tombstones", "flags");
+               "live", "live bytes", "dead bytes", "tombstones", "flags");
     for (const bitcask::SegmentStats& g : s.segment_stats) {
       std::string flags;
       if (g.active) flags += "active";
       if (g.has_hint) flags += flags.empty() ? "hint" : ",hint";
-      out += fmt("%10" PRIu32 "  %-16s %12" PRIu64 " %9" PRIu64 " %9" PRIu64 " %12" PRIu64 " %12" PRIu64
-                  " %10" PRIu64 "  %s\n",
-                  g.id, g.file.c_str(), g.size, g.records, g.live_records, g.live_bytes, g.dead_bytes,
-                  g.tombstones, flags.c_str());
+      out += fmt("%10" PRIu32 "  %-16s %12" PRIu64 " %9" PRIu64 " %9" PRIu64 " %12" PRIu64
+                 " %12" PRIu64 " %10" PRIu64 "  %s\n",
+                 g.id, g.file.c_str(), g.size, g.records, g.live_records, g.live_bytes,
+                 g.dead_bytes, g.tombstones, flags.c_str());
     }
   }
   write_out(out);
@@ -408,9 +411,10 @@ int cmd_check(const Args& a) {
   problems.insert(problems.end(), report.truncated_tails.begin(), report.truncated_tails.end());
   problems.insert(problems.end(), report.corrupt_records.begin(), report.corrupt_records.end());
   // verify() and recovery may name the same place: keep one line for each.
-  std::sort(problems.begin(), problems.end(), [](const bitcask::Problem& x, const bitcask::Problem& y) {
-    return std::tie(x.file, x.offset, x.what) < std::tie(y.file, y.offset, y.what);
-  });
+  std::sort(problems.begin(), problems.end(),
+            [](const bitcask::Problem& x, const bitcask::Problem& y) {
+              return std::tie(x.file, x.offset, x.what) < std::tie(y.file, y.offset, y.what);
+            });
   std::set<std::pair<std::string, std::uint64_t>> seen;
   std::vector<bitcask::Problem> unique;
   for (bitcask::Problem& p : problems) {
@@ -427,8 +431,8 @@ int cmd_check(const Args& a) {
     out += "OK: " + std::to_string(records) + " records in " + std::to_string(s.segments) +
            " segments verified\n";
   } else {
-    out += "CORRUPT: " + std::to_string(unique.size()) + " problem(s) in " + std::to_string(s.segments) +
-           " segments\n";
+    out += "CORRUPT: " + std::to_string(unique.size()) + " problem(s) in " +
+           std::to_string(s.segments) + " segments\n";
   }
   write_out(out);
   finish_stdout();
@@ -442,8 +446,9 @@ int cmd_dump(const Args& a) {
     if (std::find(ids.begin(), ids.end(), a.segment) == ids.end()) {
       std::string known;
       for (std::uint32_t id : ids) known += (known.empty() ? "" : ", ") + std::to_string(id);
-      print_error("no segment " + std::to_string(a.segment) + " in " + a.dir +
-                  (known.empty() ? std::string(" (it has no segments)") : " (segments: " + known + ")"));
+      print_error(
+          "no segment " + std::to_string(a.segment) + " in " + a.dir +
+          (known.empty() ? std::string(" (it has no segments)") : " (segments: " + known + ")"));
       return kExitError;
     }
     ids = {a.segment};
@@ -455,26 +460,27 @@ int cmd_dump(const Args& a) {
     for (;;) {
       buffer.clear();
       std::size_t visited = 0;
-      const std::uint64_t next = db->read_records(id, offset, kPageSize, [&](const bitcask::RecordInfo& r) {
-        ++visited;
-        buffer += std::to_string(r.segment);
-        buffer += '\t';
-        buffer += std::to_string(r.offset);
-        buffer += '\t';
-        buffer += bitcask::to_string(r.kind);
-        buffer += '\t';
-        buffer += json_quoted(r.key);
-        buffer += '\t';
-        buffer += std::to_string(r.key.size());
-        buffer += '\t';
-        buffer += std::to_string(r.value_size);
-        buffer += '\t';
-        buffer += iso8601_utc(r.timestamp_us);
-        buffer += '\t';
-        buffer += r.checksum_ok ? "ok" : "BAD";
-        buffer += '\n';
-        return true;
-      });
+      const std::uint64_t next =
+          db->read_records(id, offset, kPageSize, [&](const bitcask::RecordInfo& r) {
+            ++visited;
+            buffer += std::to_string(r.segment);
+            buffer += '\t';
+            buffer += std::to_string(r.offset);
+            buffer += '\t';
+            buffer += bitcask::to_string(r.kind);
+            buffer += '\t';
+            buffer += json_quoted(r.key);
+            buffer += '\t';
+            buffer += std::to_string(r.key.size());
+            buffer += '\t';
+            buffer += std::to_string(r.value_size);
+            buffer += '\t';
+            buffer += iso8601_utc(r.timestamp_us);
+            buffer += '\t';
+            buffer += r.checksum_ok ? "ok" : "BAD";
+            buffer += '\n';
+            return true;
+          });
       write_out(buffer);
       if (visited < kPageSize || next <= offset) break;
       offset = next;
@@ -540,12 +546,13 @@ int cmd_export(const Args& a) {
 int main(int argc, char** argv) {
   std::ios::sync_with_stdio(false);
 
-  CLI::App app{"Bitcask database tool.\n"
-               "Read commands (get, keys, stats, check, dump, export) open the database read-only:\n"
-               "they never create or modify files and work beside a running writer.\n"
-               "Exit codes: 0 ok, 1 key not found, 2 usage or database error,\n"
-               "3 check found damaged records.",
-               "bitcask"};
+  CLI::App app{
+      "Bitcask database tool.\n"
+      "Read commands (get, keys, stats, check, dump, export) open the database read-only:\n"
+      "they never create or modify files and work beside a running writer.\n"
+      "Exit codes: 0 ok, 1 key not found, 2 usage or database error,\n"
+      "3 check found damaged records.",
+      "bitcask"};
   app.set_version_flag("--version", std::string("bitcask ") + bitcask::kVersion);
   app.require_subcommand(1);
   app.footer("Keys beginning with '-' go after '--': bitcask get DIR -- -key");
@@ -556,21 +563,25 @@ int main(int argc, char** argv) {
   auto add_dir = [&](CLI::App* sub) {
     sub->add_option("DIR", a.dir, "Database directory")->required();
   };
-  auto add_key = [&](CLI::App* sub) { sub->add_option("KEY", a.key, "Key (UTF-8 text)")->required(); };
+  auto add_key = [&](CLI::App* sub) {
+    sub->add_option("KEY", a.key, "Key (UTF-8 text)")->required();
+  };
   auto add_sync = [&](CLI::App* sub) {
     sub->add_option("--sync", sync_name,
                     "When writes reach the disk: always (fdatasync before each write returns), "
                     "none (the default; synced when the command ends), interval (every second)")
-        ->check(CLI::IsMember({"always", "none", "interval"}, CLI::ignore_case));
+        ->transform(CLI::IsMember({"always", "none", "interval"}, CLI::ignore_case));
   };
 
   CLI::App* put = app.add_subcommand("put", "Store a JSON value under KEY (creates the database)");
   add_dir(put);
   add_key(put);
-  put->add_option("JSON", a.value, "The value as JSON text, e.g. '{\"a\":1}' or '\"text\"'")->required();
+  put->add_option("JSON", a.value, "The value as JSON text, e.g. '{\"a\":1}' or '\"text\"'")
+      ->required();
   add_sync(put);
 
-  CLI::App* get = app.add_subcommand("get", "Print the value of KEY as compact JSON (exit 1 if absent)");
+  CLI::App* get =
+      app.add_subcommand("get", "Print the value of KEY as compact JSON (exit 1 if absent)");
   add_dir(get);
   add_key(get);
 
@@ -582,10 +593,17 @@ int main(int argc, char** argv) {
   CLI::App* keys = app.add_subcommand("keys", "Print the live keys in key order, one a line");
   add_dir(keys);
   keys->add_option("--prefix", a.prefix, "Only keys beginning with this");
-  CLI::Option* limit_opt =
-      keys->add_option("--limit", a.limit, "Print at most N keys")->check(CLI::NonNegativeNumber);
+  CLI::Option* limit_opt = keys->add_option("--limit", a.limit, "Print at most N keys")
+                               ->check(CLI::Validator(
+                                   [](const std::string& text) {
+                                     return text.find('-') == std::string::npos
+                                                ? std::string()
+                                                : std::string("must not be negative");
+                                   },
+                                   "N"));
 
-  CLI::App* stats = app.add_subcommand("stats", "Print figures about the database and its segments");
+  CLI::App* stats =
+      app.add_subcommand("stats", "Print figures about the database and its segments");
   add_dir(stats);
   stats->add_flag("--json", a.json_output, "One JSON object instead of a table");
 
@@ -596,21 +614,27 @@ int main(int argc, char** argv) {
   add_dir(check);
 
   CLI::App* dump = app.add_subcommand(
-      "dump", "Print one line per record: segment, offset, kind, key, key size, value size, "
-              "timestamp (UTC), crc ok/BAD (tab-separated; keys as JSON strings)");
+      "dump",
+      "Print one line per record: segment, offset, kind, key, key size, value size, "
+      "timestamp (UTC), crc ok/BAD (tab-separated; keys as JSON strings)");
   add_dir(dump);
-  CLI::Option* segment_opt = dump->add_option("SEGMENT", a.segment, "Only this segment (its id number)");
+  CLI::Option* segment_opt =
+      dump->add_option("SEGMENT", a.segment, "Only this segment (its id number)");
   dump->add_flag("--no-header", a.no_header, "Do not print the column names");
 
-  CLI::App* imp = app.add_subcommand("import", "Import data into the database (creates it); prints a summary");
+  CLI::App* imp =
+      app.add_subcommand("import", "Import data into the database (creates it); prints a summary");
   add_dir(imp);
   add_sync(imp);
   CLI::Option_group* source = imp->add_option_group("source", "What to import (exactly one)");
-  source->add_option("--pybitcask", a.pybitcask_src, "A directory written by the Python bitcask (read only)");
-  source->add_option("--jsonl", a.jsonl_src, "A file of JSON lines {\"key\":..,\"value\":..}, or - for stdin");
+  source->add_option("--pybitcask", a.pybitcask_src,
+                     "A directory written by the Python bitcask (read only)");
+  source->add_option("--jsonl", a.jsonl_src,
+                     "A file of JSON lines {\"key\":..,\"value\":..}, or - for stdin");
   source->require_option(1);
 
-  CLI::App* exp = app.add_subcommand("export", "Print every live key as JSON lines {\"key\":..,\"value\":..} in key order");
+  CLI::App* exp = app.add_subcommand(
+      "export", "Print every live key as JSON lines {\"key\":..,\"value\":..} in key order");
   add_dir(exp);
 
   try {
