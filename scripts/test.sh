@@ -4,10 +4,11 @@
 #   2. builds build/ and runs its CTest suites (QT_QPA_PLATFORM=offscreen)
 #   3. builds build-asan/ with AddressSanitizer + UndefinedBehaviorSanitizer (no GUI, no bench)
 #      and runs its CTest suites
+#   4. builds build-tsan/ with ThreadSanitizer and runs the engine's concurrency suites
 # Prints a summary and exits non-zero when any step fails. Every step runs even after a failure
 # of an earlier one, except those that need what failed.
 #
-#   scripts/test.sh [--no-asan]
+#   scripts/test.sh [--no-asan] [--no-tsan]
 # BITCASK_TEST_JOBS sets how many tests run at once (default: the number of cores).
 set -euo pipefail
 
@@ -15,9 +16,11 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 asan=1
+tsan=1
 for arg in "$@"; do
   case "$arg" in
     --no-asan) asan=0 ;;
+    --no-tsan) tsan=0 ;;
     -h | --help)
       sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
       exit 0
@@ -74,7 +77,18 @@ summary() {
   for i in "${!names[@]}"; do
     printf '  %-4s  %-44s %5ss\n' "${states[$i]}" "${names[$i]}" "${times[$i]}"
   done
-  if [[ $failed -eq 0 ]]; then
+  if if [[ $tsan == 1 ]]; then
+  if stage "build: build-tsan/ (TSan)" bash scripts/build.sh build-tsan \
+    -DBITCASK_SANITIZE_THREAD=ON -DBITCASK_BUILD_GUI=OFF -DBITCASK_BUILD_BENCH=OFF; then
+    stage "ctest: build-tsan/ (TSan, concurrency suites)" run_ctest_tsan build-tsan || true
+  else
+    skip "ctest: build-tsan/ (TSan)"
+  fi
+else
+  skip "build + ctest: build-tsan/ (--no-tsan)"
+fi
+
+[[ $failed -eq 0 ]]; then
     printf '  result: %sALL PASSED%s\n' "$green" "$plain"
   else
     printf '  result: %sFAILED%s (%d step(s) failed)\n' "$red" "$plain" "$failed"
@@ -90,6 +104,13 @@ run_ctest_sanitized() {
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run_ctest "$1"
+}
+
+# The suites where threads meet: readers and writers, group commit, merge under writes.
+run_ctest_tsan() {
+  TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$root/tests/tsan.supp" \
+    ctest --test-dir "$1" --output-on-failure --no-tests=error --parallel "$jobs" \
+    -R '^tst_(stress|db|merge|batch)$'
 }
 
 if ! stage "deps (scripts/deps.sh)" bash scripts/deps.sh; then
@@ -112,6 +133,17 @@ if [[ $asan == 1 ]]; then
   fi
 else
   skip "build + ctest: build-asan/ (--no-asan)"
+fi
+
+if [[ $tsan == 1 ]]; then
+  if stage "build: build-tsan/ (TSan)" bash scripts/build.sh build-tsan \
+    -DBITCASK_SANITIZE_THREAD=ON -DBITCASK_BUILD_GUI=OFF -DBITCASK_BUILD_BENCH=OFF; then
+    stage "ctest: build-tsan/ (TSan, concurrency suites)" run_ctest_tsan build-tsan || true
+  else
+    skip "ctest: build-tsan/ (TSan)"
+  fi
+else
+  skip "build + ctest: build-tsan/ (--no-tsan)"
 fi
 
 [[ $failed -eq 0 ]]
