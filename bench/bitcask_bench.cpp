@@ -1,9 +1,9 @@
 // bitcask-bench: the engine's benchmarks.
 //
 //   bitcask-bench engine [--quick] [--format markdown|json]
-#include <CLI/CLI.hpp>
 #include <bitcask/version.h>
 
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
 
@@ -23,8 +23,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   const auto start = std::chrono::steady_clock::now();
   int rc = bench::run_engine_suite(quick, format == "json");
-  const double s =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::fprintf(stderr, "bitcask-bench: %s suite finished in %.1f s\n", suite.c_str(), s);
   return rc;
 }

@@ -1,8 +1,7 @@
 // The engine's own figures: keydir memory per key, put/get latency per sync
 // policy, and open (recovery) time.
-#include <malloc.h>
-
 #include <bitcask/bitcask.h>
+#include <malloc.h>
 
 #include <cstdio>
 #include <iostream>
@@ -73,10 +72,14 @@ nlohmann::json latency(bitcask::SyncPolicy policy, const char* name, std::size_t
   for (std::size_t i = 0; i < n; ++i) order[i] = rng() % n;
   Latencies get = measure(n, [&](std::size_t i) { db->get(keys[order[i]], &out); });
   auto row = [&](const char* op, Latencies& l) {
-    return nlohmann::json{{"op", op},       {"sync", name},
-                          {"ops", n},       {"value_size", 100},
-                          {"mean_us", l.mean()}, {"p50_us", l.percentile(50)},
-                          {"p99_us", l.percentile(99)}, {"ops_per_sec", l.ops_per_sec()}};
+    return nlohmann::json{{"op", op},
+                          {"sync", name},
+                          {"ops", n},
+                          {"value_size", 100},
+                          {"mean_us", l.mean()},
+                          {"p50_us", l.percentile(50)},
+                          {"p99_us", l.percentile(99)},
+                          {"ops_per_sec", l.ops_per_sec()}};
   };
   return {row("put", put), row("get", get)};
 }
@@ -172,9 +175,12 @@ int run_engine_suite(bool quick, bool json_out) {
   nlohmann::json result;
   result["keydir"] = keydir_memory(keys);
   nlohmann::json lat = nlohmann::json::array();
-  for (auto& r : latency(bitcask::SyncPolicy::None, "none", quick ? 20'000 : 200'000)) lat.push_back(r);
-  for (auto& r : latency(bitcask::SyncPolicy::Interval, "interval", quick ? 20'000 : 200'000)) lat.push_back(r);
-  for (auto& r : latency(bitcask::SyncPolicy::Always, "always", quick ? 300 : 3'000)) lat.push_back(r);
+  for (auto& r : latency(bitcask::SyncPolicy::None, "none", quick ? 20'000 : 200'000))
+    lat.push_back(r);
+  for (auto& r : latency(bitcask::SyncPolicy::Interval, "interval", quick ? 20'000 : 200'000))
+    lat.push_back(r);
+  for (auto& r : latency(bitcask::SyncPolicy::Always, "always", quick ? 300 : 3'000))
+    lat.push_back(r);
   result["latency"] = lat;
   result["open"] = open_time(keys);
   result["merge"] = merge_throughput(quick ? 100'000 : 1'000'000);
@@ -184,18 +190,24 @@ int run_engine_suite(bool quick, bool json_out) {
     return 0;
   }
   const auto& k = result["keydir"];
-  std::printf("## Keydir memory (%llu keys of 15 bytes)\n\n", static_cast<unsigned long long>(keys));
-  std::printf("| keydir bytes per key | of which the key | overhead per key | heap growth per key | open (no hints) |\n|---:|---:|---:|---:|---:|\n");
+  std::printf("## Keydir memory (%llu keys of 15 bytes)\n\n",
+              static_cast<unsigned long long>(keys));
+  std::printf(
+      "| keydir bytes per key | of which the key | overhead per key | heap growth per key | open "
+      "(no hints) |\n|---:|---:|---:|---:|---:|\n");
   std::printf("| %.1f | 15 | %.1f | %.1f | %.3f s |\n\n", k["keydir_bytes_per_key"].get<double>(),
               k["keydir_overhead_per_key"].get<double>(), k["heap_bytes_per_key"].get<double>(),
               k["open_s_without_hints"].get<double>());
   std::printf("## Put / get latency, 100-byte values, raw API\n\n");
-  std::printf("| sync | op | ops | mean µs | p50 µs | p99 µs | ops/s |\n|---|---|---:|---:|---:|---:|---:|\n");
+  std::printf(
+      "| sync | op | ops | mean µs | p50 µs | p99 µs | ops/s "
+      "|\n|---|---|---:|---:|---:|---:|---:|\n");
   for (const auto& r : lat) {
     std::printf("| %s | %s | %llu | %.2f | %.2f | %.2f | %.0f |\n",
                 r["sync"].get<std::string>().c_str(), r["op"].get<std::string>().c_str(),
                 r["ops"].get<unsigned long long>(), r["mean_us"].get<double>(),
-                r["p50_us"].get<double>(), r["p99_us"].get<double>(), r["ops_per_sec"].get<double>());
+                r["p50_us"].get<double>(), r["p99_us"].get<double>(),
+                r["ops_per_sec"].get<double>());
   }
   const auto& op = result["open"];
   std::printf("\n## Open (%llu keys, 100-byte values, 64 MiB segments)\n\n",
@@ -204,14 +216,20 @@ int run_engine_suite(bool quick, bool json_out) {
   std::printf("| %.3f s | %.3f s | %.1fx |\n", op["with_hints_s"].get<double>(),
               op["without_hints_s"].get<double>(), op["speedup"].get<double>());
   const auto& m = result["merge"];
-  std::printf("\n## Merge (every key written twice)\n\n| input | output | time | throughput |\n|---:|---:|---:|---:|\n");
+  std::printf(
+      "\n## Merge (every key written twice)\n\n| input | output | time | throughput "
+      "|\n|---:|---:|---:|---:|\n");
   std::printf("| %.0f MB | %.0f MB | %.2f s | %.0f MB/s |\n", m["input_mb"].get<double>(),
-              m["output_mb"].get<double>(), m["seconds"].get<double>(), m["mb_per_s"].get<double>());
+              m["output_mb"].get<double>(), m["seconds"].get<double>(),
+              m["mb_per_s"].get<double>());
   const auto& sk = result["seek"];
-  std::printf("\n## Seek and read the next 100 keys (%llu keys)\n\n| mean µs | p50 µs | p99 µs | keydir bytes per key |\n|---:|---:|---:|---:|\n",
-              sk["keys"].get<unsigned long long>());
-  std::printf("| %.1f | %.1f | %.1f | %.1f |\n", sk["mean_us"].get<double>(), sk["p50_us"].get<double>(),
-              sk["p99_us"].get<double>(), sk["keydir_bytes_per_key"].get<double>());
+  std::printf(
+      "\n## Seek and read the next 100 keys (%llu keys)\n\n| mean µs | p50 µs | p99 µs | keydir "
+      "bytes per key |\n|---:|---:|---:|---:|\n",
+      sk["keys"].get<unsigned long long>());
+  std::printf("| %.1f | %.1f | %.1f | %.1f |\n", sk["mean_us"].get<double>(),
+              sk["p50_us"].get<double>(), sk["p99_us"].get<double>(),
+              sk["keydir_bytes_per_key"].get<double>());
   return 0;
 }
 

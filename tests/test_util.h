@@ -1,10 +1,10 @@
 // Helpers shared by the engine's Qt Test suites.
 #pragma once
 
-#include <QTemporaryDir>
-#include <QTest>
 #include <bitcask/bitcask.h>
 
+#include <QTemporaryDir>
+#include <QTest>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -56,8 +56,8 @@ inline bitcask::Options read_only_options() {
 }  // namespace testutil
 
 // QCOMPARE cannot print nlohmann::json; this shows both sides on failure.
-#define QCOMPARE_JSON(actual, expected)                                                  \
-  do {                                                                                   \
-    const nlohmann::json a_ = (actual), e_ = (expected);                                 \
+#define QCOMPARE_JSON(actual, expected)                                                     \
+  do {                                                                                      \
+    const nlohmann::json a_ = (actual), e_ = (expected);                                    \
     QVERIFY2(a_ == e_, qPrintable(QString::fromStdString(a_.dump() + " != " + e_.dump()))); \
   } while (0)

@@ -12,12 +12,10 @@
 #include <QTemporaryDir>
 #include <QThread>
 #include <QtTest>
-
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
@@ -39,7 +37,9 @@ struct Run {
   QByteArray err;
 };
 
-std::string str(const QByteArray& b) { return std::string(b.constData(), static_cast<std::size_t>(b.size())); }
+std::string str(const QByteArray& b) {
+  return std::string(b.constData(), static_cast<std::size_t>(b.size()));
+}
 
 // Splits output into lines (without the final empty piece after the last '\n').
 QList<QByteArray> lines_of(const QByteArray& out) {
@@ -51,10 +51,12 @@ QList<QByteArray> lines_of(const QByteArray& out) {
 // Parses export lines {"key":..,"value":..} into a map (false on a bad line).
 // A value that is not strict JSON comes as {"key":..,"raw":"text"}: it is
 // kept in the map as the object {"raw": "text"}.
-bool parse_export(const QByteArray& out, std::map<std::string, json>* map, std::vector<std::string>* order) {
+bool parse_export(const QByteArray& out, std::map<std::string, json>* map,
+                  std::vector<std::string>* order) {
   for (const QByteArray& line : lines_of(out)) {
     json j = json::parse(str(line), nullptr, /*allow_exceptions=*/false);
-    const bool shape = j.is_object() && j.size() == 2 && j.contains("key") && j["key"].is_string() &&
+    const bool shape = j.is_object() && j.size() == 2 && j.contains("key") &&
+                       j["key"].is_string() &&
                        (j.contains("value") || (j.contains("raw") && j["raw"].is_string()));
     if (!shape) {
       qWarning("not an export line: %s", line.constData());
@@ -113,10 +115,10 @@ QStringList segment_files(const QString& dir) {
 }  // namespace
 
 // Returns from the test function when a helper failed.
-#define CHECKED(expr)                          \
-  do {                                         \
-    expr;                                      \
-    if (QTest::currentTestFailed()) return;    \
+#define CHECKED(expr)                       \
+  do {                                      \
+    expr;                                   \
+    if (QTest::currentTestFailed()) return; \
   } while (0)
 
 class TstCli : public QObject {
@@ -197,7 +199,8 @@ class TstCli : public QObject {
 
   void help_data() {
     QTest::addColumn<QString>("command");
-    for (const char* c : {"put", "get", "delete", "keys", "stats", "check", "dump", "import", "export"})
+    for (const char* c :
+         {"put", "get", "delete", "keys", "stats", "check", "dump", "import", "export"})
       QTest::newRow(c) << QString::fromLatin1(c);
   }
   void help() {
@@ -210,18 +213,25 @@ class TstCli : public QObject {
   void usage_errors_data() {
     QTest::addColumn<QStringList>("args");
     QTest::newRow("no subcommand") << QStringList();
-    QTest::newRow("unknown subcommand") << QStringList{QStringLiteral("frobnicate"), QStringLiteral("d")};
-    QTest::newRow("put missing value") << QStringList{QStringLiteral("put"), QStringLiteral("d"), QStringLiteral("k")};
+    QTest::newRow("unknown subcommand")
+        << QStringList{QStringLiteral("frobnicate"), QStringLiteral("d")};
+    QTest::newRow("put missing value")
+        << QStringList{QStringLiteral("put"), QStringLiteral("d"), QStringLiteral("k")};
     QTest::newRow("get missing key") << QStringList{QStringLiteral("get"), QStringLiteral("d")};
-    QTest::newRow("bad sync") << QStringList{QStringLiteral("put"), QStringLiteral("d"), QStringLiteral("k"),
-                                             QStringLiteral("1"), QStringLiteral("--sync"), QStringLiteral("sometimes")};
-    QTest::newRow("bad limit") << QStringList{QStringLiteral("keys"), QStringLiteral("d"), QStringLiteral("--limit"),
-                                              QStringLiteral("many")};
-    QTest::newRow("import without source") << QStringList{QStringLiteral("import"), QStringLiteral("d")};
-    QTest::newRow("import two sources")
-        << QStringList{QStringLiteral("import"), QStringLiteral("d"), QStringLiteral("--jsonl"), QStringLiteral("-"),
-                       QStringLiteral("--pybitcask"), QStringLiteral("x")};
-    QTest::newRow("dump bad segment") << QStringList{QStringLiteral("dump"), QStringLiteral("d"), QStringLiteral("x")};
+    QTest::newRow("bad sync") << QStringList{QStringLiteral("put"),    QStringLiteral("d"),
+                                             QStringLiteral("k"),      QStringLiteral("1"),
+                                             QStringLiteral("--sync"), QStringLiteral("sometimes")};
+    QTest::newRow("bad limit") << QStringList{QStringLiteral("keys"), QStringLiteral("d"),
+                                              QStringLiteral("--limit"), QStringLiteral("many")};
+    QTest::newRow("negative limit") << QStringList{QStringLiteral("keys"), QStringLiteral("d"),
+                                                   QStringLiteral("--limit"), QStringLiteral("-1")};
+    QTest::newRow("import without source")
+        << QStringList{QStringLiteral("import"), QStringLiteral("d")};
+    QTest::newRow("import two sources") << QStringList{
+        QStringLiteral("import"), QStringLiteral("d"),           QStringLiteral("--jsonl"),
+        QStringLiteral("-"),      QStringLiteral("--pybitcask"), QStringLiteral("x")};
+    QTest::newRow("dump bad segment")
+        << QStringList{QStringLiteral("dump"), QStringLiteral("d"), QStringLiteral("x")};
   }
   void usage_errors() {
     QFETCH(QStringList, args);
@@ -234,21 +244,27 @@ class TstCli : public QObject {
     QCOMPARE(r.code, 2);
     QVERIFY(!r.err.isEmpty());
     QVERIFY(r.out.isEmpty());
-    QVERIFY2(!QFileInfo::exists(tmp.filePath(QStringLiteral("d"))), "a usage error created the database");
+    QVERIFY2(!QFileInfo::exists(tmp.filePath(QStringLiteral("d"))),
+             "a usage error created the database");
   }
 
   void put_get_roundtrip_data() {
     QTest::addColumn<QString>("key");
     QTest::addColumn<QString>("value");
-    QTest::newRow("object") << QStringLiteral("key2") << QStringLiteral(R"({"name":"test","values":[1,2,3]})");
-    QTest::newRow("spaced object") << QStringLiteral("k") << QStringLiteral("{ \"b\" : 1 ,\n \"a\" : [ true , null ] }");
+    QTest::newRow("object") << QStringLiteral("key2")
+                            << QStringLiteral(R"({"name":"test","values":[1,2,3]})");
+    QTest::newRow("spaced object")
+        << QStringLiteral("k") << QStringLiteral("{ \"b\" : 1 ,\n \"a\" : [ true , null ] }");
     QTest::newRow("string") << QStringLiteral("key1") << QStringLiteral(R"("value1")");
     QTest::newRow("empty string") << QStringLiteral("empty") << QStringLiteral(R"("")");
-    QTest::newRow("escapes") << QStringLiteral("esc") << QStringLiteral("\"line\\nbreak \\\"q\\\" \\\\ tab\\t\"");
-    QTest::newRow("unicode value") << QStringLiteral("user:1002")
-                                   << QString::fromUtf8(R"({"name":"李雷","city":"Zoë","e":"🙂"})");
+    QTest::newRow("escapes") << QStringLiteral("esc")
+                             << QStringLiteral("\"line\\nbreak \\\"q\\\" \\\\ tab\\t\"");
+    QTest::newRow("unicode value")
+        << QStringLiteral("user:1002")
+        << QString::fromUtf8(R"({"name":"李雷","city":"Zoë","e":"🙂"})");
     QTest::newRow("unicode key") << QString::fromUtf8("ключ") << QString::fromUtf8(R"("значение")");
-    QTest::newRow("escaped unicode") << QStringLiteral("u") << QStringLiteral(R"("caf\u00e9 \ud83d\ude42")");
+    QTest::newRow("escaped unicode")
+        << QStringLiteral("u") << QStringLiteral(R"("caf\u00e9 \ud83d\ude42")");
     QTest::newRow("key with space") << QStringLiteral("with space") << QStringLiteral("1");
     QTest::newRow("integer") << QStringLiteral("counter") << QStringLiteral("42");
     QTest::newRow("negative") << QStringLiteral("neg") << QStringLiteral("-7");
@@ -257,7 +273,8 @@ class TstCli : public QObject {
     QTest::newRow("false") << QStringLiteral("flag") << QStringLiteral("false");
     QTest::newRow("null") << QStringLiteral("nothing") << QStringLiteral("null");
     QTest::newRow("array") << QStringLiteral("list") << QStringLiteral(R"([1,"two",{"three":3}])");
-    QTest::newRow("nested") << QStringLiteral("deep") << QStringLiteral(R"({"a":{"b":{"c":[[],{}]}}})");
+    QTest::newRow("nested") << QStringLiteral("deep")
+                            << QStringLiteral(R"({"a":{"b":{"c":[[],{}]}}})");
   }
   void put_get_roundtrip() {
     QFETCH(QString, key);
@@ -288,11 +305,12 @@ class TstCli : public QObject {
     CHECKED(r = ok({QStringLiteral("get"), dir, QStringLiteral("k")}));
     QCOMPARE(r.out, QByteArray("{\"v\":2}\n"));
     // A key beginning with '-' goes after "--".
-    CHECKED(r = ok({QStringLiteral("put"), dir, QStringLiteral("--"), QStringLiteral("-dash"), QStringLiteral("-1.5")}));
+    CHECKED(r = ok({QStringLiteral("put"), dir, QStringLiteral("--"), QStringLiteral("-dash"),
+                    QStringLiteral("-1.5")}));
     CHECKED(r = ok({QStringLiteral("get"), dir, QStringLiteral("--"), QStringLiteral("-dash")}));
     QCOMPARE(r.out, QByteArray("-1.5\n"));
-    CHECKED(r = ok({QStringLiteral("put"), dir, QStringLiteral("s"), QStringLiteral("\"x\""), QStringLiteral("--sync"),
-                    QStringLiteral("always")}));
+    CHECKED(r = ok({QStringLiteral("put"), dir, QStringLiteral("s"), QStringLiteral("\"x\""),
+                    QStringLiteral("--sync"), QStringLiteral("always")}));
     CHECKED(r = ok({QStringLiteral("get"), dir, QStringLiteral("s")}));
     QCOMPARE(r.out, QByteArray("\"x\"\n"));
   }
@@ -328,7 +346,8 @@ class TstCli : public QObject {
     QTest::addColumn<QString>("line");
     QTest::newRow("truncated object") << QStringLiteral(R"({"a":)") << QStringLiteral("line 1");
     QTest::newRow("bare word") << QStringLiteral("hello") << QStringLiteral("line 1");
-    QTest::newRow("second line") << QStringLiteral("{\n  \"a\": tru\n}") << QStringLiteral("line 2");
+    QTest::newRow("second line") << QStringLiteral("{\n  \"a\": tru\n}")
+                                 << QStringLiteral("line 2");
     QTest::newRow("trailing comma") << QStringLiteral("[1,2,]") << QStringLiteral("line 1");
     QTest::newRow("empty") << QString() << QStringLiteral("line 1");
     QTest::newRow("trailing garbage") << QStringLiteral(R"({"a":1} x)") << QStringLiteral("line 1");
@@ -352,14 +371,17 @@ class TstCli : public QObject {
 
   void missing_directory_data() {
     QTest::addColumn<QStringList>("args");  // "D" stands for the directory
-    QTest::newRow("get") << QStringList{QStringLiteral("get"), QStringLiteral("D"), QStringLiteral("k")};
+    QTest::newRow("get") << QStringList{QStringLiteral("get"), QStringLiteral("D"),
+                                        QStringLiteral("k")};
     QTest::newRow("keys") << QStringList{QStringLiteral("keys"), QStringLiteral("D")};
     QTest::newRow("stats") << QStringList{QStringLiteral("stats"), QStringLiteral("D")};
-    QTest::newRow("stats json") << QStringList{QStringLiteral("stats"), QStringLiteral("D"), QStringLiteral("--json")};
+    QTest::newRow("stats json") << QStringList{QStringLiteral("stats"), QStringLiteral("D"),
+                                               QStringLiteral("--json")};
     QTest::newRow("check") << QStringList{QStringLiteral("check"), QStringLiteral("D")};
     QTest::newRow("dump") << QStringList{QStringLiteral("dump"), QStringLiteral("D")};
     QTest::newRow("export") << QStringList{QStringLiteral("export"), QStringLiteral("D")};
-    QTest::newRow("delete") << QStringList{QStringLiteral("delete"), QStringLiteral("D"), QStringLiteral("k")};
+    QTest::newRow("delete") << QStringList{QStringLiteral("delete"), QStringLiteral("D"),
+                                           QStringLiteral("k")};
   }
   void missing_directory() {
     QFETCH(QStringList, args);
@@ -377,12 +399,15 @@ class TstCli : public QObject {
 
   void file_instead_of_directory_data() {
     QTest::addColumn<QStringList>("args");
-    QTest::newRow("get") << QStringList{QStringLiteral("get"), QStringLiteral("D"), QStringLiteral("k")};
+    QTest::newRow("get") << QStringList{QStringLiteral("get"), QStringLiteral("D"),
+                                        QStringLiteral("k")};
     QTest::newRow("keys") << QStringList{QStringLiteral("keys"), QStringLiteral("D")};
     QTest::newRow("stats") << QStringList{QStringLiteral("stats"), QStringLiteral("D")};
     QTest::newRow("check") << QStringList{QStringLiteral("check"), QStringLiteral("D")};
-    QTest::newRow("put") << QStringList{QStringLiteral("put"), QStringLiteral("D"), QStringLiteral("k"), QStringLiteral("1")};
-    QTest::newRow("delete") << QStringList{QStringLiteral("delete"), QStringLiteral("D"), QStringLiteral("k")};
+    QTest::newRow("put") << QStringList{QStringLiteral("put"), QStringLiteral("D"),
+                                        QStringLiteral("k"), QStringLiteral("1")};
+    QTest::newRow("delete") << QStringList{QStringLiteral("delete"), QStringLiteral("D"),
+                                           QStringLiteral("k")};
   }
   void file_instead_of_directory() {
     QFETCH(QStringList, args);
@@ -408,13 +433,16 @@ class TstCli : public QObject {
     QTemporaryDir tmp;
     QVERIFY(tmp.isValid());
     const QString dir = tmp.filePath(QStringLiteral("db"));
-    const QStringList inserted{QStringLiteral("user:2"), QStringLiteral("b"),      QStringLiteral("user:10"),
-                               QString::fromUtf8("ключ"), QStringLiteral("a"),     QStringLiteral("user:1"),
-                               QStringLiteral("ab"),      QStringLiteral("User:3"), QStringLiteral("c")};
+    const QStringList inserted{
+        QStringLiteral("user:2"),  QStringLiteral("b"),      QStringLiteral("user:10"),
+        QString::fromUtf8("ключ"), QStringLiteral("a"),      QStringLiteral("user:1"),
+        QStringLiteral("ab"),      QStringLiteral("User:3"), QStringLiteral("c")};
     QByteArray jsonl;
-    for (const QString& k : inserted) jsonl += json({{"key", k.toStdString()}, {"value", 1}}).dump() + "\n";
+    for (const QString& k : inserted)
+      jsonl += json({{"key", k.toStdString()}, {"value", 1}}).dump() + "\n";
     Run r;
-    CHECKED(r = ok({QStringLiteral("import"), dir, QStringLiteral("--jsonl"), QStringLiteral("-")}, jsonl));
+    CHECKED(r = ok({QStringLiteral("import"), dir, QStringLiteral("--jsonl"), QStringLiteral("-")},
+                   jsonl));
     CHECKED(ok({QStringLiteral("delete"), dir, QStringLiteral("c")}));
 
     std::vector<std::string> expected;
@@ -428,18 +456,21 @@ class TstCli : public QObject {
     QCOMPARE(r.out, all);
     QVERIFY(r.err.isEmpty());
 
-    CHECKED(r = ok({QStringLiteral("keys"), dir, QStringLiteral("--prefix"), QStringLiteral("user:")}));
+    CHECKED(
+        r = ok({QStringLiteral("keys"), dir, QStringLiteral("--prefix"), QStringLiteral("user:")}));
     QCOMPARE(r.out, QByteArray("user:1\nuser:10\nuser:2\n"));
     CHECKED(r = ok({QStringLiteral("keys"), dir, QStringLiteral("--limit"), QStringLiteral("3")}));
     QCOMPARE(r.out, QByteArray("User:3\na\nab\n"));
-    CHECKED(r = ok({QStringLiteral("keys"), dir, QStringLiteral("--prefix"), QStringLiteral("user:"),
-                    QStringLiteral("--limit"), QStringLiteral("2")}));
+    CHECKED(r = ok({QStringLiteral("keys"), dir, QStringLiteral("--prefix"),
+                    QStringLiteral("user:"), QStringLiteral("--limit"), QStringLiteral("2")}));
     QCOMPARE(r.out, QByteArray("user:1\nuser:10\n"));
     CHECKED(r = ok({QStringLiteral("keys"), dir, QStringLiteral("--limit"), QStringLiteral("0")}));
     QCOMPARE(r.out, QByteArray());
-    CHECKED(r = ok({QStringLiteral("keys"), dir, QStringLiteral("--prefix"), QStringLiteral("zzz")}));
+    CHECKED(
+        r = ok({QStringLiteral("keys"), dir, QStringLiteral("--prefix"), QStringLiteral("zzz")}));
     QCOMPARE(r.out, QByteArray());
-    CHECKED(r = ok({QStringLiteral("keys"), dir, QStringLiteral("--prefix"), QString::fromUtf8("клю")}));
+    CHECKED(r = ok({QStringLiteral("keys"), dir, QStringLiteral("--prefix"),
+                    QString::fromUtf8("клю")}));
     QCOMPARE(r.out, QByteArray("ключ\n"));
   }
 
@@ -458,7 +489,8 @@ class TstCli : public QObject {
     }
     std::sort(expected.begin(), expected.end());
     Run r;
-    CHECKED(r = ok({QStringLiteral("import"), dir, QStringLiteral("--jsonl"), QStringLiteral("-")}, jsonl));
+    CHECKED(r = ok({QStringLiteral("import"), dir, QStringLiteral("--jsonl"), QStringLiteral("-")},
+                   jsonl));
     QVERIFY2(r.out.contains("records read:      2500"), r.out.constData());
     QVERIFY2(r.out.contains("keys written:      2500"), r.out.constData());
 
@@ -467,7 +499,8 @@ class TstCli : public QObject {
     QCOMPARE(got.size(), n);
     for (int i = 0; i < n; ++i) QCOMPARE(str(got[i]), expected[static_cast<std::size_t>(i)]);
 
-    CHECKED(r = ok({QStringLiteral("keys"), dir, QStringLiteral("--limit"), QStringLiteral("1500")}));
+    CHECKED(
+        r = ok({QStringLiteral("keys"), dir, QStringLiteral("--limit"), QStringLiteral("1500")}));
     got = lines_of(r.out);
     QCOMPARE(got.size(), 1500);
     QCOMPARE(str(got.last()), expected[1499]);
@@ -475,10 +508,12 @@ class TstCli : public QObject {
     std::vector<std::string> with_prefix;
     for (const std::string& k : expected)
       if (k.rfind("k1", 0) == 0) with_prefix.push_back(k);
-    CHECKED(r = ok({QStringLiteral("keys"), dir, QStringLiteral("--prefix"), QStringLiteral("k1")}));
+    CHECKED(
+        r = ok({QStringLiteral("keys"), dir, QStringLiteral("--prefix"), QStringLiteral("k1")}));
     got = lines_of(r.out);
     QCOMPARE(static_cast<std::size_t>(got.size()), with_prefix.size());
-    for (std::size_t i = 0; i < with_prefix.size(); ++i) QCOMPARE(str(got[static_cast<int>(i)]), with_prefix[i]);
+    for (std::size_t i = 0; i < with_prefix.size(); ++i)
+      QCOMPARE(str(got[static_cast<int>(i)]), with_prefix[i]);
 
     const json s = stats_json(dir);
     QCOMPARE(s.value("keys", -1), n);
@@ -488,7 +523,8 @@ class TstCli : public QObject {
     QTemporaryDir tmp;
     QVERIFY(tmp.isValid());
     const QString dir = tmp.filePath(QStringLiteral("db"));
-    for (const char* k : {"a", "b", "c", "d", "e"}) CHECKED(put(dir, QString::fromLatin1(k), QStringLiteral(R"({"v":"some value"})")));
+    for (const char* k : {"a", "b", "c", "d", "e"})
+      CHECKED(put(dir, QString::fromLatin1(k), QStringLiteral(R"({"v":"some value"})")));
     CHECKED(ok({QStringLiteral("delete"), dir, QStringLiteral("a")}));
     CHECKED(ok({QStringLiteral("delete"), dir, QStringLiteral("b")}));
     CHECKED(put(dir, QStringLiteral("c"), QStringLiteral("2")));  // overwrite: one dead record
@@ -502,7 +538,8 @@ class TstCli : public QObject {
     QVERIFY(s["segment_stats"].is_array());
     QCOMPARE(s.value("segments", -1), static_cast<int>(s["segment_stats"].size()));
     QVERIFY(s["segments"].get<int>() >= 1);
-    for (const char* f : {"total_bytes", "live_bytes", "dead_bytes", "keydir_bytes"}) QVERIFY2(s[f].is_number_unsigned(), f);
+    for (const char* f : {"total_bytes", "live_bytes", "dead_bytes", "keydir_bytes"})
+      QVERIFY2(s[f].is_number_unsigned(), f);
     QVERIFY(s["fragmentation"].is_number());
     QVERIFY(s["fragmentation"].get<double>() > 0.0 && s["fragmentation"].get<double>() < 1.0);
     QVERIFY(s["dead_bytes"].get<std::uint64_t>() > 0);
@@ -511,12 +548,13 @@ class TstCli : public QObject {
 
     std::uint64_t records = 0, tombstones = 0, live_records = 0;
     for (const json& g : s["segment_stats"]) {
-      for (const char* f : {"id", "file", "size", "records", "live_records", "live_bytes", "dead_bytes", "tombstones",
-                            "active", "has_hint"})
+      for (const char* f : {"id", "file", "size", "records", "live_records", "live_bytes",
+                            "dead_bytes", "tombstones", "active", "has_hint"})
         QVERIFY2(g.contains(f), f);
       const QString file = QString::fromStdString(g["file"].get<std::string>());
       QVERIFY2(file.endsWith(QLatin1String(".seg")), qPrintable(file));
-      QCOMPARE(static_cast<qint64>(g["size"].get<std::uint64_t>()), QFileInfo(QDir(dir).filePath(file)).size());
+      QCOMPARE(static_cast<qint64>(g["size"].get<std::uint64_t>()),
+               QFileInfo(QDir(dir).filePath(file)).size());
       records += g["records"].get<std::uint64_t>();
       tombstones += g["tombstones"].get<std::uint64_t>();
       live_records += g["live_records"].get<std::uint64_t>();
@@ -528,12 +566,57 @@ class TstCli : public QObject {
 
     Run r;
     CHECKED(r = ok({QStringLiteral("stats"), dir}));
-    QVERIFY2(QRegularExpression(QStringLiteral("keys:\\s+3\\n")).match(QString::fromUtf8(r.out)).hasMatch(),
+    QVERIFY2(QRegularExpression(QStringLiteral("keys:\\s+3\\n"))
+                 .match(QString::fromUtf8(r.out))
+                 .hasMatch(),
              r.out.constData());
-    QVERIFY2(QRegularExpression(QStringLiteral("tombstones:\\s+2\\n")).match(QString::fromUtf8(r.out)).hasMatch(),
+    QVERIFY2(QRegularExpression(QStringLiteral("tombstones:\\s+2\\n"))
+                 .match(QString::fromUtf8(r.out))
+                 .hasMatch(),
              r.out.constData());
     QVERIFY(r.out.contains("native"));
     QVERIFY(r.out.contains(segment_files(dir).first().toUtf8()));
+  }
+
+  void merge_reclaims_dead_bytes() {
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QString dir = tmp.filePath(QStringLiteral("db"));
+    QByteArray lines;
+    for (int i = 0; i < 300; ++i)
+      lines += QStringLiteral("{\"key\":\"k%1\",\"value\":\"%2\"}\n")
+                   .arg(i)
+                   .arg(QString(200, QLatin1Char('x')))
+                   .toUtf8();
+    for (int round = 0; round < 3; ++round)
+      CHECKED(ok({QStringLiteral("import"), dir, QStringLiteral("--jsonl"), QStringLiteral("-"),
+                  QStringLiteral("--max-segment-size"), QStringLiteral("8192")},
+                 lines));
+    CHECKED(ok({QStringLiteral("delete"), dir, QStringLiteral("k0")}));
+    json before;
+    CHECKED(before = stats_json(dir));
+    QVERIFY(before["segments"].get<int>() > 10);
+    QVERIFY(before["fragmentation"].get<double>() > 0.6);
+    Run r;
+    CHECKED(r = ok({QStringLiteral("merge"), dir}));
+    QVERIFY2(r.out.contains("reclaimed:"), r.out.constData());
+    json after;
+    CHECKED(after = stats_json(dir));
+    QCOMPARE(after["keys"].get<int>(), 299);
+    QVERIFY(after["total_bytes"].get<std::uint64_t>() <
+            before["total_bytes"].get<std::uint64_t>() / 2);
+    QCOMPARE(after["tombstones"].get<int>(), 0);
+    for (const json& g : after["segment_stats"])
+      QVERIFY(g["active"].get<bool>() || g["has_hint"].get<bool>());
+    CHECKED(r = run({QStringLiteral("get"), dir, QStringLiteral("k0")}));
+    QCOMPARE(r.code, 1);  // deleted stays deleted
+    CHECKED(r = ok({QStringLiteral("get"), dir, QStringLiteral("k299")}));
+    QCOMPARE(str(r.out), "\"" + std::string(200, 'x') + "\"\n");
+    CHECKED(r = ok({QStringLiteral("check"), dir}));
+    CHECKED(r = ok({QStringLiteral("merge"), dir, QStringLiteral("--if-needed")}));
+    QVERIFY2(r.out.contains("no merge needed"), r.out.constData());
+    CHECKED(r = run({QStringLiteral("merge"), tmp.filePath(QStringLiteral("missing"))}));
+    QCOMPARE(r.code, 2);
   }
 
   void check_clean() {
@@ -548,8 +631,9 @@ class TstCli : public QObject {
     CHECKED(s = stats_json(dir));
     Run r;
     CHECKED(r = ok({QStringLiteral("check"), dir}));
-    QCOMPARE(QString::fromUtf8(r.out),
-             QStringLiteral("OK: 4 records in %1 segments verified\n").arg(s["segments"].get<int>()));
+    QCOMPARE(
+        QString::fromUtf8(r.out),
+        QStringLiteral("OK: 4 records in %1 segments verified\n").arg(s["segments"].get<int>()));
     QVERIFY(r.err.isEmpty());
   }
 
@@ -562,10 +646,11 @@ class TstCli : public QObject {
     const QStringList segs = segment_files(dir);
     QVERIFY2(!segs.isEmpty(), "no *.seg file");
     const QString first = segs.first();
+    qint64 middle = 0;
     {
       QFile f(QDir(dir).filePath(first));
       QVERIFY(f.open(QIODevice::ReadWrite));
-      const qint64 middle = f.size() / 2;
+      middle = f.size() / 2;
       QVERIFY(middle > 0);
       QVERIFY(f.seek(middle));
       char c = 0;
@@ -576,11 +661,15 @@ class TstCli : public QObject {
     const QStringList before = snapshot(dir);
     Run r = run({QStringLiteral("check"), dir});
     QCOMPARE(r.code, 3);
-    QVERIFY2(QRegularExpression(QRegularExpression::escape(first) + QStringLiteral(" \\d+: \\S"))
-                 .match(QString::fromUtf8(r.out))
-                 .hasMatch(),
-             r.out.constData());
+    const auto m =
+        QRegularExpression(QStringLiteral("(?:^|\\n)") + QRegularExpression::escape(first) +
+                           QStringLiteral(" (\\d+): \\S"))
+            .match(QString::fromUtf8(r.out));
+    QVERIFY2(m.hasMatch(), r.out.constData());
+    // The problem is reported at the damaged record: at or before the flipped byte.
+    QVERIFY2(m.captured(1).toLongLong() <= middle, r.out.constData());
     QVERIFY(!r.out.contains("OK:"));
+    QVERIFY(r.out.contains("CORRUPT"));
 
     // dump shows the damaged record as BAD.
     r = run({QStringLiteral("dump"), dir, QStringLiteral("--no-header")});
@@ -604,7 +693,8 @@ class TstCli : public QObject {
     QVERIFY2(lines.first().startsWith("segment\toffset\tkind\tkey"), lines.first().constData());
     lines.removeFirst();
 
-    const QRegularExpression iso(QStringLiteral("^(\\d{4})-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z$"));
+    const QRegularExpression iso(
+        QStringLiteral("^(\\d{4})-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z$"));
     std::map<QByteArray, qulonglong> last_offset;
     QList<QList<QByteArray>> rows;
     for (const QByteArray& line : lines) {
@@ -637,9 +727,11 @@ class TstCli : public QObject {
     json s;
     CHECKED(s = stats_json(dir));
     const std::uint32_t id = s["segment_stats"][0]["id"].get<std::uint32_t>();
-    CHECKED(r = ok({QStringLiteral("dump"), dir, QString::number(id), QStringLiteral("--no-header")}));
+    CHECKED(
+        r = ok({QStringLiteral("dump"), dir, QString::number(id), QStringLiteral("--no-header")}));
     QVERIFY(!r.out.isEmpty());
-    for (const QByteArray& line : lines_of(r.out)) QCOMPARE(line.split('\t').first(), QByteArray::number(id));
+    for (const QByteArray& line : lines_of(r.out))
+      QCOMPARE(line.split('\t').first(), QByteArray::number(id));
 
     r = run({QStringLiteral("dump"), dir, QStringLiteral("4000000000")});
     QCOMPARE(r.code, 2);
@@ -674,7 +766,8 @@ class TstCli : public QObject {
     const QString dir = tmp.filePath(QStringLiteral("db"));
     QProcess writer;
     writer.setProgram(QStringLiteral(BITCASK_CLI_PATH));
-    writer.setArguments({QStringLiteral("import"), dir, QStringLiteral("--jsonl"), QStringLiteral("-")});
+    writer.setArguments(
+        {QStringLiteral("import"), dir, QStringLiteral("--jsonl"), QStringLiteral("-")});
     writer.start();
     QVERIFY(writer.waitForStarted(60000));
     writer.write("{\"key\":\"first\",\"value\":{\"n\":1}}\n");
@@ -715,7 +808,8 @@ class TstCli : public QObject {
   void import_pybitcask_fixture() {
     QFETCH(QString, name);
     const json expected = read_json_file(fixture(name + QStringLiteral(".expected.json")));
-    QVERIFY2(expected.is_object() && expected["live"].is_object(), "cannot read the fixture's expected.json");
+    QVERIFY2(expected.is_object() && expected["live"].is_object(),
+             "cannot read the fixture's expected.json");
     const json& live = expected["live"];
     QTemporaryDir tmp;
     QVERIFY(tmp.isValid());
@@ -724,7 +818,8 @@ class TstCli : public QObject {
     Run r;
     CHECKED(r = ok({QStringLiteral("import"), dir, QStringLiteral("--pybitcask"), fixture(name)}));
     QVERIFY2(r.out.contains("records read:"), r.out.constData());
-    QVERIFY2(r.out.contains(QStringLiteral("keys written:      %1\n").arg(live.size()).toUtf8()), r.out.constData());
+    QVERIFY2(r.out.contains(QStringLiteral("keys written:      %1\n").arg(live.size()).toUtf8()),
+             r.out.constData());
     QVERIFY2(r.out.contains("not-strict values: 0\n"), r.out.constData());
 
     CHECKED(r = ok({QStringLiteral("export"), dir}));
@@ -735,10 +830,12 @@ class TstCli : public QObject {
     QCOMPARE(got.size(), live.size());
     for (auto it = live.begin(); it != live.end(); ++it) {
       QVERIFY2(got.count(it.key()), it.key().c_str());
-      QVERIFY2(got[it.key()] == it.value(), (it.key() + ": " + got[it.key()].dump() + " != " + it.value().dump()).c_str());
+      QVERIFY2(got[it.key()] == it.value(),
+               (it.key() + ": " + got[it.key()].dump() + " != " + it.value().dump()).c_str());
     }
     if (expected.contains("deleted"))
-      for (const json& k : expected["deleted"]) QVERIFY2(!got.count(k.get<std::string>()), k.dump().c_str());
+      for (const json& k : expected["deleted"])
+        QVERIFY2(!got.count(k.get<std::string>()), k.dump().c_str());
 
     json s;
     CHECKED(s = stats_json(dir));
@@ -768,7 +865,8 @@ class TstCli : public QObject {
     std::vector<std::string> order;
     QVERIFY(parse_export(r.out, &got, &order));
     QCOMPARE(got.size(), live.size());
-    for (auto it = live.begin(); it != live.end(); ++it) QVERIFY2(got[it.key()] == it.value(), it.key().c_str());
+    for (auto it = live.begin(); it != live.end(); ++it)
+      QVERIFY2(got[it.key()] == it.value(), it.key().c_str());
 
     CHECKED(r = ok({QStringLiteral("keys"), dir}));
     QCOMPARE(static_cast<std::size_t>(lines_of(r.out).size()), live.size());
@@ -859,7 +957,9 @@ class TstCli : public QObject {
     CHECKED(r = ok({QStringLiteral("export"), native}));
     const QString again = tmp.filePath(QStringLiteral("again"));
     Run imp;
-    CHECKED(imp = ok({QStringLiteral("import"), again, QStringLiteral("--jsonl"), QStringLiteral("-")}, r.out));
+    CHECKED(
+        imp = ok({QStringLiteral("import"), again, QStringLiteral("--jsonl"), QStringLiteral("-")},
+                 r.out));
     QVERIFY2(imp.out.contains("not-strict values: 2\n"), imp.out.constData());
     Run r2;
     CHECKED(r2 = ok({QStringLiteral("export"), again}));
@@ -886,9 +986,11 @@ class TstCli : public QObject {
     std::map<std::string, json> expected{{"a", "overwritten"}, {"ключ", "значение"}, {"n", 3.5}};
 
     for (const bool from_stdin : {false, true}) {
-      const QString dir = tmp.filePath(from_stdin ? QStringLiteral("from-stdin") : QStringLiteral("from-file"));
+      const QString dir =
+          tmp.filePath(from_stdin ? QStringLiteral("from-stdin") : QStringLiteral("from-file"));
       Run r;
-      CHECKED(r = ok({QStringLiteral("import"), dir, QStringLiteral("--jsonl"), from_stdin ? QStringLiteral("-") : file},
+      CHECKED(r = ok({QStringLiteral("import"), dir, QStringLiteral("--jsonl"),
+                      from_stdin ? QStringLiteral("-") : file},
                      from_stdin ? text : QByteArray()));
       QVERIFY2(r.out.contains("records read:      4\n"), r.out.constData());
       QVERIFY2(r.out.contains("warnings:          0\n"), r.out.constData());
@@ -913,8 +1015,11 @@ class TstCli : public QObject {
     QTemporaryDir tmp;
     QVERIFY(tmp.isValid());
     const QString dir = tmp.filePath(QStringLiteral("db"));
-    const QByteArray text = "{\"key\":\"a\",\"value\":1}\n{\"key\":\"b\",\"value\":2}\nthis is not json\n{\"key\":\"c\",\"value\":3}\n";
-    Run r = run({QStringLiteral("import"), dir, QStringLiteral("--jsonl"), QStringLiteral("-")}, text);
+    const QByteArray text =
+        "{\"key\":\"a\",\"value\":1}\n{\"key\":\"b\",\"value\":2}\nthis is not "
+        "json\n{\"key\":\"c\",\"value\":3}\n";
+    Run r =
+        run({QStringLiteral("import"), dir, QStringLiteral("--jsonl"), QStringLiteral("-")}, text);
     QCOMPARE(r.code, 2);
     QVERIFY2(r.err.startsWith("bitcask: ") && r.err.contains("3"), r.err.constData());
     CHECKED(r = ok({QStringLiteral("keys"), dir}));
@@ -926,7 +1031,8 @@ class TstCli : public QObject {
     QVERIFY(tmp.isValid());
     const QString dir = tmp.filePath(QStringLiteral("db"));
     CHECKED(put(dir, QStringLiteral("z"), QStringLiteral(R"({"b":[1,2],"a":"x"})")));
-    CHECKED(put(dir, QStringLiteral("m"), QStringLiteral("\"text with \\\"quotes\\\"\\nand newline\"")));
+    CHECKED(put(dir, QStringLiteral("m"),
+                QStringLiteral("\"text with \\\"quotes\\\"\\nand newline\"")));
     CHECKED(put(dir, QStringLiteral("a"), QStringLiteral("null")));
     CHECKED(put(dir, QStringLiteral("gone"), QStringLiteral("1")));
     CHECKED(ok({QStringLiteral("delete"), dir, QStringLiteral("gone")}));
@@ -947,7 +1053,8 @@ class TstCli : public QObject {
 
     // The export re-imports to the same content.
     const QString copy = tmp.filePath(QStringLiteral("copy"));
-    CHECKED(ok({QStringLiteral("import"), copy, QStringLiteral("--jsonl"), QStringLiteral("-")}, r.out));
+    CHECKED(ok({QStringLiteral("import"), copy, QStringLiteral("--jsonl"), QStringLiteral("-")},
+               r.out));
     Run again;
     CHECKED(again = ok({QStringLiteral("export"), copy}));
     QCOMPARE(again.out, r.out);

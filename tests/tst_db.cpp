@@ -1,9 +1,9 @@
 // The database API: reads and writes, rotation, scans, stats, the writer
 // lock, sync policies, errors on bad directories, and the JSON API.
-#include <QTest>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <QTest>
 #include <cmath>
 #include <map>
 #include <random>
@@ -94,8 +94,8 @@ class DbTest : public QObject {
       return out;
     };
     ScanOptions all;
-    QCOMPARE(keys(all), (std::vector<std::string>{"a", "b", "user:1", "user:10", "user:2",
-                                                  "user;", "z"}));
+    QCOMPARE(keys(all),
+             (std::vector<std::string>{"a", "b", "user:1", "user:10", "user:2", "user;", "z"}));
     ScanOptions prefix;
     prefix.prefix = "user:";
     QCOMPARE(keys(prefix), (std::vector<std::string>{"user:1", "user:10", "user:2"}));
@@ -274,7 +274,8 @@ class DbTest : public QObject {
   }
 
   void pythonNonStrictJson() {
-    const nlohmann::json j = parse_json_text(R"({"a": NaN, "b": [Infinity, -Infinity], "s": "NaN"})");
+    const nlohmann::json j =
+        parse_json_text(R"({"a": NaN, "b": [Infinity, -Infinity], "s": "NaN"})");
     QVERIFY(std::isnan(j["a"].get<double>()));
     QVERIFY(std::isinf(j["b"][0].get<double>()) && j["b"][0].get<double>() > 0);
     QVERIFY(j["b"][1].get<double>() < 0);

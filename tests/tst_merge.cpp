@@ -1,7 +1,6 @@
 // Merge, hint files, expiry, compression and key history, plus a
 // model-based random test of them all together.
 #include <QTest>
-
 #include <map>
 #include <random>
 #include <thread>
@@ -162,7 +161,8 @@ class MergeTest : public QObject {
     QTemporaryDir tmp;
     const fs::path dir = path_of(tmp);
     auto db = DB::open(dir, small_segments());
-    for (int i = 0; i < 3000; ++i) db->put("k" + std::to_string(i % 500), "initial" + std::to_string(i));
+    for (int i = 0; i < 3000; ++i)
+      db->put("k" + std::to_string(i % 500), "initial" + std::to_string(i));
     std::atomic<bool> stop{false};
     Model model;  // written by the writer thread only
     std::thread writer([&] {
@@ -289,8 +289,8 @@ class MergeTest : public QObject {
       o.compression = static_cast<Compression>(algorithm);
       auto db = DB::open(dir, o);
       db->put("squeezed", compressible);
-      db->put("random", random);   // does not pay: stored plain
-      db->put("tiny", "abc");      // too small: stored plain
+      db->put("random", random);  // does not pay: stored plain
+      db->put("tiny", "abc");     // too small: stored plain
       WriteBatch b;
       b.put("batched", compressible);
       db->write(b);

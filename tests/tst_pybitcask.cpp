@@ -1,12 +1,12 @@
 // Directories written by the Python original: read in place (read-only),
 // and converted by import; both compared with the fixtures' expected data.
-#include <QTest>
+#include <bitcask/import.h>
 
+#include <QTest>
 #include <cmath>
 
 #include "../engine/src/coding.h"
 #include "test_util.h"
-#include <bitcask/import.h>
 
 using namespace bitcask;
 using namespace testutil;
@@ -109,8 +109,8 @@ class PyBitcaskTest : public QObject {
     // "10.data" sorts before "2.data" as the Python code globs them, so the
     // value in 2.data is the newer one.
     write_file(src / "10.data", py_record("k", "\"old\"") + py_record("nan", "{\"x\": NaN}"));
-    write_file(src / "2.data", py_record("k", "\"new\"") + py_record("gone", "1") +
-                                   py_record("gone", ""));
+    write_file(src / "2.data",
+               py_record("k", "\"new\"") + py_record("gone", "1") + py_record("gone", ""));
     auto db = DB::open(src);
     QCOMPARE(db->size(), 2ull);
     QCOMPARE(*db->get("k"), std::string("\"new\""));

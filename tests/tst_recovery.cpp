@@ -1,6 +1,5 @@
 // Recovery: torn tails, garbage, corrupt records in sealed segments.
 #include <QTest>
-
 #include <random>
 
 #include "test_util.h"
@@ -37,7 +36,8 @@ class RecoveryTest : public QObject {
       write_file(seg, full.substr(0, before.size() + cut));
       auto db = DB::open(dir);
       QCOMPARE(db->size(), 4ull);
-      for (int i = 0; i < 4; ++i) QCOMPARE(*db->get("k" + std::to_string(i)), "v" + std::to_string(i));
+      for (int i = 0; i < 4; ++i)
+        QCOMPARE(*db->get("k" + std::to_string(i)), "v" + std::to_string(i));
       QVERIFY(!db->contains("k4"));
       if (cut == 0) {
         QVERIFY(db->recovery_report().clean());
@@ -141,7 +141,7 @@ class RecoveryTest : public QObject {
     QVERIFY(report.corrupt_records[0].offset <= at);
     QVERIFY(report.corrupt_records[0].offset + report.corrupt_records[0].length > at);
     QVERIFY(report.truncated_tails.empty());
-    QCOMPARE(db->size(), 499ull);  // exactly one record lost to the damage
+    QCOMPARE(db->size(), 499ull);        // exactly one record lost to the damage
     QCOMPARE(read_file(victim), bytes);  // never modified
     // No hint is written for a damaged segment: every open reports it.
     QVERIFY(!fs::exists(dir / (victim.stem().string() + ".hint")));
@@ -204,7 +204,9 @@ class RecoveryTest : public QObject {
     const fs::path dir = path_of(tmp);
     make_db(dir, 3);
     // A crash right after creating the next segment file.
-    write_file(dir / "0000000002.seg", std::string("\x89" "BC", 3));
+    write_file(dir / "0000000002.seg", std::string("\x89"
+                                                   "BC",
+                                                   3));
     auto db = DB::open(dir);
     QCOMPARE(db->size(), 3ull);
     QCOMPARE(db->recovery_report().truncated_tails.size(), std::size_t{1});

@@ -2,7 +2,6 @@
 // reader checks that every value it sees is one some writer wrote for that
 // key, never a torn or foreign value. Run under ThreadSanitizer in CI.
 #include <QTest>
-
 #include <atomic>
 #include <random>
 #include <thread>

@@ -48,8 +48,8 @@ void decompress(std::uint8_t flags, std::string_view stored, std::string* out) {
     const std::size_t n = ZSTD_decompress(out->data(), size, src, src_size);
     ok = !ZSTD_isError(n) && n == size;
   } else if (algo == kLz4) {
-    const int n = LZ4_decompress_safe(src, out->data(), static_cast<int>(src_size),
-                                      static_cast<int>(size));
+    const int n =
+        LZ4_decompress_safe(src, out->data(), static_cast<int>(src_size), static_cast<int>(size));
     ok = n == static_cast<int>(size);
   } else {
     ok = false;

@@ -55,15 +55,15 @@ void check_marker(const fs::path& dir) {
   std::getline(in, line);
   const std::string prefix = format::kMarkerPrefix;
   if (!line.starts_with(prefix)) {
-    throw Error(ErrorCode::kNotADatabase,
-                "'" + (dir / format::kMarkerFile).string() +
-                    "' is not a Bitcask format marker (expected '" + prefix + "1')");
+    throw Error(ErrorCode::kNotADatabase, "'" + (dir / format::kMarkerFile).string() +
+                                              "' is not a Bitcask format marker (expected '" +
+                                              prefix + "1')");
   }
   const std::string version = line.substr(prefix.size());
   if (version != "1") {
-    throw Error(ErrorCode::kUnsupportedVersion,
-                "database '" + dir.string() + "' uses format version " + version +
-                    "; this build reads version 1");
+    throw Error(ErrorCode::kUnsupportedVersion, "database '" + dir.string() +
+                                                    "' uses format version " + version +
+                                                    "; this build reads version 1");
   }
 }
 
@@ -154,8 +154,8 @@ void DBImpl::create_native() {
 void DBImpl::add_segment(std::shared_ptr<Segment> seg) {
   const std::uint32_t id = seg->id();
   if (segments_.size() <= id) segments_.resize(id + 1);
-  if (!read_only_ && seg->format() == SegmentFormat::kNative &&
-      (!active_ || id > active_->id()) && seg->capacity() > seg->size()) {
+  if (!read_only_ && seg->format() == SegmentFormat::kNative && (!active_ || id > active_->id()) &&
+      seg->capacity() > seg->size()) {
     active_ = seg;
   }
   segments_[id] = std::move(seg);
@@ -177,14 +177,15 @@ void DBImpl::check_writable() const {
       throw Error(ErrorCode::kReadOnly,
                   "database '" + dir_.string() +
                       "' was written by the Python original and is read-only here; convert it "
-                      "with `bitcask import NEW_DIR --pybitcask " + dir_.string() + "`");
+                      "with `bitcask import NEW_DIR --pybitcask " +
+                      dir_.string() + "`");
     }
     throw Error(ErrorCode::kReadOnly, "database '" + dir_.string() + "' is open read-only");
   }
   if (failed_.load(std::memory_order_acquire)) {
     throw Error(ErrorCode::kFailed, "database '" + dir_.string() +
-                                        "' refuses writes after an earlier failure (" +
-                                        failure_ + "); reopen it");
+                                        "' refuses writes after an earlier failure (" + failure_ +
+                                        "); reopen it");
   }
 }
 
@@ -258,9 +259,8 @@ std::uint64_t DBImpl::append_encoded_locked() {
 
 // Appends one record and publishes it. The caller holds write_mu_. Returns
 // the write's sequence number.
-std::uint64_t DBImpl::append_locked(RecordKind kind, std::string_view key,
-                                    std::string_view value, std::uint8_t flags,
-                                    std::uint64_t expiry_us) {
+std::uint64_t DBImpl::append_locked(RecordKind kind, std::string_view key, std::string_view value,
+                                    std::uint8_t flags, std::uint64_t expiry_us) {
   write_buf_.clear();
   const std::uint64_t ts = format::now_us();
   format::append_record(&write_buf_, kind, ts, key, value, flags, expiry_us);
@@ -278,17 +278,17 @@ namespace {
 void check_key(std::string_view key) {
   if (key.empty()) throw Error(ErrorCode::kInvalidArgument, "keys must not be empty");
   if (key.size() > kMaxKeySize) {
-    throw Error(ErrorCode::kInvalidArgument,
-                "key of " + std::to_string(key.size()) + " bytes is over the limit of " +
-                    std::to_string(kMaxKeySize) + " bytes");
+    throw Error(ErrorCode::kInvalidArgument, "key of " + std::to_string(key.size()) +
+                                                 " bytes is over the limit of " +
+                                                 std::to_string(kMaxKeySize) + " bytes");
   }
 }
 
 void check_value(std::string_view value) {
   if (value.size() > kMaxValueSize) {
-    throw Error(ErrorCode::kInvalidArgument,
-                "value of " + std::to_string(value.size()) + " bytes is over the limit of " +
-                    std::to_string(kMaxValueSize) + " bytes");
+    throw Error(ErrorCode::kInvalidArgument, "value of " + std::to_string(value.size()) +
+                                                 " bytes is over the limit of " +
+                                                 std::to_string(kMaxValueSize) + " bytes");
   }
 }
 
@@ -536,10 +536,10 @@ void DBImpl::close() {
 
 std::uint32_t DBImpl::value_size_of(const Location& loc, std::size_t key_size) const {
   const Segment* seg = segment(loc.segment);
-  std::uint32_t header = seg && seg->format() == SegmentFormat::kPython
-                             ? pybitcask::kHeaderSize
-                             : format::kRecordHeaderSize +
-                                   ((loc.flags & format::kFlagExpiry) ? 8u : 0u);
+  std::uint32_t header =
+      seg && seg->format() == SegmentFormat::kPython
+          ? pybitcask::kHeaderSize
+          : format::kRecordHeaderSize + ((loc.flags & format::kFlagExpiry) ? 8u : 0u);
   return loc.size - header - static_cast<std::uint32_t>(key_size);
 }
 
@@ -549,10 +549,10 @@ bool DBImpl::read_value(const Location& loc, std::string_view key, std::string* 
   if (seg->format() == SegmentFormat::kNative && options_.verify_checksums) {
     format::RecordHeader h;
     if (format::parse_record(rec, loc.size, &h, true) != format::ParseStatus::kOk) {
-      throw Error(ErrorCode::kCorruption,
-                  "record of key '" + std::string(key) + "' in '" + seg->path().string() +
-                      "' at offset " + std::to_string(loc.offset) +
-                      " failed its checksum; it is not served");
+      throw Error(ErrorCode::kCorruption, "record of key '" + std::string(key) + "' in '" +
+                                              seg->path().string() + "' at offset " +
+                                              std::to_string(loc.offset) +
+                                              " failed its checksum; it is not served");
     }
   }
   const std::uint32_t vsize = value_size_of(loc, key.size());
@@ -679,7 +679,9 @@ Stats DBImpl::stats() const {
     const std::uint64_t header = std::min(seg.size(), first_record_offset(seg.format()));
     st.dead_bytes = seg.size() - header - std::min(seg.size() - header, seg.live_bytes);
     st.tombstones = seg.tombstones;
-    st.active = active_.get() == &seg;
+    // Read-only, the newest segment is still the one a writer appends to.
+    st.active = active_ ? active_.get() == &seg
+                        : seg.format() == SegmentFormat::kNative && id == segment_ids_.back();
     st.has_hint = seg.has_hint;
     s.total_bytes += st.size;
     s.live_bytes += st.live_bytes;
@@ -742,7 +744,8 @@ std::vector<Problem> DBImpl::verify() const {
     std::uint64_t records = 0;
     std::uint64_t covered = 0;
     if (fs::exists(hint_path) &&
-        !hint::read(hint_path, id, seg.size(), [](const hint::Entry&) {}, &records, &covered)) {
+        !hint::read(
+            hint_path, id, seg.size(), [](const hint::Entry&) {}, &records, &covered)) {
       problems.push_back({hint_path.filename().string(), 0, fs::file_size(hint_path),
                           "damaged hint file (ignored on open and rebuilt)"});
     }

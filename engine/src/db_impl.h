@@ -63,8 +63,8 @@ class DBImpl final : public DB {
   void create_native();
   void recover_native(const std::vector<std::uint32_t>& ids);
   void recover_python();
-  void recover_segment(const std::shared_ptr<Segment>& seg, bool is_last,
-                       std::uint64_t start, hint::Builder* hint);
+  void recover_segment(const std::shared_ptr<Segment>& seg, bool is_last, std::uint64_t start,
+                       hint::Builder* hint);
   std::uint64_t load_hint(Segment& seg);
   void remove_temp_files();
   void apply(Segment& seg, const RawRecord& rec);
@@ -109,9 +109,9 @@ class DBImpl final : public DB {
 
   mutable std::shared_mutex mu_;
   KeyDir keydir_;
-  std::uint64_t expiring_keys_ = 0;  // keydir entries with an expiry
+  std::uint64_t expiring_keys_ = 0;                 // keydir entries with an expiry
   std::vector<std::shared_ptr<Segment>> segments_;  // indexed by id; null where none
-  std::vector<std::uint32_t> segment_ids_;         // ascending
+  std::vector<std::uint32_t> segment_ids_;          // ascending
   std::shared_ptr<Segment> active_;
 
   std::mutex write_mu_;

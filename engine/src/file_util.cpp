@@ -17,20 +17,23 @@ namespace {
 ErrorCode code_for_errno(int err) {
   switch (err) {
     case ENOSPC:
-    case EDQUOT: return ErrorCode::kNoSpace;
+    case EDQUOT:
+      return ErrorCode::kNoSpace;
     case EACCES:
     case EPERM:
-    case EROFS: return ErrorCode::kPermissionDenied;
-    case ENOENT: return ErrorCode::kNotFound;
-    default: return ErrorCode::kIo;
+    case EROFS:
+      return ErrorCode::kPermissionDenied;
+    case ENOENT:
+      return ErrorCode::kNotFound;
+    default:
+      return ErrorCode::kIo;
   }
 }
 
 }  // namespace
 
 void throw_errno(int err, const std::string& what, const fs::path& path) {
-  throw Error(code_for_errno(err),
-              what + " '" + path.string() + "': " + std::strerror(err));
+  throw Error(code_for_errno(err), what + " '" + path.string() + "': " + std::strerror(err));
 }
 
 File::~File() {
@@ -86,9 +89,9 @@ void pread_exact(const File& file, const fs::path& path, char* buf, std::size_t 
       throw_errno(errno, "cannot read at offset " + std::to_string(offset) + " of", path);
     }
     if (got == 0) {
-      throw Error(ErrorCode::kCorruption,
-                  "unexpected end of file at offset " + std::to_string(offset) + " of '" +
-                      path.string() + "'");
+      throw Error(ErrorCode::kCorruption, "unexpected end of file at offset " +
+                                              std::to_string(offset) + " of '" + path.string() +
+                                              "'");
     }
     buf += got;
     n -= static_cast<std::size_t>(got);
@@ -167,9 +170,8 @@ DirLock::DirLock(const fs::path& dir) {
   if (::flock(file_.fd(), LOCK_EX | LOCK_NB) != 0) {
     if (errno == EWOULDBLOCK) {
       throw Error(ErrorCode::kLocked,
-                  "database '" + dir.string() +
-                      "' is locked by another writer (it holds " + path.string() +
-                      "); close that writer or open the database read-only");
+                  "database '" + dir.string() + "' is locked by another writer (it holds " +
+                      path.string() + "); close that writer or open the database read-only");
     }
     throw_errno(errno, "cannot lock", path);
   }

@@ -83,8 +83,7 @@ ParseStatus parse_record(const char* data, std::uint64_t available, RecordHeader
   h->key_size = decode_u16_le(data + 14);
   h->value_size = decode_u32_le(data + 16);
   if (kind > kMaxKind || (h->flags & ~kKnownFlags) != 0 ||
-      (h->flags & kFlagCompressionMask) == kFlagCompressionMask ||
-      h->value_size > kMaxValueSize) {
+      (h->flags & kFlagCompressionMask) == kFlagCompressionMask || h->value_size > kMaxValueSize) {
     return ParseStatus::kBadHeader;
   }
   h->kind = static_cast<RecordKind>(kind);
@@ -107,10 +106,14 @@ ParseStatus parse_record(const char* data, std::uint64_t available, RecordHeader
 
 const char* to_string(ParseStatus status) {
   switch (status) {
-    case ParseStatus::kOk: return "ok";
-    case ParseStatus::kIncomplete: return "truncated record";
-    case ParseStatus::kBadHeader: return "malformed record header";
-    case ParseStatus::kBadChecksum: return "checksum mismatch";
+    case ParseStatus::kOk:
+      return "ok";
+    case ParseStatus::kIncomplete:
+      return "truncated record";
+    case ParseStatus::kBadHeader:
+      return "malformed record header";
+    case ParseStatus::kBadChecksum:
+      return "checksum mismatch";
   }
   return "unknown";
 }

@@ -51,12 +51,8 @@ struct RecordHeader {
   std::uint32_t value_size = 0;
   std::uint64_t expiry_us = 0;
 
-  std::uint32_t header_size() const {
-    return kRecordHeaderSize + ((flags & kFlagExpiry) ? 8 : 0);
-  }
-  std::uint64_t record_size() const {
-    return std::uint64_t{header_size()} + key_size + value_size;
-  }
+  std::uint32_t header_size() const { return kRecordHeaderSize + ((flags & kFlagExpiry) ? 8 : 0); }
+  std::uint64_t record_size() const { return std::uint64_t{header_size()} + key_size + value_size; }
 };
 
 // Appends a complete record (header, key, value, CRC filled in) to *out.

@@ -3,8 +3,8 @@
 #include <fcntl.h>
 
 #include <algorithm>
-#include <memory>
 #include <cstring>
+#include <memory>
 
 #include "coding.h"
 #include "crc32c.h"
@@ -115,9 +115,9 @@ std::size_t decode_entry(const char* data, std::size_t pos, std::size_t end,
 
 }  // namespace
 
-bool read(const std::filesystem::path& path, std::uint32_t segment_id,
-          std::uint64_t segment_size, const std::function<void(const Entry&)>& visit,
-          std::uint64_t* records, std::uint64_t* covered) {
+bool read(const std::filesystem::path& path, std::uint32_t segment_id, std::uint64_t segment_size,
+          const std::function<void(const Entry&)>& visit, std::uint64_t* records,
+          std::uint64_t* covered) {
   std::unique_ptr<char[]> buffer;
   std::size_t size = 0;
   try {
@@ -131,8 +131,8 @@ bool read(const std::filesystem::path& path, std::uint32_t segment_id,
   }
   const std::string_view data(buffer.get(), size);
   const std::size_t end = data.size() - kTrailerSize;
-  if (std::memcmp(data.data(), kMagic, sizeof kMagic) != 0 ||
-      decode_u16_le(data.data() + 8) != 1 || decode_u32_le(data.data() + 12) != segment_id ||
+  if (std::memcmp(data.data(), kMagic, sizeof kMagic) != 0 || decode_u16_le(data.data() + 8) != 1 ||
+      decode_u32_le(data.data() + 12) != segment_id ||
       decode_u32_le(data.data() + end + 24) != crc32c::value(data.data(), end + 24)) {
     return false;
   }

@@ -18,9 +18,9 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
-#include <string_view>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "keydir.h"
@@ -54,7 +54,7 @@ class Builder {
 
  private:
   std::uint32_t segment_id_;
-  std::string body_;                  // header, then entries in segment order
+  std::string body_;                   // header, then entries in segment order
   std::vector<std::uint32_t> starts_;  // of each entry in body_
   std::uint64_t records_ = 0;
 };
@@ -65,8 +65,8 @@ class Builder {
 // rebuilds the hint). *records and *covered receive the records and bytes
 // of the segment the hint covers.
 // A hint claiming to cover more than `segment_size` bytes is damaged too.
-bool read(const std::filesystem::path& path, std::uint32_t segment_id,
-          std::uint64_t segment_size, const std::function<void(const Entry&)>& visit,
-          std::uint64_t* records, std::uint64_t* covered);
+bool read(const std::filesystem::path& path, std::uint32_t segment_id, std::uint64_t segment_size,
+          const std::function<void(const Entry&)>& visit, std::uint64_t* records,
+          std::uint64_t* covered);
 
 }  // namespace bitcask::hint

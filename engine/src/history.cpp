@@ -13,7 +13,8 @@ std::vector<KeyVersion> DBImpl::history(std::string_view key) const {
   std::optional<Location> live;
   {
     std::shared_lock lock(mu_);
-    if (closed_.load()) throw Error(ErrorCode::kClosed, "database '" + dir_.string() + "' is closed");
+    if (closed_.load())
+      throw Error(ErrorCode::kClosed, "database '" + dir_.string() + "' is closed");
     for (std::uint32_t id : segment_ids_) segs.push_back(segments_[id]);
     live = keydir_.find(key);
   }
@@ -42,9 +43,9 @@ std::optional<std::string> DBImpl::read_version(std::uint32_t id, std::uint64_t 
   std::shared_lock lock(mu_);
   const Segment* seg = segment(id);
   if (!seg || offset < first_record_offset(seg->format()) || offset >= seg->size()) {
-    throw Error(ErrorCode::kInvalidArgument, "database '" + dir_.string() + "' has no record at segment " +
-                                                 std::to_string(id) + " offset " +
-                                                 std::to_string(offset));
+    throw Error(ErrorCode::kInvalidArgument,
+                "database '" + dir_.string() + "' has no record at segment " + std::to_string(id) +
+                    " offset " + std::to_string(offset));
   }
   SegmentReader reader(seg->data(), seg->size(), seg->format(), offset);
   RawRecord rec;

@@ -59,9 +59,12 @@ void restore_python_tokens(nlohmann::json& j) {
     const std::string& s = j.get_ref<const std::string&>();
     if (s.size() > 9 && s.compare(0, 9, std::string("\0bitcask:", 9)) == 0) {
       const std::string token = s.substr(9);
-      if (token == "NaN") j = std::numeric_limits<double>::quiet_NaN();
-      else if (token == "Infinity") j = std::numeric_limits<double>::infinity();
-      else if (token == "-Infinity") j = -std::numeric_limits<double>::infinity();
+      if (token == "NaN")
+        j = std::numeric_limits<double>::quiet_NaN();
+      else if (token == "Infinity")
+        j = std::numeric_limits<double>::infinity();
+      else if (token == "-Infinity")
+        j = -std::numeric_limits<double>::infinity();
     }
   } else if (j.is_structured()) {
     for (auto& child : j) restore_python_tokens(child);
@@ -143,9 +146,9 @@ bool Bitcask::remove(std::string_view key) { return db_->remove(key); }
 
 void Bitcask::batch_write(const nlohmann::json& object) {
   if (!object.is_object()) {
-    throw Error(ErrorCode::kInvalidArgument,
-                std::string("batch_write takes a JSON object of key -> value, not ") +
-                    object.type_name());
+    throw Error(
+        ErrorCode::kInvalidArgument,
+        std::string("batch_write takes a JSON object of key -> value, not ") + object.type_name());
   }
   WriteBatch batch;
   for (const auto& [key, value] : object.items()) batch.put(key, to_json_text(value));

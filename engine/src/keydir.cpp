@@ -30,7 +30,10 @@ void KeyDir::set_location(Rec* r, const Location& loc) {
 KeyDir::Rec* KeyDir::allocate(std::string_view key) {
   const std::size_t need = rec_bytes(key.size());
   if (block_used_ + need > current_block_size_) {
-    current_block_size_ = std::max(kBlockSize, need);
+    // Blocks grow with the arena (4 KiB up to 1 MiB), so a small database
+    // holds a small arena.
+    const std::size_t grown = std::clamp<std::size_t>(arena_bytes_, 4096, kBlockSize);
+    current_block_size_ = std::max(grown, need);
     blocks_.push_back(std::make_unique_for_overwrite<char[]>(current_block_size_));
     arena_bytes_ += current_block_size_;
     block_used_ = 0;
@@ -120,9 +123,7 @@ std::vector<std::pair<std::string, Location>> KeyDir::scan(const ScanOptions& o)
   std::vector<std::pair<std::string, Location>> out;
   if (o.limit == 0) return out;
   out.reserve(std::min<std::size_t>(o.limit, 1024));
-  auto emit = [&](const Rec* r) {
-    out.emplace_back(std::string(r->key()), location_of(r));
-  };
+  auto emit = [&](const Rec* r) { out.emplace_back(std::string(r->key()), location_of(r)); };
   auto has_prefix = [&](const Rec* r) { return r->key().starts_with(o.prefix); };
 
   if (!o.reverse) {

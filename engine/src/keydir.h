@@ -9,10 +9,9 @@
 // this takes about 45 + the key (measured: `bitcask-bench keydir`).
 #pragma once
 
-#include <bitcask/db.h>
-
 #include <absl/container/btree_set.h>
 #include <absl/container/flat_hash_set.h>
+#include <bitcask/db.h>
 #include <xxhash.h>
 
 #include <cstdint>
@@ -30,7 +29,7 @@ struct Location {
   std::uint32_t offset = 0;  // of the record's first byte
   std::uint32_t size = 0;    // of the whole record
   std::uint64_t timestamp_us = 0;
-  std::uint8_t flags = 0;    // the record's flags (expiry, compression)
+  std::uint8_t flags = 0;  // the record's flags (expiry, compression)
 };
 
 class KeyDir {
@@ -88,7 +87,9 @@ class KeyDir {
       std::allocator<T>().deallocate(p, n);
     }
     template <typename U>
-    bool operator==(const CountingAllocator<U>& o) const { return counter == o.counter; }
+    bool operator==(const CountingAllocator<U>& o) const {
+      return counter == o.counter;
+    }
   };
 
   struct Hash {
@@ -101,12 +102,16 @@ class KeyDir {
     static std::string_view k(std::string_view s) { return s; }
     static std::string_view k(const Rec* r) { return r->key(); }
     template <typename A, typename B>
-    bool operator()(const A& a, const B& b) const { return k(a) == k(b); }
+    bool operator()(const A& a, const B& b) const {
+      return k(a) == k(b);
+    }
   };
   struct Less {
     using is_transparent = void;
     template <typename A, typename B>
-    bool operator()(const A& a, const B& b) const { return Eq::k(a) < Eq::k(b); }
+    bool operator()(const A& a, const B& b) const {
+      return Eq::k(a) < Eq::k(b);
+    }
   };
 
   Rec* allocate(std::string_view key);

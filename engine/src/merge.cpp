@@ -40,9 +40,10 @@ class DBImpl::MergeWriter {
     buffer_.append(bytes, rec.length);
     size_ += rec.length;
     hint_->add(rec, offset);
-    if (from) moves_.push_back({std::string(rec.key), *from, Location{id_, offset,
-                                static_cast<std::uint32_t>(rec.length), rec.timestamp_us,
-                                rec.flags}});
+    if (from)
+      moves_.push_back({std::string(rec.key), *from,
+                        Location{id_, offset, static_cast<std::uint32_t>(rec.length),
+                                 rec.timestamp_us, rec.flags}});
     if (buffer_.size() >= (1u << 20)) flush();
   }
 
@@ -176,8 +177,7 @@ std::uint32_t DBImpl::remove_merged_inputs(const std::vector<std::shared_ptr<Seg
     {
       std::unique_lock lock(mu_);
       if (seg->live_records != 0) {
-        result->notes.push_back(seg->file_name() + " kept: " +
-                                std::to_string(seg->live_records) +
+        result->notes.push_back(seg->file_name() + " kept: " + std::to_string(seg->live_records) +
                                 " live records were not copied");
         break;
       }
@@ -223,8 +223,8 @@ MergeResult DBImpl::merge(const MergeOptions& options) {
       std::uint64_t input_bytes = 0;
       for (const auto& seg : inputs) input_bytes += seg->size();
       first_output = max_id + 1;
-      last_output = max_id + static_cast<std::uint32_t>(
-                                 input_bytes / options_.max_segment_size + inputs.size() + 1);
+      last_output = max_id + static_cast<std::uint32_t>(input_bytes / options_.max_segment_size +
+                                                        inputs.size() + 1);
       if (active_) {
         // Sealed but not an input: it gets its hint like any sealed segment.
         active_->sync();
@@ -252,8 +252,8 @@ MergeResult DBImpl::merge(const MergeOptions& options) {
   {
     std::shared_lock lock(mu_);
     for (std::uint32_t id : segment_ids_) {
-      const bool is_input = std::any_of(inputs.begin(), inputs.end(),
-                                        [&](const auto& s) { return s->id() == id; });
+      const bool is_input =
+          std::any_of(inputs.begin(), inputs.end(), [&](const auto& s) { return s->id() == id; });
       if (!is_input && id < first_output) {
         oldest_kept = id;
         break;

@@ -31,8 +31,8 @@ void DBImpl::cut_tail(Segment& seg, std::uint64_t offset) {
   seg.truncate(offset);
 }
 
-void DBImpl::recover_segment(const std::shared_ptr<Segment>& seg, bool is_last,
-                             std::uint64_t start, hint::Builder* hint) {
+void DBImpl::recover_segment(const std::shared_ptr<Segment>& seg, bool is_last, std::uint64_t start,
+                             hint::Builder* hint) {
   const std::string name = seg->file_name();
   if (seg->size() < format::kSegmentHeaderSize ||
       !format::check_segment_header(seg->data(), seg->id()).empty()) {
@@ -163,9 +163,9 @@ void DBImpl::recover_python() {
       if (!rec.ok) {
         report_.truncated_tails.push_back({seg->file_name(), rec.offset, rec.length, rec.problem});
       } else if (rec.key_size > kMaxKeySize) {
-        report_.corrupt_records.push_back({seg->file_name(), rec.offset, rec.length,
-                                           "key longer than " + std::to_string(kMaxKeySize) +
-                                               " bytes"});
+        report_.corrupt_records.push_back(
+            {seg->file_name(), rec.offset, rec.length,
+             "key longer than " + std::to_string(kMaxKeySize) + " bytes"});
       } else {
         apply(*seg, rec);
       }

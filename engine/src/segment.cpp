@@ -32,13 +32,12 @@ std::shared_ptr<Segment> Segment::create(const fs::path& dir, std::uint32_t id,
   fdatasync_file(f, path);
   fsync_dir(dir);
   Mapping map(f, path, active_segment_reserve(max_size));
-  return std::shared_ptr<Segment>(new Segment(path, id, SegmentFormat::kNative, std::move(f),
-                                              header.size(), std::move(map)));
+  return std::shared_ptr<Segment>(
+      new Segment(path, id, SegmentFormat::kNative, std::move(f), header.size(), std::move(map)));
 }
 
-std::shared_ptr<Segment> Segment::open(const fs::path& path, std::uint32_t id,
-                                       SegmentFormat format, bool writable,
-                                       std::uint64_t reserve) {
+std::shared_ptr<Segment> Segment::open(const fs::path& path, std::uint32_t id, SegmentFormat format,
+                                       bool writable, std::uint64_t reserve) {
   File f = open_file(path, writable ? O_RDWR : O_RDONLY);
   const std::uint64_t size = file_size(f, path);
   const std::uint64_t length = std::max(reserve, size);

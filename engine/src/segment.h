@@ -28,9 +28,8 @@ class Segment {
                                          std::uint64_t max_size);
   // Opens an existing file. `reserve` is the mapping size for a segment that
   // will take appends; 0 maps the file as it is.
-  static std::shared_ptr<Segment> open(const fs::path& path, std::uint32_t id,
-                                       SegmentFormat format, bool writable,
-                                       std::uint64_t reserve = 0);
+  static std::shared_ptr<Segment> open(const fs::path& path, std::uint32_t id, SegmentFormat format,
+                                       bool writable, std::uint64_t reserve = 0);
 
   std::uint32_t id() const { return id_; }
   const fs::path& path() const { return path_; }
@@ -57,8 +56,8 @@ class Segment {
   bool has_hint = false;
 
  private:
-  Segment(fs::path path, std::uint32_t id, SegmentFormat format, File file,
-          std::uint64_t size, Mapping map);
+  Segment(fs::path path, std::uint32_t id, SegmentFormat format, File file, std::uint64_t size,
+          Mapping map);
 
   fs::path path_;
   std::uint32_t id_;

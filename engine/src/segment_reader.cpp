@@ -1,7 +1,7 @@
 #include "segment_reader.h"
 
-#include "format.h"
 #include "coding.h"
+#include "format.h"
 #include "pybitcask_format.h"
 
 namespace bitcask {
@@ -97,8 +97,7 @@ bool SegmentReader::next(RawRecord* out) {
 
 namespace bitcask {
 
-CommittedReader::CommittedReader(const Segment& segment, std::uint64_t start,
-                                 bool verify_checksums)
+CommittedReader::CommittedReader(const Segment& segment, std::uint64_t start, bool verify_checksums)
     : reader_(segment, start, verify_checksums), size_(segment.size()) {}
 
 void CommittedReader::fail_batch(std::uint64_t end, bool runs_to_end, const char* why) {
@@ -154,7 +153,8 @@ bool CommittedReader::next(RawRecord* out) {
           batch_.clear();
           in_batch_ = false;
         } else if (in_batch_) {
-          fail_batch(rec.offset + rec.length, false, "batch commit record does not match its batch");
+          fail_batch(rec.offset + rec.length, false,
+                     "batch commit record does not match its batch");
         } else {
           rec.ok = false;
           rec.problem = "batch commit record without its batch";

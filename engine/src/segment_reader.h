@@ -35,12 +35,11 @@ struct RawRecord {
 class SegmentReader {
  public:
   // Reads data[start, size). `start` 0 means the first record.
-  SegmentReader(const char* data, std::uint64_t size, SegmentFormat format,
-                std::uint64_t start = 0, bool verify_checksums = true);
+  SegmentReader(const char* data, std::uint64_t size, SegmentFormat format, std::uint64_t start = 0,
+                bool verify_checksums = true);
   explicit SegmentReader(const Segment& segment, std::uint64_t start = 0,
                          bool verify_checksums = true)
-      : SegmentReader(segment.data(), segment.size(), segment.format(), start,
-                      verify_checksums) {}
+      : SegmentReader(segment.data(), segment.size(), segment.format(), start, verify_checksums) {}
 
   // Fills *out with the next record or damaged region; false at the end.
   bool next(RawRecord* out);

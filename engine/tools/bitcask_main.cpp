@@ -9,11 +9,12 @@
 //   bitcask dump DIR [SEGMENT] [--no-header]
 //   bitcask import DIR (--pybitcask SRC_DIR | --jsonl FILE|-)
 //   bitcask export DIR
+//   bitcask merge DIR [--if-needed]
 //   bitcask --version
 //
 // Read commands (get, keys, stats, check, dump, export) open the database
 // read-only and never create it, so they work beside a running writer and
-// never modify files. Write commands (put, delete, import) take the writer
+// never modify files. Write commands (put, delete, import, merge) take the writer
 // lock; put and import create the directory when it does not exist.
 //
 // Exit codes:
@@ -190,11 +191,12 @@ std::unique_ptr<bitcask::DB> open_read(const fs::path& dir, bool warn = true) {
   return db;
 }
 
-std::unique_ptr<bitcask::DB> open_write(const fs::path& dir, bitcask::SyncPolicy sync,
-                                        bool create) {
+std::unique_ptr<bitcask::DB> open_write(const fs::path& dir, bitcask::SyncPolicy sync, bool create,
+                                        std::uint64_t max_segment_size = 0) {
   bitcask::Options options;
   options.sync = sync;
   options.create_if_missing = create;
+  if (max_segment_size) options.max_segment_size = max_segment_size;
   auto db = open_with(dir, options);
   warn_recovery(*db);
   return db;
@@ -217,6 +219,8 @@ struct Args {
   bool no_header = false;
   std::string pybitcask_src;
   std::string jsonl_src;
+  std::uint64_t max_segment_size = 0;  // 0: the engine's default
+  bool if_needed = false;
 };
 
 // "invalid JSON value at line L, column C: <nlohmann's message>". nlohmann
@@ -263,7 +267,7 @@ int cmd_put(const Args& a) {
     print_error(json_error_message(a.value, e));
     return kExitError;
   }
-  auto db = open_write(a.dir, a.sync, /*create=*/true);
+  auto db = open_write(a.dir, a.sync, /*create=*/true, a.max_segment_size);
   db->put(a.key, bitcask::to_json_text(value));
   db->close();
   return kExitOk;
@@ -509,10 +513,10 @@ int cmd_import(const Args& a) {
   bitcask::ImportResult result;
   std::unique_ptr<bitcask::DB> db;
   if (!a.pybitcask_src.empty()) {
-    db = open_write(a.dir, a.sync, /*create=*/true);
+    db = open_write(a.dir, a.sync, /*create=*/true, a.max_segment_size);
     result = bitcask::import_pybitcask(a.pybitcask_src, *db, progress_on_tty("importing"));
   } else if (a.jsonl_src == "-") {
-    db = open_write(a.dir, a.sync, /*create=*/true);
+    db = open_write(a.dir, a.sync, /*create=*/true, a.max_segment_size);
     result = bitcask::import_jsonl(std::cin, *db);
   } else {
     std::ifstream in(a.jsonl_src, std::ios::binary);
@@ -520,7 +524,7 @@ int cmd_import(const Args& a) {
       print_error("cannot open " + a.jsonl_src + ": " + std::strerror(errno));
       return kExitError;
     }
-    db = open_write(a.dir, a.sync, /*create=*/true);
+    db = open_write(a.dir, a.sync, /*create=*/true, a.max_segment_size);
     result = bitcask::import_jsonl(in, *db, progress_on_tty("importing"));
   }
   db->close();
@@ -537,6 +541,40 @@ int cmd_import(const Args& a) {
 int cmd_export(const Args& a) {
   auto db = open_read(a.dir);
   bitcask::export_jsonl(*db, std::cout);
+  finish_stdout();
+  return kExitOk;
+}
+
+int cmd_merge(const Args& a) {
+  auto db = open_write(a.dir, bitcask::SyncPolicy::None, /*create=*/false, a.max_segment_size);
+  if (a.if_needed && !db->merge_recommended()) {
+    std::cout << "no merge needed: fragmentation "
+              << fmt("%.1f %%", db->stats().fragmentation * 100) << '\n';
+    finish_stdout();
+    return kExitOk;
+  }
+  bitcask::MergeOptions options;
+  bitcask::ProgressFn bar = progress_on_tty("merging");
+  if (bar) {
+    options.progress = [&bar](const bitcask::MergeProgress& p) {
+      return bar(p.bytes_read, p.bytes_total);
+    };
+  }
+  const bitcask::MergeResult r = db->merge(options);
+  db->close();
+  for (const std::string& note : r.notes) print_warning(note);
+  const double seconds = std::max(r.seconds, 1e-9);
+  std::cout << "segments merged:   " << r.inputs << " into " << r.outputs << " ("
+            << r.inputs_removed << " removed)\n"
+            << "bytes before:      " << human_bytes(r.bytes_before) << '\n'
+            << "bytes after:       " << human_bytes(r.bytes_after) << '\n'
+            << "reclaimed:         " << human_bytes(r.bytes_reclaimed()) << '\n'
+            << "records copied:    " << r.records_copied << '\n'
+            << "records dropped:   " << r.records_dropped << '\n'
+            << "time:              "
+            << fmt("%.2f s (%.0f MB/s)", r.seconds,
+                   static_cast<double>(r.bytes_before) / 1e6 / seconds)
+            << '\n';
   finish_stdout();
   return kExitOk;
 }
@@ -573,7 +611,14 @@ int main(int argc, char** argv) {
         ->transform(CLI::IsMember({"always", "none", "interval"}, CLI::ignore_case));
   };
 
+  auto add_segment_size = [&](CLI::App* sub) {
+    sub->add_option("--max-segment-size", a.max_segment_size,
+                    "Seal the active segment at this many bytes (default 256 MiB)")
+        ->check(CLI::Range(std::uint64_t{4096}, bitcask::kMaxSegmentSize));
+  };
+
   CLI::App* put = app.add_subcommand("put", "Store a JSON value under KEY (creates the database)");
+  add_segment_size(put);
   add_dir(put);
   add_key(put);
   put->add_option("JSON", a.value, "The value as JSON text, e.g. '{\"a\":1}' or '\"text\"'")
@@ -626,6 +671,7 @@ int main(int argc, char** argv) {
       app.add_subcommand("import", "Import data into the database (creates it); prints a summary");
   add_dir(imp);
   add_sync(imp);
+  add_segment_size(imp);
   CLI::Option_group* source = imp->add_option_group("source", "What to import (exactly one)");
   source->add_option("--pybitcask", a.pybitcask_src,
                      "A directory written by the Python bitcask (read only)");
@@ -636,6 +682,15 @@ int main(int argc, char** argv) {
   CLI::App* exp = app.add_subcommand(
       "export", "Print every live key as JSON lines {\"key\":..,\"value\":..} in key order");
   add_dir(exp);
+
+  CLI::App* merge = app.add_subcommand(
+      "merge",
+      "Compact the database: rewrite live records, drop dead ones, write hint files "
+      "(a progress bar on a terminal)");
+  add_dir(merge);
+  add_segment_size(merge);
+  merge->add_flag("--if-needed", a.if_needed,
+                  "Only when the merge thresholds say so (60 % fragmented or 512 MB dead)");
 
   try {
     app.parse(argc, argv);
@@ -659,6 +714,7 @@ int main(int argc, char** argv) {
     if (*dump) return cmd_dump(a);
     if (*imp) return cmd_import(a);
     if (*exp) return cmd_export(a);
+    if (*merge) return cmd_merge(a);
   } catch (const bitcask::Error& e) {
     print_error(e.what());
     return kExitError;

@@ -60,7 +60,8 @@ std::string to_json_text(const nlohmann::json& value);
 // -Infinity tokens as floating-point values. Throws Error(kCorruption) with
 // the position on text that is not JSON.
 nlohmann::json parse_json_text(std::string_view text);
-// True when `text` is JSON only with the Python extensions (NaN/Infinity).
+// True when `text` is strict JSON; false for anything else, including text
+// that parses only with the Python extensions (NaN, Infinity).
 bool is_strict_json(std::string_view text);
 
 }  // namespace bitcask

@@ -61,11 +61,11 @@ struct KeyVersion {
 
 // Which keys a scan visits, in key (bytewise) order.
 struct ScanOptions {
-  std::string start;        // first key visited (inclusive); empty: the first
+  std::string start;             // first key visited (inclusive); empty: the first
   bool exclusive_start = false;  // skip `start` itself (for paging)
-  std::string prefix;       // only keys beginning with this
-  bool reverse = false;     // descending order; `start` is then the upper end
-  std::size_t limit = 100;  // at most this many entries
+  std::string prefix;            // only keys beginning with this
+  bool reverse = false;          // descending order; `start` is then the upper end
+  std::size_t limit = 100;       // at most this many entries
   bool include_expired = false;  // also keys whose time-to-live has passed
 };
 
@@ -73,8 +73,7 @@ class DB {
  public:
   // Opens `dir`, creating it when Options::create_if_missing allows. Throws
   // Error: kNotFound, kNotADatabase, kLocked, kPermissionDenied, kIo, ...
-  static std::unique_ptr<DB> open(const std::filesystem::path& dir,
-                                  const Options& options = {});
+  static std::unique_ptr<DB> open(const std::filesystem::path& dir, const Options& options = {});
 
   virtual ~DB();
   DB(const DB&) = delete;
@@ -137,9 +136,8 @@ class DB {
   // were visited. Returns the offset after the last record visited (pass it
   // back to continue), or the file size at the end. Damaged regions are
   // reported as records with checksum_ok = false.
-  virtual std::uint64_t read_records(
-      std::uint32_t segment, std::uint64_t offset, std::size_t limit,
-      const std::function<bool(const RecordInfo&)>& visit) const = 0;
+  virtual std::uint64_t read_records(std::uint32_t segment, std::uint64_t offset, std::size_t limit,
+                                     const std::function<bool(const RecordInfo&)>& visit) const = 0;
   // Verifies every record of every segment against its checksum, and every
   // hint file. Returns the problems found (empty when the database is sound).
   virtual std::vector<Problem> verify() const = 0;

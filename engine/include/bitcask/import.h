@@ -15,7 +15,7 @@ namespace bitcask {
 struct ImportResult {
   std::uint64_t records_read = 0;
   std::uint64_t keys_written = 0;
-  std::uint64_t keys_deleted = 0;   // tombstones applied
+  std::uint64_t keys_deleted = 0;     // tombstones applied
   std::uint64_t not_strict_json = 0;  // values kept as text (NaN, Infinity)
   std::vector<std::string> warnings;  // torn tails, lines skipped, ...
 };
@@ -41,7 +41,6 @@ ImportResult import_jsonl(std::istream& in, DB& dst, const ProgressFn& progress 
 // the format import_jsonl reads, so export and import round-trip exactly:
 // values that are not strict JSON go out as "raw" text, bytes that are not
 // UTF-8 as "key_hex" / "raw_hex".
-std::uint64_t export_jsonl(const DB& db, std::ostream& out,
-                           const ProgressFn& progress = {});
+std::uint64_t export_jsonl(const DB& db, std::ostream& out, const ProgressFn& progress = {});
 
 }  // namespace bitcask

@@ -1,9 +1,9 @@
 // Options that control how a database is opened and written.
 #pragma once
 
-#include <chrono>
 #include <bitcask/merge.h>
 
+#include <chrono>
 #include <cstdint>
 
 namespace bitcask {
@@ -25,9 +25,9 @@ enum class SyncPolicy {
 enum class Compression { None, Zstd, Lz4 };
 
 // Hard limits of format version 1 (engine/FORMAT.md).
-inline constexpr std::uint32_t kMaxKeySize = 65535;              // u16 field
-inline constexpr std::uint32_t kMaxValueSize = 256u << 20;       // 256 MiB
-inline constexpr std::uint64_t kMaxSegmentSize = 3ull << 30;     // offsets are u32
+inline constexpr std::uint32_t kMaxKeySize = 65535;           // u16 field
+inline constexpr std::uint32_t kMaxValueSize = 256u << 20;    // 256 MiB
+inline constexpr std::uint64_t kMaxSegmentSize = 3ull << 30;  // offsets are u32
 inline constexpr std::uint64_t kDefaultSegmentSize = 256ull << 20;
 // A batch is one append and must fit the room kept for one record.
 inline constexpr std::uint64_t kMaxBatchBytes = kMaxValueSize;

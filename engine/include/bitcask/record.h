@@ -18,8 +18,8 @@ const char* to_string(RecordKind kind);
 
 struct RecordInfo {
   std::uint32_t segment = 0;
-  std::uint64_t offset = 0;      // of the record's first byte in the file
-  std::uint32_t record_size = 0; // header + key + value
+  std::uint64_t offset = 0;       // of the record's first byte in the file
+  std::uint32_t record_size = 0;  // header + key + value
   RecordKind kind = RecordKind::kPut;
   std::string key;
   std::uint32_t value_size = 0;

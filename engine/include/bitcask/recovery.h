@@ -17,7 +17,7 @@ struct Problem {
 
 struct RecoveryReport {
   std::uint64_t segments = 0;
-  std::uint64_t records = 0;   // complete, checksummed records applied
+  std::uint64_t records = 0;  // complete, checksummed records applied
   // Torn or garbage tail of the last segment that was cut back (writable
   // opens) or ignored (read-only opens). The bytes cut are kept under
   // lost+found/ in the database directory.

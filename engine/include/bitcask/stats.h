@@ -27,7 +27,7 @@ struct Stats {
   std::uint64_t live_bytes = 0;
   std::uint64_t dead_bytes = 0;
   std::uint64_t tombstones = 0;
-  double fragmentation = 0.0;  // dead_bytes / total_bytes, 0 when empty
+  double fragmentation = 0.0;      // dead_bytes / total_bytes, 0 when empty
   std::uint64_t keydir_bytes = 0;  // memory held by the in-memory index
   std::vector<SegmentStats> segment_stats;
 };
