@@ -39,6 +39,9 @@ DirKind classify(const fs::path& dir, std::vector<std::uint32_t>* segment_ids) {
       marker = true;
     } else if (entry.path().extension() == ".data") {
       python = true;
+    } else if (name == "LOCK" || entry.path().extension() == ".tmp") {
+      // Left by a creation that failed half-way: a lock file, or a marker
+      // never renamed into place. The directory is still empty of data.
     } else {
       other = true;
     }

@@ -1,12 +1,17 @@
 #include "file_util.h"
 
+#include "fault_injection.h"
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <functional>
+#include <mutex>
 #include <cstring>
 #include <utility>
 
@@ -32,6 +37,43 @@ ErrorCode code_for_errno(int err) {
 
 }  // namespace
 
+namespace fault {
+
+namespace {
+std::atomic<bool> g_enabled{false};
+std::mutex g_mu;
+Hook g_hook;
+}  // namespace
+
+const char* to_string(Op op) {
+  switch (op) {
+    case Op::kOpen: return "open";
+    case Op::kWrite: return "write";
+    case Op::kRead: return "read";
+    case Op::kSync: return "sync";
+    case Op::kRename: return "rename";
+    case Op::kRemove: return "remove";
+    case Op::kTruncate: return "truncate";
+    case Op::kMkdir: return "mkdir";
+    case Op::kMap: return "map";
+  }
+  return "?";
+}
+
+void set_hook(Hook hook) {
+  std::lock_guard lock(g_mu);
+  g_hook = std::move(hook);
+  g_enabled.store(static_cast<bool>(g_hook));
+}
+
+int check(Op op, const fs::path& path) {
+  if (!g_enabled.load(std::memory_order_relaxed)) return 0;
+  std::lock_guard lock(g_mu);
+  return g_hook ? g_hook(op, path) : 0;
+}
+
+}  // namespace fault
+
 void throw_errno(int err, const std::string& what, const fs::path& path) {
   throw Error(code_for_errno(err), what + " '" + path.string() + "': " + std::strerror(err));
 }
@@ -49,6 +91,7 @@ File& File::operator=(File&& other) noexcept {
 }
 
 File open_file(const fs::path& path, int flags, int mode) {
+  if (int err = fault::check(fault::Op::kOpen, path)) throw_errno(err, "cannot open", path);
   int fd;
   do {
     fd = ::open(path.c_str(), flags | O_CLOEXEC, mode);
@@ -67,6 +110,11 @@ void pwrite_all(const File& file, const fs::path& path, std::string_view data,
                 std::uint64_t offset) {
   const char* p = data.data();
   std::size_t left = data.size();
+  if (int err = fault::check(fault::Op::kWrite, path)) {
+    // As a torn write would: part of the bytes land, then the error.
+    if (data.size() > 1) ::pwrite(file.fd(), p, data.size() / 2, static_cast<off_t>(offset));
+    throw_errno(err, "cannot write at offset " + std::to_string(offset) + " of", path);
+  }
   while (left > 0) {
     ssize_t n = ::pwrite(file.fd(), p, left, static_cast<off_t>(offset));
     if (n < 0) {
@@ -82,6 +130,9 @@ void pwrite_all(const File& file, const fs::path& path, std::string_view data,
 
 void pread_exact(const File& file, const fs::path& path, char* buf, std::size_t n,
                  std::uint64_t offset) {
+  if (int err = fault::check(fault::Op::kRead, path)) {
+    throw_errno(err, "cannot read at offset " + std::to_string(offset) + " of", path);
+  }
   while (n > 0) {
     ssize_t got = ::pread(file.fd(), buf, n, static_cast<off_t>(offset));
     if (got < 0) {
@@ -100,14 +151,19 @@ void pread_exact(const File& file, const fs::path& path, char* buf, std::size_t 
 }
 
 void fdatasync_file(const File& file, const fs::path& path) {
+  if (int err = fault::check(fault::Op::kSync, path)) throw_errno(err, "cannot sync", path);
   if (::fdatasync(file.fd()) != 0) throw_errno(errno, "cannot sync", path);
 }
 
 void fsync_file(const File& file, const fs::path& path) {
+  if (int err = fault::check(fault::Op::kSync, path)) throw_errno(err, "cannot sync", path);
   if (::fsync(file.fd()) != 0) throw_errno(errno, "cannot sync", path);
 }
 
 void truncate_file(const File& file, const fs::path& path, std::uint64_t size) {
+  if (int err = fault::check(fault::Op::kTruncate, path)) {
+    throw_errno(err, "cannot truncate to " + std::to_string(size) + " bytes", path);
+  }
   if (::ftruncate(file.fd(), static_cast<off_t>(size)) != 0) {
     throw_errno(errno, "cannot truncate to " + std::to_string(size) + " bytes", path);
   }
@@ -115,6 +171,7 @@ void truncate_file(const File& file, const fs::path& path, std::uint64_t size) {
 
 void fsync_dir(const fs::path& dir) {
   File d = open_file(dir, O_RDONLY | O_DIRECTORY);
+  if (int err = fault::check(fault::Op::kSync, dir)) throw_errno(err, "cannot sync directory", dir);
   if (::fsync(d.fd()) != 0) throw_errno(errno, "cannot sync directory", dir);
 }
 
@@ -126,13 +183,32 @@ void write_file_durably(const fs::path& path, std::string_view contents) {
     pwrite_all(f, tmp, contents, 0);
     fsync_file(f, tmp);
   }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) throw_errno(errno, "cannot rename to", path);
-  fsync_dir(path.parent_path());
+  rename_durably(tmp, path);
+}
+
+void rename_file(const fs::path& from, const fs::path& to) {
+  if (int err = fault::check(fault::Op::kRename, to)) throw_errno(err, "cannot rename to", to);
+  if (::rename(from.c_str(), to.c_str()) != 0) throw_errno(errno, "cannot rename to", to);
+}
+
+void rename_durably(const fs::path& from, const fs::path& to) {
+  rename_file(from, to);
+  fsync_dir(to.parent_path());
+}
+
+bool remove_file(const fs::path& path) {
+  if (int err = fault::check(fault::Op::kRemove, path)) throw_errno(err, "cannot remove", path);
+  if (::unlink(path.c_str()) == 0) return true;
+  if (errno == ENOENT) return false;
+  throw_errno(errno, "cannot remove", path);
 }
 
 void create_dirs_durably(const fs::path& dir) {
   if (dir.empty() || fs::exists(dir)) return;
   create_dirs_durably(dir.parent_path());
+  if (int err = fault::check(fault::Op::kMkdir, dir)) {
+    throw_errno(err, "cannot create directory", dir);
+  }
   if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
     throw_errno(errno, "cannot create directory", dir);
   }
@@ -142,6 +218,7 @@ void create_dirs_durably(const fs::path& dir) {
 
 Mapping::Mapping(const File& file, const fs::path& path, std::uint64_t length) {
   if (length == 0) return;
+  if (int err = fault::check(fault::Op::kMap, path)) throw_errno(err, "cannot map", path);
   void* p = ::mmap(nullptr, length, PROT_READ, MAP_SHARED, file.fd(), 0);
   if (p == MAP_FAILED) throw_errno(errno, "cannot map", path);
   data_ = static_cast<const char*>(p);

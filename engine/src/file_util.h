@@ -54,6 +54,13 @@ void fsync_file(const File& file, const fs::path& path);
 void truncate_file(const File& file, const fs::path& path, std::uint64_t size);
 // Makes a directory entry (a new file, a rename, a removal) durable.
 void fsync_dir(const fs::path& dir);
+// Renames; the caller syncs the directory.
+void rename_file(const fs::path& from, const fs::path& to);
+// Renames and syncs the directory, so the new name survives a power loss.
+void rename_durably(const fs::path& from, const fs::path& to);
+// Unlinks a file (not synced: the caller syncs the directory once). Returns
+// false when it did not exist.
+bool remove_file(const fs::path& path);
 // Creates `path` with `contents` atomically and durably: temp file, fsync,
 // rename, fsync the directory.
 void write_file_durably(const fs::path& path, std::string_view contents);

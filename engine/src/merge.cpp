@@ -53,20 +53,30 @@ class DBImpl::MergeWriter {
     flush();
     fdatasync_file(file_, tmp_path_);
     file_ = File();
+    // Map it before it takes its final name: once it has that name, nothing
+    // may fail before the segment table knows it (a file on disk the table
+    // does not know would escape the next merge's tombstone rules).
+    auto seg = Segment::open(tmp_path_, id_, SegmentFormat::kNative, false);
     const fs::path final_path = db_.dir_ / format::segment_file_name(id_);
-    if (::rename(tmp_path_.c_str(), final_path.c_str()) != 0) {
-      throw_errno(errno, "cannot rename merge output to", final_path);
-    }
-    fsync_dir(db_.dir_);
-    hint_->write(db_.dir_, size_);
-    auto seg = Segment::open(final_path, id_, SegmentFormat::kNative, false);
-    seg->has_hint = true;
+    rename_file(tmp_path_, final_path);
+    seg->set_path(final_path);
     {
       std::unique_lock lock(db_.mu_);
       seg->records = records_;
       seg->tombstones = tombstones_;
       db_.add_segment(seg);
+    }
+    fsync_dir(db_.dir_);
+    // The copies are durable: point the keydir at them.
+    {
+      std::unique_lock lock(db_.mu_);
       for (const Move& m : moves_) db_.relocate(m.key, m.from, m.to);
+    }
+    try {
+      hint_->write(db_.dir_, size_);
+      seg->has_hint = true;
+    } catch (const Error&) {
+      // Optional: the next open scans this segment and writes it.
     }
     bytes_written_ += size_;
     size_ = 0;
@@ -84,7 +94,7 @@ class DBImpl::MergeWriter {
     if (!file_.valid()) return;
     file_ = File();
     std::error_code ec;
-    fs::remove(tmp_path_, ec);
+    fs::remove(tmp_path_, ec);  // a leftover is removed by the next open anyway
   }
   bool can_start_another() const { return file_.valid() || next_id_ <= last_id_; }
   std::uint32_t outputs() const { return outputs_; }
@@ -175,18 +185,23 @@ std::uint32_t DBImpl::remove_merged_inputs(const std::vector<std::shared_ptr<Seg
   std::uint32_t removed = 0;
   for (const auto& seg : inputs) {
     {
-      std::unique_lock lock(mu_);
+      std::shared_lock lock(mu_);
       if (seg->live_records != 0) {
-        result->notes.push_back(seg->file_name() + " kept: " + std::to_string(seg->live_records) +
+        result->notes.push_back(seg->file_name() + " kept: " +
+                                std::to_string(seg->live_records) +
                                 " live records were not copied");
         break;
       }
+    }
+    // Files first: should an unlink fail, the segment stays in the table
+    // and on disk alike, and the removals stop here, oldest first intact.
+    remove_file(dir_ / hint::file_name(seg->id()));
+    remove_file(seg->path());
+    {
+      std::unique_lock lock(mu_);
       segments_[seg->id()].reset();
       segment_ids_.erase(std::find(segment_ids_.begin(), segment_ids_.end(), seg->id()));
     }
-    std::error_code ec;
-    fs::remove(dir_ / hint::file_name(seg->id()), ec);
-    if (!fs::remove(seg->path(), ec) && ec) throw_errno(ec.value(), "cannot remove", seg->path());
     fsync_dir(dir_);
     ++removed;
   }

@@ -105,7 +105,7 @@ void DBImpl::remove_temp_files() {
   bool removed = false;
   for (const auto& entry : fs::directory_iterator(dir_)) {
     if (entry.path().extension() == ".tmp") {
-      fs::remove(entry.path());
+      remove_file(entry.path());
       removed = true;
     }
   }

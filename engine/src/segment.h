@@ -45,6 +45,8 @@ class Segment {
   // the file may hold part of the bytes past it (cut back on recovery).
   void append(std::string_view bytes);
   void sync() const;
+  // After the file was renamed (merge outputs), before others can see it.
+  void set_path(fs::path path) { path_ = std::move(path); }
   // Cuts the file back to `size` and syncs (recovery of a torn tail).
   void truncate(std::uint64_t size);
 
