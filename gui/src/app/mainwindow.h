@@ -1,0 +1,171 @@
+// The main window: menus and shortcuts, the filter bar and the key table (or
+// namespace tree) in the middle, the value editor docked beside it, banners
+// for what the user should know about the open database, and the status bar.
+// It wires widgets to models; the work is done by the models, by
+// EditController, and by background tasks (open, filter, import, export).
+#pragma once
+
+#include <QFutureWatcher>
+#include <QMainWindow>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/keyfilter.h"
+#include "core/opener.h"
+#include "core/transfer.h"
+
+class QAction;
+class QActionGroup;
+class QLabel;
+class QMenu;
+class QStackedWidget;
+class QUndoView;
+
+namespace bb {
+
+class Database;
+class EditController;
+class FilterBar;
+class KeyTableModel;
+class KeyTableView;
+class KeyTreeModel;
+class KeyTreeView;
+class MessageBanner;
+class ValueEditorDock;
+
+class MainWindow : public QMainWindow {
+  Q_OBJECT
+
+ public:
+  explicit MainWindow(QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  // Opens `path` in the background: the window stays responsive, a progress
+  // dialog appears when it takes long. Errors are shown in the window.
+  void openDatabase(const QString& path, OpenMode mode = OpenMode::kOpen);
+  void closeDatabase();
+  bool isOpening() const;
+
+  // For tests and scripting.
+  Database* database() const { return db_; }
+  EditController* editController() const { return controller_; }
+  KeyTableModel* tableModel() const { return tableModel_; }
+  KeyTreeModel* treeModel() const { return treeModel_; }
+  KeyTableView* tableView() const { return table_; }
+  FilterBar* filterBar() const { return filterBar_; }
+  ValueEditorDock* valueEditor() const { return valueDock_; }
+  MessageBanner* banner() const { return banner_; }
+  const OpenOutcome& lastOpenOutcome() const { return lastOpen_; }
+  bool isFiltering() const;
+  QAction* action(const QString& objectName) const;
+  // Selects `key` in the visible view (loading pages as needed).
+  bool selectKey(const std::string& key);
+  std::optional<std::string> currentKey() const;
+  std::vector<std::string> selectedKeys() const;
+
+ signals:
+  void databaseOpened();
+  void openFailed(const bb::OpenOutcome& outcome);
+  void filterFinished();
+
+ protected:
+  void closeEvent(QCloseEvent* event) override;
+  void dragEnterEvent(QDragEnterEvent* event) override;
+  void dropEvent(QDropEvent* event) override;
+
+ private:
+  void createActions();
+  void createMenus();
+  void createStatusBar();
+  void restoreSettings();
+  void saveSettings();
+
+  void onOpenFinished();
+  void installDatabase(const OpenOutcome& outcome);
+  void showOpenError(const OpenOutcome& outcome);
+  void showBanners();
+
+  void applyFilter(const KeyFilter& filter);
+  void onFilterFinished();
+  void updateMatchText();
+  void updateViewMode();
+  void onCurrentKeyChanged();
+  void onKeysChanged(const QList<QByteArray>& put, const QList<QByteArray>& removed);
+
+  void updateActions();
+  void updateTitle();
+  void updateStatus();
+  void fillRecentMenu();
+  void fillUndoMenu();
+
+  // File
+  void newDatabase();
+  void openDialog(OpenMode mode);
+  void importJsonl();
+  void exportJsonl();
+  void convertPython();
+  void runTransfer(const QString& label, QFuture<TransferOutcome> future,
+                   std::function<void(const TransferOutcome&)> done);
+  // Edit
+  void addKey();
+  void renameKey();
+  void duplicateKey();
+  void deleteKeys();
+  void setSeparator();
+  void about();
+  void showProblems();
+
+  Database* db_ = nullptr;
+  EditController* controller_;
+  KeyTableModel* tableModel_;
+  KeyTreeModel* treeModel_;
+  FilterBar* filterBar_;
+  MessageBanner* banner_;
+  QStackedWidget* viewStack_;
+  KeyTableView* table_;
+  KeyTreeView* tree_;
+  ValueEditorDock* valueDock_;
+  QDockWidget* undoDock_;
+  QUndoView* undoView_;
+  QLabel* keysLabel_;
+  QLabel* matchesLabel_;
+  QLabel* sizeLabel_;
+  QLabel* modeLabel_;
+
+  QMenu* recentMenu_ = nullptr;
+  QMenu* undoMenu_ = nullptr;
+  QAction* newAct_;
+  QAction* openAct_;
+  QAction* openReadOnlyAct_;
+  QAction* closeAct_;
+  QAction* importAct_;
+  QAction* exportAct_;
+  QAction* convertAct_;
+  QAction* quitAct_;
+  QAction* undoAct_;
+  QAction* redoAct_;
+  QAction* addAct_;
+  QAction* renameAct_;
+  QAction* duplicateAct_;
+  QAction* deleteAct_;
+  QAction* findAct_;
+  QAction* copyKeyAct_;
+  QAction* treeAct_;
+  QAction* separatorAct_;
+  QAction* refreshAct_;
+  QAction* problemsAct_;
+  QAction* aboutAct_;
+  QActionGroup* themeGroup_;
+
+  QFutureWatcher<OpenOutcome> openWatcher_;
+  QFutureWatcher<FilterResult> filterWatcher_;
+  QFutureWatcher<TransferOutcome> transferWatcher_;
+  std::function<void(const TransferOutcome&)> transferDone_;
+  OpenOutcome lastOpen_;
+  QString openingPath_;
+  bool openPending_ = false;
+};
+
+}  // namespace bb

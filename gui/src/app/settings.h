@@ -1,0 +1,24 @@
+// What the browser remembers between runs (QSettings): recent databases,
+// window and splitter state, view choices.
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+
+namespace bb::settings {
+
+inline constexpr int kMaxRecent = 10;
+
+QStringList recentDatabases();
+// Puts `path` first in the recent list.
+void addRecentDatabase(const QString& path);
+void removeRecentDatabase(const QString& path);
+void clearRecentDatabases();
+
+QByteArray value(const QString& key);
+void setValue(const QString& key, const QByteArray& value);
+QString text(const QString& key, const QString& fallback = {});
+void setText(const QString& key, const QString& value);
+
+}  // namespace bb::settings

@@ -1,0 +1,77 @@
+// The value editor beside the key table. Views of one value:
+//   Text     pretty-printed JSON with syntax colours, validated as you type
+//            (the error marked at its line and column; Save stays disabled)
+//   Tree     the JSON as a collapsible tree (JsonTreeModel)
+//   Hex      the raw bytes (the only view of values that are not UTF-8)
+//   History  older versions of the key on disk (HistoryPanel)
+// The state lives in ValueDocument; this dock only shows it.
+#pragma once
+
+#include <QDockWidget>
+#include <optional>
+#include <string>
+
+class QLabel;
+class QPlainTextEdit;
+class QPushButton;
+class QTabWidget;
+class QTreeView;
+
+namespace bb {
+
+class EditController;
+class HistoryPanel;
+class JsonTextEdit;
+class JsonTreeModel;
+class ValueDocument;
+
+class ValueEditorDock : public QDockWidget {
+  Q_OBJECT
+
+ public:
+  enum Tab { kTextTab, kTreeTab, kHexTab, kHistoryTab };
+
+  explicit ValueEditorDock(EditController* controller, QWidget* parent = nullptr);
+
+  // Shows `key` (nothing: empty).
+  void showKey(const std::optional<std::string>& key);
+  // The database changed these keys: reload if the shown one is among them.
+  void keysChanged(const QList<QByteArray>& put, const QList<QByteArray>& removed);
+
+  ValueDocument* document() const { return document_; }
+  JsonTextEdit* textEdit() const { return text_; }
+  QPushButton* saveButton() const { return save_; }
+  QLabel* errorLabel() const { return error_; }
+  QTabWidget* tabs() const { return tabs_; }
+  HistoryPanel* historyPanel() const { return history_; }
+  QAction* saveAction() const { return saveAction_; }
+
+  // Saves the edited text (Ctrl+S). Returns whether it was saved.
+  bool save();
+
+ signals:
+  void statusMessage(const QString& message);
+
+ private:
+  void onLoaded();
+  void onValidity();
+
+  EditController* controller_;
+  ValueDocument* document_;
+  JsonTreeModel* treeModel_;
+  QLabel* keyLabel_;
+  QLabel* note_;
+  QLabel* error_;
+  QTabWidget* tabs_;
+  JsonTextEdit* text_;
+  QTreeView* tree_;
+  QPlainTextEdit* hex_;
+  HistoryPanel* history_;
+  QPushButton* save_;
+  QPushButton* revert_;
+  QAction* saveAction_;
+  bool loading_ = false;
+  int preferredTab_ = kTextTab;  // the view the user chose last
+};
+
+}  // namespace bb

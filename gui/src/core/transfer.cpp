@@ -1,0 +1,108 @@
+#include "core/transfer.h"
+
+#include <bitcask/error.h>
+
+#include <QCoreApplication>
+#include <QFileInfo>
+#include <fstream>
+
+#include "core/opener.h"
+
+namespace bb {
+
+namespace {
+
+QString tr(const char* s, const char* c = nullptr, int n = -1) {
+  return QCoreApplication::translate("bb::Transfer", s, c, n);
+}
+
+bitcask::ProgressFn progressOf(QPromise<TransferOutcome>& promise) {
+  promise.setProgressRange(0, 1000);
+  return [&promise](std::uint64_t done, std::uint64_t total) {
+    if (promise.isCanceled()) return false;
+    promise.setProgressValue(total ? int(std::min<std::uint64_t>(1000, done * 1000 / total)) : 0);
+    return true;
+  };
+}
+
+void finish(QPromise<TransferOutcome>& promise, TransferOutcome out) {
+  promise.setProgressValue(1000);
+  promise.addResult(std::move(out));
+}
+
+QString importSummary(const bitcask::ImportResult& r) {
+  QString s = tr("%L1 keys written, %L2 deleted.").arg(r.keys_written).arg(r.keys_deleted);
+  if (r.not_strict_json) {
+    s += QLatin1Char(' ') +
+         tr("%L1 values with NaN or Infinity kept as text.").arg(r.not_strict_json);
+  }
+  for (const auto& w : r.warnings) s += QLatin1Char('\n') + QString::fromStdString(w);
+  return s;
+}
+
+void fail(QPromise<TransferOutcome>& promise, TransferOutcome out, const bitcask::Error& e) {
+  out.cancelled = e.code() == bitcask::ErrorCode::kCancelled;
+  out.message = out.cancelled ? tr("Cancelled.") : QString::fromStdString(e.what());
+  finish(promise, std::move(out));
+}
+
+}  // namespace
+
+void importJsonlTask(QPromise<TransferOutcome>& promise, DbPtr db, QString file) {
+  TransferOutcome out;
+  std::ifstream in(file.toStdString(), std::ios::binary);
+  if (!in) {
+    out.message = tr("Cannot read %1.").arg(file);
+    return finish(promise, std::move(out));
+  }
+  try {
+    out.imported = bitcask::import_jsonl(in, *db, progressOf(promise));
+    out.ok = true;
+    out.message = importSummary(out.imported);
+  } catch (const bitcask::Error& e) {
+    return fail(promise, std::move(out), e);
+  }
+  finish(promise, std::move(out));
+}
+
+void exportJsonlTask(QPromise<TransferOutcome>& promise, DbPtr db, QString file) {
+  TransferOutcome out;
+  const std::string path = file.toStdString();
+  std::ofstream os(path, std::ios::binary | std::ios::trunc);
+  if (!os) {
+    out.message = tr("Cannot write %1.").arg(file);
+    return finish(promise, std::move(out));
+  }
+  try {
+    out.exported = bitcask::export_jsonl(*db, os, progressOf(promise));
+    os.flush();
+    if (!os) throw bitcask::Error(bitcask::ErrorCode::kIo, "writing " + path + " failed");
+    out.ok = true;
+    out.message = tr("%L1 keys exported to %2.").arg(out.exported).arg(file);
+  } catch (const bitcask::Error& e) {
+    os.close();
+    std::remove(path.c_str());
+    return fail(promise, std::move(out), e);
+  }
+  finish(promise, std::move(out));
+}
+
+void convertPythonTask(QPromise<TransferOutcome>& promise, QString source, QString target) {
+  TransferOutcome out;
+  OpenOutcome opened = openDatabase(target, OpenMode::kCreate);
+  if (!opened.ok()) {
+    out.message = opened.message;
+    return finish(promise, std::move(out));
+  }
+  try {
+    out.imported = bitcask::import_pybitcask(source.toStdString(), *opened.db, progressOf(promise));
+    opened.db->close();
+    out.ok = true;
+    out.message = importSummary(out.imported);
+  } catch (const bitcask::Error& e) {
+    return fail(promise, std::move(out), e);
+  }
+  finish(promise, std::move(out));
+}
+
+}  // namespace bb

@@ -1,0 +1,52 @@
+// How values and keys are shown: classification of stored bytes (JSON, the
+// Python original's non-strict JSON, plain text, binary), pretty-printing,
+// validation with line and column, hex dumps, previews, sizes and times.
+#pragma once
+
+#include <QString>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace bb {
+
+enum class ValueKind {
+  kJson,           // strict JSON
+  kNonStrictJson,  // JSON with NaN / Infinity (written by the Python original)
+  kText,           // UTF-8 text that is not JSON
+  kBinary,         // bytes that are not UTF-8
+};
+
+bool isValidUtf8(std::string_view bytes);
+ValueKind classifyValue(std::string_view bytes);
+
+// A key for display: UTF-8 as text, other bytes and control characters as \xNN.
+QString displayKey(std::string_view key);
+
+// Strict JSON pretty-printed with two-space indentation (non-ASCII kept as
+// characters). Returns the text unchanged when it is not strict JSON.
+QString prettyJson(std::string_view bytes);
+
+// One line of a value for the key table: compact JSON or text, elided at
+// `maxChars`; binary values as their first bytes in hex.
+QString previewText(std::string_view bytes, int maxChars);
+
+// Classic hex dump (offset, 16 bytes in hex, ASCII) of at most `maxBytes`.
+QString hexDump(std::string_view bytes, std::size_t maxBytes = 1 << 20);
+
+struct JsonCheck {
+  bool ok = false;
+  int line = 0;         // 1-based, of the error
+  int column = 0;       // 1-based, in characters
+  int position = 0;     // 0-based character offset of the error in the text
+  QString message;      // the parser's message, without its own prefix
+  std::string compact;  // the compact JSON to store, when ok
+};
+
+// Validates `text` as strict JSON. On error, where and why.
+JsonCheck checkJson(const QString& text);
+
+QString formatBytes(std::uint64_t bytes);
+QString formatTimestamp(std::uint64_t timestampUs);
+
+}  // namespace bb
