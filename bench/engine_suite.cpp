@@ -11,19 +11,6 @@
 
 namespace bench {
 
-ScratchDir::ScratchDir(const std::string& tag) {
-  const char* base = std::getenv("BITCASK_BENCH_DIR");
-  std::filesystem::path root = base ? base : std::filesystem::temp_directory_path();
-  std::random_device rd;
-  path_ = root / ("bitcask-bench-" + tag + "-" + std::to_string(rd()));
-  std::filesystem::remove_all(path_);
-}
-
-ScratchDir::~ScratchDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
-
 namespace {
 
 std::string key_of(std::uint64_t i) {

@@ -35,9 +35,8 @@ std::string EngineKeyHistory::value(const KeyVersion& version) const {
   std::optional<std::string> value = db_->read_version(version.segment, version.offset);
   if (!value) {
     throw bitcask::Error(bitcask::ErrorCode::kInvalidArgument,
-                         "the version at segment " + std::to_string(version.segment) +
-                             " offset " + std::to_string(version.offset) +
-                             " is a deletion and has no value");
+                         "the version at segment " + std::to_string(version.segment) + " offset " +
+                             std::to_string(version.offset) + " is a deletion and has no value");
   }
   return *value;
 }
