@@ -697,6 +697,18 @@ Stats DBImpl::stats() const {
   return s;
 }
 
+std::string DBImpl::read_raw(std::uint32_t id, std::uint64_t offset,
+                             std::uint32_t length) const {
+  std::shared_lock lock(mu_);
+  const Segment* seg = segment(id);
+  if (!seg || offset > seg->size() || length > seg->size() - offset) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "database '" + dir_.string() + "' has no bytes [" + std::to_string(offset) + ", " +
+                    std::to_string(offset + length) + ") in segment " + std::to_string(id));
+  }
+  return std::string(seg->data() + offset, length);
+}
+
 std::uint64_t DBImpl::read_records(std::uint32_t id, std::uint64_t offset, std::size_t limit,
                                    const std::function<bool(const RecordInfo&)>& visit) const {
   std::shared_lock lock(mu_);
@@ -722,11 +734,21 @@ std::uint64_t DBImpl::read_records(std::uint32_t id, std::uint64_t offset, std::
   return reader.position();
 }
 
-std::vector<Problem> DBImpl::verify() const {
-  std::shared_lock lock(mu_);
+std::vector<Problem> DBImpl::verify(
+    const std::function<bool(std::uint64_t, std::uint64_t)>& progress) const {
+  // Walk a snapshot without the lock, as history() does, so writers and
+  // readers go on while a large database is verified.
+  std::vector<std::shared_ptr<Segment>> segs;
+  {
+    std::shared_lock lock(mu_);
+    for (std::uint32_t id : segment_ids_) segs.push_back(segments_[id]);
+  }
+  std::uint64_t total = 0, done = 0;
+  for (const auto& seg : segs) total += seg->size();
   std::vector<Problem> problems;
-  for (std::uint32_t id : segment_ids_) {
-    const Segment& seg = *segments_[id];
+  for (const auto& seg_ptr : segs) {
+    const Segment& seg = *seg_ptr;
+    const std::uint32_t id = seg.id();
     if (seg.format() == SegmentFormat::kNative) {
       if (seg.size() < format::kSegmentHeaderSize) {
         problems.push_back({seg.file_name(), 0, seg.size(), "segment shorter than its header"});
@@ -740,8 +762,16 @@ std::vector<Problem> DBImpl::verify() const {
     }
     SegmentReader reader(seg);
     RawRecord rec;
+    std::uint64_t visited = 0;
     while (reader.next(&rec)) {
       if (!rec.ok) problems.push_back({seg.file_name(), rec.offset, rec.length, rec.problem});
+      if (progress && (++visited & 4095) == 0 && !progress(done + rec.offset, total)) {
+        throw Error(ErrorCode::kCancelled, "verify of '" + dir_.string() + "' cancelled");
+      }
+    }
+    done += seg.size();
+    if (progress && !progress(done, total)) {
+      throw Error(ErrorCode::kCancelled, "verify of '" + dir_.string() + "' cancelled");
     }
     const fs::path hint_path = dir_ / hint::file_name(id);
     std::uint64_t records = 0;

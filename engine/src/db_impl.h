@@ -53,7 +53,10 @@ class DBImpl final : public DB {
   std::vector<std::uint32_t> segment_ids() const override;
   std::uint64_t read_records(std::uint32_t segment, std::uint64_t offset, std::size_t limit,
                              const std::function<bool(const RecordInfo&)>& visit) const override;
-  std::vector<Problem> verify() const override;
+  std::vector<Problem> verify(
+      const std::function<bool(std::uint64_t, std::uint64_t)>& progress) const override;
+  std::string read_raw(std::uint32_t segment, std::uint64_t offset,
+                       std::uint32_t length) const override;
   MergeResult merge(const MergeOptions& options) override;
   bool merge_recommended() const override;
 

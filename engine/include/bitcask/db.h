@@ -140,7 +140,14 @@ class DB {
                                      const std::function<bool(const RecordInfo&)>& visit) const = 0;
   // Verifies every record of every segment against its checksum, and every
   // hint file. Returns the problems found (empty when the database is sound).
-  virtual std::vector<Problem> verify() const = 0;
+  // `progress` (bytes done, bytes in all) is called as it goes; returning
+  // false stops it with Error(kCancelled).
+  virtual std::vector<Problem> verify(
+      const std::function<bool(std::uint64_t done, std::uint64_t total)>& progress = {}) const = 0;
+  // The raw bytes [offset, offset + length) of a segment file, for hex
+  // views. Throws kInvalidArgument outside the segment.
+  virtual std::string read_raw(std::uint32_t segment, std::uint64_t offset,
+                               std::uint32_t length) const = 0;
 
   // Compacts sealed segments (bitcask/merge.h). Reads and writes go on
   // meanwhile. Only one merge runs at a time; a second caller waits.
