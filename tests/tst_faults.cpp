@@ -4,7 +4,6 @@
 // nothing it did not write, refuse writes consistently after a failed write
 // or sync, and reopen with every acknowledged write.
 #include <QTest>
-
 #include <map>
 #include <optional>
 #include <set>
@@ -27,7 +26,7 @@ using Model = std::map<std::string, KeyState>;
 
 struct Injector {
   fault::Op op;
-  int nth;   // fail the nth call of `op` (0: never, just count)
+  int nth;  // fail the nth call of `op` (0: never, just count)
   int err;
   int calls = 0;
   bool fired = false;
@@ -80,8 +79,7 @@ bool run_workload(const fs::path& dir, Model* model, int* failures) {
       WriteBatch b;
       b.put(k, v);
       b.remove("key" + std::to_string((i + 3) % 17));
-      attempt([&] { db->write(b); }, {k, "key" + std::to_string((i + 3) % 17)},
-              {v, std::nullopt});
+      attempt([&] { db->write(b); }, {k, "key" + std::to_string((i + 3) % 17)}, {v, std::nullopt});
     } else if (i % 7 == 6) {
       const bool existed = (*model)[k].acked.has_value();
       attempt([&] { db->remove(k); }, {k}, {std::nullopt});
@@ -111,11 +109,11 @@ void check_reopened(const fs::path& dir, const Model& model) {
   for (const auto& [key, state] : model) {
     const std::optional<std::string> now = db->get(key);
     const bool ok = now == state.acked || state.maybe.count(now) > 0;
-    QVERIFY2(ok, qPrintable(QString("%1 reads as %2, acknowledged %3")
-                                .arg(QString::fromStdString(key))
-                                .arg(now ? QString::fromStdString(*now) : "absent")
-                                .arg(state.acked ? QString::fromStdString(*state.acked)
-                                                 : "absent")));
+    QVERIFY2(ok,
+             qPrintable(QString("%1 reads as %2, acknowledged %3")
+                            .arg(QString::fromStdString(key))
+                            .arg(now ? QString::fromStdString(*now) : "absent")
+                            .arg(state.acked ? QString::fromStdString(*state.acked) : "absent")));
   }
   QVERIFY(db->verify().empty());
 }

@@ -1,0 +1,346 @@
+// tst_bench: the benchmark tool and its engine adapters.
+//
+// - `bitcask-bench --quick --format json` (BITCASK_BENCH_PATH) prints one valid
+//   JSON array holding every suite x op x engine with the specified fields and
+//   positive figures, and leaves no scratch directory behind;
+// - every adapter of bench/engines (bench_engines) round-trips values: put,
+//   get, overwrite, delete, ordered scan, readers on other threads, reopen --
+//   with and without sync.
+// No timing assertions: the figures only have to be there and be positive.
+#include <QByteArray>
+#include <QDir>
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <cmath>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <set>
+#include <string>
+#include <thread>
+#include <tuple>
+#include <vector>
+
+#include "engines/engine.h"
+
+#if !defined(Q_MOC_RUN) && !defined(BITCASK_BENCH_PATH)
+#error "BITCASK_BENCH_PATH must name the bitcask-bench executable"
+#endif
+
+using nlohmann::json;
+
+namespace {
+
+struct Run {
+  int code = -1;  // -1: did not start, crashed or hung
+  QByteArray out;
+  QByteArray err;
+};
+
+Run run_bench(const QStringList& args, const QString& scratch, int timeout_ms) {
+  QProcess p;
+  QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+  env.insert("BITCASK_BENCH_DIR", scratch);
+  p.setProcessEnvironment(env);
+  p.start(QStringLiteral(BITCASK_BENCH_PATH), args);
+  Run r;
+  if (!p.waitForStarted(10000)) return r;
+  if (!p.waitForFinished(timeout_ms)) {
+    p.kill();
+    p.waitForFinished(5000);
+    r.err = p.readAllStandardError();
+    return r;
+  }
+  r.out = p.readAllStandardOutput();
+  r.err = p.readAllStandardError();
+  if (p.exitStatus() == QProcess::NormalExit) r.code = p.exitCode();
+  return r;
+}
+
+std::string str(const QByteArray& b) { return std::string(b.constData(), static_cast<std::size_t>(b.size())); }
+
+const std::vector<std::string> kEngines = {"bitcask", "leveldb", "rocksdb", "lmdb", "sqlite"};
+const std::vector<std::uint64_t> kValueSizes = {100, 1000, 10000};
+const std::vector<std::string> kMatrixOps = {"write", "read", "random_read", "batch_write", "delete"};
+const std::vector<std::string> kPeerOps = {"fill_seq",     "fill_random", "overwrite", "read_random",
+                                           "read_missing", "read_seq",    "delete"};
+const std::vector<std::string> kSyncOps = {"fill_seq", "fill_random", "overwrite", "delete"};
+const std::set<std::string> kFields = {"suite",   "engine",  "op",     "entries",
+                                       "value_size", "threads", "sync", "ops",
+                                       "mean_us", "p50_us",  "p99_us", "ops_per_sec"};
+
+using RowKey = std::tuple<std::string, std::string, std::string, std::uint64_t, std::uint64_t, int,
+                          std::string>;  // suite, engine, op, entries, value_size, threads, sync
+
+// Checks one row's shape; returns an empty string or what is wrong.
+std::string row_problem(const json& r) {
+  if (!r.is_object()) return "not an object";
+  std::set<std::string> keys;
+  for (const auto& [k, v] : r.items()) keys.insert(k);
+  if (keys != kFields) return "fields are not the specified ones";
+  for (const char* k : {"suite", "engine", "op", "sync"})
+    if (!r[k].is_string()) return std::string(k) + " is not a string";
+  for (const char* k : {"entries", "value_size", "threads", "ops"})
+    if (!r[k].is_number_unsigned() || r[k].get<std::uint64_t>() == 0)
+      return std::string(k) + " is not a positive integer";
+  for (const char* k : {"mean_us", "p50_us", "p99_us", "ops_per_sec"}) {
+    if (!r[k].is_number()) return std::string(k) + " is not a number";
+    const double v = r[k].get<double>();
+    if (!std::isfinite(v) || v <= 0) return std::string(k) + " is not positive";
+  }
+  if (r["p50_us"].get<double>() > r["p99_us"].get<double>()) return "p50 above p99";
+  const std::string suite = r["suite"], engine = r["engine"], sync = r["sync"];
+  if (suite != "python-matrix" && suite != "peers") return "unknown suite " + suite;
+  if (std::find(kEngines.begin(), kEngines.end(), engine) == kEngines.end())
+    return "unknown engine " + engine;
+  if (sync != "none" && sync != "always") return "unknown sync " + sync;
+  const int threads = r["threads"].get<int>();
+  if (threads != 1 && threads != 2 && threads != 4) return "threads not 1, 2 or 4";
+  if (threads != 1 && r["op"] != "read_random") return "threads > 1 for " + r["op"].get<std::string>();
+  if (suite == "python-matrix" && (engine != "bitcask" || sync != "none" || threads != 1))
+    return "python-matrix row not bitcask / none / 1 thread";
+  return {};
+}
+
+// Random bytes of every value 0..255.
+std::string random_bytes(std::mt19937_64& rng, std::size_t n) {
+  std::string s(n, '\0');
+  for (auto& c : s) c = static_cast<char>(rng() & 0xff);
+  return s;
+}
+
+}  // namespace
+
+class TstBench : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void quickJsonIsComplete();
+  void enginesOptionChoosesPeers();
+  void badArgumentsAreRefused();
+  void adapterRoundTrip_data();
+  void adapterRoundTrip();
+};
+
+void TstBench::quickJsonIsComplete() {
+  QTemporaryDir scratch;
+  QVERIFY(scratch.isValid());
+  const Run r = run_bench({"--quick", "--format", "json"}, scratch.path(), 10 * 60 * 1000);
+  QVERIFY2(r.code == 0, r.err.right(2000).constData());
+  QVERIFY2(r.err.contains("finished in"), "the run's duration is not on stderr");
+
+  const json rows = json::parse(str(r.out), nullptr, /*allow_exceptions=*/false);
+  QVERIFY2(!rows.is_discarded(), "stdout is not valid JSON");
+  QVERIFY(rows.is_array());
+  QVERIFY(!rows.empty());
+
+  std::map<RowKey, json> index;
+  for (const json& row : rows) {
+    const std::string problem = row_problem(row);
+    QVERIFY2(problem.empty(), (problem + ": " + row.dump()).c_str());
+    const RowKey key{row["suite"], row["engine"], row["op"], row["entries"], row["value_size"],
+                     row["threads"].get<int>(), row["sync"]};
+    QVERIFY2(index.emplace(key, row).second, ("duplicate row: " + row.dump()).c_str());
+  }
+
+  // python-matrix: bitcask, every value size x every op, for each entry count it ran, with
+  // every entry measured.
+  std::set<std::uint64_t> matrix_entries;
+  for (const auto& [key, row] : index)
+    if (std::get<0>(key) == "python-matrix") matrix_entries.insert(std::get<3>(key));
+  QVERIFY2(matrix_entries.size() >= 2, "python-matrix ran fewer than two entry counts");
+  for (std::uint64_t n : matrix_entries) {
+    for (std::uint64_t v : kValueSizes) {
+      for (const std::string& op : kMatrixOps) {
+        const auto it = index.find({"python-matrix", "bitcask", op, n, v, 1, "none"});
+        QVERIFY2(it != index.end(), ("python-matrix misses " + op + " (" + std::to_string(n) +
+                                     ", " + std::to_string(v) + ")").c_str());
+        QCOMPARE(it->second["ops"].get<std::uint64_t>(), n);
+      }
+    }
+  }
+
+  // peers: every engine x value size x op, read_random at 1, 2 and 4 threads; the write ops
+  // again with sync on every write; the same entry count for every engine.
+  for (const char* sync : {"none", "always"}) {
+    for (std::uint64_t v : kValueSizes) {
+      std::set<std::uint64_t> entries;
+      for (const auto& [key, row] : index)
+        if (std::get<0>(key) == "peers" && std::get<4>(key) == v && std::get<6>(key) == sync)
+          entries.insert(std::get<3>(key));
+      QVERIFY2(entries.size() == 1, (std::string("peers ") + sync + " " + std::to_string(v) +
+                                     " B: not one entry count for all engines")
+                                        .c_str());
+      const std::uint64_t n = *entries.begin();
+      const std::vector<std::string>& ops = std::string(sync) == "none" ? kPeerOps : kSyncOps;
+      for (const std::string& engine : kEngines) {
+        for (const std::string& op : ops) {
+          for (int threads : op == "read_random" ? std::vector<int>{1, 2, 4} : std::vector<int>{1}) {
+            const auto it = index.find({"peers", engine, op, n, v, threads, sync});
+            QVERIFY2(it != index.end(), ("peers misses " + engine + " " + op + " x" +
+                                         std::to_string(threads) + " " + std::to_string(v) +
+                                         " B sync " + sync)
+                                            .c_str());
+            QCOMPARE(it->second["ops"].get<std::uint64_t>(), n);
+          }
+        }
+      }
+    }
+  }
+
+  // Scratch directories are removed.
+  const QStringList left = QDir(scratch.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden);
+  QVERIFY2(left.isEmpty(), qPrintable("left behind: " + left.join(", ")));
+}
+
+void TstBench::enginesOptionChoosesPeers() {
+  QTemporaryDir scratch;
+  QVERIFY(scratch.isValid());
+  const Run r = run_bench({"peers", "--quick", "--engines", "lmdb,bitcask", "--format", "json"},
+                          scratch.path(), 5 * 60 * 1000);
+  QVERIFY2(r.code == 0, r.err.right(2000).constData());
+  const json rows = json::parse(str(r.out), nullptr, false);
+  QVERIFY(rows.is_array());
+  std::set<std::string> engines, suites;
+  for (const json& row : rows) {
+    engines.insert(row.value("engine", ""));
+    suites.insert(row.value("suite", ""));
+  }
+  QCOMPARE(engines, (std::set<std::string>{"bitcask", "lmdb"}));
+  QCOMPARE(suites, (std::set<std::string>{"peers"}));
+}
+
+void TstBench::badArgumentsAreRefused() {
+  QTemporaryDir scratch;
+  QVERIFY(scratch.isValid());
+  Run r = run_bench({"peers", "--engines", "bitcask,nosuchdb"}, scratch.path(), 30000);
+  QVERIFY(r.code > 0);
+  QVERIFY(r.err.contains("nosuchdb"));
+  QVERIFY(r.out.isEmpty());
+  r = run_bench({"no-such-suite"}, scratch.path(), 30000);
+  QVERIFY(r.code > 0);
+  r = run_bench({"--format", "xml"}, scratch.path(), 30000);
+  QVERIFY(r.code > 0);
+}
+
+void TstBench::adapterRoundTrip_data() {
+  QTest::addColumn<QString>("engine");
+  QTest::addColumn<bool>("sync");
+  for (const std::string& e : bench::engine_names()) {
+    for (bool sync : {false, true}) {
+      QTest::addRow("%s-%s", e.c_str(), sync ? "sync" : "nosync") << QString::fromStdString(e) << sync;
+    }
+  }
+}
+
+void TstBench::adapterRoundTrip() {
+  QFETCH(QString, engine);
+  QFETCH(bool, sync);
+  const std::string name = engine.toStdString();
+  QTemporaryDir tmp;
+  QVERIFY(tmp.isValid());
+  const std::filesystem::path dir = std::filesystem::path(tmp.path().toStdString()) / "db";
+
+  std::mt19937_64 rng(sync ? 11 : 7);
+  const std::size_t n = sync ? 60 : 400;
+  // Binary keys of 1..24 bytes (NUL and 0xff included, so a signed or string-terminated
+  // comparison would misorder or truncate them), values up to 2 KB and one of 20 KB.
+  std::map<std::string, std::string> model;
+  std::vector<std::string> keys;
+  while (keys.size() < n) {
+    std::string k = random_bytes(rng, 1 + rng() % 24);
+    if (model.emplace(k, std::string()).second) keys.push_back(k);
+  }
+  keys.push_back(std::string("\0\0", 2));
+  keys.push_back(std::string("\xff\xff\xff", 3));
+  model.emplace(keys[keys.size() - 2], "");
+  model.emplace(keys.back(), "");
+  for (std::size_t i = 0; i < keys.size(); ++i)
+    model[keys[i]] = random_bytes(rng, i == 5 ? 20000 : 1 + rng() % 2000);
+
+  auto e = bench::make_engine(name);
+  QCOMPARE(std::string(e->name()), name);
+  e->open(dir, sync);
+  for (const std::string& k : keys) e->put(k, model[k]);
+
+  std::string v;
+  for (const auto& [k, want] : model) {
+    QVERIFY2(e->get(k, &v), ("missing key after put, engine " + name).c_str());
+    QVERIFY2(v == want, ("wrong value after put, engine " + name).c_str());
+  }
+  // Overwrite a third, delete a quarter (and one key that never existed).
+  for (std::size_t i = 0; i < keys.size(); i += 3) {
+    model[keys[i]] = random_bytes(rng, 1 + rng() % 1500);
+    e->put(keys[i], model[keys[i]]);
+  }
+  std::set<std::string> deleted;
+  for (std::size_t i = 1; i < keys.size(); i += 4) {
+    e->del(keys[i]);
+    model.erase(keys[i]);
+    deleted.insert(keys[i]);
+  }
+  e->del("never-written-key");
+  for (const std::string& k : deleted) QVERIFY(!e->get(k, &v));
+  QVERIFY(!e->get("never-written-key", &v));
+
+  auto check_contents = [&](bench::KvEngine& db) {
+    for (const auto& [k, want] : model) {
+      if (!db.get(k, &v) || v != want) return std::string("get mismatch");
+    }
+    // Ordered scan: every live pair, ascending bytewise.
+    std::vector<std::pair<std::string, std::string>> seen;
+    const std::size_t visited = db.scan([&](std::string_view k, std::string_view val) {
+      seen.emplace_back(std::string(k), std::string(val));
+      return true;
+    });
+    if (visited != model.size() || seen.size() != model.size()) return std::string("scan count");
+    std::size_t i = 0;
+    for (const auto& [k, want] : model) {
+      if (seen[i].first != k) return "scan order/key at " + std::to_string(i);
+      if (seen[i].second != want) return "scan value at " + std::to_string(i);
+      ++i;
+    }
+    return std::string();
+  };
+  std::string problem = check_contents(*e);
+  QVERIFY2(problem.empty(), (name + ": " + problem).c_str());
+
+  // A scan stops when asked to.
+  std::size_t calls = 0;
+  const std::size_t visited = e->scan([&](std::string_view, std::string_view) { return ++calls < 10; });
+  QCOMPARE(calls, std::size_t(10));
+  QCOMPARE(visited, std::size_t(10));
+
+  // Readers on other threads see the same data.
+  {
+    std::vector<std::unique_ptr<bench::KvReader>> readers;
+    for (int t = 0; t < 3; ++t) readers.push_back(e->reader());
+    std::vector<int> bad(readers.size(), 0);
+    std::vector<std::thread> threads;
+    for (std::size_t t = 0; t < readers.size(); ++t) {
+      threads.emplace_back([&, t] {
+        std::string val;
+        for (const auto& [k, want] : model)
+          if (!readers[t]->get(k, &val) || val != want) ++bad[t];
+        for (const std::string& k : deleted)
+          if (readers[t]->get(k, &val)) ++bad[t];
+      });
+    }
+    for (auto& th : threads) th.join();
+    for (int b : bad) QCOMPARE(b, 0);
+  }
+
+  // Everything survives a close and reopen.
+  e->close();
+  auto again = bench::make_engine(name);
+  again->open(dir, sync);
+  problem = check_contents(*again);
+  QVERIFY2(problem.empty(), (name + " after reopen: " + problem).c_str());
+  for (const std::string& k : deleted) QVERIFY(!again->get(k, &v));
+  again->close();
+}
+
+QTEST_GUILESS_MAIN(TstBench)
+#include "tst_bench.moc"
