@@ -115,6 +115,19 @@ std::size_t decode_entry(const char* data, std::size_t pos, std::size_t end,
 
 }  // namespace
 
+std::uint64_t entry_count(const std::filesystem::path& path) {
+  try {
+    File f = open_file(path, O_RDONLY);
+    const std::uint64_t size = file_size(f, path);
+    if (size < kHeaderSize + kTrailerSize) return 0;
+    char trailer[8];
+    pread_exact(f, path, trailer, sizeof trailer, size - kTrailerSize);
+    return decode_u64_le(trailer);
+  } catch (const Error&) {
+    return 0;
+  }
+}
+
 bool read(const std::filesystem::path& path, std::uint32_t segment_id, std::uint64_t segment_size,
           const std::function<void(const Entry&)>& visit, std::uint64_t* records,
           std::uint64_t* covered) {

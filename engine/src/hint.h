@@ -64,6 +64,10 @@ class Builder {
 // missing or damaged in any way (the caller then scans the segment and
 // rebuilds the hint). *records and *covered receive the records and bytes
 // of the segment the hint covers.
+// The entry count from a hint's trailer (unchecked: for sizing only), 0
+// when it cannot be read.
+std::uint64_t entry_count(const std::filesystem::path& path);
+
 // A hint claiming to cover more than `segment_size` bytes is damaged too.
 bool read(const std::filesystem::path& path, std::uint32_t segment_id, std::uint64_t segment_size,
           const std::function<void(const Entry&)>& visit, std::uint64_t* records,
