@@ -16,6 +16,9 @@ BITCASK_DEB_PACKAGES=(
   qt6-base-dev qt6-base-dev-tools libqt6concurrent6 libgl-dev libqcustomplot-dev
   # the engine
   nlohmann-json3-dev libabsl-dev libisal-dev libcli11-dev libzstd-dev liblz4-dev libsimdjson-dev
+  libxxhash-dev
+  # fuzzing (clang's libFuzzer)
+  clang libclang-rt-14-dev
   # peers for side-by-side benchmarks
   libleveldb-dev librocksdb-dev liblmdb-dev libsqlite3-dev
   # headless GUI tests and screenshots

@@ -5,10 +5,12 @@
 #   3. builds build-asan/ with AddressSanitizer + UndefinedBehaviorSanitizer (no GUI, no bench)
 #      and runs its CTest suites
 #   4. builds build-tsan/ with ThreadSanitizer and runs the engine's concurrency suites
+#   5. builds build-fuzz/ (clang, libFuzzer + ASan + UBSan) and runs each fuzzer briefly
+#      (BITCASK_FUZZ_SECONDS each, default 20) from the seed corpora in tests/fuzz/corpus
 # Prints a summary and exits non-zero when any step fails. Every step runs even after a failure
 # of an earlier one, except those that need what failed.
 #
-#   scripts/test.sh [--no-asan] [--no-tsan]
+#   scripts/test.sh [--no-asan] [--no-tsan] [--no-fuzz]
 # BITCASK_TEST_JOBS sets how many tests run at once (default: the number of cores).
 set -euo pipefail
 
@@ -17,10 +19,12 @@ cd "$root"
 
 asan=1
 tsan=1
+fuzz=1
 for arg in "$@"; do
   case "$arg" in
     --no-asan) asan=0 ;;
     --no-tsan) tsan=0 ;;
+    --no-fuzz) fuzz=0 ;;
     -h | --help)
       sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
       exit 0
@@ -88,6 +92,18 @@ else
   skip "build + ctest: build-tsan/ (--no-tsan)"
 fi
 
+if [[ $fuzz == 1 ]]; then
+  if stage "build: build-fuzz/ (libFuzzer)" env CXX=clang++ bash scripts/build.sh build-fuzz \
+    -DBITCASK_FUZZ=ON -DBITCASK_BUILD_GUI=OFF -DBITCASK_BUILD_TESTS=OFF \
+    -DBITCASK_BUILD_BENCH=OFF -DBUILD_SHARED_LIBS=OFF; then
+    stage "fuzz: each harness briefly" run_fuzzers || true
+  else
+    skip "fuzz: each harness briefly"
+  fi
+else
+  skip "build + fuzz: build-fuzz/ (--no-fuzz)"
+fi
+
 [[ $failed -eq 0 ]]; then
     printf '  result: %sALL PASSED%s\n' "$green" "$plain"
   else
@@ -111,6 +127,23 @@ run_ctest_tsan() {
   TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$root/tests/tsan.supp" \
     ctest --test-dir "$1" --output-on-failure --no-tests=error --parallel "$jobs" \
     -R '^tst_(stress|db|merge|batch)$'
+}
+
+# Each fuzzer from its seed corpus; new inputs go to a scratch directory.
+run_fuzzers() {
+  local seconds="${BITCASK_FUZZ_SECONDS:-20}" name work status=0
+  for name in segment open python ops; do
+    work="$(mktemp -d)"
+    echo "fuzz_$name: ${seconds}s"
+    (cd "$work" && "$root/build-fuzz/tests/fuzz/fuzz_$name" -max_total_time="$seconds" \
+      -print_final_stats=1 "$work" "$root/tests/fuzz/corpus/$name" 2>&1 |
+      grep -E 'stat::number_of_executed_units|ERROR|SUMMARY|Test unit written') || status=1
+    if ls "$work"/crash-* "$work"/leak-* "$work"/oom-* "$work"/timeout-* >/dev/null 2>&1; then
+      echo "fuzz_$name found a failing input: $(ls "$work"/crash-* "$work"/leak-* "$work"/oom-* "$work"/timeout-* 2>/dev/null)"
+      status=1
+    fi
+  done
+  return "$status"
 }
 
 if ! stage "deps (scripts/deps.sh)" bash scripts/deps.sh; then
@@ -144,6 +177,18 @@ if [[ $tsan == 1 ]]; then
   fi
 else
   skip "build + ctest: build-tsan/ (--no-tsan)"
+fi
+
+if [[ $fuzz == 1 ]]; then
+  if stage "build: build-fuzz/ (libFuzzer)" env CXX=clang++ bash scripts/build.sh build-fuzz \
+    -DBITCASK_FUZZ=ON -DBITCASK_BUILD_GUI=OFF -DBITCASK_BUILD_TESTS=OFF \
+    -DBITCASK_BUILD_BENCH=OFF -DBUILD_SHARED_LIBS=OFF; then
+    stage "fuzz: each harness briefly" run_fuzzers || true
+  else
+    skip "fuzz: each harness briefly"
+  fi
+else
+  skip "build + fuzz: build-fuzz/ (--no-fuzz)"
 fi
 
 [[ $failed -eq 0 ]]

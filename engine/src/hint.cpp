@@ -122,7 +122,9 @@ std::uint64_t entry_count(const std::filesystem::path& path) {
     if (size < kHeaderSize + kTrailerSize) return 0;
     char trailer[8];
     pread_exact(f, path, trailer, sizeof trailer, size - kTrailerSize);
-    return decode_u64_le(trailer);
+    // Unchecked, so bounded by what the file could hold.
+    return std::min<std::uint64_t>(decode_u64_le(trailer),
+                                   (size - kHeaderSize - kTrailerSize) / kEntryFixed);
   } catch (const Error&) {
     return 0;
   }

@@ -60,7 +60,6 @@ bool SegmentReader::parse_at(std::uint64_t at, RawRecord* out) const {
 // which random bytes pass with probability 2^-32 per offset.
 std::uint64_t SegmentReader::find_next_valid(std::uint64_t from) const {
   if (format_ == SegmentFormat::kPython) return size_;
-  RawRecord probe;
   for (std::uint64_t at = from; at + format::kRecordHeaderSize <= size_; ++at) {
     // Cheap pre-check before a full parse: a zero header is never valid.
     if (data_[at] == 0 && data_[at + 1] == 0 && data_[at + 2] == 0 && data_[at + 3] == 0 &&
