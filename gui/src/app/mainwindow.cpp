@@ -22,6 +22,7 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyle>
+#include <QTabWidget>
 #include <QTimer>
 #include <QToolBar>
 #include <QUndoView>
@@ -37,6 +38,7 @@
 #include "app/messagebanner.h"
 #include "app/newkeydialog.h"
 #include "app/problemsdialog.h"
+#include "app/segmentspage.h"
 #include "app/settings.h"
 #include "app/taskprogressdialog.h"
 #include "app/theme.h"
@@ -86,9 +88,22 @@ MainWindow::MainWindow(QWidget* parent)
   viewStack_ = new QStackedWidget(central);
   viewStack_->addWidget(table_);
   viewStack_->addWidget(tree_);
+  auto* keysPage = new QWidget(central);
+  auto* keysLayout = new QVBoxLayout(keysPage);
+  keysLayout->setContentsMargins(0, 0, 0, 0);
+  keysLayout->setSpacing(6);
+  filterBar_->setParent(keysPage);
+  viewStack_->setParent(keysPage);
+  keysLayout->addWidget(filterBar_);
+  keysLayout->addWidget(viewStack_, 1);
+  segmentsPage_ = new SegmentsPage(central);
+  tabs_ = new QTabWidget(central);
+  tabs_->setObjectName(QStringLiteral("mainTabs"));
+  tabs_->setDocumentMode(true);
+  tabs_->addTab(keysPage, tr("&Keys"));
+  tabs_->addTab(segmentsPage_, tr("&Segments"));
   layout->addWidget(banner_);
-  layout->addWidget(filterBar_);
-  layout->addWidget(viewStack_, 1);
+  layout->addWidget(tabs_, 1);
   setCentralWidget(central);
 
   valueDock_ = new ValueEditorDock(controller_, this);
@@ -140,6 +155,12 @@ MainWindow::MainWindow(QWidget* parent)
   connect(controller_->undoStack(), &QUndoStack::indexChanged, this, &MainWindow::updateActions);
   connect(controller_, &EditController::errorOccurred, this,
           [this](const QString& message) { QMessageBox::warning(this, tr("Undo"), message); });
+  connect(segmentsPage_, &SegmentsPage::showKeyRequested, this, &MainWindow::showKeyFromRecord);
+  connect(segmentsPage_, &SegmentsPage::verifyFinished, this, &MainWindow::updateActions);
+  connect(segmentsPage_, &SegmentsPage::mergeFinished, this, [this] {
+    updateActions();
+    updateStatus();
+  });
   connect(valueDock_, &ValueEditorDock::statusMessage, this,
           [this](const QString& m) { statusBar()->showMessage(m, 5000); });
 
@@ -157,6 +178,8 @@ MainWindow::~MainWindow() {
   table_->selectionModel()->disconnect(this);
   tree_->selectionModel()->disconnect(this);
   if (db_) db_->disconnect(this);
+  segmentsPage_->disconnect(this);
+  segmentsPage_->cancelTasks();
   filterWatcher_.cancel();
   filterWatcher_.waitForFinished();
   openWatcher_.waitForFinished();
@@ -238,6 +261,24 @@ void MainWindow::createActions() {
   });
   problemsAct_ = make(QStringLiteral("actionProblems"), tr("Show &Damaged Records…"),
                       QKeySequence(), &MainWindow::showProblems);
+  keysAct_ = make(QStringLiteral("actionKeys"), tr("&Keys"), QKeySequence(Qt::CTRL | Qt::Key_1),
+                  &MainWindow::showKeys);
+  segmentsAct_ = make(QStringLiteral("actionSegments"), tr("&Segments"),
+                      QKeySequence(Qt::CTRL | Qt::Key_2), &MainWindow::showSegments);
+  verifyAct_ = make(QStringLiteral("actionVerify"), tr("&Verify Database"), QKeySequence(), [this] {
+    showSegments();
+    segmentsPage_->startVerify();
+    updateActions();
+  });
+  mergeAct_ =
+      make(QStringLiteral("actionMerge"), tr("&Merge Sealed Segments"), QKeySequence(), [this] {
+        showSegments();
+        segmentsPage_->startMerge(true);
+        updateActions();
+      });
+  keyRecordsAct_ =
+      make(QStringLiteral("actionKeyRecords"), tr("Show &Records on Disk"),
+           QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), &MainWindow::showRecordsOfCurrentKey);
   aboutAct_ = make(QStringLiteral("actionAbout"), tr("&About Bitcask Browser"), QKeySequence(),
                    &MainWindow::about);
   aboutAct_->setMenuRole(QAction::AboutRole);
@@ -258,7 +299,7 @@ void MainWindow::createActions() {
     });
   }
 
-  for (QAction* a : {addAct_, renameAct_, duplicateAct_, copyKeyAct_}) {
+  for (QAction* a : {addAct_, renameAct_, duplicateAct_, copyKeyAct_, keyRecordsAct_}) {
     table_->addAction(a);
     tree_->addAction(a);
   }
@@ -308,6 +349,15 @@ void MainWindow::createMenus() {
   view->addSeparator();
   view->addAction(refreshAct_);
   view->addAction(problemsAct_);
+
+  view->addSeparator();
+  view->addAction(keysAct_);
+  view->addAction(segmentsAct_);
+  view->addAction(keyRecordsAct_);
+
+  QMenu* tools = menuBar()->addMenu(tr("&Tools"));
+  tools->addAction(verifyAct_);
+  tools->addAction(mergeAct_);
 
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(aboutAct_);
@@ -384,6 +434,7 @@ void MainWindow::restoreSettings() {
       settings::value(QStringLiteral("window/historySplitter")));
   treeModel_->setSeparator(settings::text(QStringLiteral("view/separator"), QStringLiteral(":")));
   treeAct_->setChecked(settings::text(QStringLiteral("view/tree")) == QLatin1String("true"));
+  if (settings::text(QStringLiteral("view/tab")) == QLatin1String("segments")) showSegments();
   updateViewMode();
 }
 
@@ -397,6 +448,9 @@ void MainWindow::saveSettings() {
   settings::setText(QStringLiteral("view/separator"), treeModel_->separator());
   settings::setText(QStringLiteral("view/tree"),
                     treeAct_->isChecked() ? QStringLiteral("true") : QStringLiteral("false"));
+  settings::setText(QStringLiteral("view/tab"), tabs_->currentWidget() == segmentsPage_
+                                                    ? QStringLiteral("segments")
+                                                    : QStringLiteral("keys"));
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
@@ -492,6 +546,7 @@ void MainWindow::installDatabase(const OpenOutcome& outcome) {
   controller_->setDatabase(db_);
   tableModel_->setDatabase(db_);
   treeModel_->setDatabase(db_);
+  segmentsPage_->setDatabase(db_);
   connect(db_, &Database::keysChanged, this, &MainWindow::onKeysChanged);
   connect(db_, &Database::reset, this, [this] {
     valueDock_->document()->reload();
@@ -539,6 +594,7 @@ void MainWindow::closeDatabase() {
   filterWatcher_.cancel();
   filterWatcher_.waitForFinished();
   valueDock_->showKey(std::nullopt);
+  segmentsPage_->setDatabase(nullptr);
   tableModel_->setDatabase(nullptr);
   treeModel_->setDatabase(nullptr);
   controller_->setDatabase(nullptr);
@@ -706,6 +762,11 @@ void MainWindow::updateActions() {
   findAct_->setEnabled(open);
   refreshAct_->setEnabled(open);
   problemsAct_->setEnabled(open && !db_->db().recovery_report().clean());
+  const bool segBusy = segmentsPage_->isBusy();
+  verifyAct_->setEnabled(open && !segBusy);
+  mergeAct_->setEnabled(open && !db_->isReadOnly() && !segBusy);
+  segmentsAct_->setEnabled(open);
+  keyRecordsAct_->setEnabled(one);
   filterBar_->setEnabled(open);
   deleteAct_->setText(keys.size() > 1 ? tr("&Delete %n Keys", nullptr, int(keys.size()))
                                       : tr("&Delete Key"));
@@ -935,6 +996,31 @@ void MainWindow::showProblems() {
   if (!db_) return;
   ProblemsDialog dialog(db_->path(), db_->db().recovery_report(), this);
   dialog.exec();
+}
+
+void MainWindow::showSegments() { tabs_->setCurrentWidget(segmentsPage_); }
+
+void MainWindow::showKeys() { tabs_->setCurrentIndex(0); }
+
+void MainWindow::showKeyFromRecord(const QByteArray& key) {
+  if (!db_) return;
+  const std::string k = key.toStdString();
+  showKeys();
+  if (selectKey(k)) return;
+  // The filter hides it: show every key.
+  filterBar_->setFilter(KeyFilter{});
+  applyFilter(KeyFilter{});
+  if (!selectKey(k)) {
+    statusBar()->showMessage(tr("%1 is not a live key (deleted or expired).").arg(shortKey(k)),
+                             5000);
+  }
+}
+
+void MainWindow::showRecordsOfCurrentKey() {
+  const auto key = currentKey();
+  if (!key) return;
+  showSegments();
+  segmentsPage_->showKeyRecords(*key);
 }
 
 void MainWindow::about() {

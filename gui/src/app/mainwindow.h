@@ -21,6 +21,7 @@ class QActionGroup;
 class QLabel;
 class QMenu;
 class QStackedWidget;
+class QTabWidget;
 class QUndoView;
 
 namespace bb {
@@ -33,6 +34,7 @@ class KeyTableView;
 class KeyTreeModel;
 class KeyTreeView;
 class MessageBanner;
+class SegmentsPage;
 class ValueEditorDock;
 
 class MainWindow : public QMainWindow {
@@ -57,6 +59,11 @@ class MainWindow : public QMainWindow {
   FilterBar* filterBar() const { return filterBar_; }
   ValueEditorDock* valueEditor() const { return valueDock_; }
   MessageBanner* banner() const { return banner_; }
+  SegmentsPage* segmentsPage() const { return segmentsPage_; }
+  QTabWidget* tabs() const { return tabs_; }
+  // The Segments tab, or the Keys tab.
+  void showSegments();
+  void showKeys();
   const OpenOutcome& lastOpenOutcome() const { return lastOpen_; }
   bool isFiltering() const;
   QAction* action(const QString& objectName) const;
@@ -116,6 +123,9 @@ class MainWindow : public QMainWindow {
   void setSeparator();
   void about();
   void showProblems();
+  // Keys ⇄ records.
+  void showKeyFromRecord(const QByteArray& key);
+  void showRecordsOfCurrentKey();
 
   Database* db_ = nullptr;
   EditController* controller_;
@@ -124,6 +134,8 @@ class MainWindow : public QMainWindow {
   FilterBar* filterBar_;
   MessageBanner* banner_;
   QStackedWidget* viewStack_;
+  QTabWidget* tabs_;
+  SegmentsPage* segmentsPage_;
   KeyTableView* table_;
   KeyTreeView* tree_;
   ValueEditorDock* valueDock_;
@@ -156,6 +168,11 @@ class MainWindow : public QMainWindow {
   QAction* separatorAct_;
   QAction* refreshAct_;
   QAction* problemsAct_;
+  QAction* segmentsAct_;
+  QAction* keysAct_;
+  QAction* verifyAct_;
+  QAction* mergeAct_;
+  QAction* keyRecordsAct_;
   QAction* aboutAct_;
   QActionGroup* themeGroup_;
 

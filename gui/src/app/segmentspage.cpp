@@ -1,0 +1,335 @@
+#include "app/segmentspage.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMenu>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTableView>
+#include <QToolButton>
+#include <QVBoxLayout>
+#include <QtConcurrent>
+
+#include "app/recordspanel.h"
+#include "app/segmentchart.h"
+#include "app/taskstrip.h"
+#include "core/database.h"
+#include "core/recordsmodel.h"
+#include "core/segmentsmodel.h"
+#include "core/valueformat.h"
+#include "core/verifymodel.h"
+
+namespace bb {
+
+namespace {
+
+QTableView* makeTable(QWidget* parent, const QString& name) {
+  auto* t = new QTableView(parent);
+  t->setObjectName(name);
+  t->setSelectionBehavior(QAbstractItemView::SelectRows);
+  t->setSelectionMode(QAbstractItemView::SingleSelection);
+  t->setAlternatingRowColors(true);
+  t->setShowGrid(false);
+  t->setWordWrap(false);
+  t->verticalHeader()->hide();
+  t->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+  t->verticalHeader()->setDefaultSectionSize(t->fontMetrics().height() + 6);
+  t->horizontalHeader()->setHighlightSections(false);
+  t->horizontalHeader()->setStretchLastSection(true);
+  return t;
+}
+
+}  // namespace
+
+SegmentsPage::SegmentsPage(QWidget* parent)
+    : QWidget(parent),
+      segments_(new SegmentsModel(this)),
+      sorted_(new QSortFilterProxyModel(this)),
+      problems_(new VerifyModel(this)) {
+  setObjectName(QStringLiteral("segmentsPage"));
+  sorted_->setSourceModel(segments_);
+  sorted_->setSortRole(SegmentsModel::kSortRole);
+
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  auto* top = new QHBoxLayout;
+  summary_ = new QLabel(this);
+  summary_->setObjectName(QStringLiteral("segmentsSummary"));
+  strip_ = new TaskStrip(this);
+  verifyButton_ = new QPushButton(tr("&Verify"), this);
+  verifyButton_->setObjectName(QStringLiteral("verifyButton"));
+  verifyButton_->setToolTip(tr("Check every record's checksum and every hint file"));
+  mergeButton_ = new QToolButton(this);
+  mergeButton_->setObjectName(QStringLiteral("mergeButton"));
+  mergeButton_->setText(tr("&Merge"));
+  mergeButton_->setToolButtonStyle(Qt::ToolButtonTextOnly);
+  mergeButton_->setPopupMode(QToolButton::MenuButtonPopup);
+  mergeButton_->setToolTip(tr("Rewrite the sealed segments without their dead bytes"));
+  auto* mergeMenu = new QMenu(mergeButton_);
+  mergeMenu->addAction(tr("Merge All Sealed Segments"), this, [this] { startMerge(true); });
+  mergeMenu->addAction(tr("Merge Segments the Thresholds Pick"), this,
+                       [this] { startMerge(false); });
+  mergeButton_->setMenu(mergeMenu);
+  connect(mergeButton_, &QToolButton::clicked, this, [this] { startMerge(true); });
+  refreshButton_ = new QPushButton(tr("Refresh"), this);
+  connect(refreshButton_, &QPushButton::clicked, this, &SegmentsPage::refresh);
+  connect(verifyButton_, &QPushButton::clicked, this, &SegmentsPage::startVerify);
+  top->addWidget(summary_, 1);
+  top->addWidget(strip_, 1);
+  top->addWidget(verifyButton_);
+  top->addWidget(mergeButton_);
+  top->addWidget(refreshButton_);
+
+  result_ = new QLabel(this);
+  result_->setObjectName(QStringLiteral("segmentsResult"));
+  result_->setWordWrap(true);
+  result_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  result_->hide();
+
+  table_ = makeTable(this, QStringLiteral("segmentsTable"));
+  table_->setModel(sorted_);
+  table_->setSortingEnabled(true);
+  table_->sortByColumn(SegmentsModel::kIdColumn, Qt::AscendingOrder);
+  table_->horizontalHeader()->setStretchLastSection(false);
+  table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  chart_ = new SegmentChart(this);
+
+  records_ = new RecordsPanel(this);
+  problemsTable_ = makeTable(this, QStringLiteral("verifyTable"));
+  problemsTable_->setModel(problems_);
+  bottomTabs_ = new QTabWidget(this);
+  bottomTabs_->setDocumentMode(true);
+  bottomTabs_->addTab(records_, tr("Records"));
+  bottomTabs_->addTab(problemsTable_, tr("Verify Results"));
+
+  auto* upper = new QSplitter(Qt::Horizontal, this);
+  upper->addWidget(table_);
+  upper->addWidget(chart_);
+  upper->setStretchFactor(0, 3);
+  upper->setStretchFactor(1, 2);
+  auto* split = new QSplitter(Qt::Vertical, this);
+  split->setObjectName(QStringLiteral("segmentsSplitter"));
+  split->addWidget(upper);
+  split->addWidget(bottomTabs_);
+  split->setStretchFactor(0, 1);
+  split->setStretchFactor(1, 1);
+  split->setSizes({440, 400});
+  upper->setSizes({560, 440});
+  layout->addLayout(top);
+  layout->addWidget(result_);
+  layout->addWidget(split, 1);
+
+  changeTimer_.setSingleShot(true);
+  changeTimer_.setInterval(250);
+  connect(&changeTimer_, &QTimer::timeout, this, &SegmentsPage::refresh);
+  // Hint files are written and merges may run in the engine's background:
+  // re-read the (cheap) figures now and then while the page is shown.
+  pollTimer_.setInterval(2000);
+  connect(&pollTimer_, &QTimer::timeout, this, &SegmentsPage::refresh);
+
+  connect(segments_, &SegmentsModel::statsChanged, this, &SegmentsPage::onStatsChanged);
+  connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+          &SegmentsPage::onSegmentSelected);
+  connect(chart_, &SegmentChart::segmentClicked, this, &SegmentsPage::selectSegment);
+  connect(records_, &RecordsPanel::showKeyRequested, this, &SegmentsPage::showKeyRequested);
+  connect(problemsTable_, &QAbstractItemView::activated, this, [this](const QModelIndex& i) {
+    if (i.data(VerifyModel::kIsHintRole).toBool()) return;
+    const quint32 seg = i.data(VerifyModel::kSegmentRole).toUInt();
+    const quint64 off = i.data(VerifyModel::kOffsetRole).toULongLong();
+    selectSegment(seg);
+    bottomTabs_->setCurrentWidget(records_);
+    records_->selectOffset(off);
+  });
+  connect(&verifyWatcher_, &QFutureWatcher<VerifyOutcome>::finished, this,
+          &SegmentsPage::onVerifyFinished);
+  connect(&mergeWatcher_, &QFutureWatcher<MergeOutcome>::finished, this,
+          &SegmentsPage::onMergeFinished);
+  updateButtons();
+}
+
+SegmentsPage::~SegmentsPage() {
+  table_->selectionModel()->disconnect(this);
+  verifyWatcher_.disconnect(this);
+  mergeWatcher_.disconnect(this);
+  cancelTasks();
+}
+
+void SegmentsPage::setDatabase(Database* db) {
+  if (db == db_ && db) return;
+  cancelTasks();
+  for (const auto& c : connections_) disconnect(c);
+  connections_.clear();
+  db_ = db;
+  lastMerge_.reset();
+  lastVerify_.reset();
+  result_->hide();
+  problems_->clear();
+  segments_->setDatabase(db);
+  records_->setDatabase(db);
+  if (db_ && isVisible() && sorted_->rowCount() > 0) table_->setCurrentIndex(sorted_->index(0, 0));
+  if (db_) {
+    auto later = [this] { changeTimer_.start(); };
+    connections_ << connect(db_, &Database::keysChanged, this, later);
+    connections_ << connect(db_, &Database::reset, this, later);
+  }
+  updateButtons();
+}
+
+bool SegmentsPage::isBusy() const {
+  return verifyWatcher_.isRunning() || mergeWatcher_.isRunning();
+}
+
+void SegmentsPage::cancelTasks() {
+  verifyWatcher_.cancel();
+  mergeWatcher_.cancel();
+  waitForTasks();
+}
+
+void SegmentsPage::waitForTasks() {
+  verifyWatcher_.waitForFinished();
+  mergeWatcher_.waitForFinished();
+}
+
+void SegmentsPage::refresh() {
+  if (!db_) return;
+  segments_->refresh();
+  records_->model()->refresh();
+}
+
+void SegmentsPage::showEvent(QShowEvent* event) {
+  QWidget::showEvent(event);
+  refresh();
+  pollTimer_.start();
+  // Start with the first segment's records rather than an empty panel.
+  if (!table_->currentIndex().isValid() && sorted_->rowCount() > 0) {
+    table_->setCurrentIndex(sorted_->index(0, 0));
+  }
+}
+
+void SegmentsPage::hideEvent(QHideEvent* event) {
+  QWidget::hideEvent(event);
+  pollTimer_.stop();
+}
+
+void SegmentsPage::selectSegment(quint32 id) {
+  const int row = segments_->rowOfSegment(id);
+  if (row < 0) return;
+  const QModelIndex i = sorted_->mapFromSource(segments_->index(row, 0));
+  table_->setCurrentIndex(i);
+  table_->scrollTo(i);
+}
+
+void SegmentsPage::showKeyRecords(const std::string& key) {
+  bottomTabs_->setCurrentWidget(records_);
+  records_->showKey(key);
+}
+
+void SegmentsPage::onSegmentSelected() {
+  const QModelIndex i = table_->currentIndex();
+  if (!i.isValid()) return;
+  const quint32 id = i.data(SegmentsModel::kSegmentIdRole).toUInt();
+  chart_->setSelectedSegment(id);
+  bottomTabs_->setCurrentWidget(records_);
+  records_->showSegment(id);
+}
+
+void SegmentsPage::onStatsChanged() {
+  const auto& s = segments_->stats();
+  chart_->setStats(s, bitcask::MergeThresholds{});
+  if (!db_) {
+    summary_->setText(tr("No database"));
+    return;
+  }
+  QString text =
+      tr("<b>%L1 segments</b>, %2 on disk: %3 live, %4 dead (%5 % fragmented), %L6 "
+         "tombstones.")
+          .arg(s.segments)
+          .arg(formatBytes(s.total_bytes), formatBytes(s.live_bytes), formatBytes(s.dead_bytes))
+          .arg(s.fragmentation * 100, 0, 'f', 1)
+          .arg(s.tombstones);
+  if (!db_->isReadOnly()) {
+    text += QLatin1Char(' ') + (db_->db().merge_recommended() ? tr("A merge is recommended.")
+                                                              : tr("No merge needed yet."));
+  }
+  summary_->setText(text);
+}
+
+void SegmentsPage::updateButtons() {
+  const bool open = db_ != nullptr;
+  const bool busy = isBusy();
+  verifyButton_->setEnabled(open && !busy);
+  mergeButton_->setEnabled(open && !busy && !db_->isReadOnly());
+  refreshButton_->setEnabled(open);
+}
+
+void SegmentsPage::startVerify() {
+  if (!db_ || isBusy()) return;
+  verifyWatcher_.setFuture(QtConcurrent::run(runVerify, db_->handle()));
+  strip_->follow(tr("Verifying every record and hint file…"), &verifyWatcher_);
+  updateButtons();
+}
+
+void SegmentsPage::onVerifyFinished() {
+  updateButtons();
+  if (verifyWatcher_.future().resultCount() == 0) {
+    result_->setText(tr("Verify was cancelled."));
+    result_->show();
+    emit verifyFinished();
+    return;
+  }
+  VerifyOutcome out = verifyWatcher_.result();
+  verifyWatcher_.setFuture(QFuture<VerifyOutcome>());
+  if (out.cancelled) {
+    result_->setText(tr("Verify was cancelled."));
+  } else if (!out.error.isEmpty()) {
+    result_->setText(tr("Verify failed: %1").arg(out.error));
+  } else {
+    segments_->setVerifyOutcome(out);
+    problems_->setOutcome(out);
+    if (out.problems.empty()) {
+      result_->setText(tr("Verified %L1 segments in %2 s: every record and hint file is sound.")
+                           .arg(out.verifiedSizes.size())
+                           .arg(out.seconds, 0, 'f', 1));
+    } else {
+      result_->setText(
+          tr("<b>Verified %L1 segments in %2 s: %n problem(s) found</b> (see Verify Results; "
+             "double-click one to see the record).",
+             nullptr, int(out.problems.size()))
+              .arg(out.verifiedSizes.size())
+              .arg(out.seconds, 0, 'f', 1));
+      bottomTabs_->setCurrentWidget(problemsTable_);
+    }
+  }
+  lastVerify_ = std::move(out);
+  result_->show();
+  emit verifyFinished();
+}
+
+void SegmentsPage::startMerge(bool allSegments) {
+  if (!db_ || isBusy() || db_->isReadOnly()) return;
+  mergeWatcher_.setFuture(QtConcurrent::run(runMerge, db_->handle(), allSegments));
+  strip_->follow(tr("Merging…"), &mergeWatcher_);
+  updateButtons();
+}
+
+void SegmentsPage::onMergeFinished() {
+  updateButtons();
+  if (mergeWatcher_.future().resultCount() == 0) {
+    result_->setText(tr("Merge was cancelled; the segments it finished are kept."));
+    lastMerge_.reset();
+  } else {
+    lastMerge_ = mergeWatcher_.result();
+    result_->setText(lastMerge_->summary());
+  }
+  mergeWatcher_.setFuture(QFuture<MergeOutcome>());
+  result_->show();
+  // Keys moved to new segments: every view of locations starts over.
+  if (db_) db_->notifyReset();
+  refresh();
+  emit mergeFinished();
+}
+
+}  // namespace bb

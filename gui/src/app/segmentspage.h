@@ -1,0 +1,106 @@
+// The Segments tab: every segment with its figures (SegmentsModel, sortable),
+// the live/dead chart with the merge thresholds (SegmentChart), the records
+// of the selected segment (RecordsPanel) and what the last Verify found
+// (VerifyModel). Verify and Merge run in the background (QtConcurrent) with
+// progress and Cancel in a non-modal strip, so the window stays usable and
+// edits go on while they run. The figures follow the database's changes.
+#pragma once
+
+#include <QFutureWatcher>
+#include <QPointer>
+#include <QTimer>
+#include <QWidget>
+#include <optional>
+
+#include "core/verifytask.h"
+
+class QLabel;
+class QPushButton;
+class QSortFilterProxyModel;
+class QTabWidget;
+class QTableView;
+class QToolButton;
+
+namespace bb {
+
+class Database;
+class RecordsPanel;
+class SegmentChart;
+class SegmentsModel;
+class TaskStrip;
+class VerifyModel;
+
+class SegmentsPage : public QWidget {
+  Q_OBJECT
+
+ public:
+  explicit SegmentsPage(QWidget* parent = nullptr);
+  ~SegmentsPage() override;
+
+  void setDatabase(Database* db);
+
+  void startVerify();
+  // allSegments: every sealed segment; otherwise those the thresholds pick.
+  void startMerge(bool allSegments);
+  bool isBusy() const;
+  // Cancels a running Verify or Merge and waits for it (closing, quitting).
+  void cancelTasks();
+  void waitForTasks();
+
+  void selectSegment(quint32 id);
+  // Every record of `key`, in the records panel.
+  void showKeyRecords(const std::string& key);
+  // Re-reads the figures now.
+  void refresh();
+
+  SegmentsModel* segmentsModel() const { return segments_; }
+  QSortFilterProxyModel* sortedSegments() const { return sorted_; }
+  QTableView* segmentsTable() const { return table_; }
+  SegmentChart* chart() const { return chart_; }
+  RecordsPanel* recordsPanel() const { return records_; }
+  VerifyModel* verifyModel() const { return problems_; }
+  const std::optional<MergeOutcome>& lastMerge() const { return lastMerge_; }
+  const std::optional<VerifyOutcome>& lastVerify() const { return lastVerify_; }
+  QLabel* resultLabel() const { return result_; }
+
+ signals:
+  void verifyFinished();
+  void mergeFinished();
+  void showKeyRequested(const QByteArray& key);
+
+ protected:
+  void showEvent(QShowEvent* event) override;
+  void hideEvent(QHideEvent* event) override;
+
+ private:
+  void onSegmentSelected();
+  void onStatsChanged();
+  void onVerifyFinished();
+  void onMergeFinished();
+  void updateButtons();
+
+  QPointer<Database> db_;
+  SegmentsModel* segments_;
+  QSortFilterProxyModel* sorted_;
+  VerifyModel* problems_;
+  QLabel* summary_;
+  QLabel* result_;
+  TaskStrip* strip_;
+  QPushButton* verifyButton_;
+  QToolButton* mergeButton_;
+  QPushButton* refreshButton_;
+  QTableView* table_;
+  SegmentChart* chart_;
+  QTabWidget* bottomTabs_;
+  RecordsPanel* records_;
+  QTableView* problemsTable_;
+  QTimer changeTimer_;
+  QTimer pollTimer_;
+  QFutureWatcher<VerifyOutcome> verifyWatcher_;
+  QFutureWatcher<MergeOutcome> mergeWatcher_;
+  std::optional<MergeOutcome> lastMerge_;
+  std::optional<VerifyOutcome> lastVerify_;
+  QList<QMetaObject::Connection> connections_;
+};
+
+}  // namespace bb

@@ -1,0 +1,155 @@
+// The records of one segment in file order, a page at a time (DB::read_records
+// continuing from the last offset; never the whole segment in memory), or
+// every record of one key across the segments (DB::history). Each row says
+// whether the record is the live version of its key or shadowed, and by
+// which segment and offset (the keydir's location of the key, DB::scan).
+//
+// Filters (tombstones, shadowed, corrupt, key substring) are applied while
+// paging: a fetch reads at most scanBudget() records and goes on in later
+// event-loop turns until a page of matches is found, so the window never
+// stalls on a large segment with few matches.
+#pragma once
+
+#include <bitcask/record.h>
+
+#include <QAbstractTableModel>
+#include <QByteArray>
+#include <QPointer>
+#include <QSet>
+#include <string>
+#include <vector>
+
+#include "core/database.h"
+
+namespace bb {
+
+class RecordsModel : public QAbstractTableModel {
+  Q_OBJECT
+
+ public:
+  enum Column {
+    kSegmentColumn,
+    kOffsetColumn,
+    kKindColumn,
+    kKeyColumn,
+    kValueSizeColumn,
+    kTimestampColumn,
+    kChecksumColumn,
+    kStatusColumn,
+    kColumnCount
+  };
+  enum Role {
+    kSegmentRole = Qt::UserRole + 1,  // quint32
+    kOffsetRole,                      // quint64
+    kKeyBytesRole,                    // QByteArray
+    kRecordSizeRole,                  // quint32: header + key + value
+    kKindRole,                        // int: bitcask::RecordKind
+    kChecksumOkRole,                  // bool
+    kStateRole,                       // int: State
+    kLiveSegmentRole,                 // quint32, for kShadowed
+    kLiveOffsetRole,                  // quint64, for kShadowed
+  };
+  // Where a record stands against the keydir.
+  enum class State {
+    kLive,      // the version get() returns
+    kShadowed,  // the key lives in a later record (liveSegment, liveOffset)
+    kDeleted,   // a put whose key was deleted since (or expired)
+    kDeletion,  // a tombstone, and the key is absent: this is the deletion
+    kMarker,    // batch begin / commit
+    kCorrupt,   // failed its checksum, or not a record at all
+  };
+  struct Row {
+    bitcask::RecordInfo info;
+    State state = State::kLive;
+    quint32 liveSegment = 0;
+    quint64 liveOffset = 0;
+  };
+  struct Filter {
+    bool tombstonesOnly = false;
+    bool shadowedOnly = false;  // not the live version of the key (kShadowed, kDeleted)
+    bool corruptOnly = false;
+    QByteArray keyContains;  // bytewise substring
+    bool isEmpty() const {
+      return !tombstonesOnly && !shadowedOnly && !corruptOnly && keyContains.isEmpty();
+    }
+    bool operator==(const Filter&) const = default;
+  };
+  enum class Mode { kNone, kSegment, kKey };
+
+  explicit RecordsModel(QObject* parent = nullptr);
+
+  void setDatabase(Database* db);
+  // Pages through the records of `segment` from its first record.
+  void showSegment(quint32 segment);
+  // Every record of `key` still on disk, oldest first.
+  void showKey(const std::string& key);
+  void clear();
+  void setFilter(const Filter& filter);
+  const Filter& filter() const { return filter_; }
+
+  Mode mode() const { return mode_; }
+  quint32 segment() const { return segment_; }
+  const std::string& key() const { return key_; }
+  // Records per page (matching rows a fetch aims for) and records read at
+  // most per fetch.
+  void setPageSize(int rows) { pageSize_ = std::max(1, rows); }
+  int pageSize() const { return pageSize_; }
+  void setScanBudget(int records) { scanBudget_ = std::max(1, records); }
+  // The offset paging continues from, and the segment's size (progress of a
+  // filtered scan).
+  quint64 scannedTo() const { return next_; }
+  quint64 segmentSize() const { return segmentSize_; }
+  bool isComplete() const { return complete_; }
+  // A message when the segment can no longer be read (merged away).
+  const QString& error() const { return error_; }
+
+  const Row& rowAt(int row) const { return rows_.at(std::size_t(row)); }
+  // The row of the record at `offset` (loading pages until it is passed), or -1.
+  int ensureLoaded(quint64 offset);
+  // Re-reads which records are live (after a merge or an import) and whether
+  // the segment grew.
+  void refresh();
+
+  static QString kindName(bitcask::RecordKind kind);
+  QString statusText(const Row& row) const;
+
+  int rowCount(const QModelIndex& parent = {}) const override;
+  int columnCount(const QModelIndex& parent = {}) const override;
+  QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+  QVariant headerData(int section, Qt::Orientation orientation,
+                      int role = Qt::DisplayRole) const override;
+  bool canFetchMore(const QModelIndex& parent = {}) const override;
+  void fetchMore(const QModelIndex& parent = {}) override;
+
+ signals:
+  // A filtered scan moved on (scannedTo / segmentSize) or finished.
+  void scanProgress();
+
+ private:
+  int fetch(bool untilPage, std::size_t budget);
+  void resolve(Row& row) const;
+  bool matches(Row& row, bool* resolved) const;
+  void onKeysChanged(const QList<QByteArray>& put, const QList<QByteArray>& removed);
+  void updateSegmentSize();
+  void scheduleContinue();
+
+  QPointer<Database> db_;
+  Mode mode_ = Mode::kNone;
+  quint32 segment_ = 0;
+  std::string key_;
+  Filter filter_;
+  std::vector<Row> rows_;
+  quint64 next_ = 0;
+  quint64 segmentSize_ = 0;
+  bool complete_ = true;
+  bool fetching_ = false;
+  bool continuePending_ = false;
+  int foundSinceRequest_ = 0;
+  int pageSize_ = 500;
+  int scanBudget_ = 20000;
+  quint64 generation_ = 0;
+  QString error_;
+  QList<QMetaObject::Connection> connections_;
+};
+
+}  // namespace bb
