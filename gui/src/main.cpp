@@ -8,8 +8,10 @@
 #include "app/mainwindow.h"
 #include "app/settings.h"
 #include "app/theme.h"
+#include "app/timing.h"
 
 int main(int argc, char* argv[]) {
+  bb::timing::markLaunch();
   QApplication app(argc, argv);
   QApplication::setApplicationName(QStringLiteral("bitcask-browser"));
   QApplication::setApplicationDisplayName(QStringLiteral("Bitcask Browser"));

@@ -1,5 +1,7 @@
 #include "app/mainwindow.h"
 
+#include "app/timing.h"
+
 #include <QAbstractButton>
 #include <QAction>
 #include <QActionGroup>
@@ -564,6 +566,7 @@ void MainWindow::installDatabase(const OpenOutcome& outcome) {
   if (tableModel_->rowCount() > 0 && viewStack_->currentWidget() == table_) {
     table_->setCurrentIndex(tableModel_->index(0, 0));
   }
+  if (tableModel_->rowCount() > 0) timing::sinceLaunch("first keys shown");
   QString message = tr("Opened %1: %L2 keys.").arg(db_->displayName()).arg(db_->keyCount());
   statusBar()->showMessage(message, 5000);
 }
@@ -634,6 +637,7 @@ void MainWindow::applyFilter(const KeyFilter& filter) {
   updateViewMode();
   filterBar_->setProgress(0);
   filterBar_->setMatchText(tr("Searching…"));
+  filterClock_.start();
   filterWatcher_.setFuture(QtConcurrent::run(runFilterScan, db_->handle(), filter));
 }
 
@@ -645,6 +649,7 @@ void MainWindow::onFilterFinished() {
   tableModel_->showMatches(result.filter, result.matches);
   if (tableModel_->rowCount() > 0) table_->setCurrentIndex(tableModel_->index(0, 0));
   updateMatchText();
+  timing::since("filter over all keys", filterClock_);
   emit filterFinished();
 }
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <QFutureWatcher>
+#include <QElapsedTimer>
 #include <QMainWindow>
 #include <functional>
 #include <optional>
@@ -183,6 +184,7 @@ class MainWindow : public QMainWindow {
   OpenOutcome lastOpen_;
   QString openingPath_;
   bool openPending_ = false;
+  QElapsedTimer filterClock_;  // for timing::since
 };
 
 }  // namespace bb
