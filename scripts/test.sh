@@ -81,30 +81,7 @@ summary() {
   for i in "${!names[@]}"; do
     printf '  %-4s  %-44s %5ss\n' "${states[$i]}" "${names[$i]}" "${times[$i]}"
   done
-  if if [[ $tsan == 1 ]]; then
-  if stage "build: build-tsan/ (TSan)" bash scripts/build.sh build-tsan \
-    -DBITCASK_SANITIZE_THREAD=ON -DBITCASK_BUILD_GUI=OFF -DBITCASK_BUILD_BENCH=OFF; then
-    stage "ctest: build-tsan/ (TSan, concurrency suites)" run_ctest_tsan build-tsan || true
-  else
-    skip "ctest: build-tsan/ (TSan)"
-  fi
-else
-  skip "build + ctest: build-tsan/ (--no-tsan)"
-fi
-
-if [[ $fuzz == 1 ]]; then
-  if stage "build: build-fuzz/ (libFuzzer)" env CXX=clang++ bash scripts/build.sh build-fuzz \
-    -DBITCASK_FUZZ=ON -DBITCASK_BUILD_GUI=OFF -DBITCASK_BUILD_TESTS=OFF \
-    -DBITCASK_BUILD_BENCH=OFF -DBUILD_SHARED_LIBS=OFF; then
-    stage "fuzz: each harness briefly" run_fuzzers || true
-  else
-    skip "fuzz: each harness briefly"
-  fi
-else
-  skip "build + fuzz: build-fuzz/ (--no-fuzz)"
-fi
-
-[[ $failed -eq 0 ]]; then
+  if [[ $failed -eq 0 ]]; then
     printf '  result: %sALL PASSED%s\n' "$green" "$plain"
   else
     printf '  result: %sFAILED%s (%d step(s) failed)\n' "$red" "$plain" "$failed"
