@@ -1,11 +1,12 @@
 // bitcask-bench: the engine's benchmarks.
 //
 //   bitcask-bench [python-matrix|peers|engine] [--engines LIST] [--quick]
-//                 [--format markdown|json]
+//                 [--format markdown|json] [--sync none|always|both]
 //
 // Without a suite: python-matrix, then peers. --engines (comma-separated, of
 // bitcask, leveldb, rocksdb, lmdb, sqlite; default all) chooses the engines of
-// the peers suite. --quick uses small entry counts (for CI; under a minute).
+// the peers suite, --sync (default both) its durability levels. --quick uses
+// small entry counts (for CI; under a minute).
 // --format json prints one JSON array of result rows (bench/report.h) for
 // python-matrix and peers; the engine suite prints its own JSON object.
 // Scratch directories go under $BITCASK_BENCH_DIR (or the temp directory) and
@@ -58,6 +59,10 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"python-matrix", "peers", "engine"}));
   app.add_option("--engines", engines, "Engines of the peers suite, comma-separated")
       ->capture_default_str();
+  std::string sync = "both";
+  app.add_option("--sync", sync, "Durability levels of the peers suite")
+      ->check(CLI::IsMember({"none", "always", "both"}))
+      ->capture_default_str();
   app.add_flag("--quick", quick, "Small entry counts, for CI");
   app.add_option("--format", format, "Output format")
       ->check(CLI::IsMember({"markdown", "json"}))
@@ -66,6 +71,8 @@ int main(int argc, char** argv) {
 
   bench::SuiteOptions options;
   options.quick = quick;
+  options.sync_none = sync != "always";
+  options.sync_always = sync != "none";
   try {
     options.engines = split_engines(engines);
   } catch (const CLI::Error& e) {

@@ -58,7 +58,8 @@ void warm_up(const std::vector<std::string>& keys, const std::vector<nlohmann::j
   const std::size_t n = std::min<std::size_t>(keys.size(), 1000);
   for (std::size_t i = 0; i < n; ++i) db.put(keys[i], values[i]);
   for (std::size_t i = 0; i < n; ++i) (void)db.get(keys[n - 1 - i]);
-  for (std::size_t i = 0; i + kBatch <= n; i += kBatch) db.batch_write(batch_object(keys, values, i, kBatch));
+  for (std::size_t i = 0; i + kBatch <= n; i += kBatch)
+    db.batch_write(batch_object(keys, values, i, kBatch));
   for (std::size_t i = 0; i < n; ++i) db.remove(keys[i]);
   db.close();
 }
@@ -85,8 +86,7 @@ void run_config(std::size_t n, std::size_t value_size, std::vector<Row>* rows) {
 
   Latencies write = measure(n, [&](std::size_t i) { db.put(keys[i], values[i]); });
   Latencies read = measure(n, [&](std::size_t i) { check(db.get(keys[i])); });
-  Latencies random_read =
-      measure(n, [&](std::size_t i) { check(db.get(keys[random_order[i]])); });
+  Latencies random_read = measure(n, [&](std::size_t i) { check(db.get(keys[random_order[i]])); });
 
   // Batches of 100: the JSON object is built before the clock starts (it is
   // the caller's data, like the dict handed to the Python original); each
@@ -103,7 +103,8 @@ void run_config(std::size_t n, std::size_t value_size, std::vector<Row>* rows) {
     batch.us.push_back(s * 1e6 / static_cast<double>(count));
   }
   // Spot-check that the batches landed.
-  for (std::size_t i = 0; i < n; i += std::max<std::size_t>(1, n / 100)) check(db.get(batch_keys[i]));
+  for (std::size_t i = 0; i < n; i += std::max<std::size_t>(1, n / 100))
+    check(db.get(batch_keys[i]));
 
   Latencies remove = measure(n, [&](std::size_t i) {
     if (!db.remove(keys[i])) ++bad;
@@ -125,11 +126,12 @@ void run_config(std::size_t n, std::size_t value_size, std::vector<Row>* rows) {
   add("batch_write", batch);
   add("delete", remove);
   const Row& w = (*rows)[rows->size() - 5];
-  progress("python-matrix (%zu, %zu): write %s, read %s, random_read %s, batch_write %s, "
-           "delete %s µs (%.1f s)",
-           n, value_size, fmt_us(w.mean_us).c_str(), fmt_us(rows->end()[-4].mean_us).c_str(),
-           fmt_us(rows->end()[-3].mean_us).c_str(), fmt_us(rows->end()[-2].mean_us).c_str(),
-           fmt_us(rows->end()[-1].mean_us).c_str(), seconds_between(t_start, Clock::now()));
+  progress(
+      "python-matrix (%zu, %zu): write %s, read %s, random_read %s, batch_write %s, "
+      "delete %s µs (%.1f s)",
+      n, value_size, fmt_us(w.mean_us).c_str(), fmt_us(rows->end()[-4].mean_us).c_str(),
+      fmt_us(rows->end()[-3].mean_us).c_str(), fmt_us(rows->end()[-2].mean_us).c_str(),
+      fmt_us(rows->end()[-1].mean_us).c_str(), seconds_between(t_start, Clock::now()));
 }
 
 std::vector<std::uint64_t> entries_axis(const std::vector<Row>& rows) {
@@ -155,7 +157,8 @@ void print_table(const std::vector<Row>& rows, Cell&& cell) {
   std::printf("| %-17s |", "");
   for (const char* op : kOps) std::printf(" %18s |", (std::string(op) + "_time").c_str());
   std::printf("\n|:%s|", std::string(18, '-').c_str());
-  for (std::size_t i = 0; i < std::size(kOps); ++i) std::printf("%s:|", std::string(19, '-').c_str());
+  for (std::size_t i = 0; i < std::size(kOps); ++i)
+    std::printf("%s:|", std::string(19, '-').c_str());
   std::printf("\n");
   for (std::uint64_t n : entries_axis(rows)) {
     for (std::uint64_t v : value_axis(rows)) {
@@ -176,8 +179,9 @@ void print_table(const std::vector<Row>& rows, Cell&& cell) {
 }  // namespace
 
 std::vector<Row> run_python_matrix(const SuiteOptions& options) {
-  const std::vector<std::size_t> entries =
-      options.quick ? std::vector<std::size_t>{1000, 10000} : std::vector<std::size_t>{1000, 10000, 100000};
+  const std::vector<std::size_t> entries = options.quick
+                                               ? std::vector<std::size_t>{1000, 10000}
+                                               : std::vector<std::size_t>{1000, 10000, 100000};
   std::vector<Row> rows;
   for (std::size_t n : entries)
     for (std::size_t v : {100, 1000, 10000}) run_config(n, v, &rows);

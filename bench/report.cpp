@@ -122,10 +122,14 @@ double python_figure(const std::string& op, std::uint64_t entries, std::uint64_t
 // FACTS.md, "Floors on this machine": memcpy from an mmap'd file, random offset.
 double memcpy_floor_us(std::uint64_t value_size) {
   switch (value_size) {
-    case 100: return 0.025;
-    case 1000: return 0.20;
-    case 10000: return 1.25;
-    default: return 0;
+    case 100:
+      return 0.025;
+    case 1000:
+      return 0.20;
+    case 10000:
+      return 1.25;
+    default:
+      return 0;
   }
 }
 

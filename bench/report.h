@@ -66,6 +66,8 @@ double memcpy_floor_us(std::uint64_t value_size);
 struct SuiteOptions {
   bool quick = false;
   std::vector<std::string> engines;  // for the peers suite
+  bool sync_none = true;             // peers: the runs without sync
+  bool sync_always = true;           // peers: the runs with sync on every write
 };
 
 std::vector<Row> run_python_matrix(const SuiteOptions& options);

@@ -59,17 +59,20 @@ Run run_bench(const QStringList& args, const QString& scratch, int timeout_ms) {
   return r;
 }
 
-std::string str(const QByteArray& b) { return std::string(b.constData(), static_cast<std::size_t>(b.size())); }
+std::string str(const QByteArray& b) {
+  return std::string(b.constData(), static_cast<std::size_t>(b.size()));
+}
 
 const std::vector<std::string> kEngines = {"bitcask", "leveldb", "rocksdb", "lmdb", "sqlite"};
 const std::vector<std::uint64_t> kValueSizes = {100, 1000, 10000};
-const std::vector<std::string> kMatrixOps = {"write", "read", "random_read", "batch_write", "delete"};
-const std::vector<std::string> kPeerOps = {"fill_seq",     "fill_random", "overwrite", "read_random",
-                                           "read_missing", "read_seq",    "delete"};
+const std::vector<std::string> kMatrixOps = {"write", "read", "random_read", "batch_write",
+                                             "delete"};
+const std::vector<std::string> kPeerOps = {
+    "fill_seq", "fill_random", "overwrite", "read_random", "read_missing", "read_seq", "delete"};
 const std::vector<std::string> kSyncOps = {"fill_seq", "fill_random", "overwrite", "delete"};
-const std::set<std::string> kFields = {"suite",   "engine",  "op",     "entries",
-                                       "value_size", "threads", "sync", "ops",
-                                       "mean_us", "p50_us",  "p99_us", "ops_per_sec"};
+const std::set<std::string> kFields = {"suite",      "engine",  "op",     "entries",
+                                       "value_size", "threads", "sync",   "ops",
+                                       "mean_us",    "p50_us",  "p99_us", "ops_per_sec"};
 
 using RowKey = std::tuple<std::string, std::string, std::string, std::uint64_t, std::uint64_t, int,
                           std::string>;  // suite, engine, op, entries, value_size, threads, sync
@@ -98,7 +101,8 @@ std::string row_problem(const json& r) {
   if (sync != "none" && sync != "always") return "unknown sync " + sync;
   const int threads = r["threads"].get<int>();
   if (threads != 1 && threads != 2 && threads != 4) return "threads not 1, 2 or 4";
-  if (threads != 1 && r["op"] != "read_random") return "threads > 1 for " + r["op"].get<std::string>();
+  if (threads != 1 && r["op"] != "read_random")
+    return "threads > 1 for " + r["op"].get<std::string>();
   if (suite == "python-matrix" && (engine != "bitcask" || sync != "none" || threads != 1))
     return "python-matrix row not bitcask / none / 1 thread";
   return {};
@@ -118,7 +122,7 @@ class TstBench : public QObject {
 
  private slots:
   void quickJsonIsComplete();
-  void enginesOptionChoosesPeers();
+  void enginesAndSyncOptionsChoosePeerRuns();
   void badArgumentsAreRefused();
   void adapterRoundTrip_data();
   void adapterRoundTrip();
@@ -140,8 +144,9 @@ void TstBench::quickJsonIsComplete() {
   for (const json& row : rows) {
     const std::string problem = row_problem(row);
     QVERIFY2(problem.empty(), (problem + ": " + row.dump()).c_str());
-    const RowKey key{row["suite"], row["engine"], row["op"], row["entries"], row["value_size"],
-                     row["threads"].get<int>(), row["sync"]};
+    const RowKey key{row["suite"],   row["engine"],     row["op"],
+                     row["entries"], row["value_size"], row["threads"].get<int>(),
+                     row["sync"]};
     QVERIFY2(index.emplace(key, row).second, ("duplicate row: " + row.dump()).c_str());
   }
 
@@ -156,7 +161,8 @@ void TstBench::quickJsonIsComplete() {
       for (const std::string& op : kMatrixOps) {
         const auto it = index.find({"python-matrix", "bitcask", op, n, v, 1, "none"});
         QVERIFY2(it != index.end(), ("python-matrix misses " + op + " (" + std::to_string(n) +
-                                     ", " + std::to_string(v) + ")").c_str());
+                                     ", " + std::to_string(v) + ")")
+                                        .c_str());
         QCOMPARE(it->second["ops"].get<std::uint64_t>(), n);
       }
     }
@@ -177,12 +183,13 @@ void TstBench::quickJsonIsComplete() {
       const std::vector<std::string>& ops = std::string(sync) == "none" ? kPeerOps : kSyncOps;
       for (const std::string& engine : kEngines) {
         for (const std::string& op : ops) {
-          for (int threads : op == "read_random" ? std::vector<int>{1, 2, 4} : std::vector<int>{1}) {
+          for (int threads :
+               op == "read_random" ? std::vector<int>{1, 2, 4} : std::vector<int>{1}) {
             const auto it = index.find({"peers", engine, op, n, v, threads, sync});
-            QVERIFY2(it != index.end(), ("peers misses " + engine + " " + op + " x" +
-                                         std::to_string(threads) + " " + std::to_string(v) +
-                                         " B sync " + sync)
-                                            .c_str());
+            QVERIFY2(it != index.end(),
+                     ("peers misses " + engine + " " + op + " x" + std::to_string(threads) + " " +
+                      std::to_string(v) + " B sync " + sync)
+                         .c_str());
             QCOMPARE(it->second["ops"].get<std::uint64_t>(), n);
           }
         }
@@ -191,25 +198,29 @@ void TstBench::quickJsonIsComplete() {
   }
 
   // Scratch directories are removed.
-  const QStringList left = QDir(scratch.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden);
+  const QStringList left =
+      QDir(scratch.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden);
   QVERIFY2(left.isEmpty(), qPrintable("left behind: " + left.join(", ")));
 }
 
-void TstBench::enginesOptionChoosesPeers() {
+void TstBench::enginesAndSyncOptionsChoosePeerRuns() {
   QTemporaryDir scratch;
   QVERIFY(scratch.isValid());
-  const Run r = run_bench({"peers", "--quick", "--engines", "lmdb,bitcask", "--format", "json"},
-                          scratch.path(), 5 * 60 * 1000);
+  const Run r = run_bench(
+      {"peers", "--quick", "--engines", "lmdb,bitcask", "--sync", "none", "--format", "json"},
+      scratch.path(), 5 * 60 * 1000);
   QVERIFY2(r.code == 0, r.err.right(2000).constData());
   const json rows = json::parse(str(r.out), nullptr, false);
   QVERIFY(rows.is_array());
-  std::set<std::string> engines, suites;
+  std::set<std::string> engines, suites, syncs;
   for (const json& row : rows) {
     engines.insert(row.value("engine", ""));
     suites.insert(row.value("suite", ""));
+    syncs.insert(row.value("sync", ""));
   }
   QCOMPARE(engines, (std::set<std::string>{"bitcask", "lmdb"}));
   QCOMPARE(suites, (std::set<std::string>{"peers"}));
+  QCOMPARE(syncs, (std::set<std::string>{"none"}));
 }
 
 void TstBench::badArgumentsAreRefused() {
@@ -230,7 +241,8 @@ void TstBench::adapterRoundTrip_data() {
   QTest::addColumn<bool>("sync");
   for (const std::string& e : bench::engine_names()) {
     for (bool sync : {false, true}) {
-      QTest::addRow("%s-%s", e.c_str(), sync ? "sync" : "nosync") << QString::fromStdString(e) << sync;
+      QTest::addRow("%s-%s", e.c_str(), sync ? "sync" : "nosync")
+          << QString::fromStdString(e) << sync;
     }
   }
 }
@@ -309,7 +321,8 @@ void TstBench::adapterRoundTrip() {
 
   // A scan stops when asked to.
   std::size_t calls = 0;
-  const std::size_t visited = e->scan([&](std::string_view, std::string_view) { return ++calls < 10; });
+  const std::size_t visited =
+      e->scan([&](std::string_view, std::string_view) { return ++calls < 10; });
   QCOMPARE(calls, std::size_t(10));
   QCOMPARE(visited, std::size_t(10));
 

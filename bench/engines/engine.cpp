@@ -11,8 +11,7 @@
 namespace bench {
 
 const std::vector<std::string>& engine_names() {
-  static const std::vector<std::string> names = {"bitcask", "leveldb", "rocksdb", "lmdb",
-                                                 "sqlite"};
+  static const std::vector<std::string> names = {"bitcask", "leveldb", "rocksdb", "lmdb", "sqlite"};
   return names;
 }
 

@@ -13,7 +13,8 @@ namespace {
 constexpr std::size_t kMapSize = 16ull << 30;
 
 void check(int rc, const char* what) {
-  if (rc != MDB_SUCCESS) throw std::runtime_error(std::string("lmdb ") + what + ": " + mdb_strerror(rc));
+  if (rc != MDB_SUCCESS)
+    throw std::runtime_error(std::string("lmdb ") + what + ": " + mdb_strerror(rc));
 }
 
 MDB_val val(std::string_view s) { return {s.size(), const_cast<char*>(s.data())}; }

@@ -21,9 +21,8 @@ void exec(sqlite3* db, const char* sql) {
 // each reading thread gets its own), with the settings every connection uses.
 sqlite3* connect(const std::filesystem::path& file) {
   sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(file.c_str(), &db,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int rc = sqlite3_open_v2(
+      file.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     const std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);
@@ -31,7 +30,7 @@ sqlite3* connect(const std::filesystem::path& file) {
   }
   try {
     exec(db, "PRAGMA busy_timeout=10000");
-    exec(db, "PRAGMA cache_size=-262144");  // 256 MiB page cache
+    exec(db, "PRAGMA cache_size=-262144");    // 256 MiB page cache
     exec(db, "PRAGMA mmap_size=4294967296");  // read through mmap (capped by the build's limit)
     exec(db, "PRAGMA temp_store=MEMORY");
   } catch (...) {
@@ -113,7 +112,8 @@ SqliteEngine::~SqliteEngine() {
 std::string SqliteEngine::description() {
   return std::string("sqlite ") + sqlite3_libversion() +
          ": table kv(k BLOB PRIMARY KEY, v BLOB) WITHOUT ROWID, WAL, 8 KiB pages, prepared "
-         "statements (upsert, select, delete; one transaction per statement), 256 MiB cache, mmap reads, "
+         "statements (upsert, select, delete; one transaction per statement), 256 MiB cache, mmap "
+         "reads, "
          "a connection per reading thread; synchronous = OFF / FULL";
 }
 
@@ -130,7 +130,8 @@ void SqliteEngine::open(const std::filesystem::path& dir, bool sync) {
     exec(db_, "PRAGMA journal_mode=WAL");
     exec(db_, sync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=OFF");
     exec(db_, "CREATE TABLE IF NOT EXISTS kv(k BLOB PRIMARY KEY, v BLOB) WITHOUT ROWID");
-    put_ = prepare(db_, "INSERT INTO kv(k, v) VALUES(?1, ?2) ON CONFLICT(k) DO UPDATE SET v = excluded.v");
+    put_ = prepare(
+        db_, "INSERT INTO kv(k, v) VALUES(?1, ?2) ON CONFLICT(k) DO UPDATE SET v = excluded.v");
     get_ = prepare(db_, kGet);
     del_ = prepare(db_, "DELETE FROM kv WHERE k = ?1");
     scan_ = prepare(db_, "SELECT k, v FROM kv ORDER BY k");
