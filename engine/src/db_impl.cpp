@@ -697,8 +697,7 @@ Stats DBImpl::stats() const {
   return s;
 }
 
-std::string DBImpl::read_raw(std::uint32_t id, std::uint64_t offset,
-                             std::uint32_t length) const {
+std::string DBImpl::read_raw(std::uint32_t id, std::uint64_t offset, std::uint32_t length) const {
   std::shared_lock lock(mu_);
   const Segment* seg = segment(id);
   if (!seg || offset > seg->size() || length > seg->size() - offset) {

@@ -1,7 +1,5 @@
 #include "file_util.h"
 
-#include "fault_injection.h"
-
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/mman.h>
@@ -10,10 +8,12 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstring>
 #include <functional>
 #include <mutex>
-#include <cstring>
 #include <utility>
+
+#include "fault_injection.h"
 
 namespace bitcask {
 
@@ -47,15 +47,24 @@ Hook g_hook;
 
 const char* to_string(Op op) {
   switch (op) {
-    case Op::kOpen: return "open";
-    case Op::kWrite: return "write";
-    case Op::kRead: return "read";
-    case Op::kSync: return "sync";
-    case Op::kRename: return "rename";
-    case Op::kRemove: return "remove";
-    case Op::kTruncate: return "truncate";
-    case Op::kMkdir: return "mkdir";
-    case Op::kMap: return "map";
+    case Op::kOpen:
+      return "open";
+    case Op::kWrite:
+      return "write";
+    case Op::kRead:
+      return "read";
+    case Op::kSync:
+      return "sync";
+    case Op::kRename:
+      return "rename";
+    case Op::kRemove:
+      return "remove";
+    case Op::kTruncate:
+      return "truncate";
+    case Op::kMkdir:
+      return "mkdir";
+    case Op::kMap:
+      return "map";
   }
   return "?";
 }

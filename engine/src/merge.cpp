@@ -187,8 +187,7 @@ std::uint32_t DBImpl::remove_merged_inputs(const std::vector<std::shared_ptr<Seg
     {
       std::shared_lock lock(mu_);
       if (seg->live_records != 0) {
-        result->notes.push_back(seg->file_name() + " kept: " +
-                                std::to_string(seg->live_records) +
+        result->notes.push_back(seg->file_name() + " kept: " + std::to_string(seg->live_records) +
                                 " live records were not copied");
         break;
       }

@@ -13,9 +13,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   bitcask::format::RecordHeader h;
   (void)bitcask::format::parse_record(bytes, size, &h);
   for (auto format : {bitcask::SegmentFormat::kNative, bitcask::SegmentFormat::kPython}) {
-    bitcask::SegmentReader reader(bytes, size, format, format == bitcask::SegmentFormat::kNative
-                                                           ? (size < 16 ? size : 16)
-                                                           : 0);
+    bitcask::SegmentReader reader(
+        bytes, size, format,
+        format == bitcask::SegmentFormat::kNative ? (size < 16 ? size : 16) : 0);
     bitcask::RawRecord rec;
     std::uint64_t covered = 0;
     while (reader.next(&rec)) {

@@ -1,7 +1,5 @@
 #include "app/mainwindow.h"
 
-#include "app/timing.h"
-
 #include <QAbstractButton>
 #include <QAction>
 #include <QActionGroup>
@@ -44,6 +42,7 @@
 #include "app/settings.h"
 #include "app/taskprogressdialog.h"
 #include "app/theme.h"
+#include "app/timing.h"
 #include "app/valueeditordock.h"
 #include "core/database.h"
 #include "core/editcontroller.h"

@@ -5,8 +5,8 @@
 // EditController, and by background tasks (open, filter, import, export).
 #pragma once
 
-#include <QFutureWatcher>
 #include <QElapsedTimer>
+#include <QFutureWatcher>
 #include <QMainWindow>
 #include <functional>
 #include <optional>
