@@ -273,6 +273,30 @@ class DbTest : public QObject {
     QVERIFY(!db.get("key1").has_value());
   }
 
+  // The fast path for plain strings must give exactly nlohmann's text, and
+  // read back the same string, whichever byte needs escaping and wherever it
+  // is (inside a 16-byte step or in the tail).
+  void stringFastPathMatchesNlohmann() {
+    for (unsigned char special : {0x00, 0x01, 0x1f, 0x22, 0x5c, 0x7f, 0x80, 0xc3, 0xff}) {
+      for (std::size_t at = 0; at < 40; ++at) {
+        std::string s(40, 'a');
+        s[at] = static_cast<char>(special);
+        if (special == 0xc3 && at + 1 < s.size()) s[at + 1] = static_cast<char>(0xa9);  // é
+        const nlohmann::json value(s);
+        std::string expected;
+        try {
+          expected = value.dump();
+        } catch (const nlohmann::json::exception&) {
+          continue;  // not UTF-8: nlohmann refuses it, and so must we
+        }
+        QCOMPARE(to_json_text(value), expected);
+        QCOMPARE(parse_json_text(expected).get<std::string>(), s);
+      }
+    }
+    const std::string plain(37, 'x');
+    QCOMPARE(to_json_text(nlohmann::json(plain)), "\"" + plain + "\"");
+  }
+
   void pythonNonStrictJson() {
     const nlohmann::json j =
         parse_json_text(R"({"a": NaN, "b": [Infinity, -Infinity], "s": "NaN"})");

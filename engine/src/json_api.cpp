@@ -3,18 +3,39 @@
 #include <cmath>
 #include <limits>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace bitcask {
 
 namespace {
 
 // True when `s` needs no escaping inside JSON quotes and is plain ASCII, so
-// its JSON text is the bytes themselves. Written without an early exit so the
-// compiler can vectorise it: nlohmann's dump() and parse() of long strings
-// cost tens of microseconds (FACTS.md), this costs a few hundred nanoseconds.
+// its JSON text is the bytes themselves. nlohmann's dump() and parse() of long
+// strings cost tens of microseconds (FACTS.md); this check is 16 bytes a step
+// with SSE2 (GCC 12 does not vectorise the scalar loop, and callgrind showed
+// it at 80% of a 10 KB put).
 bool is_plain_ascii(std::string_view s) {
-  bool ok = true;
-  for (unsigned char c : s) ok &= (c >= 0x20) & (c < 0x7f) & (c != '"') & (c != '\\');
-  return ok;
+  const char* p = s.data();
+  const char* const end = p + s.size();
+#if defined(__SSE2__)
+  // As signed bytes, everything below 0x20 and everything above 0x7f is < 0x20.
+  const __m128i space = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7f);
+  const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+  for (; end - p >= 16; p += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i bad =
+        _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(v, space), _mm_cmpeq_epi8(v, del)),
+                     _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
+    if (_mm_movemask_epi8(bad) != 0) return false;
+  }
+#endif
+  for (; p < end; ++p) {
+    const auto c = static_cast<unsigned char>(*p);
+    if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') return false;
+  }
+  return true;
 }
 
 constexpr std::string_view kSentinelPrefix = "\\u0000bitcask:";
