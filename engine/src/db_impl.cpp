@@ -521,7 +521,11 @@ void DBImpl::close() {
   std::lock_guard write_lock(write_mu_);
   if (active_ && !failed_.load() && active_->size() > format::kSegmentHeaderSize) {
     // A hint for the active segment too, so the next open reads no values.
+    // The segment is synced first: a durable hint covering bytes a power
+    // loss can still take would be ignored on the next open but left in
+    // place, and trusted once the segment grew past it again.
     try {
+      active_->sync();
       write_hint(*active_);
     } catch (const Error&) {
       // Only a slower next open.

@@ -43,6 +43,9 @@ namespace {
 std::atomic<bool> g_enabled{false};
 std::mutex g_mu;
 Hook g_hook;
+std::atomic<bool> g_observing{false};
+std::mutex g_observer_mu;
+Observer g_observer;
 }  // namespace
 
 const char* to_string(Op op) {
@@ -81,6 +84,23 @@ int check(Op op, const fs::path& path) {
   return g_hook ? g_hook(op, path) : 0;
 }
 
+void set_observer(Observer observer) {
+  std::lock_guard lock(g_observer_mu);
+  g_observer = std::move(observer);
+  g_observing.store(static_cast<bool>(g_observer));
+}
+
+void observe(Op op, const fs::path& path, const fs::path& from) {
+  if (!g_observing.load(std::memory_order_relaxed)) return;
+  std::lock_guard lock(g_observer_mu);
+  if (g_observer) g_observer(op, path, from);
+}
+
+void observe(Op op, const fs::path& path) {
+  if (!g_observing.load(std::memory_order_relaxed)) return;
+  observe(op, path, fs::path());
+}
+
 }  // namespace fault
 
 void throw_errno(int err, const std::string& what, const fs::path& path) {
@@ -106,6 +126,7 @@ File open_file(const fs::path& path, int flags, int mode) {
     fd = ::open(path.c_str(), flags | O_CLOEXEC, mode);
   } while (fd < 0 && errno == EINTR);
   if (fd < 0) throw_errno(errno, "cannot open", path);
+  fault::observe(fault::Op::kOpen, path);
   return File(fd);
 }
 
@@ -135,6 +156,7 @@ void pwrite_all(const File& file, const fs::path& path, std::string_view data,
     left -= static_cast<std::size_t>(n);
     offset += static_cast<std::uint64_t>(n);
   }
+  fault::observe(fault::Op::kWrite, path);
 }
 
 void pread_exact(const File& file, const fs::path& path, char* buf, std::size_t n,
@@ -157,16 +179,19 @@ void pread_exact(const File& file, const fs::path& path, char* buf, std::size_t 
     n -= static_cast<std::size_t>(got);
     offset += static_cast<std::uint64_t>(got);
   }
+  fault::observe(fault::Op::kRead, path);
 }
 
 void fdatasync_file(const File& file, const fs::path& path) {
   if (int err = fault::check(fault::Op::kSync, path)) throw_errno(err, "cannot sync", path);
   if (::fdatasync(file.fd()) != 0) throw_errno(errno, "cannot sync", path);
+  fault::observe(fault::Op::kSync, path);
 }
 
 void fsync_file(const File& file, const fs::path& path) {
   if (int err = fault::check(fault::Op::kSync, path)) throw_errno(err, "cannot sync", path);
   if (::fsync(file.fd()) != 0) throw_errno(errno, "cannot sync", path);
+  fault::observe(fault::Op::kSync, path);
 }
 
 void truncate_file(const File& file, const fs::path& path, std::uint64_t size) {
@@ -176,12 +201,14 @@ void truncate_file(const File& file, const fs::path& path, std::uint64_t size) {
   if (::ftruncate(file.fd(), static_cast<off_t>(size)) != 0) {
     throw_errno(errno, "cannot truncate to " + std::to_string(size) + " bytes", path);
   }
+  fault::observe(fault::Op::kTruncate, path);
 }
 
 void fsync_dir(const fs::path& dir) {
   File d = open_file(dir, O_RDONLY | O_DIRECTORY);
   if (int err = fault::check(fault::Op::kSync, dir)) throw_errno(err, "cannot sync directory", dir);
   if (::fsync(d.fd()) != 0) throw_errno(errno, "cannot sync directory", dir);
+  fault::observe(fault::Op::kSync, dir);
 }
 
 void write_file_durably(const fs::path& path, std::string_view contents) {
@@ -198,6 +225,7 @@ void write_file_durably(const fs::path& path, std::string_view contents) {
 void rename_file(const fs::path& from, const fs::path& to) {
   if (int err = fault::check(fault::Op::kRename, to)) throw_errno(err, "cannot rename to", to);
   if (::rename(from.c_str(), to.c_str()) != 0) throw_errno(errno, "cannot rename to", to);
+  fault::observe(fault::Op::kRename, to, from);
 }
 
 void rename_durably(const fs::path& from, const fs::path& to) {
@@ -207,7 +235,10 @@ void rename_durably(const fs::path& from, const fs::path& to) {
 
 bool remove_file(const fs::path& path) {
   if (int err = fault::check(fault::Op::kRemove, path)) throw_errno(err, "cannot remove", path);
-  if (::unlink(path.c_str()) == 0) return true;
+  if (::unlink(path.c_str()) == 0) {
+    fault::observe(fault::Op::kRemove, path);
+    return true;
+  }
   if (errno == ENOENT) return false;
   throw_errno(errno, "cannot remove", path);
 }
@@ -221,6 +252,7 @@ void create_dirs_durably(const fs::path& dir) {
   if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
     throw_errno(errno, "cannot create directory", dir);
   }
+  fault::observe(fault::Op::kMkdir, dir);
   fs::path parent = dir.parent_path();
   fsync_dir(parent.empty() ? fs::path(".") : parent);
 }
@@ -232,6 +264,7 @@ Mapping::Mapping(const File& file, const fs::path& path, std::uint64_t length) {
   if (p == MAP_FAILED) throw_errno(errno, "cannot map", path);
   data_ = static_cast<const char*>(p);
   length_ = length;
+  fault::observe(fault::Op::kMap, path);
 }
 
 Mapping::~Mapping() {
@@ -255,9 +288,20 @@ DirLock::DirLock(const fs::path& dir) {
   file_ = open_file(path, O_RDWR | O_CREAT);
   if (::flock(file_.fd(), LOCK_EX | LOCK_NB) != 0) {
     if (errno == EWOULDBLOCK) {
-      throw Error(ErrorCode::kLocked,
-                  "database '" + dir.string() + "' is locked by another writer (it holds " +
-                      path.string() + "); close that writer or open the database read-only");
+      // The holder wrote its pid into the file (below); name it when it did.
+      std::string holder = "another writer";
+      char buf[32] = {};
+      const ssize_t n = ::pread(file_.fd(), buf, sizeof buf - 1, 0);
+      if (n > 0) {
+        const std::string text(buf, static_cast<std::size_t>(n));
+        const std::size_t digits = text.find_first_not_of("0123456789");
+        if (digits > 0 && digits != std::string::npos && text[digits] == '\n') {
+          holder += " (process " + text.substr(0, digits) + ")";
+        }
+      }
+      throw Error(ErrorCode::kLocked, "database '" + dir.string() + "' is locked by " + holder +
+                                          ", which holds " + path.string() +
+                                          "; close that writer or open the database read-only");
     }
     throw_errno(errno, "cannot lock", path);
   }
