@@ -23,6 +23,8 @@ BITCASK_DEB_PACKAGES=(
   libleveldb-dev librocksdb-dev liblmdb-dev libsqlite3-dev
   # headless GUI tests and screenshots
   xvfb xauth imagemagick
+  # Debian packages (scripts/package.sh): checks of the packages, the install test's X tools
+  dpkg-dev lintian desktop-file-utils appstream x11-utils
 )
 
 # Prints the packages of BITCASK_DEB_PACKAGES that are not installed, one a line.

@@ -7,10 +7,12 @@
 #   4. builds build-tsan/ with ThreadSanitizer and runs the engine's concurrency suites
 #   5. builds build-fuzz/ (clang, libFuzzer + ASan + UBSan) and runs each fuzzer briefly
 #      (BITCASK_FUZZ_SECONDS each, default 20) from the seed corpora in tests/fuzz/corpus
+#   6. builds the Debian packages in build-pkg/ and checks them (scripts/package.sh: lintian,
+#      the desktop and AppStream validators, tests/package/install_test.sh)
 # Prints a summary and exits non-zero when any step fails. Every step runs even after a failure
 # of an earlier one, except those that need what failed.
 #
-#   scripts/test.sh [--no-asan] [--no-tsan] [--no-fuzz]
+#   scripts/test.sh [--no-asan] [--no-tsan] [--no-fuzz] [--no-package]
 # BITCASK_TEST_JOBS sets how many tests run at once (default: the number of cores).
 set -euo pipefail
 
@@ -20,13 +22,15 @@ cd "$root"
 asan=1
 tsan=1
 fuzz=1
+package=1
 for arg in "$@"; do
   case "$arg" in
     --no-asan) asan=0 ;;
     --no-tsan) tsan=0 ;;
     --no-fuzz) fuzz=0 ;;
+    --no-package) package=0 ;;
     -h | --help)
-      sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
@@ -166,6 +170,12 @@ if [[ $fuzz == 1 ]]; then
   fi
 else
   skip "build + fuzz: build-fuzz/ (--no-fuzz)"
+fi
+
+if [[ $package == 1 ]]; then
+  stage "package: build-pkg/ (Debian packages, install test)" bash scripts/package.sh || true
+else
+  skip "package: build-pkg/ (--no-package)"
 fi
 
 [[ $failed -eq 0 ]]

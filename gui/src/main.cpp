@@ -17,7 +17,8 @@ int main(int argc, char* argv[]) {
   QApplication::setApplicationDisplayName(QStringLiteral("Bitcask Browser"));
   QApplication::setOrganizationName(QStringLiteral("Bitcask"));
   QApplication::setApplicationVersion(QString::fromLatin1(bitcask::kVersion));
-  QApplication::setDesktopFileName(QStringLiteral("bitcask-browser"));
+  // The desktop entry <id>.desktop (gui/CMakeLists.txt: BITCASK_APP_ID) names the window's app.
+  QApplication::setDesktopFileName(QStringLiteral(BITCASK_APP_ID));
   QIcon icon;
   for (int size : {16, 24, 32, 48, 64, 128, 256}) {
     icon.addFile(QStringLiteral(":/icons/bitcask-browser-%1.png").arg(size), QSize(size, size));
