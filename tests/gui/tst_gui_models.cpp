@@ -261,6 +261,20 @@ class TestModels : public QObject {
              QString("checksum mismatch"));
     QCOMPARE(model.index(1, ProblemsModel::kKindColumn).data().toString(),
              QString("Incomplete last write"));
+    QCOMPARE(model.index(1, 0).data(ProblemsModel::kSegmentRole).toUInt(), 2u);
+    QCOMPARE(model.index(1, 0).data(ProblemsModel::kOffsetRole).toULongLong(), 800ull);
+
+    // Verify's problems: a damaged hint says so, and where.
+    VerifyOutcome outcome;
+    outcome.problems.push_back(segmentProblemOf({"0000000003.hint", 0, 40, "bad trailer"}));
+    model.setOutcome(outcome);
+    QCOMPARE(model.rowCount(), 1);
+    QCOMPARE(model.index(0, ProblemsModel::kKindColumn).data().toString(),
+             QString("Damaged hint file"));
+    QCOMPARE(model.index(0, ProblemsModel::kSegmentColumn).data().toString(), QString("3"));
+    QVERIFY(model.index(0, 0).data(ProblemsModel::kIsHintRole).toBool());
+    model.clear();
+    QCOMPARE(model.rowCount(), 0);
   }
 };
 

@@ -23,10 +23,10 @@
 #include "app/segmentchart.h"
 #include "app/segmentspage.h"
 #include "core/keytablemodel.h"
+#include "core/problemsmodel.h"
 #include "core/recordlayout.h"
 #include "core/recordsmodel.h"
 #include "core/segmentsmodel.h"
-#include "core/verifymodel.h"
 #include "core/verifytask.h"
 #include "gui_test_util.h"
 
@@ -245,6 +245,17 @@ class TestSegments : public QObject {
     const int row = model.ensureLoaded(recs[5000].offset);
     QCOMPARE(row, 5000);
     QVERIFY(model.rowCount() < 7000);
+    // Every row read once, as scrolling to the end would: each is right, and
+    // the model holds a bounded window of rows, not the segment.
+    QCOMPARE(model.ensureLoaded(recs.back().offset), int(recs.size()) - 1);
+    QCOMPARE(model.rowCount(), int(recs.size()));
+    for (int i = 0; i < model.rowCount(); ++i) {
+      const auto r = model.rowAt(i);
+      QCOMPARE(r.info.offset, recs[std::size_t(i)].offset);
+      QCOMPARE(r.info.key, recs[std::size_t(i)].key);
+    }
+    QVERIFY2(model.cachedRows() < 10000, qPrintable(QString::number(model.cachedRows())));
+    QVERIFY(model.cachedRows() > 0);
   }
 
   void corruptRecordShowsAfterVerify() {
@@ -290,10 +301,10 @@ class TestSegments : public QObject {
     QVERIFY(page.isBusy());
     QVERIFY(done.wait(60000));
     QVERIFY(page.lastVerify() && page.lastVerify()->ok());
-    VerifyModel* problems = page.verifyModel();
+    ProblemsModel* problems = page.verifyModel();
     QCOMPARE(problems->rowCount(), 1);
-    QCOMPARE(problems->index(0, 0).data(VerifyModel::kSegmentRole).toUInt(), victimSegment);
-    QCOMPARE(problems->index(0, 0).data(VerifyModel::kOffsetRole).toULongLong(),
+    QCOMPARE(problems->index(0, 0).data(ProblemsModel::kSegmentRole).toUInt(), victimSegment);
+    QCOMPARE(problems->index(0, 0).data(ProblemsModel::kOffsetRole).toULongLong(),
              quint64(victim.offset));
     SegmentsModel* segs = page.segmentsModel();
     QCOMPARE(segs->checkOf(victimSegment), SegmentsModel::Check::kDamaged);

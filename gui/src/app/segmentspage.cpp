@@ -17,10 +17,10 @@
 #include "app/segmentchart.h"
 #include "app/taskstrip.h"
 #include "core/database.h"
+#include "core/problemsmodel.h"
 #include "core/recordsmodel.h"
 #include "core/segmentsmodel.h"
 #include "core/valueformat.h"
-#include "core/verifymodel.h"
 
 namespace bb {
 
@@ -48,7 +48,7 @@ SegmentsPage::SegmentsPage(QWidget* parent)
     : QWidget(parent),
       segments_(new SegmentsModel(this)),
       sorted_(new QSortFilterProxyModel(this)),
-      problems_(new VerifyModel(this)) {
+      problems_(new ProblemsModel(this)) {
   setObjectName(QStringLiteral("segmentsPage"));
   sorted_->setSourceModel(segments_);
   sorted_->setSortRole(SegmentsModel::kSortRole);
@@ -136,9 +136,9 @@ SegmentsPage::SegmentsPage(QWidget* parent)
   connect(chart_, &SegmentChart::segmentClicked, this, &SegmentsPage::selectSegment);
   connect(records_, &RecordsPanel::showKeyRequested, this, &SegmentsPage::showKeyRequested);
   connect(problemsTable_, &QAbstractItemView::activated, this, [this](const QModelIndex& i) {
-    if (i.data(VerifyModel::kIsHintRole).toBool()) return;
-    const quint32 seg = i.data(VerifyModel::kSegmentRole).toUInt();
-    const quint64 off = i.data(VerifyModel::kOffsetRole).toULongLong();
+    if (i.data(ProblemsModel::kIsHintRole).toBool()) return;
+    const quint32 seg = i.data(ProblemsModel::kSegmentRole).toUInt();
+    const quint64 off = i.data(ProblemsModel::kOffsetRole).toULongLong();
     selectSegment(seg);
     bottomTabs_->setCurrentWidget(records_);
     records_->selectOffset(off);

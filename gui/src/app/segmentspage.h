@@ -1,7 +1,7 @@
 // The Segments tab: every segment with its figures (SegmentsModel, sortable),
 // the live/dead chart with the merge thresholds (SegmentChart), the records
 // of the selected segment (RecordsPanel) and what the last Verify found
-// (VerifyModel). Verify and Merge run in the background (QtConcurrent) with
+// (ProblemsModel). Verify and Merge run in the background (QtConcurrent) with
 // progress and Cancel in a non-modal strip, so the window stays usable and
 // edits go on while they run. The figures follow the database's changes.
 #pragma once
@@ -28,7 +28,7 @@ class RecordsPanel;
 class SegmentChart;
 class SegmentsModel;
 class TaskStrip;
-class VerifyModel;
+class ProblemsModel;
 
 class SegmentsPage : public QWidget {
   Q_OBJECT
@@ -58,7 +58,7 @@ class SegmentsPage : public QWidget {
   QTableView* segmentsTable() const { return table_; }
   SegmentChart* chart() const { return chart_; }
   RecordsPanel* recordsPanel() const { return records_; }
-  VerifyModel* verifyModel() const { return problems_; }
+  ProblemsModel* verifyModel() const { return problems_; }
   const std::optional<MergeOutcome>& lastMerge() const { return lastMerge_; }
   const std::optional<VerifyOutcome>& lastVerify() const { return lastVerify_; }
   QLabel* resultLabel() const { return result_; }
@@ -82,7 +82,7 @@ class SegmentsPage : public QWidget {
   QPointer<Database> db_;
   SegmentsModel* segments_;
   QSortFilterProxyModel* sorted_;
-  VerifyModel* problems_;
+  ProblemsModel* problems_;
   QLabel* summary_;
   QLabel* result_;
   TaskStrip* strip_;

@@ -7,8 +7,26 @@ ProblemsModel::ProblemsModel(QObject* parent) : QAbstractTableModel(parent) {}
 void ProblemsModel::setReport(const bitcask::RecoveryReport& report) {
   beginResetModel();
   rows_.clear();
-  for (const auto& p : report.corrupt_records) rows_.push_back({false, p});
-  for (const auto& p : report.truncated_tails) rows_.push_back({true, p});
+  auto add = [this](Kind kind, const bitcask::Problem& p) {
+    rows_.push_back({kind, segmentProblemOf(p)});
+  };
+  for (const auto& p : report.corrupt_records) add(Kind::kDamagedRecord, p);
+  for (const auto& p : report.truncated_tails) add(Kind::kTornTail, p);
+  endResetModel();
+}
+
+void ProblemsModel::setOutcome(const VerifyOutcome& outcome) {
+  beginResetModel();
+  rows_.clear();
+  for (const auto& p : outcome.problems) {
+    rows_.push_back({p.hint ? Kind::kDamagedHint : Kind::kDamagedRecord, p});
+  }
+  endResetModel();
+}
+
+void ProblemsModel::clear() {
+  beginResetModel();
+  rows_.clear();
   endResetModel();
 }
 
@@ -21,24 +39,46 @@ int ProblemsModel::columnCount(const QModelIndex& parent) const {
 }
 
 QVariant ProblemsModel::data(const QModelIndex& index, int role) const {
-  if (!index.isValid() || index.row() >= int(rows_.size())) return {};
+  if (!index.isValid() || index.row() >= rowCount()) return {};
   const Row& r = rows_[std::size_t(index.row())];
-  if (role == Qt::DisplayRole) {
-    switch (index.column()) {
-      case kKindColumn:
-        return r.tail ? tr("Incomplete last write") : tr("Damaged record");
-      case kFileColumn:
-        return QString::fromStdString(r.problem.file);
-      case kOffsetColumn:
-        return QStringLiteral("%L1").arg(r.problem.offset);
-      case kLengthColumn:
-        return r.problem.length ? QStringLiteral("%L1").arg(r.problem.length) : tr("unknown");
-      case kWhatColumn:
-        return QString::fromStdString(r.problem.what);
-    }
-  } else if (role == Qt::TextAlignmentRole &&
-             (index.column() == kOffsetColumn || index.column() == kLengthColumn)) {
-    return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+  const bitcask::Problem& p = r.where.problem;
+  switch (role) {
+    case kSegmentRole:
+      return r.where.segment;
+    case kOffsetRole:
+      return quint64(p.offset);
+    case kIsHintRole:
+      return r.where.hint;
+    case Qt::DisplayRole:
+      switch (index.column()) {
+        case kKindColumn:
+          switch (r.kind) {
+            case Kind::kDamagedRecord:
+              return tr("Damaged record");
+            case Kind::kTornTail:
+              return tr("Incomplete last write");
+            case Kind::kDamagedHint:
+              return tr("Damaged hint file");
+          }
+          break;
+        case kSegmentColumn:
+          return r.where.segment ? QString::number(r.where.segment) : QString();
+        case kFileColumn:
+          return QString::fromStdString(p.file);
+        case kOffsetColumn:
+          return QStringLiteral("%L1").arg(p.offset);
+        case kLengthColumn:
+          return p.length ? QStringLiteral("%L1").arg(p.length) : tr("unknown");
+        case kWhatColumn:
+          return QString::fromStdString(p.what);
+      }
+      break;
+    case Qt::TextAlignmentRole:
+      if (index.column() == kSegmentColumn || index.column() == kOffsetColumn ||
+          index.column() == kLengthColumn) {
+        return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+      }
+      break;
   }
   return {};
 }
@@ -48,6 +88,8 @@ QVariant ProblemsModel::headerData(int section, Qt::Orientation orientation, int
   switch (section) {
     case kKindColumn:
       return tr("Problem");
+    case kSegmentColumn:
+      return tr("Segment");
     case kFileColumn:
       return tr("File");
     case kOffsetColumn:

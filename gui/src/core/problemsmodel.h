@@ -1,5 +1,7 @@
-// What recovery found when the database was opened: damaged records and
-// torn tails, one row each with the file and offset, for ProblemsDialog.
+// Damage found in a database, one row per problem with its kind, segment,
+// file, offset, length and description: what recovery reported when the
+// database was opened (ProblemsDialog), or what Verify found (the Segments
+// page). An empty model says the database is sound.
 #pragma once
 
 #include <bitcask/recovery.h>
@@ -7,16 +9,35 @@
 #include <QAbstractTableModel>
 #include <vector>
 
+#include "core/verifytask.h"
+
 namespace bb {
 
 class ProblemsModel : public QAbstractTableModel {
   Q_OBJECT
 
  public:
-  enum Column { kKindColumn, kFileColumn, kOffsetColumn, kLengthColumn, kWhatColumn, kColumnCount };
+  enum Column {
+    kKindColumn,
+    kSegmentColumn,
+    kFileColumn,
+    kOffsetColumn,
+    kLengthColumn,
+    kWhatColumn,
+    kColumnCount
+  };
+  enum Role {
+    kSegmentRole = Qt::UserRole + 1,  // quint32 (0 when recovery did not say)
+    kOffsetRole,                      // quint64
+    kIsHintRole,                      // bool: the problem is in a hint file
+  };
 
   explicit ProblemsModel(QObject* parent = nullptr);
+  // What recovery found: damaged records and torn tails.
   void setReport(const bitcask::RecoveryReport& report);
+  // What Verify found.
+  void setOutcome(const VerifyOutcome& outcome);
+  void clear();
 
   int rowCount(const QModelIndex& parent = {}) const override;
   int columnCount(const QModelIndex& parent = {}) const override;
@@ -25,9 +46,10 @@ class ProblemsModel : public QAbstractTableModel {
                       int role = Qt::DisplayRole) const override;
 
  private:
+  enum class Kind { kDamagedRecord, kTornTail, kDamagedHint };
   struct Row {
-    bool tail;
-    bitcask::Problem problem;
+    Kind kind;
+    SegmentProblem where;
   };
   std::vector<Row> rows_;
 };

@@ -5,12 +5,22 @@
 #include <QColor>
 #include <QTimer>
 #include <algorithm>
+#include <limits>
 
 #include "core/valueformat.h"
 
 namespace bb {
 
-RecordsModel::RecordsModel(QObject* parent) : QAbstractTableModel(parent) {}
+RecordsModel::RecordsModel(QObject* parent) : QAbstractTableModel(parent) {
+  pages_.setMaxCost(kCachedPages);
+}
+
+void RecordsModel::resetRows() {
+  offsets_.clear();
+  offsets_.shrink_to_fit();
+  keyRows_.clear();
+  pages_.clear();
+}
 
 void RecordsModel::setDatabase(Database* db) {
   for (const auto& c : connections_) disconnect(c);
@@ -29,7 +39,7 @@ void RecordsModel::clear() {
   beginResetModel();
   ++generation_;
   mode_ = Mode::kNone;
-  rows_.clear();
+  resetRows();
   key_.clear();
   segment_ = 0;
   next_ = segmentSize_ = 0;
@@ -49,7 +59,7 @@ void RecordsModel::showSegment(quint32 segment) {
   mode_ = db_ ? Mode::kSegment : Mode::kNone;
   segment_ = segment;
   key_.clear();
-  rows_.clear();
+  resetRows();
   next_ = 0;
   complete_ = !db_;
   continuePending_ = false;
@@ -73,7 +83,7 @@ void RecordsModel::showKey(const std::string& key) {
   mode_ = db_ ? Mode::kKey : Mode::kNone;
   key_ = key;
   segment_ = 0;
-  rows_.clear();
+  resetRows();
   next_ = segmentSize_ = 0;
   complete_ = true;
   continuePending_ = false;
@@ -102,7 +112,7 @@ void RecordsModel::showKey(const std::string& key) {
           r.state = v.kind == bitcask::RecordKind::kTombstone ? State::kDeletion : State::kDeleted;
         }
         bool resolved = true;
-        if (matches(r, &resolved)) rows_.push_back(std::move(r));
+        if (matches(r, &resolved)) keyRows_.push_back(std::move(r));
       }
     } catch (const std::exception& e) {
       error_ = QString::fromStdString(e.what());
@@ -200,23 +210,72 @@ int RecordsModel::fetch(bool insertRows, std::size_t budget) {
   if (read.size() < budget || end <= next_) complete_ = true;
   next_ = std::max<quint64>(end, next_);
   if (next_ > segmentSize_) segmentSize_ = next_;
-  std::vector<Row> found;
+  std::vector<quint64> found;
   for (auto& info : read) {
     Row r;
     r.info = std::move(info);
     bool resolved = false;
-    if (!matches(r, &resolved)) continue;
-    if (!resolved) resolve(r);
-    found.push_back(std::move(r));
+    if (matches(r, &resolved)) found.push_back(r.info.offset);
   }
   if (found.empty()) return 0;
-  const int first = int(rows_.size());
+  const int first = int(offsets_.size());
   if (insertRows) beginInsertRows({}, first, first + int(found.size()) - 1);
-  rows_.insert(rows_.end(), std::make_move_iterator(found.begin()),
-               std::make_move_iterator(found.end()));
+  offsets_.insert(offsets_.end(), found.begin(), found.end());
+  pages_.remove(first / kRowsPerPage);  // the last page was short; it grew
   if (insertRows) endInsertRows();
   foundSinceRequest_ += int(found.size());
   return int(found.size());
+}
+
+// Reads the rows of page `index` back from the segment: from its first
+// row's offset to its last, keeping the records whose offsets are the rows'
+// (with a filter, others lie between them).
+std::vector<RecordsModel::Row> RecordsModel::readPage(int index) const {
+  const std::size_t first = std::size_t(index) * kRowsPerPage;
+  const std::size_t last = std::min(first + kRowsPerPage, offsets_.size()) - 1;
+  // Rows not found again (the segment was merged away meanwhile) read as
+  // damaged; updateSegmentSize() says why.
+  std::vector<Row> rows(last - first + 1);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    rows[i].info.segment = segment_;
+    rows[i].info.offset = offsets_[first + i];
+    rows[i].info.checksum_ok = false;
+    rows[i].state = State::kCorrupt;
+  }
+  std::size_t next = first;
+  try {
+    db_->db().read_records(segment_, offsets_[first], std::numeric_limits<std::size_t>::max(),
+                           [&](const bitcask::RecordInfo& r) {
+                             while (next <= last && offsets_[next] < r.offset) ++next;
+                             if (next <= last && offsets_[next] == r.offset) {
+                               rows[next - first].info = r;
+                               ++next;
+                             }
+                             return next <= last;
+                           });
+  } catch (const bitcask::Error&) {
+  }
+  // After the read: the visitor runs under the engine's read lock.
+  for (auto& row : rows) resolve(row);
+  return rows;
+}
+
+const std::vector<RecordsModel::Row>* RecordsModel::page(int index) const {
+  if (auto* cached = pages_.object(index)) return cached;
+  auto* rows = new std::vector<Row>(readPage(index));
+  pages_.insert(index, rows);
+  return rows;
+}
+
+RecordsModel::Row RecordsModel::rowAt(int row) const {
+  if (mode_ == Mode::kKey) return keyRows_.at(std::size_t(row));
+  return page(row / kRowsPerPage)->at(std::size_t(row % kRowsPerPage));
+}
+
+int RecordsModel::cachedRows() const {
+  int rows = int(keyRows_.size());
+  for (int key : pages_.keys()) rows += int(pages_.object(key)->size());
+  return rows;
 }
 
 bool RecordsModel::canFetchMore(const QModelIndex& parent) const {
@@ -251,21 +310,21 @@ void RecordsModel::scheduleContinue() {
 }
 
 int RecordsModel::ensureLoaded(quint64 offset) {
-  if (mode_ == Mode::kSegment) {
-    while (!complete_ && (rows_.empty() || rows_.back().info.offset < offset) && next_ <= offset) {
-      fetching_ = true;
-      const int n = fetch(true, std::size_t(scanBudget_));
-      fetching_ = false;
-      (void)n;
+  if (mode_ == Mode::kKey) {
+    for (int i = 0; i < int(keyRows_.size()); ++i) {
+      if (keyRows_[std::size_t(i)].info.offset == offset) return i;
     }
-    emit scanProgress();
+    return -1;
   }
-  for (int i = 0; i < int(rows_.size()); ++i) {
-    const auto& info = rows_[std::size_t(i)].info;
-    if (info.offset == offset) return i;
-    if (mode_ == Mode::kSegment && info.offset > offset) break;
+  if (mode_ != Mode::kSegment) return -1;
+  while (!complete_ && (offsets_.empty() || offsets_.back() < offset) && next_ <= offset) {
+    fetching_ = true;
+    fetch(true, std::size_t(scanBudget_));
+    fetching_ = false;
   }
-  return -1;
+  emit scanProgress();
+  const auto it = std::lower_bound(offsets_.begin(), offsets_.end(), offset);
+  return it != offsets_.end() && *it == offset ? int(it - offsets_.begin()) : -1;
 }
 
 void RecordsModel::refresh() {
@@ -275,8 +334,8 @@ void RecordsModel::refresh() {
   }
   if (mode_ != Mode::kSegment) return;
   updateSegmentSize();
-  for (auto& r : rows_) resolve(r);
-  if (!rows_.empty()) {
+  pages_.clear();  // re-read, and so re-resolved, when next shown
+  if (!offsets_.empty()) {
     emit dataChanged(index(0, 0), index(rowCount() - 1, kColumnCount - 1));
   }
   emit scanProgress();
@@ -291,11 +350,16 @@ void RecordsModel::onKeysChanged(const QList<QByteArray>& put, const QList<QByte
   if (mode_ != Mode::kSegment) return;
   QSet<QByteArray> changed(put.begin(), put.end());
   for (const auto& k : removed) changed.insert(k);
-  for (int i = 0; i < int(rows_.size()); ++i) {
-    Row& r = rows_[std::size_t(i)];
-    if (r.info.key.empty() || !changed.contains(QByteArray::fromStdString(r.info.key))) continue;
-    resolve(r);
-    emit dataChanged(index(i, kStatusColumn), index(i, kStatusColumn));
+  // Only cached rows are shown with a state; others resolve when read.
+  for (int p : pages_.keys()) {
+    auto& rows = *pages_.object(p);
+    for (int i = 0; i < int(rows.size()); ++i) {
+      Row& r = rows[std::size_t(i)];
+      if (r.info.key.empty() || !changed.contains(QByteArray::fromStdString(r.info.key))) continue;
+      resolve(r);
+      const int row = p * kRowsPerPage + i;
+      emit dataChanged(index(row, kStatusColumn), index(row, kStatusColumn));
+    }
   }
   const bool wasComplete = complete_;
   updateSegmentSize();
@@ -335,7 +399,8 @@ QString RecordsModel::statusText(const Row& row) const {
 }
 
 int RecordsModel::rowCount(const QModelIndex& parent) const {
-  return parent.isValid() ? 0 : int(rows_.size());
+  if (parent.isValid()) return 0;
+  return mode_ == Mode::kKey ? int(keyRows_.size()) : int(offsets_.size());
 }
 
 int RecordsModel::columnCount(const QModelIndex& parent) const {
@@ -344,7 +409,7 @@ int RecordsModel::columnCount(const QModelIndex& parent) const {
 
 QVariant RecordsModel::data(const QModelIndex& index, int role) const {
   if (!index.isValid() || index.row() >= rowCount()) return {};
-  const Row& r = rows_[std::size_t(index.row())];
+  const Row r = rowAt(index.row());
   const auto& info = r.info;
   const bool corrupt = !info.checksum_ok;
   switch (role) {

@@ -1,8 +1,14 @@
 // The records of one segment in file order, a page at a time (DB::read_records
-// continuing from the last offset; never the whole segment in memory), or
-// every record of one key across the segments (DB::history). Each row says
-// whether the record is the live version of its key or shadowed, and by
-// which segment and offset (the keydir's location of the key, DB::scan).
+// continuing from the last offset), or every record of one key across the
+// segments (DB::history). Each row says whether the record is the live
+// version of its key or shadowed, and by which segment and offset (the
+// keydir's location of the key).
+//
+// A segment holds millions of records, so the model never keeps them: it
+// keeps only the file offset of each row found so far (8 bytes a row) and
+// reads rows back from the segment a page at a time when the view asks for
+// them, holding at most kCachedPages pages (as DB Browser for SQLite's row
+// cache does).
 //
 // Filters (tombstones, shadowed, corrupt, key substring) are applied while
 // paging: a fetch reads at most scanBudget() records and goes on in later
@@ -14,6 +20,7 @@
 
 #include <QAbstractTableModel>
 #include <QByteArray>
+#include <QCache>
 #include <QPointer>
 #include <QSet>
 #include <string>
@@ -103,7 +110,10 @@ class RecordsModel : public QAbstractTableModel {
   // A message when the segment can no longer be read (merged away).
   const QString& error() const { return error_; }
 
-  const Row& rowAt(int row) const { return rows_.at(std::size_t(row)); }
+  // Row `row`, read from the segment if its page is not cached.
+  Row rowAt(int row) const;
+  // Rows held in memory now (for tests: bounded, whatever was scrolled).
+  int cachedRows() const;
   // The row of the record at `offset` (loading pages until it is passed), or -1.
   int ensureLoaded(quint64 offset);
   // Re-reads which records are live (after a merge or an import) and whether
@@ -126,7 +136,13 @@ class RecordsModel : public QAbstractTableModel {
   void scanProgress();
 
  private:
+  static constexpr int kRowsPerPage = 256;
+  static constexpr int kCachedPages = 32;
+
   int fetch(bool untilPage, std::size_t budget);
+  const std::vector<Row>* page(int index) const;
+  std::vector<Row> readPage(int index) const;
+  void resetRows();
   void resolve(Row& row) const;
   bool matches(Row& row, bool* resolved) const;
   void onKeysChanged(const QList<QByteArray>& put, const QList<QByteArray>& removed);
@@ -138,7 +154,9 @@ class RecordsModel : public QAbstractTableModel {
   quint32 segment_ = 0;
   std::string key_;
   Filter filter_;
-  std::vector<Row> rows_;
+  std::vector<quint64> offsets_;  // kSegment: the offset of each row found
+  std::vector<Row> keyRows_;      // kKey: every version of one key (a handful)
+  mutable QCache<int, std::vector<Row>> pages_;
   quint64 next_ = 0;
   quint64 segmentSize_ = 0;
   bool complete_ = true;

@@ -29,6 +29,14 @@ bool endsWith(const std::string& s, std::string_view suffix) {
 
 }  // namespace
 
+SegmentProblem segmentProblemOf(const bitcask::Problem& problem) {
+  SegmentProblem sp;
+  sp.problem = problem;
+  sp.hint = endsWith(problem.file, ".hint");
+  sp.segment = idFromFileName(problem.file).value_or(0);
+  return sp;
+}
+
 void runVerify(QPromise<VerifyOutcome>& promise, DbPtr db) {
   VerifyOutcome out;
   QElapsedTimer timer;
@@ -47,14 +55,8 @@ void runVerify(QPromise<VerifyOutcome>& promise, DbPtr db) {
       return !promise.isCanceled();
     });
     for (const auto& p : problems) {
-      SegmentProblem sp;
-      sp.problem = p;
-      sp.hint = endsWith(p.file, ".hint");
-      if (auto it = idOfFile.find(p.file); it != idOfFile.end()) {
-        sp.segment = it->second;
-      } else if (auto id = idFromFileName(p.file)) {
-        sp.segment = *id;
-      }
+      SegmentProblem sp = segmentProblemOf(p);
+      if (auto it = idOfFile.find(p.file); it != idOfFile.end()) sp.segment = it->second;
       out.problems.push_back(std::move(sp));
     }
   } catch (const bitcask::Error& e) {

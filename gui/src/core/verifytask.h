@@ -27,6 +27,10 @@ struct SegmentProblem {
   bitcask::Problem problem;
 };
 
+// `problem` with the segment its file's name says ("0000000012.hint" → 12,
+// in the hint; 0 when the name says none, as for the Python format's files).
+SegmentProblem segmentProblemOf(const bitcask::Problem& problem);
+
 struct VerifyOutcome {
   bool cancelled = false;
   QString error;  // Verify itself failed
