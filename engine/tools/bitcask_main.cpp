@@ -15,7 +15,9 @@
 // Read commands (get, keys, stats, check, dump, export) open the database
 // read-only and never create it, so they work beside a running writer and
 // never modify files. Write commands (put, delete, import, merge) take the writer
-// lock; put and import create the directory when it does not exist.
+// lock; put and import create the directory when it does not exist (or
+// make an empty one a database); delete and merge refuse an empty directory.
+// put and delete check the key against the limits before opening anything.
 //
 // Exit codes:
 //   0  success
@@ -193,6 +195,13 @@ std::unique_ptr<bitcask::DB> open_read(const fs::path& dir, bool warn = true) {
 
 std::unique_ptr<bitcask::DB> open_write(const fs::path& dir, bitcask::SyncPolicy sync, bool create,
                                         std::uint64_t max_segment_size = 0) {
+  // The engine makes an empty directory a database on any writable open;
+  // commands that do not create (delete, merge) refuse it instead.
+  std::error_code ec;
+  if (!create && fs::is_directory(dir, ec) && fs::is_empty(dir, ec) && !ec) {
+    throw bitcask::Error(bitcask::ErrorCode::kNotADatabase,
+                         "'" + dir.string() + "' is an empty directory, not a Bitcask database");
+  }
   bitcask::Options options;
   options.sync = sync;
   options.create_if_missing = create;
@@ -258,8 +267,23 @@ std::string json_error_message(const std::string& text, const json::parse_error&
   return message;
 }
 
+// What makes `key` one no write accepts (the engine's limits), or "".
+std::string key_problem(const std::string& key) {
+  if (key.empty()) return "keys must not be empty";
+  if (key.size() > bitcask::kMaxKeySize) {
+    return "key of " + std::to_string(key.size()) + " bytes is over the limit of " +
+           std::to_string(bitcask::kMaxKeySize) + " bytes";
+  }
+  return {};
+}
+
 int cmd_put(const Args& a) {
-  // Parse before opening so that a refused value creates nothing.
+  // Check the key and parse the value before opening, so that a refused put
+  // creates nothing.
+  if (const std::string bad = key_problem(a.key); !bad.empty()) {
+    print_error(bad);
+    return kExitError;
+  }
   json value;
   try {
     value = json::parse(a.value);
@@ -304,6 +328,10 @@ int cmd_get(const Args& a) {
 }
 
 int cmd_delete(const Args& a) {
+  if (const std::string bad = key_problem(a.key); !bad.empty()) {
+    print_error(bad);
+    return kExitError;
+  }
   auto db = open_write(a.dir, a.sync, /*create=*/false);
   const bool existed = db->remove(a.key);
   db->close();

@@ -33,10 +33,15 @@ OpenOutcome describeOpenFailure(const QString& path, OpenMode mode, int engineEr
     case ErrorCode::kNotADatabase:
       out.error = OpenError::kNotADatabase;
       out.title = tr("This is not a Bitcask database");
-      out.message = tr("%1 is not a Bitcask database: it holds no database files. Choose the "
-                       "folder that contains the BITCASK marker and the .seg files (or the "
-                       ".data files of the Python version).")
-                        .arg(name);
+      out.message = QFileInfo(path).isFile()
+                        ? tr("%1 is a file, not a database folder. Choose the folder that "
+                             "contains the BITCASK marker and the .seg files (or the .data "
+                             "files of the Python version).")
+                              .arg(name)
+                        : tr("%1 is not a Bitcask database: it holds no database files. Choose "
+                             "the folder that contains the BITCASK marker and the .seg files (or "
+                             "the .data files of the Python version).")
+                              .arg(name);
       break;
     case ErrorCode::kLocked:
       out.error = OpenError::kLocked;
@@ -99,6 +104,13 @@ OpenOutcome openDatabase(const QString& path, OpenMode mode) {
                         .arg(QDir::toNativeSeparators(path));
       return out;
     }
+  }
+  // The engine makes an empty folder a database on a writable open: only
+  // File › New Database may do that.
+  if (mode != OpenMode::kCreate && info.isDir() &&
+      QDir(path).isEmpty(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System)) {
+    return describeOpenFailure(path, mode, int(bitcask::ErrorCode::kNotADatabase),
+                               tr("'%1' is an empty directory, not a Bitcask database").arg(path));
   }
   bitcask::Options options;
   options.read_only = mode == OpenMode::kOpenReadOnly;
