@@ -3,20 +3,69 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QCoreApplication>
 #include <QIcon>
+#include <cstring>
 
 #include "app/mainwindow.h"
 #include "app/settings.h"
 #include "app/theme.h"
 #include "app/timing.h"
 
+namespace {
+
+// Names and the version (the project's, from CMake through bitcask/version.h).
+void setApplicationNames() {
+  QCoreApplication::setApplicationName(QStringLiteral("bitcask-browser"));
+  QCoreApplication::setOrganizationName(QStringLiteral("Bitcask"));
+  QCoreApplication::setApplicationVersion(QString::fromLatin1(bitcask::kVersion));
+}
+
+// Adds the command line's options to `parser`; returns --read-only.
+QCommandLineOption addOptions(QCommandLineParser& parser) {
+  parser.setApplicationDescription(
+      QCoreApplication::translate("main", "Browse and edit Bitcask key-value databases."));
+  parser.addHelpOption();
+  parser.addVersionOption();
+  QCommandLineOption readOnly(
+      {QStringLiteral("r"), QStringLiteral("read-only")},
+      QCoreApplication::translate("main",
+                                  "Open DIR read-only (never written, allowed beside a writer)."));
+  parser.addOption(readOnly);
+  parser.addPositionalArgument(
+      QStringLiteral("DIR"), QCoreApplication::translate("main", "The database directory to open."),
+      QStringLiteral("[DIR]"));
+  return readOnly;
+}
+
+// -h/--help and -v/--version print text and exit: they need no display.
+bool onlyPrints(int argc, char* argv[]) {
+  for (int i = 1; i < argc; ++i) {
+    const char* arg = argv[i];
+    if (std::strcmp(arg, "--") == 0) break;
+    for (const char* option : {"-h", "--help", "-?", "-v", "--version"}) {
+      if (std::strcmp(arg, option) == 0) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 int main(int argc, char* argv[]) {
   bb::timing::markLaunch();
+  if (onlyPrints(argc, argv)) {
+    QCoreApplication app(argc, argv);
+    setApplicationNames();
+    QCommandLineParser parser;
+    addOptions(parser);
+    parser.process(app);  // prints the help or the version and exits
+    return 0;
+  }
+
   QApplication app(argc, argv);
-  QApplication::setApplicationName(QStringLiteral("bitcask-browser"));
+  setApplicationNames();
   QApplication::setApplicationDisplayName(QStringLiteral("Bitcask Browser"));
-  QApplication::setOrganizationName(QStringLiteral("Bitcask"));
-  QApplication::setApplicationVersion(QString::fromLatin1(bitcask::kVersion));
   // The desktop entry <id>.desktop (gui/CMakeLists.txt: BITCASK_APP_ID) names the window's app.
   QApplication::setDesktopFileName(QStringLiteral(BITCASK_APP_ID));
   QIcon icon;
@@ -26,18 +75,7 @@ int main(int argc, char* argv[]) {
   QApplication::setWindowIcon(icon);
 
   QCommandLineParser parser;
-  parser.setApplicationDescription(
-      QApplication::translate("main", "Browse and edit Bitcask key-value databases."));
-  parser.addHelpOption();
-  parser.addVersionOption();
-  const QCommandLineOption readOnly(
-      {QStringLiteral("r"), QStringLiteral("read-only")},
-      QApplication::translate("main",
-                              "Open DIR read-only (never written, allowed beside a writer)."));
-  parser.addOption(readOnly);
-  parser.addPositionalArgument(QStringLiteral("DIR"),
-                               QApplication::translate("main", "The database directory to open."),
-                               QStringLiteral("[DIR]"));
+  const QCommandLineOption readOnly = addOptions(parser);
   parser.process(app);
 
   // BITCASK_BROWSER_THEME=light|dark overrides the saved choice (screenshots, tests).

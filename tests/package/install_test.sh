@@ -11,10 +11,10 @@
 #     the bash completion, the library in the multiarch directory, copyright and changelog
 #   - the desktop entry's Icon, Exec and TryExec resolve to installed files; the metainfo's id
 #     and launchable name the installed files; its screenshots are in resources/screenshots
-#   - one version everywhere: each tool's --version, the packages, the metainfo's release, the
-#     manual pages
+#   - one version everywhere: each tool's --version (which, like --help, needs no display), the
+#     packages, the metainfo's release, the manual pages
 #   - no RPATH in the installed programs and library
-#   - the installed `bitcask` writes and reads a database; bitcask-bench starts
+#   - the installed `bitcask` writes and reads a database
 #   - a program builds against the installed libbitcask-dev, with find_package(Bitcask) and with
 #     pkg-config (tests/consumer), and runs
 #   - the installed browser runs offscreen on a database (still running after 5 seconds), and
@@ -246,13 +246,16 @@ if [[ -n "$lib_pkg" ]]; then
   [[ "$(realpath "$resolved")" == "$(realpath "$libdir")/"* ]] ||
     fail "bitcask loads libbitcask from '$resolved', not from the scratch root"
 fi
+# Without a display: --version and --help print text, on a console too.
+no_display=(env -u DISPLAY -u WAYLAND_DISPLAY -u QT_QPA_PLATFORM)
 for tool in bitcask bitcask-bench bitcask-browser; do
-  out="$(QT_QPA_PLATFORM=offscreen "$usr/bin/$tool" --version 2>/dev/null)" ||
-    fail "$tool --version failed"
+  out="$("${no_display[@]}" "$usr/bin/$tool" --version 2>"$logs/version-$tool.log")" ||
+    { cat "$logs/version-$tool.log" >&2; fail "$tool --version failed"; }
   [[ "$out" == "$tool $version" ]] || fail "$tool --version says '$out', expected '$tool $version'"
+  run "help-$tool" "${no_display[@]}" "$usr/bin/$tool" --help
   echo "  \$ $tool --version: $out"
 done
-ok "every tool's --version is $version"
+ok "every tool's --version is $version; --version and --help need no display"
 
 db="$work/db"
 bitcask=("$usr/bin/bitcask")
@@ -267,8 +270,7 @@ run keys "${bitcask[@]}" keys "$db"
 run check "${bitcask[@]}" check "$db"
 run stats "${bitcask[@]}" stats "$db" --json
 grep -q '"keys": *2' "$logs/stats.log" || fail "bitcask stats --json: $(cat "$logs/stats.log")"
-run bench-help "$usr/bin/bitcask-bench" --help
-ok "the installed bitcask writes, reads, lists and checks a database; bitcask-bench starts"
+ok "the installed bitcask writes, reads, lists and checks a database"
 
 # ---- a program built against libbitcask-dev -------------------------------------------------
 echo "== a program against the installed libbitcask-dev (tests/consumer)"
