@@ -42,6 +42,12 @@ void BitcaskEngine::open(const std::filesystem::path& dir, bool sync) {
 
 void BitcaskEngine::put(std::string_view key, std::string_view value) { db_->put(key, value); }
 
+void BitcaskEngine::put_batch(const Pairs& pairs) {
+  bitcask::WriteBatch batch;
+  for (const auto& [key, value] : pairs) batch.put(key, value);
+  db_->write(batch);
+}
+
 bool BitcaskEngine::get(std::string_view key, std::string* value) { return db_->get(key, value); }
 
 void BitcaskEngine::del(std::string_view key) { db_->remove(key); }

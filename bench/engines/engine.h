@@ -18,6 +18,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace bench {
@@ -41,6 +42,11 @@ class KvEngine {
   // Opens (creating) a database in `dir` (created when missing).
   virtual void open(const std::filesystem::path& dir, bool sync) = 0;
   virtual void put(std::string_view key, std::string_view value) = 0;
+  // Writes every pair as one atomic batch of the engine (a WriteBatch, one
+  // transaction), so batched writes can be compared across engines; with sync
+  // the batch as a whole is on stable storage when it returns.
+  using Pairs = std::vector<std::pair<std::string_view, std::string_view>>;
+  virtual void put_batch(const Pairs& pairs) = 0;
   // Copies the value of `key` into *value; false when absent. From the
   // thread that opened the engine (others use reader()).
   virtual bool get(std::string_view key, std::string* value) = 0;

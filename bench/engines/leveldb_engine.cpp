@@ -72,6 +72,14 @@ void LevelDbEngine::put(std::string_view key, std::string_view value) {
   check(db_->Put(w, slice(key), slice(value)), "put");
 }
 
+void LevelDbEngine::put_batch(const Pairs& pairs) {
+  leveldb::WriteBatch batch;
+  for (const auto& [key, value] : pairs) batch.Put(slice(key), slice(value));
+  leveldb::WriteOptions w;
+  w.sync = sync_;
+  check(db_->Write(w, &batch), "write batch");
+}
+
 bool LevelDbEngine::get(std::string_view key, std::string* value) {
   const leveldb::Status s = db_->Get(leveldb::ReadOptions(), slice(key), value);
   if (s.IsNotFound()) return false;

@@ -102,6 +102,19 @@ bool LmdbEngine::get(std::string_view key, std::string* value) {
   return own_reader_->get(key, value);
 }
 
+// One write transaction for the whole batch.
+void LmdbEngine::put_batch(const Pairs& pairs) {
+  MDB_txn* txn = nullptr;
+  check(mdb_txn_begin(env_, nullptr, 0, &txn), "begin");
+  for (const auto& [key, value] : pairs) {
+    MDB_val k = val(key), v = val(value);
+    const int rc = mdb_put(txn, dbi_, &k, &v, 0);
+    if (rc != MDB_SUCCESS) mdb_txn_abort(txn);
+    check(rc, "batch put");
+  }
+  check(mdb_txn_commit(txn), "commit");
+}
+
 void LmdbEngine::del(std::string_view key) {
   MDB_txn* txn = nullptr;
   check(mdb_txn_begin(env_, nullptr, 0, &txn), "begin");

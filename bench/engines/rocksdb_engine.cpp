@@ -6,6 +6,7 @@
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
 #include <rocksdb/version.h>
+#include <rocksdb/write_batch.h>
 
 #include <memory>
 #include <stdexcept>
@@ -86,6 +87,14 @@ void RocksDbEngine::put(std::string_view key, std::string_view value) {
   rocksdb::WriteOptions w;
   w.sync = sync_;
   check(db_->Put(w, slice(key), slice(value)), "put");
+}
+
+void RocksDbEngine::put_batch(const Pairs& pairs) {
+  rocksdb::WriteBatch batch;
+  for (const auto& [key, value] : pairs) check(batch.Put(slice(key), slice(value)), "batch put");
+  rocksdb::WriteOptions w;
+  w.sync = sync_;
+  check(db_->Write(w, &batch), "write batch");
 }
 
 bool RocksDbEngine::get(std::string_view key, std::string* value) {

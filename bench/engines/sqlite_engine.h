@@ -17,6 +17,7 @@ class SqliteEngine final : public KvEngine {
   const char* name() const override { return "sqlite"; }
   void open(const std::filesystem::path& dir, bool sync) override;
   void put(std::string_view key, std::string_view value) override;
+  void put_batch(const Pairs& pairs) override;
   bool get(std::string_view key, std::string* value) override;
   void del(std::string_view key) override;
   std::size_t scan(const ScanFn& fn) override;

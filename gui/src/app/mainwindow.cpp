@@ -30,6 +30,7 @@
 #include <QtConcurrent>
 
 #include "app/aboutdialog.h"
+#include "app/benchmarkpage.h"
 #include "app/filterbar.h"
 #include "app/historypanel.h"
 #include "app/jsontextedit.h"
@@ -103,6 +104,8 @@ MainWindow::MainWindow(QWidget* parent)
   tabs_->setDocumentMode(true);
   tabs_->addTab(keysPage, tr("&Keys"));
   tabs_->addTab(segmentsPage_, tr("&Segments"));
+  benchmarkPage_ = new BenchmarkPage(central);
+  tabs_->addTab(benchmarkPage_, tr("&Benchmarks"));
   layout->addWidget(banner_);
   layout->addWidget(tabs_, 1);
   setCentralWidget(central);
@@ -548,6 +551,7 @@ void MainWindow::installDatabase(const OpenOutcome& outcome) {
   tableModel_->setDatabase(db_);
   treeModel_->setDatabase(db_);
   segmentsPage_->setDatabase(db_);
+  benchmarkPage_->setDatabase(db_);
   connect(db_, &Database::keysChanged, this, &MainWindow::onKeysChanged);
   connect(db_, &Database::reset, this, [this] {
     valueDock_->document()->reload();
@@ -597,6 +601,7 @@ void MainWindow::closeDatabase() {
   filterWatcher_.waitForFinished();
   valueDock_->showKey(std::nullopt);
   segmentsPage_->setDatabase(nullptr);
+  benchmarkPage_->setDatabase(nullptr);
   tableModel_->setDatabase(nullptr);
   treeModel_->setDatabase(nullptr);
   controller_->setDatabase(nullptr);

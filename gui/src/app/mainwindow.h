@@ -27,6 +27,7 @@ class QUndoView;
 
 namespace bb {
 
+class BenchmarkPage;
 class Database;
 class EditController;
 class FilterBar;
@@ -61,6 +62,7 @@ class MainWindow : public QMainWindow {
   ValueEditorDock* valueEditor() const { return valueDock_; }
   MessageBanner* banner() const { return banner_; }
   SegmentsPage* segmentsPage() const { return segmentsPage_; }
+  BenchmarkPage* benchmarkPage() const { return benchmarkPage_; }
   QTabWidget* tabs() const { return tabs_; }
   // The Segments tab, or the Keys tab.
   void showSegments();
@@ -137,6 +139,7 @@ class MainWindow : public QMainWindow {
   QStackedWidget* viewStack_;
   QTabWidget* tabs_;
   SegmentsPage* segmentsPage_;
+  BenchmarkPage* benchmarkPage_;
   KeyTableView* table_;
   KeyTreeView* tree_;
   ValueEditorDock* valueDock_;
