@@ -180,6 +180,37 @@ class RecoveryTest : public QObject {
     QCOMPARE(*db->get("other"), std::string("fine"));
   }
 
+  // Hints are applied a few entries behind where they are read (so the
+  // keydir can prefetch): every count around that distance must apply every
+  // entry, in order, tombstones included.
+  void hintEntriesAroundTheLookahead_data() {
+    QTest::addColumn<int>("keys");
+    for (int n : {1, 2, 7, 8, 9, 16, 17, 300}) QTest::addRow("%d", n) << n;
+  }
+  void hintEntriesAroundTheLookahead() {
+    QFETCH(int, keys);
+    QTemporaryDir tmp;
+    const fs::path dir = path_of(tmp);
+    {
+      auto db = DB::open(dir);
+      for (int i = 0; i < keys; ++i) db->put("k" + std::to_string(i), "v" + std::to_string(i));
+      // Overwrites and a delete inside the same hint: the last entry wins.
+      db->put("k0", "again");
+      if (keys > 1) db->remove("k" + std::to_string(keys - 1));
+      db->close();
+    }
+    QVERIFY(fs::exists(dir / "0000000001.hint"));
+    Options ro;
+    ro.read_only = true;
+    auto db = DB::open(dir, ro);
+    QCOMPARE(db->size(), std::uint64_t(keys > 1 ? keys - 1 : 1));
+    QCOMPARE(db->get("k0").value_or(""), std::string("again"));
+    for (int i = 1; i < keys - 1; ++i) {
+      QCOMPARE(db->get("k" + std::to_string(i)).value_or(""), "v" + std::to_string(i));
+    }
+    if (keys > 1) QVERIFY(!db->get("k" + std::to_string(keys - 1)));
+  }
+
   void tombstonesSurviveReopen() {
     QTemporaryDir tmp;
     const fs::path dir = path_of(tmp);

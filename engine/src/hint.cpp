@@ -3,6 +3,7 @@
 #include <fcntl.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <memory>
 
@@ -132,7 +133,7 @@ std::uint64_t entry_count(const std::filesystem::path& path) {
 
 bool read(const std::filesystem::path& path, std::uint32_t segment_id, std::uint64_t segment_size,
           const std::function<void(const Entry&)>& visit, std::uint64_t* records,
-          std::uint64_t* covered) {
+          std::uint64_t* covered, const std::function<void(const Entry&)>& ahead) {
   std::unique_ptr<char[]> buffer;
   std::size_t size = 0;
   try {
@@ -160,9 +161,25 @@ bool read(const std::filesystem::path& path, std::uint32_t segment_id, std::uint
     if ((n = decode_entry(data.data(), pos, end, segment_id, &e)) == 0) return false;
   }
   if (seen != count) return false;
-  for (std::size_t pos = kHeaderSize; pos < end;) {
-    pos += decode_entry(data.data(), pos, end, segment_id, &e);
-    visit(e);
+  if (!ahead) {
+    for (std::size_t pos = kHeaderSize; pos < end;) {
+      pos += decode_entry(data.data(), pos, end, segment_id, &e);
+      visit(e);
+    }
+  } else {
+    // A ring of the last kLookahead entries decoded: each is visited once
+    // kLookahead more have been seen by `ahead`.
+    std::array<Entry, kLookahead> ring;
+    std::uint64_t decoded = 0;
+    for (std::size_t pos = kHeaderSize; pos < end; ++decoded) {
+      Entry& slot = ring[decoded % kLookahead];
+      if (decoded >= kLookahead) visit(slot);
+      pos += decode_entry(data.data(), pos, end, segment_id, &slot);
+      ahead(slot);
+    }
+    for (std::uint64_t i = decoded > kLookahead ? decoded - kLookahead : 0; i < decoded; ++i) {
+      visit(ring[i % kLookahead]);
+    }
   }
   *records = decode_u64_le(data.data() + end + 8);
   *covered = decode_u64_le(data.data() + end + 16);

@@ -59,18 +59,21 @@ class Builder {
   std::uint64_t records_ = 0;
 };
 
-// Reads and checks a whole hint, then calls `visit` for each entry in
-// segment order. Returns false, having visited nothing, when the hint is
-// missing or damaged in any way (the caller then scans the segment and
-// rebuilds the hint). *records and *covered receive the records and bytes
-// of the segment the hint covers.
 // The entry count from a hint's trailer (unchecked: for sizing only), 0
 // when it cannot be read.
 std::uint64_t entry_count(const std::filesystem::path& path);
 
-// A hint claiming to cover more than `segment_size` bytes is damaged too.
+// Reads and checks a whole hint, then calls `visit` for each entry in
+// segment order. Returns false, having visited nothing, when the hint is
+// missing or damaged in any way (the caller then scans the segment and
+// rebuilds the hint); a hint claiming to cover more than `segment_size` bytes
+// is damaged too. *records and *covered receive the records and bytes of the
+// segment the hint covers. `ahead`, if given, sees each entry kLookahead
+// entries before `visit` does, so the caller can prefetch the memory visit
+// will touch (the keydir's hash slots: cache misses dominate opening).
+inline constexpr std::size_t kLookahead = 8;
 bool read(const std::filesystem::path& path, std::uint32_t segment_id, std::uint64_t segment_size,
           const std::function<void(const Entry&)>& visit, std::uint64_t* records,
-          std::uint64_t* covered);
+          std::uint64_t* covered, const std::function<void(const Entry&)>& ahead = {});
 
 }  // namespace bitcask::hint

@@ -47,6 +47,9 @@ class KeyDir {
   void clear();
   // Makes room for `n` keys at once (opening knows the count from hints).
   void reserve(std::size_t n) { hash_.reserve(n); }
+  // Starts loading the hash slots `key` would probe into the cache, ahead of
+  // a put() or find() of it (opening inserts from hints in batches).
+  void prefetch(std::string_view key) const { hash_.prefetch(key); }
 
   std::uint64_t size() const { return hash_.size(); }
   // Keys in order with their locations, as ScanOptions asks.

@@ -92,7 +92,7 @@ std::uint64_t DBImpl::load_hint(Segment& seg) {
         ++report_.records;
         publish(seg, e.kind, e.key, e.loc);
       },
-      &records, &covered);
+      &records, &covered, [&](const hint::Entry& e) { keydir_.prefetch(e.key); });
   if (!ok) return 0;
   seg.records = records;
   seg.has_hint = true;
