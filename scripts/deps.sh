@@ -22,7 +22,7 @@ BITCASK_DEB_PACKAGES=(
   # peers for side-by-side benchmarks
   libleveldb-dev librocksdb-dev liblmdb-dev libsqlite3-dev
   # headless GUI tests and screenshots
-  xvfb xauth imagemagick
+  xvfb xauth imagemagick xdotool
   # Debian packages (scripts/package.sh): checks of the packages, the install test's X tools
   dpkg-dev lintian desktop-file-utils appstream x11-utils
 )

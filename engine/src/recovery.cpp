@@ -40,7 +40,8 @@ void DBImpl::recover_segment(const std::shared_ptr<Segment>& seg, bool is_last, 
     std::string why = short_file ? "segment shorter than its header"
                                  : format::check_segment_header(seg->data(), seg->id());
     if (why.find("version") != std::string::npos) {
-      throw Error(ErrorCode::kUnsupportedVersion, "'" + seg->path().string() + "': " + why);
+      throw Error(ErrorCode::kUnsupportedVersion,
+                  std::string("'").append(seg->path().string()).append("': ").append(why));
     }
     if (short_file && is_last) {
       // A crash while the segment was being created: it holds no records.
