@@ -5,6 +5,37 @@
 
 namespace bb {
 
+namespace {
+
+class UnitLogTicker : public QCPAxisTickerLog {
+ public:
+  explicit UnitLogTicker(BenchChart::Unit unit) : unit_(unit) { setSubTickCount(8); }
+
+ protected:
+  QString getTickLabel(double tick, const QLocale&, QChar, int) override {
+    auto num = [](double v) { return QString::number(v, 'g', 3); };
+    if (unit_ == BenchChart::Unit::kMicroseconds) {
+      if (tick < 1) return num(tick * 1000) + QStringLiteral(" ns");
+      if (tick < 1e3) return num(tick) + QStringLiteral(" µs");
+      if (tick < 1e6) return num(tick / 1e3) + QStringLiteral(" ms");
+      return num(tick / 1e6) + QStringLiteral(" s");
+    }
+    if (tick >= 1e9) return num(tick / 1e9) + QStringLiteral(" G");
+    if (tick >= 1e6) return num(tick / 1e6) + QStringLiteral(" M");
+    if (tick >= 1e3) return num(tick / 1e3) + QStringLiteral(" k");
+    return num(tick);
+  }
+
+ private:
+  BenchChart::Unit unit_;
+};
+
+}  // namespace
+
+QSharedPointer<QCPAxisTicker> BenchChart::logTicker(Unit unit) {
+  return QSharedPointer<UnitLogTicker>::create(unit);
+}
+
 BenchChart::BenchChart(BenchResultsModel* model, QWidget* parent)
     : QCustomPlot(parent), model_(model) {
   setMinimumSize(320, 220);
@@ -14,7 +45,10 @@ BenchChart::BenchChart(BenchResultsModel* model, QWidget* parent)
       new QCPTextElement(this, QString(), QFont(font().family(), font().pointSize(), QFont::Bold));
   plotLayout()->addElement(0, 0, title_);
 
-  // The legend in a row of its own under the plot, so it never hides data.
+  // The legend in a row of its own under the plot, so it never hides data,
+  // centred between two spacers. The spacers also keep the plot full width
+  // while the legend is empty: a layout column is as narrow as its narrowest
+  // element allows, and an empty legend allows next to nothing.
   legend->setVisible(true);
   legend->setFillOrder(QCPLegend::foColumnsFirst);
   legend->setWrap(6);
@@ -22,7 +56,10 @@ BenchChart::BenchChart(BenchResultsModel* model, QWidget* parent)
   plotLayout()->addElement(2, 0, legendRow);
   legendRow->setMargins(QMargins(0, 0, 0, 4));
   axisRect()->insetLayout()->take(legend);
-  legendRow->addElement(0, 0, legend);
+  legendRow->addElement(0, 0, new QCPLayoutElement(this));
+  legendRow->addElement(0, 1, legend);
+  legendRow->addElement(0, 2, new QCPLayoutElement(this));
+  legendRow->setColumnStretchFactors({1, 0.001, 1});
   plotLayout()->setRowStretchFactor(0, 0.001);
   plotLayout()->setRowStretchFactor(2, 0.001);
 
@@ -46,7 +83,9 @@ BenchChart::BenchChart(BenchResultsModel* model, QWidget* parent)
     if (text.isEmpty()) {
       QToolTip::hideText();
     } else {
-      QToolTip::showText(event->globalPosition().toPoint(), text, this);
+      // Rich text tooltips wrap at a width of their own; these lines are short.
+      QToolTip::showText(event->globalPosition().toPoint(),
+                         QStringLiteral("<p style='white-space:pre'>%1</p>").arg(text), this);
     }
   });
 }
@@ -76,6 +115,8 @@ void BenchChart::updateEmptyState() {
   empty_->setText(emptyHint());
   empty_->setVisible(!hasData_);
   legend->setVisible(hasData_);
+  // An empty plot's scale means nothing: no numbers on it.
+  for (QCPAxis* a : axisRect()->axes()) a->setTickLabels(hasData_);
 }
 
 QString BenchChart::emptyText() const { return empty_->visible() ? empty_->text() : QString(); }

@@ -34,6 +34,11 @@ class BenchChart : public QCustomPlot {
   // Fixed colours per engine, readable on light and dark backgrounds.
   static QColor engineColor(const QString& engine);
 
+  enum class Unit { kCount, kMicroseconds };
+  // A ticker for a log axis that labels decades with units: "10 k", "1 M"
+  // (kCount) or "100 ns", "1 µs", "10 ms" (kMicroseconds: values in µs).
+  static QSharedPointer<QCPAxisTicker> logTicker(Unit unit);
+
  protected:
   // Fills the plot from the model and the selection; returns whether there
   // was anything to draw (the hint shows otherwise).

@@ -15,10 +15,6 @@ BenchChartBars::BenchChartBars(BenchResultsModel* model, QWidget* parent)
   xAxis->setTickLength(0, 4);
   xAxis->setLabel(tr("operation"));
   yAxis->setScaleType(QCPAxis::stLogarithmic);
-  auto ticker = QSharedPointer<QCPAxisTickerLog>::create();
-  ticker->setSubTickCount(8);
-  yAxis->setTicker(ticker);
-  yAxis->setNumberFormat(QStringLiteral("gb"));
   yAxis->grid()->setSubGridVisible(true);
   setMetric(Metric::kOpsPerSec);
   applyPalette();
@@ -29,13 +25,16 @@ void BenchChartBars::setMetric(Metric metric) {
   metric_ = metric;
   switch (metric_) {
     case Metric::kOpsPerSec:
+      yAxis->setTicker(logTicker(Unit::kCount));
       yAxis->setLabel(tr("operations per second (log scale; higher is better)"));
       break;
     case Metric::kMeanUs:
-      yAxis->setLabel(tr("mean latency, µs (log scale; lower is better)"));
+      yAxis->setTicker(logTicker(Unit::kMicroseconds));
+      yAxis->setLabel(tr("mean latency (log scale; lower is better)"));
       break;
     case Metric::kP99Us:
-      yAxis->setLabel(tr("p99 latency, µs (log scale; lower is better)"));
+      yAxis->setTicker(logTicker(Unit::kMicroseconds));
+      yAxis->setLabel(tr("p99 latency (log scale; lower is better)"));
       break;
   }
   scheduleRebuild();
@@ -132,7 +131,7 @@ bool BenchChartBars::rebuild() {
       light.setAlpha(90);
       b->setBrush(QBrush(light, Qt::BDiagPattern));
       b->setPen(QPen(c, 1.2));
-      b->setName(tr("%1 (%2)").arg(k.engine, model_->comparison()->name));
+      b->setName(tr("%1 (saved)").arg(k.engine));
     } else {
       b->setBrush(c);
       b->setPen(QPen(c.darker(120), 1));
@@ -140,7 +139,10 @@ bool BenchChartBars::rebuild() {
     }
     b->setData(x, y, true);
     b->setBarsGroup(group_);
-    bars_.append({b, b->name(), {}});
+    bars_.append(
+        {b,
+         k.other ? tr("%1 (saved run “%2”)").arg(k.engine, model_->comparison()->name) : k.engine,
+         {}});
   }
   if (hi <= 0) return false;
   const double floor = std::pow(10, std::floor(std::log10(lo)));

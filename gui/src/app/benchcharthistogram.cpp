@@ -9,16 +9,14 @@ BenchChartHistogram::BenchChartHistogram(BenchResultsModel* model, QWidget* pare
     : BenchChart(model, parent) {
   setObjectName(QStringLiteral("benchHistogram"));
   xAxis->setScaleType(QCPAxis::stLogarithmic);
-  auto ticker = QSharedPointer<QCPAxisTickerLog>::create();
-  ticker->setLogBase(10);
-  ticker->setSubTickCount(8);
-  xAxis->setTicker(ticker);
-  xAxis->setNumberFormat(QStringLiteral("g"));
-  xAxis->setLabel(tr("latency of one operation (µs, log scale)"));
+  xAxis->setTicker(logTicker(Unit::kMicroseconds));
+  xAxis->setLabel(tr("latency of one operation (log scale)"));
   xAxis->grid()->setSubGridVisible(true);
   yAxis->setLabel(tr("share of timed operations (%)"));
   xAxis->setRange(0.1, 1000);
   yAxis->setRange(0, 100);
+  // Entries carry p50 and p99: three to a row.
+  legend->setWrap(3);
   applyPalette();
   rebuildNow();
 }
@@ -64,9 +62,8 @@ bool BenchChartHistogram::rebuild() {
     g->setBrush(fill);
     g->setLineStyle(QCPGraph::lsStepLeft);
     g->setData(keys, values, true);
-    const QString label =
-        other ? tr("%1 (%2)").arg(m.engine, model_->comparison()->name) : m.engine;
-    g->setName(tr("%1 — p50 %2, p99 %3").arg(label, formatUs(m.p50Us), formatUs(m.p99Us)));
+    const QString label = other ? tr("%1 (saved)").arg(m.engine) : m.engine;
+    g->setName(tr("%1: p50 %2, p99 %3").arg(label, formatUs(m.p50Us), formatUs(m.p99Us)));
     series_.append({label, h});
   }
   if (series_.isEmpty()) return false;
@@ -90,9 +87,10 @@ QString BenchChartHistogram::hoverText(const QPoint& pos) const {
     const int i = bucket - s.histogram.first;
     const quint64 n = i >= 0 && i < s.histogram.counts.size() ? s.histogram.counts[i] : 0;
     const double share = 100.0 * double(n) / double(s.histogram.total());
-    lines << tr("%1: %2 % (%L3 operations)")
-                 .arg(s.label.toHtmlEscaped(), QLocale().toString(share, 'f', share < 1 ? 2 : 1))
-                 .arg(n);
+    // %1 and %2 first: arg() fills the lowest-numbered placeholder.
+    QString line = n == 1 ? tr("%1: %2 % (1 operation)") : tr("%1: %2 % (%L3 operations)");
+    line = line.arg(s.label.toHtmlEscaped(), QLocale().toString(share, 'f', share < 1 ? 2 : 1));
+    lines << (n == 1 ? line : line.arg(n));
   }
   return lines.join(QStringLiteral("<br>"));
 }

@@ -35,11 +35,8 @@ BenchChartPercentiles::BenchChartPercentiles(BenchResultsModel* model, QWidget* 
   xAxis->setLabel(tr("percentile (evenly spaced nines)"));
   xAxis->setRange(std::log10(2.0) - 0.05, 3.05);
   yAxis->setScaleType(QCPAxis::stLogarithmic);
-  auto yTicker = QSharedPointer<QCPAxisTickerLog>::create();
-  yTicker->setSubTickCount(8);
-  yAxis->setTicker(yTicker);
-  yAxis->setNumberFormat(QStringLiteral("g"));
-  yAxis->setLabel(tr("latency (µs, log scale)"));
+  yAxis->setTicker(logTicker(Unit::kMicroseconds));
+  yAxis->setLabel(tr("latency (log scale)"));
   yAxis->grid()->setSubGridVisible(true);
   yAxis->setRange(0.1, 1000);
   applyPalette();
@@ -77,8 +74,7 @@ bool BenchChartPercentiles::rebuild() {
     const QColor c = engineColor(m.engine);
     g->setPen(QPen(c, other ? 1.5 : 2.2, other ? Qt::DashLine : Qt::SolidLine));
     g->setData(keys, values, true);
-    const QString label =
-        other ? tr("%1 (%2)").arg(m.engine, model_->comparison()->name) : m.engine;
+    const QString label = other ? tr("%1 (saved)").arg(m.engine) : m.engine;
     g->setName(label);
     // Marks at p50, p90, p99 and p99.9, the figures the table gives.
     QCPGraph* marks = addGraph();

@@ -11,10 +11,7 @@ BenchChartThroughput::BenchChartThroughput(BenchResultsModel* model, QWidget* pa
   setObjectName(QStringLiteral("benchThroughput"));
   xAxis->setLabel(tr("time since the engine's lane started (s)"));
   yAxis->setScaleType(QCPAxis::stLogarithmic);
-  auto ticker = QSharedPointer<QCPAxisTickerLog>::create();
-  ticker->setSubTickCount(8);
-  yAxis->setTicker(ticker);
-  yAxis->setNumberFormat(QStringLiteral("gb"));
+  yAxis->setTicker(logTicker(Unit::kCount));
   yAxis->setLabel(tr("operations per second (log scale)"));
   yAxis->grid()->setSubGridVisible(true);
   xAxis->setRange(0, 1);

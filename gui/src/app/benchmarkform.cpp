@@ -90,7 +90,7 @@ BenchmarkForm::BenchmarkForm(QWidget* parent) : QWidget(parent) {
   threads_->setToolTip(
       tr("read_random runs once per thread count, the keys split between the "
          "threads. Writes run on one thread."));
-  form->addRow(tr("&Threads:"), threads_);
+  form->addRow(tr("Read &threads:"), threads_);
 
   syncNone_ = new QCheckBox(tr("none"), this);
   syncNone_->setObjectName(QStringLiteral("benchSyncNone"));

@@ -189,7 +189,7 @@ BenchmarkPage::BenchmarkPage(QWidget* parent)
   table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 6);
   table_->horizontalHeader()->setHighlightSections(false);
   table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-  table_->horizontalHeader()->setStretchLastSection(true);
+  table_->horizontalHeader()->setStretchLastSection(false);
   auto* resultsPane = new QWidget(this);
   auto* resultsLayout = new QVBoxLayout(resultsPane);
   resultsLayout->setContentsMargins(0, 0, 0, 0);
@@ -300,6 +300,15 @@ void BenchmarkPage::onStateChanged(BenchRunner::State state) {
                                ? tr("Cancelled. The operation under way was dropped.")
                                : tr("Finished."));
     if (state == BenchRunner::State::kFinished) progress_->setValue(progress_->maximum());
+    // The live view followed the last operation; at the end, show the reads
+    // (what most look at first) if the user has not picked something else.
+    if (followLive_) {
+      const int at = opCombo_->findText(QStringLiteral("read_random"));
+      if (at >= 0) {
+        opCombo_->setCurrentIndex(at);
+        applySelection();
+      }
+    }
   }
   updateButtons();
   updateStatus();

@@ -158,19 +158,20 @@ class Context {
     QString text = tr("%1 · %2").arg(laneLabel(s), benchOpName(s.op));
     if (s.load) text = tr("%1 · loading the keys").arg(laneLabel(s));
     if (s.threads > 1) text += tr(" · %n threads", nullptr, s.threads);
-    promise_.setProgressValueAndText(value(), text + QStringLiteral("…"));
+    text_ = text + QStringLiteral("…");
+    updateProgress();
   }
   void advance(quint64 ops) {
     done_ += ops;
-    promise_.setProgressValue(value());
+    updateProgress();
   }
   // Skips what is left of a failed lane (so progress still reaches the end).
   void skipTo(quint64 done) {
     done_ = std::max(done_, done);
-    promise_.setProgressValue(value());
+    updateProgress();
   }
   quint64 done() const { return done_; }
-  void finish() { promise_.setProgressValue(maximum_); }
+  void finish() { promise_.setProgressValueAndText(maximum_, text_); }
 
   void startLane() { laneStart_ = Clock::now(); }
   double sinceLaneStart(Clock::time_point t) const { return bench::seconds_between(laneStart_, t); }
@@ -185,6 +186,10 @@ class Context {
   }
 
  private:
+  // Every update carries the text: QFutureInterface ignores an update whose
+  // value is not above the last one (text included) and throttles the rest,
+  // so a text sent once at a step's start is often never seen.
+  void updateProgress() { promise_.setProgressValueAndText(value(), text_); }
   int value() const {
     return total_ == 0 ? 0 : int(std::min<quint64>(done_, total_) * quint64(maximum_) / total_);
   }
@@ -194,6 +199,7 @@ class Context {
   quint64 done_ = 0;
   int maximum_ = 1;
   BenchStep step_;
+  QString text_;
   Clock::time_point laneStart_ = Clock::now();
 };
 
