@@ -36,8 +36,11 @@ BenchmarkForm::BenchmarkForm(QWidget* parent) : QWidget(parent) {
 
   preset_ = new QComboBox(this);
   preset_->setObjectName(QStringLiteral("benchPreset"));
-  for (BenchWorkload::Preset p : BenchWorkload::presets())
+  for (BenchWorkload::Preset p : BenchWorkload::presets()) {
     preset_->addItem(BenchWorkload::presetName(p), int(p));
+    preset_->setItemData(preset_->count() - 1, BenchWorkload::presetDescription(p),
+                         Qt::ToolTipRole);
+  }
   preset_->addItem(BenchWorkload::presetName(BenchWorkload::Preset::kCustom),
                    int(BenchWorkload::Preset::kCustom));
   presetNote_ = new QLabel(this);
@@ -76,21 +79,21 @@ BenchmarkForm::BenchmarkForm(QWidget* parent) : QWidget(parent) {
   entries_->setToolTip(
       tr("Keys in each database; several counts separated by spaces run one "
          "after another. k = ×1,000, M = ×1,000,000."));
-  form->addRow(tr("&Entries:"), entries_);
+  form->addRow(tr("E&ntries:"), entries_);
   valueSizes_ = new QLineEdit(this);
   valueSizes_->setObjectName(QStringLiteral("benchValueSizes"));
   valueSizes_->setPlaceholderText(tr("e.g. 100 1k"));
   valueSizes_->setToolTip(
       tr("Value sizes in bytes (keys are 16 bytes); several sizes run one "
          "after another."));
-  form->addRow(tr("&Value bytes:"), valueSizes_);
+  form->addRow(tr("Value b&ytes:"), valueSizes_);
   threads_ = new QLineEdit(this);
   threads_->setObjectName(QStringLiteral("benchThreads"));
   threads_->setPlaceholderText(tr("e.g. 1 2 4"));
   threads_->setToolTip(
       tr("read_random runs once per thread count, the keys split between the "
          "threads. Writes run on one thread."));
-  form->addRow(tr("Read &threads:"), threads_);
+  form->addRow(tr("Rea&d threads:"), threads_);
 
   syncNone_ = new QCheckBox(tr("none"), this);
   syncNone_->setObjectName(QStringLiteral("benchSyncNone"));
@@ -115,9 +118,9 @@ BenchmarkForm::BenchmarkForm(QWidget* parent) : QWidget(parent) {
   batchSize_->setRange(1, 100000);
   batchSize_->setSuffix(tr(" pairs"));
   batchSize_->setToolTip(tr("Pairs in each atomic batch of batch_write."));
-  form->addRow(tr("&Batch size:"), batchSize_);
+  form->addRow(tr("Batch si&ze:"), batchSize_);
 
-  openDb_ = new QCheckBox(tr("Also read the open database (never written)"), this);
+  openDb_ = new QCheckBox(tr("&Also read the open database (never written)"), this);
   openDb_->setObjectName(QStringLiteral("benchOpenDb"));
   openDb_->setToolTip(
       tr("Adds a lane that runs the chosen read operations on the database "

@@ -110,7 +110,7 @@ BenchmarkPage::BenchmarkPage(QWidget* parent)
   configLabel->setBuddy(configCombo_);
   auto* opLabel = new QLabel(tr("&Operation:"), this);
   opLabel->setBuddy(opCombo_);
-  auto* metricLabel = new QLabel(tr("Bars &show:"), this);
+  auto* metricLabel = new QLabel(tr("Bars sho&w:"), this);
   metricLabel->setBuddy(metricCombo_);
   chartBar->addWidget(configLabel);
   chartBar->addWidget(configCombo_);
@@ -145,7 +145,7 @@ BenchmarkPage::BenchmarkPage(QWidget* parent)
   status_->setObjectName(QStringLiteral("benchStatus"));
   status_->setWordWrap(true);
   status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-  saveButton_ = new QPushButton(tr("&Save Run…"), this);
+  saveButton_ = new QPushButton(tr("Save R&un…"), this);
   saveButton_->setObjectName(QStringLiteral("benchSave"));
   saveButton_->setToolTip(tr("Keep this run to compare later runs with it"));
   compareButton_ = new QToolButton(this);

@@ -216,6 +216,10 @@ class SliceClock {
   // For threads: the total done so far.
   void setTotal(quint64 total) { add(total - counted()); }
   void finish() { flush(Clock::now()); }
+  // At `end` (threads: when the last one ended), or just after the last slice.
+  void finish(Clock::time_point end) {
+    flush(std::max(end, start_ + std::chrono::microseconds(1)));
+  }
 
  private:
   quint64 counted() const { return reported_ + ops_; }
@@ -288,9 +292,11 @@ bench::Latencies readRandom(Context& c, bench::KvEngine& e, const std::vector<st
   for (int t = 0; t < threads; ++t) readers.push_back(e.reader());
   std::vector<bench::Latencies> lat(static_cast<std::size_t>(threads));
   std::atomic<std::size_t> done{0}, bad{0};
-  std::atomic<int> running{threads};
+  std::atomic<int> running{threads}, ready{0};
+  std::atomic<bool> go{false};
+  // Each thread's end, for the wall time: this thread only looks now and then.
+  std::vector<Clock::time_point> ends(static_cast<std::size_t>(threads));
   std::vector<std::thread> pool;
-  const auto start = Clock::now();
   for (int t = 0; t < threads; ++t) {
     pool.emplace_back([&, t] {
       const std::size_t first = n * std::size_t(t) / std::size_t(threads);
@@ -299,6 +305,9 @@ bench::Latencies readRandom(Context& c, bench::KvEngine& e, const std::vector<st
       bench::Latencies& mine = lat[std::size_t(t)];
       std::string v;
       std::size_t misses = 0;
+      // All start together (as peers' read_random).
+      ready.fetch_add(1);
+      while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
       for (std::size_t from = first; from < last && !c.canceled(); from += kBatchOps) {
         const std::size_t count = std::min(kBatchOps, last - from);
         append(&mine, bench::measure(
@@ -310,27 +319,32 @@ bench::Latencies readRandom(Context& c, bench::KvEngine& e, const std::vector<st
                           stride));
         done += count;
       }
+      ends[std::size_t(t)] = Clock::now();
       bad += misses;
       --running;
     });
   }
+  while (ready.load() < threads) std::this_thread::yield();
+  const auto start = Clock::now();
+  go.store(true, std::memory_order_release);
   // This thread follows them: progress and slices from the shared count.
   SliceClock slices(c);
   quint64 reported = 0;
   while (running.load() > 0) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
     const quint64 now = done.load();
     c.advance(now - reported);
     slices.setTotal(now);
     reported = now;
   }
   for (auto& th : pool) th.join();
-  *wall = bench::seconds_between(start, Clock::now());
+  const auto end = *std::max_element(ends.begin(), ends.end());
+  *wall = bench::seconds_between(start, end);
   readers.clear();
   c.check();
   c.advance(done.load() - reported);
   slices.setTotal(done.load());
-  slices.finish();
+  slices.finish(end);
   if (bad)
     throw std::runtime_error("read_random: " + std::to_string(bad.load()) +
                              " keys not found or with a wrong value");

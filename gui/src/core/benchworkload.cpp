@@ -130,18 +130,16 @@ QString BenchWorkload::presetDescription(Preset preset) {
       return tr("Every engine, every operation on 20,000 keys of 100 bytes: a few seconds.");
     case Preset::kPythonMatrix:
       return tr(
-          "bitcask with 1,000 / 10,000 / 100,000 entries × 100 / 1,000 / 10,000-byte "
-          "values: write (fill_random), read, random read, batch write (100 a batch) and "
-          "delete, like the original's benchmark. Through the raw byte API; "
-          "bitcask-bench python-matrix measures the JSON API. About a minute.");
+          "bitcask, 1k–100k entries × 100 B–10 KB values, the original's five operations "
+          "(raw byte API). Seconds to a minute.");
     case Preset::kPeers100:
       return tr(
-          "bitcask-bench's peers suite at 100-byte values: every engine on 1,000,000 "
-          "keys, read_random from 1, 2 and 4 threads, sync none. Several minutes.");
+          "bitcask-bench's peers suite at 100 B: every engine on 1,000,000 keys. Several "
+          "minutes.");
     case Preset::kSyncWrites:
       return tr(
-          "Every write on stable storage before it returns (fdatasync): the write "
-          "operations of every engine on 2,000 keys. Dominated by the disk's sync latency.");
+          "Every write synced to disk before it returns: writes of every engine on 2,000 "
+          "keys.");
     case Preset::kCustom:
       break;
   }
