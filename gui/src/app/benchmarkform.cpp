@@ -38,8 +38,7 @@ BenchmarkForm::BenchmarkForm(QWidget* parent) : QWidget(parent) {
   preset_->setObjectName(QStringLiteral("benchPreset"));
   for (BenchWorkload::Preset p : BenchWorkload::presets()) {
     preset_->addItem(BenchWorkload::presetName(p), int(p));
-    preset_->setItemData(preset_->count() - 1, BenchWorkload::presetDescription(p),
-                         Qt::ToolTipRole);
+    preset_->setItemData(preset_->count() - 1, BenchWorkload::presetDetails(p), Qt::ToolTipRole);
   }
   preset_->addItem(BenchWorkload::presetName(BenchWorkload::Preset::kCustom),
                    int(BenchWorkload::Preset::kCustom));

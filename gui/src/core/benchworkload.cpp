@@ -146,6 +146,34 @@ QString BenchWorkload::presetDescription(Preset preset) {
   return tr("Your own choice of engines, operations and sizes.");
 }
 
+QString BenchWorkload::presetDetails(Preset preset) {
+  switch (preset) {
+    case Preset::kQuick:
+      return tr(
+          "bitcask, LevelDB, RocksDB, LMDB and SQLite with 20,000 keys of 100 bytes: "
+          "fill_seq, fill_random, overwrite, read_random from 1 and 2 threads, "
+          "read_missing, read_seq, batch_write and delete, sync none.");
+    case Preset::kPythonMatrix:
+      return tr(
+          "The matrix of the Python original's benchmark: bitcask with 1,000 / 10,000 / "
+          "100,000 entries × 100 / 1,000 / 10,000-byte values; write (fill_random), read, "
+          "random read, batch write (100 a batch) and delete. Through the raw byte API: "
+          "bitcask-bench python-matrix measures the same through the JSON API.");
+    case Preset::kPeers100:
+      return tr(
+          "bitcask-bench's peers suite at 100-byte values: every engine on 1,000,000 keys, "
+          "read_random from 1, 2 and 4 threads, sync none.");
+    case Preset::kSyncWrites:
+      return tr(
+          "fill_seq, fill_random, overwrite and delete of every engine on 2,000 keys, each "
+          "write on stable storage (fdatasync) before it returns: the disk's sync latency "
+          "dominates (0.2–4 ms a write on a typical virtual disk).");
+    case Preset::kCustom:
+      break;
+  }
+  return presetDescription(preset);
+}
+
 BenchWorkload BenchWorkload::preset(Preset preset) {
   BenchWorkload w;
   w.name = presetName(preset);

@@ -71,7 +71,8 @@ struct BenchWorkload {
   static BenchWorkload preset(Preset preset);
   static QList<Preset> presets();  // the ones offered, kCustom excluded
   static QString presetName(Preset preset);
-  static QString presetDescription(Preset preset);
+  static QString presetDescription(Preset preset);  // one or two lines
+  static QString presetDetails(Preset preset);      // for the tooltip
 
   // An empty string when the workload can run; otherwise what is wrong.
   QString validate() const;
