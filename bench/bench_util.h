@@ -4,9 +4,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace bench {
@@ -133,5 +135,55 @@ inline std::vector<std::uint32_t> permutation(std::size_t n, std::mt19937_64& rn
   std::shuffle(p.begin(), p.end(), rng);
   return p;
 }
+
+// Keys, values and orders of one (entries, value size), shared by every
+// engine so that they all do the same work (bitcask-bench's peers suite and
+// the browser's benchmark panel). Keys are 16 decimal digits, so bytewise
+// order is numeric order: keys 0..n-1 are the even numbers 0..2n-2, keys
+// n..2n-1 (for batch writes) the even numbers after them, and the absent
+// keys the odd numbers between the present ones.
+class Workload {
+ public:
+  static constexpr std::size_t kKeySize = 16;
+  static constexpr std::size_t kPoolSize = 4u << 20;
+
+  Workload(std::size_t n, std::size_t value_size) : n_(n), value_size_(value_size) {
+    std::mt19937_64 rng(77 * n + value_size);
+    keys_.resize(2 * n * kKeySize + 1);
+    missing_.resize(n * kKeySize + 1);
+    for (std::size_t i = 0; i < 2 * n; ++i) {
+      std::snprintf(&keys_[i * kKeySize], kKeySize + 1, "%016llu",
+                    static_cast<unsigned long long>(2 * i));
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      std::snprintf(&missing_[i * kKeySize], kKeySize + 1, "%016llu",
+                    static_cast<unsigned long long>(2 * i + 1));
+    }
+    pool_.resize(kPoolSize + value_size);
+    fill_alnum(rng, pool_.data(), pool_.size());
+    fill_order = permutation(n, rng);
+    overwrite_order = permutation(n, rng);
+    read_order = permutation(n, rng);
+    delete_order = permutation(n, rng);
+  }
+
+  std::size_t size() const { return n_; }
+  std::size_t value_size() const { return value_size_; }
+  // i in [0, 2n): [n, 2n) are the batch writes' keys.
+  std::string_view key(std::size_t i) const { return {&keys_[i * kKeySize], kKeySize}; }
+  std::string_view missing_key(std::size_t i) const { return {&missing_[i * kKeySize], kKeySize}; }
+  // The value of key i in write round `round` (0: fill, 1: overwrite): a
+  // window of random text at an offset depending on both.
+  std::string_view value(std::size_t i, std::size_t round) const {
+    const std::uint64_t h = (i * 0x9E3779B97F4A7C15ull) ^ (round * 0xC2B2AE3D27D4EB4Full);
+    return {pool_.data() + (h >> 20) % kPoolSize, value_size_};
+  }
+
+  std::vector<std::uint32_t> fill_order, overwrite_order, read_order, delete_order;
+
+ private:
+  std::size_t n_, value_size_;
+  std::string keys_, missing_, pool_;
+};
 
 }  // namespace bench

@@ -28,54 +28,12 @@ namespace bench {
 namespace {
 
 constexpr const char* kSuite = "peers";
-constexpr std::size_t kKeySize = 16;
-constexpr std::size_t kPoolSize = 4u << 20;
+constexpr std::size_t kKeySize = Workload::kKeySize;
 constexpr int kThreads[] = {1, 2, 4};
 
 struct Config {
   std::size_t entries;
   std::size_t value_size;
-};
-
-// Keys, values and orders shared by every engine.
-class Workload {
- public:
-  Workload(std::size_t n, std::size_t value_size) : n_(n), value_size_(value_size) {
-    std::mt19937_64 rng(77 * n + value_size);
-    // Present keys are the even numbers, absent ones the odd numbers between
-    // them, as 16 decimal digits: bytewise order is numeric order.
-    keys_.resize(n * kKeySize + 1);
-    missing_.resize(n * kKeySize + 1);
-    for (std::size_t i = 0; i < n; ++i) {
-      std::snprintf(&keys_[i * kKeySize], kKeySize + 1, "%016llu",
-                    static_cast<unsigned long long>(2 * i));
-      std::snprintf(&missing_[i * kKeySize], kKeySize + 1, "%016llu",
-                    static_cast<unsigned long long>(2 * i + 1));
-    }
-    pool_.resize(kPoolSize + value_size);
-    fill_alnum(rng, pool_.data(), pool_.size());
-    fill_order = permutation(n, rng);
-    overwrite_order = permutation(n, rng);
-    read_order = permutation(n, rng);
-    delete_order = permutation(n, rng);
-  }
-
-  std::size_t size() const { return n_; }
-  std::size_t value_size() const { return value_size_; }
-  std::string_view key(std::size_t i) const { return {&keys_[i * kKeySize], kKeySize}; }
-  std::string_view missing_key(std::size_t i) const { return {&missing_[i * kKeySize], kKeySize}; }
-  // The value of key i in write round `round` (0: fill, 1: overwrite): a
-  // window of random text at an offset depending on both.
-  std::string_view value(std::size_t i, std::size_t round) const {
-    const std::uint64_t h = (i * 0x9E3779B97F4A7C15ull) ^ (round * 0xC2B2AE3D27D4EB4Full);
-    return {pool_.data() + (h >> 20) % kPoolSize, value_size_};
-  }
-
-  std::vector<std::uint32_t> fill_order, overwrite_order, read_order, delete_order;
-
- private:
-  std::size_t n_, value_size_;
-  std::string keys_, missing_, pool_;
 };
 
 struct Failure : std::runtime_error {

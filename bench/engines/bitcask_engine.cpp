@@ -52,16 +52,16 @@ bool BitcaskEngine::get(std::string_view key, std::string* value) { return db_->
 
 void BitcaskEngine::del(std::string_view key) { db_->remove(key); }
 
-std::size_t BitcaskEngine::scan(const ScanFn& fn) {
+std::size_t scan_in_key_order(const bitcask::DB& db, const KvEngine::ScanFn& fn) {
   // Pages of keys in order from the ordered index, then each value by key.
   bitcask::ScanOptions s;
   s.limit = 1024;
   std::string value;
   std::size_t n = 0;
   for (;;) {
-    const std::vector<bitcask::KeyEntry> page = db_->scan(s);
+    const std::vector<bitcask::KeyEntry> page = db.scan(s);
     for (const bitcask::KeyEntry& e : page) {
-      if (!db_->get(e.key, &value)) continue;  // removed since the page was read
+      if (!db.get(e.key, &value)) continue;  // removed since the page was read
       ++n;
       if (!fn(e.key, value)) return n;
     }
@@ -70,6 +70,8 @@ std::size_t BitcaskEngine::scan(const ScanFn& fn) {
     s.exclusive_start = true;
   }
 }
+
+std::size_t BitcaskEngine::scan(const ScanFn& fn) { return scan_in_key_order(*db_, fn); }
 
 std::unique_ptr<KvReader> BitcaskEngine::reader() {
   return std::make_unique<BitcaskReader>(db_.get());

@@ -9,6 +9,10 @@ class DB;
 
 namespace bench {
 
+// Every live pair of `db` in key order, as KvEngine::scan: pages of keys from
+// the ordered index, then each value by key.
+std::size_t scan_in_key_order(const bitcask::DB& db, const KvEngine::ScanFn& fn);
+
 class BitcaskEngine final : public KvEngine {
  public:
   BitcaskEngine();

@@ -14,6 +14,7 @@
 
 #include "bench_util.h"
 #include "core/benchresultsmodel.h"
+#include "engines/bitcask_engine.h"
 #include "engines/engine.h"
 
 namespace bb {
@@ -22,8 +23,7 @@ namespace {
 
 using bench::Clock;
 
-constexpr std::size_t kKeySize = 16;
-constexpr std::size_t kPoolSize = 4u << 20;
+constexpr std::size_t kKeySize = bench::Workload::kKeySize;
 // Operations between two looks at Cancel, progress and the slice clock: small
 // enough to stop within milliseconds, large enough that the look is noise.
 constexpr std::size_t kBatchOps = 256;
@@ -37,49 +37,8 @@ QString tr(const char* text, const char* disambiguation = nullptr, int n = -1) {
 
 struct Cancelled {};
 
-// Keys, values and orders of one (entries, value size), shared by the lanes
-// of every engine so that they all do the same work -- as bitcask-bench's
-// peers suite does. Keys are 16 decimal digits, so bytewise order is numeric
-// order: keys 0..n-1 are the even numbers 0..2n-2, batch_write's keys n..2n-1
-// the even numbers after them, and the absent keys the odd numbers between
-// the present ones.
-class Data {
- public:
-  Data(std::size_t n, std::size_t valueSize) : n_(n), valueSize_(valueSize) {
-    std::mt19937_64 rng(77 * n + valueSize);
-    keys_.resize(2 * n * kKeySize + 1);
-    missing_.resize(n * kKeySize + 1);
-    for (std::size_t i = 0; i < 2 * n; ++i)
-      std::snprintf(&keys_[i * kKeySize], kKeySize + 1, "%016llu",
-                    static_cast<unsigned long long>(2 * i));
-    for (std::size_t i = 0; i < n; ++i)
-      std::snprintf(&missing_[i * kKeySize], kKeySize + 1, "%016llu",
-                    static_cast<unsigned long long>(2 * i + 1));
-    pool_.resize(kPoolSize + valueSize);
-    bench::fill_alnum(rng, pool_.data(), pool_.size());
-    fillOrder = bench::permutation(n, rng);
-    overwriteOrder = bench::permutation(n, rng);
-    readOrder = bench::permutation(n, rng);
-    deleteOrder = bench::permutation(n, rng);
-  }
-
-  std::size_t size() const { return n_; }
-  std::size_t valueSize() const { return valueSize_; }
-  // i in [0, 2n): [n, 2n) are batch_write's keys.
-  std::string_view key(std::size_t i) const { return {&keys_[i * kKeySize], kKeySize}; }
-  std::string_view missingKey(std::size_t i) const { return {&missing_[i * kKeySize], kKeySize}; }
-  // Key i's value in write round `round` (0: fill, 1: overwrite).
-  std::string_view value(std::size_t i, std::size_t round) const {
-    const std::uint64_t h = (i * 0x9E3779B97F4A7C15ull) ^ (round * 0xC2B2AE3D27D4EB4Full);
-    return {pool_.data() + (h >> 20) % kPoolSize, valueSize_};
-  }
-
-  std::vector<std::uint32_t> fillOrder, overwriteOrder, readOrder, deleteOrder;
-
- private:
-  std::size_t n_, valueSize_;
-  std::string keys_, missing_, pool_;
-};
+// The keys, values and orders every lane of one (entries, value size) shares.
+using Data = bench::Workload;
 
 // The database open in the browser behind the adapters' interface: reads only.
 class OpenDbEngine final : public bench::KvEngine {
@@ -91,23 +50,7 @@ class OpenDbEngine final : public bench::KvEngine {
   void put_batch(const Pairs&) override { refuse(); }
   void del(std::string_view) override { refuse(); }
   bool get(std::string_view key, std::string* value) override { return db_->get(key, value); }
-  std::size_t scan(const ScanFn& fn) override {
-    bitcask::ScanOptions s;
-    s.limit = 1024;
-    std::string value;
-    std::size_t n = 0;
-    for (;;) {
-      const std::vector<bitcask::KeyEntry> page = db_->scan(s);
-      for (const bitcask::KeyEntry& e : page) {
-        if (!db_->get(e.key, &value)) continue;  // removed since the page was read
-        ++n;
-        if (!fn(e.key, value)) return n;
-      }
-      if (page.size() < s.limit) return n;
-      s.start = page.back().key;
-      s.exclusive_start = true;
-    }
-  }
+  std::size_t scan(const ScanFn& fn) override { return bench::scan_in_key_order(*db_, fn); }
   std::unique_ptr<bench::KvReader> reader() override {
     struct Reader final : bench::KvReader {
       explicit Reader(const bitcask::DB* db) : db(db) {}
@@ -280,7 +223,7 @@ void untimed(Context& c, std::size_t n, Fn&& fn) {
   }
 }
 
-// Every key in w.readOrder from `threads` threads, each with its own reader
+// Every key in w.read_order from `threads` threads, each with its own reader
 // and a share of the keys (as peers' read_random). Mean: per-operation time
 // over all reads; ops/s: all reads over the wall time.
 bench::Latencies readRandom(Context& c, bench::KvEngine& e, const std::vector<std::string>& keys,
@@ -472,7 +415,7 @@ void runLane(Context& c, const QList<BenchStep>& steps, const Data* data, bench:
   if (scratch) {
     keys.reserve(data->size());
     for (std::size_t i = 0; i < data->size(); ++i) keys.emplace_back(data->key(i));
-    randomOrder = data->readOrder;
+    randomOrder = data->read_order;
   } else {
     e.scan([&](std::string_view k, std::string_view) {
       keys.emplace_back(k);
@@ -484,7 +427,7 @@ void runLane(Context& c, const QList<BenchStep>& steps, const Data* data, bench:
     for (std::size_t i = 0; i < keys.size(); ++i) keyOrder[i] = std::uint32_t(i);
   }
   const std::size_t n = scratch ? data->size() : keys.size();
-  const std::size_t vs = scratch ? data->valueSize() : 0;
+  const std::size_t vs = scratch ? data->value_size() : 0;
   if (scratch) e.open((dir + QStringLiteral("/db")).toStdString(), lane.sync);
 
   for (const BenchStep& s : steps) {
@@ -507,24 +450,24 @@ void runLane(Context& c, const QList<BenchStep>& steps, const Data* data, bench:
       case BenchOp::kFillRandom:
         if (s.load) {
           untimed(c, n, [&](std::size_t i) {
-            const std::uint32_t k = data->fillOrder[i];
+            const std::uint32_t k = data->fill_order[i];
             e.put(data->key(k), data->value(k, 0));
           });
           continue;
         }
         l = timed(c, n, [&](std::size_t i) {
-          const std::uint32_t k = data->fillOrder[i];
+          const std::uint32_t k = data->fill_order[i];
           e.put(data->key(k), data->value(k, 0));
         });
         break;
       case BenchOp::kOverwrite:
         l = timed(c, n, [&](std::size_t i) {
-          const std::uint32_t k = data->overwriteOrder[i];
+          const std::uint32_t k = data->overwrite_order[i];
           e.put(data->key(k), data->value(k, 1));
         });
         break;
       case BenchOp::kRead: {
-        const std::vector<std::uint32_t>& order = scratch ? data->fillOrder : keyOrder;
+        const std::vector<std::uint32_t>& order = scratch ? data->fill_order : keyOrder;
         l = timed(c, n, [&](std::size_t i) {
           if (!e.get(keys[order[i]], &v) || (vs && v.size() != vs)) ++misses;
         });
@@ -539,7 +482,7 @@ void runLane(Context& c, const QList<BenchStep>& steps, const Data* data, bench:
         l = timed(c, n, [&](std::size_t i) {
           std::string_view k;
           if (scratch) {
-            k = data->missingKey(data->readOrder[i]);
+            k = data->missing_key(data->read_order[i]);
           } else {
             // Not in the open database (almost surely): the even numbers'
             // odd neighbours in our own key space.
@@ -560,7 +503,7 @@ void runLane(Context& c, const QList<BenchStep>& steps, const Data* data, bench:
         l = batchWrite(c, e, *data, std::size_t(batchSize));
         break;
       case BenchOp::kDelete:
-        l = timed(c, n, [&](std::size_t i) { e.del(data->key(data->deleteOrder[i])); });
+        l = timed(c, n, [&](std::size_t i) { e.del(data->key(data->delete_order[i])); });
         break;
     }
     if (misses)
@@ -614,7 +557,7 @@ void runBenchmark(QPromise<BenchEvent>& promise, const BenchWorkload& workload, 
           OpenDbEngine e(openDb);
           runLane(c, laneSteps, nullptr, e, dir, workload.batchSize);
         } else {
-          if (!data || data->size() != lane.entries || data->valueSize() != lane.valueSize)
+          if (!data || data->size() != lane.entries || data->value_size() != lane.valueSize)
             data = std::make_unique<Data>(lane.entries, lane.valueSize);
           // Room for the fill, the overwrite and the batches, twice over.
           const quint64 need = 4 * lane.entries * (kKeySize + lane.valueSize) + (64u << 20);
