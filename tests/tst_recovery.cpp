@@ -180,14 +180,14 @@ class RecoveryTest : public QObject {
     QCOMPARE(*db->get("other"), std::string("fine"));
   }
 
-  // Hints are applied a few entries behind where they are read (so the
-  // keydir can prefetch): every count around that distance must apply every
-  // entry, in order, tombstones included.
-  void hintEntriesAroundTheLookahead_data() {
+  // Hints are applied in batches of 16 (so the keydir can prefetch a whole
+  // batch): every count around that size must apply every entry, in order,
+  // tombstones included.
+  void hintEntriesAroundTheBatchSize_data() {
     QTest::addColumn<int>("keys");
-    for (int n : {1, 2, 7, 8, 9, 16, 17, 300}) QTest::addRow("%d", n) << n;
+    for (int n : {1, 2, 15, 16, 17, 31, 32, 33, 300}) QTest::addRow("%d", n) << n;
   }
-  void hintEntriesAroundTheLookahead() {
+  void hintEntriesAroundTheBatchSize() {
     QFETCH(int, keys);
     QTemporaryDir tmp;
     const fs::path dir = path_of(tmp);

@@ -59,4 +59,42 @@ inline void encode_u64_be(char* p, std::uint64_t v) {
   for (int i = 0; i < 8; ++i) p[i] = static_cast<char>(v >> (8 * (7 - i)));
 }
 
+// Variable-length integers (LevelDB's varint: 7 bits a byte, low bits first,
+// high bit set on every byte but the last), for hint files, where most
+// numbers are small deltas.
+inline void put_varint64(std::string* out, std::uint64_t v) {
+  while (v >= 0x80) {
+    out->push_back(static_cast<char>(v | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<char>(v));
+}
+
+// Decodes a varint from [*p, end); advances *p past it. False when it runs
+// past `end` or over 64 bits.
+inline bool get_varint64(const char** p, const char* end, std::uint64_t* v) {
+  if (*p < end && !(**p & 0x80)) {  // most are one byte
+    *v = static_cast<std::uint8_t>(*(*p)++);
+    return true;
+  }
+  std::uint64_t result = 0;
+  for (int shift = 0; shift <= 63 && *p < end; shift += 7) {
+    const auto byte = static_cast<std::uint8_t>(*(*p)++);
+    result |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
+    if (!(byte & 0x80)) {
+      *v = result;
+      return true;
+    }
+  }
+  return false;
+}
+
+// Signed deltas as small unsigned numbers: 0, -1, 1, -2 ... -> 0, 1, 2, 3 ...
+inline std::uint64_t zigzag_encode(std::int64_t v) {
+  return (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63);
+}
+inline std::int64_t zigzag_decode(std::uint64_t v) {
+  return static_cast<std::int64_t>(v >> 1) ^ -static_cast<std::int64_t>(v & 1);
+}
+
 }  // namespace bitcask

@@ -777,11 +777,7 @@ std::vector<Problem> DBImpl::verify(
       throw Error(ErrorCode::kCancelled, "verify of '" + dir_.string() + "' cancelled");
     }
     const fs::path hint_path = dir_ / hint::file_name(id);
-    std::uint64_t records = 0;
-    std::uint64_t covered = 0;
-    if (fs::exists(hint_path) &&
-        !hint::read(
-            hint_path, id, seg.size(), [](const hint::Entry&) {}, &records, &covered)) {
+    if (hint::Reader hint; fs::exists(hint_path) && !hint.open(hint_path, id, seg.size())) {
       problems.push_back({hint_path.filename().string(), 0, fs::file_size(hint_path),
                           "damaged hint file (ignored on open and rebuilt)"});
     }

@@ -3,7 +3,6 @@
 #include <fcntl.h>
 
 #include <algorithm>
-#include <array>
 #include <cstring>
 #include <memory>
 
@@ -18,7 +17,11 @@ namespace {
 constexpr char kMagic[8] = {'\x89', 'B', 'C', 'H', 'I', 'N', 'T', '\n'};
 constexpr std::size_t kHeaderSize = 16;
 constexpr std::size_t kTrailerSize = 28;
+constexpr std::uint16_t kVersion = 2;
+// Builder's in-memory entries, before sorting: timestamp_us u64 | offset u32 |
+// size u32 | kind u8 | flags u8 | key_size u16 | [expiry_us u64] | key.
 constexpr std::size_t kEntryFixed = 20;
+constexpr std::size_t kMinEntrySize = 6;  // six one-byte varints, an empty suffix
 }  // namespace
 
 std::string file_name(std::uint32_t segment_id) {
@@ -29,7 +32,7 @@ std::string file_name(std::uint32_t segment_id) {
 Builder::Builder(std::uint32_t segment_id) : segment_id_(segment_id) {
   body_.resize(kHeaderSize);
   std::memcpy(body_.data(), kMagic, sizeof kMagic);
-  encode_u16_le(body_.data() + 8, 1);
+  encode_u16_le(body_.data() + 8, kVersion);
   encode_u16_le(body_.data() + 10, 0);
   encode_u32_le(body_.data() + 12, segment_id);
 }
@@ -63,21 +66,37 @@ void Builder::write(const std::filesystem::path& dir, std::uint64_t covered) con
     const std::size_t expiry = (p[17] & format::kFlagExpiry) ? 8 : 0;
     return std::string_view(p + kEntryFixed + expiry, decode_u16_le(p + 18));
   };
-  auto length_at = [&](std::uint32_t start) {
-    const char* p = body_.data() + start;
-    return kEntryFixed + ((p[17] & format::kFlagExpiry) ? 8 : 0) + decode_u16_le(p + 18);
-  };
   // Sort by key, keeping segment order among equal keys, then keep the last
   // entry of each key.
   std::vector<std::uint32_t> order = starts_;
   std::stable_sort(order.begin(), order.end(),
                    [&](std::uint32_t a, std::uint32_t b) { return key_at(a) < key_at(b); });
   std::string out(body_.data(), kHeaderSize);
-  out.reserve(body_.size() + kTrailerSize);
+  out.reserve(body_.size() / 2 + kTrailerSize);
   std::uint64_t entries = 0;
+  std::string_view previous_key;
+  std::uint64_t previous_offset = 0, previous_timestamp = 0;
   for (std::size_t i = 0; i < order.size(); ++i) {
-    if (i + 1 < order.size() && key_at(order[i]) == key_at(order[i + 1])) continue;
-    out.append(body_.data() + order[i], length_at(order[i]));
+    const std::string_view key = key_at(order[i]);
+    if (i + 1 < order.size() && key == key_at(order[i + 1])) continue;
+    const char* p = body_.data() + order[i];
+    const std::uint64_t timestamp = decode_u64_le(p), offset = decode_u32_le(p + 8);
+    const auto flags = static_cast<std::uint8_t>(p[17]);
+    const std::size_t shared =
+        std::mismatch(key.begin(), key.end(), previous_key.begin(), previous_key.end()).first -
+        key.begin();
+    put_varint64(&out, shared);
+    put_varint64(&out, key.size() - shared);
+    put_varint64(&out, (std::uint64_t{flags} << 1) |
+                           (static_cast<RecordKind>(p[16]) == RecordKind::kTombstone));
+    put_varint64(&out, zigzag_encode(static_cast<std::int64_t>(offset - previous_offset)));
+    put_varint64(&out, decode_u32_le(p + 12));
+    put_varint64(&out, zigzag_encode(static_cast<std::int64_t>(timestamp - previous_timestamp)));
+    if (flags & format::kFlagExpiry) put_varint64(&out, decode_u64_le(p + kEntryFixed));
+    out.append(key.substr(shared));
+    previous_key = key;
+    previous_offset = offset;
+    previous_timestamp = timestamp;
     ++entries;
   }
   const std::size_t at = out.size();
@@ -89,33 +108,6 @@ void Builder::write(const std::filesystem::path& dir, std::uint64_t covered) con
   write_file_durably(dir / file_name(segment_id_), out);
 }
 
-namespace {
-
-// Decodes the entry at data[pos, end); returns its length, 0 if malformed.
-std::size_t decode_entry(const char* data, std::size_t pos, std::size_t end,
-                         std::uint32_t segment_id, Entry* e) {
-  if (end - pos < kEntryFixed) return 0;
-  const char* p = data + pos;
-  e->loc.timestamp_us = decode_u64_le(p);
-  e->loc.offset = decode_u32_le(p + 8);
-  e->loc.size = decode_u32_le(p + 12);
-  e->kind = static_cast<RecordKind>(p[16]);
-  e->loc.flags = static_cast<std::uint8_t>(p[17]);
-  e->loc.segment = segment_id;
-  const std::uint16_t key_size = decode_u16_le(p + 18);
-  const bool expiry = e->loc.flags & format::kFlagExpiry;
-  const std::size_t need = kEntryFixed + (expiry ? 8 : 0) + key_size;
-  if (end - pos < need) return 0;
-  if (e->kind != RecordKind::kPut && e->kind != RecordKind::kTombstone) return 0;
-  p += kEntryFixed;
-  e->expiry_us = expiry ? decode_u64_le(p) : 0;
-  if (expiry) p += 8;
-  e->key = std::string_view(p, key_size);
-  return need;
-}
-
-}  // namespace
-
 std::uint64_t entry_count(const std::filesystem::path& path) {
   try {
     File f = open_file(path, O_RDONLY);
@@ -125,65 +117,93 @@ std::uint64_t entry_count(const std::filesystem::path& path) {
     pread_exact(f, path, trailer, sizeof trailer, size - kTrailerSize);
     // Unchecked, so bounded by what the file could hold.
     return std::min<std::uint64_t>(decode_u64_le(trailer),
-                                   (size - kHeaderSize - kTrailerSize) / kEntryFixed);
+                                   (size - kHeaderSize - kTrailerSize) / kMinEntrySize);
   } catch (const Error&) {
     return 0;
   }
 }
 
-bool read(const std::filesystem::path& path, std::uint32_t segment_id, std::uint64_t segment_size,
-          const std::function<void(const Entry&)>& visit, std::uint64_t* records,
-          std::uint64_t* covered, const std::function<void(const Entry&)>& ahead) {
-  std::unique_ptr<char[]> buffer;
+bool Cursor::decode(Fields* f) {
+  std::uint64_t kind_flags, offset_delta, timestamp_delta;
+  f->expiry_us = 0;
+  if (!get_varint64(&pos_, end_, &f->shared) || !get_varint64(&pos_, end_, &f->unshared) ||
+      !get_varint64(&pos_, end_, &kind_flags) || !get_varint64(&pos_, end_, &offset_delta) ||
+      !get_varint64(&pos_, end_, &f->size) || !get_varint64(&pos_, end_, &timestamp_delta)) {
+    return false;
+  }
+  f->flags = static_cast<std::uint8_t>(kind_flags >> 1);
+  f->tombstone = kind_flags & 1;
+  if (kind_flags >> 9 || (f->flags & ~format::kKnownFlags) ||
+      ((f->flags & format::kFlagExpiry) && !get_varint64(&pos_, end_, &f->expiry_us))) {
+    return false;
+  }
+  if (f->shared > key_size_ || f->unshared > static_cast<std::uint64_t>(end_ - pos_) ||
+      f->shared + f->unshared > kMaxKeySize || f->size > UINT32_MAX) {
+    return false;
+  }
+  offset_ += static_cast<std::uint64_t>(zigzag_decode(offset_delta));
+  timestamp_us_ += static_cast<std::uint64_t>(zigzag_decode(timestamp_delta));
+  key_size_ = f->shared + f->unshared;
+  return offset_ <= UINT32_MAX;
+}
+
+bool Cursor::next(Entry* e) {
+  Fields f;
+  const char* suffix_end = nullptr;
+  if (!decode(&f)) return false;
+  suffix_end = pos_ + f.unshared;
+  key_.resize(f.shared);
+  key_.append(pos_, f.unshared);
+  pos_ = suffix_end;
+  e->kind = f.tombstone ? RecordKind::kTombstone : RecordKind::kPut;
+  e->key = key_;
+  e->loc = Location{segment_id_, static_cast<std::uint32_t>(offset_),
+                    static_cast<std::uint32_t>(f.size), timestamp_us_, f.flags};
+  e->expiry_us = f.expiry_us;
+  return true;
+}
+
+bool Cursor::skip() {
+  Fields f;
+  if (!decode(&f)) return false;
+  pos_ += f.unshared;
+  return true;
+}
+
+bool Reader::open(const std::filesystem::path& path, std::uint32_t segment_id,
+                  std::uint64_t segment_size) {
   std::size_t size = 0;
   try {
     File f = open_file(path, O_RDONLY);
     size = file_size(f, path);
     if (size < kHeaderSize + kTrailerSize) return false;
-    buffer = std::make_unique_for_overwrite<char[]>(size);
-    pread_exact(f, path, buffer.get(), size, 0);
+    map_ = Mapping(f, path, size);
   } catch (const Error&) {
     return false;
   }
-  const std::string_view data(buffer.get(), size);
-  const std::size_t end = data.size() - kTrailerSize;
-  if (std::memcmp(data.data(), kMagic, sizeof kMagic) != 0 || decode_u16_le(data.data() + 8) != 1 ||
-      decode_u32_le(data.data() + 12) != segment_id ||
-      decode_u32_le(data.data() + end + 24) != crc32c::value(data.data(), end + 24)) {
+  const char* data = map_.data();
+  end_ = size - kTrailerSize;
+  if (std::memcmp(data, kMagic, sizeof kMagic) != 0 || decode_u16_le(data + 8) != kVersion ||
+      decode_u32_le(data + 12) != segment_id ||
+      decode_u32_le(data + end_ + 24) != crc32c::value(data, end_ + 24)) {
     return false;
   }
-  // Check every entry before visiting any, so a bad hint changes nothing.
-  const std::uint64_t count = decode_u64_le(data.data() + end);
-  if (decode_u64_le(data.data() + end + 16) > segment_size) return false;
+  segment_id_ = segment_id;
+  records_ = decode_u64_le(data + end_ + 8);
+  covered_ = decode_u64_le(data + end_ + 16);
+  if (covered_ > segment_size) return false;
+  // Every entry must parse, to exactly the count, before any is used.
+  Cursor cursor = entries();
   std::uint64_t seen = 0;
-  Entry e;
-  for (std::size_t pos = kHeaderSize, n; pos < end; pos += n, ++seen) {
-    if ((n = decode_entry(data.data(), pos, end, segment_id, &e)) == 0) return false;
+  while (!cursor.at_end()) {
+    if (!cursor.skip()) return false;
+    ++seen;
   }
-  if (seen != count) return false;
-  if (!ahead) {
-    for (std::size_t pos = kHeaderSize; pos < end;) {
-      pos += decode_entry(data.data(), pos, end, segment_id, &e);
-      visit(e);
-    }
-  } else {
-    // A ring of the last kLookahead entries decoded: each is visited once
-    // kLookahead more have been seen by `ahead`.
-    std::array<Entry, kLookahead> ring;
-    std::uint64_t decoded = 0;
-    for (std::size_t pos = kHeaderSize; pos < end; ++decoded) {
-      Entry& slot = ring[decoded % kLookahead];
-      if (decoded >= kLookahead) visit(slot);
-      pos += decode_entry(data.data(), pos, end, segment_id, &slot);
-      ahead(slot);
-    }
-    for (std::uint64_t i = decoded > kLookahead ? decoded - kLookahead : 0; i < decoded; ++i) {
-      visit(ring[i % kLookahead]);
-    }
-  }
-  *records = decode_u64_le(data.data() + end + 8);
-  *covered = decode_u64_le(data.data() + end + 16);
-  return true;
+  return seen == decode_u64_le(data + end_);
+}
+
+Cursor Reader::entries() const {
+  return Cursor(map_.data() + kHeaderSize, map_.data() + end_, segment_id_);
 }
 
 }  // namespace bitcask::hint

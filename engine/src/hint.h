@@ -1,28 +1,36 @@
 // Hint files: the keys and record locations of one sealed segment, so that
-// opening a database reads kilobytes of hints instead of every value.
+// opening a database reads a few bytes per key instead of every value.
 //
 // File NNNNNNNNNN.hint beside its segment:
-//   header  magic "\x89BCHINT\n" (8) | version u16 | flags u16 | segment id u32
-//   entries timestamp_us u64 | offset u32 | size u32 | kind u8 | flags u8 |
-//           key_size u16 | [expiry_us u64 if flags has expiry] | key
+//   header  magic "\x89BCHINT\n" (8) | version u16 (2) | flags u16 | segment id u32
+//   entries varint shared | varint unshared | varint kind_flags |
+//           varint zigzag(offset - previous offset) | varint record size |
+//           varint zigzag(timestamp_us - previous timestamp_us) |
+//           [varint expiry_us if flags has expiry] | unshared key bytes
 //   trailer entry count u64 | records covered u64 | bytes of the segment
 //           covered u64 | crc32c u32 of every byte before it
-// A hint covers the segment from its start to `covered`: all of a sealed
-// segment, or the active segment as it was at close (the rest is scanned).
 // Entries hold the last record of each key in the segment, sorted by key:
 // that is all a keydir needs, and sorted keys build its ordered index in
-// amortised constant time per key.
-// A hint whose checksum, header or entry count is wrong is ignored as a whole.
+// amortised constant time per key. Sorted keys also share prefixes, so each
+// key stores only what differs from the previous one (`shared` bytes are
+// taken from it), and numbers are deltas from the previous entry's (writes
+// in key order make them a byte or two): a hint is about a third of the
+// fixed-width version 1, so a cold open reads a third of the bytes.
+// kind_flags is the record's flags << 1, | 1 for a tombstone.
+// A hint covers the segment from its start to `covered`: all of a sealed
+// segment, or the active segment as it was at close (the rest is scanned).
+// A hint whose checksum, header, version or entry count is wrong is ignored
+// as a whole (a version 1 hint is rebuilt like a damaged one).
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "file_util.h"
 #include "keydir.h"
 #include "segment_reader.h"
 
@@ -63,17 +71,58 @@ class Builder {
 // when it cannot be read.
 std::uint64_t entry_count(const std::filesystem::path& path);
 
-// Reads and checks a whole hint, then calls `visit` for each entry in
-// segment order. Returns false, having visited nothing, when the hint is
-// missing or damaged in any way (the caller then scans the segment and
-// rebuilds the hint); a hint claiming to cover more than `segment_size` bytes
-// is damaged too. *records and *covered receive the records and bytes of the
-// segment the hint covers. `ahead`, if given, sees each entry kLookahead
-// entries before `visit` does, so the caller can prefetch the memory visit
-// will touch (the keydir's hash slots: cache misses dominate opening).
-inline constexpr std::size_t kLookahead = 8;
-bool read(const std::filesystem::path& path, std::uint32_t segment_id, std::uint64_t segment_size,
-          const std::function<void(const Entry&)>& visit, std::uint64_t* records,
-          std::uint64_t* covered, const std::function<void(const Entry&)>& ahead = {});
+// Decodes a checked hint's entries in order. Copyable, so one cursor can run
+// ahead of another (opening prefetches the keydir slots of the entries a
+// few ahead of the one it applies: cache misses dominate opening).
+class Cursor {
+ public:
+  Cursor(const char* begin, const char* end, std::uint32_t segment_id)
+      : pos_(begin), end_(end), segment_id_(segment_id) {}
+  // Decodes the next entry into *e; its key stays valid until the next call.
+  // False at the end, or at an entry that does not parse.
+  bool next(Entry* e);
+  // Checks the next entry without building its key; false as next() would.
+  bool skip();
+  bool at_end() const { return pos_ == end_; }
+
+ private:
+  struct Fields {
+    std::uint64_t shared, unshared, size, expiry_us;
+    std::uint8_t flags;
+    bool tombstone;
+  };
+  // Decodes and checks the next entry's numbers, up to its key suffix.
+  bool decode(Fields* f);
+
+  const char* pos_;
+  const char* end_;
+  std::uint32_t segment_id_;
+  std::string key_;
+  std::uint64_t key_size_ = 0;  // of the previous entry
+  std::uint64_t offset_ = 0;
+  std::uint64_t timestamp_us_ = 0;
+};
+
+// A whole hint, mapped and checked: its checksum, header and every entry,
+// before any entry is handed out, so a bad hint changes nothing (the caller
+// then scans the segment and rebuilds the hint).
+class Reader {
+ public:
+  // False when the hint is missing or damaged in any way; a hint claiming
+  // to cover more than `segment_size` bytes is damaged too.
+  bool open(const std::filesystem::path& path, std::uint32_t segment_id,
+            std::uint64_t segment_size);
+  Cursor entries() const;
+  // The records and bytes of the segment the hint covers.
+  std::uint64_t records() const { return records_; }
+  std::uint64_t covered() const { return covered_; }
+
+ private:
+  Mapping map_;
+  std::uint32_t segment_id_ = 0;
+  std::size_t end_ = 0;  // of the entries
+  std::uint64_t records_ = 0;
+  std::uint64_t covered_ = 0;
+};
 
 }  // namespace bitcask::hint

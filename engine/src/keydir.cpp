@@ -1,6 +1,10 @@
 #include "keydir.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
+#include <cstdlib>
+#include <new>
 
 namespace bitcask {
 
@@ -8,6 +12,33 @@ namespace {
 constexpr std::size_t kRecHeader = offsetof(KeyDir::Rec, key_bytes);
 std::size_t rec_bytes(std::size_t key_size) { return kRecHeader + key_size; }
 }  // namespace
+
+namespace {
+constexpr std::size_t kHugePage = 2u << 20;
+// Below this an allocation is not worth huge pages of its own.
+constexpr std::size_t kHugeTableMin = kHugePage;
+}  // namespace
+
+std::size_t KeyDir::footprint(std::size_t bytes) {
+  return bytes < kHugeTableMin ? bytes : (bytes + kHugePage - 1) & ~(kHugePage - 1);
+}
+
+void* KeyDir::allocate_bytes(std::size_t bytes) {
+  if (bytes < kHugeTableMin) return ::operator new(bytes);
+  void* p = std::aligned_alloc(kHugePage, footprint(bytes));
+  if (!p) throw std::bad_alloc();
+  // Only advice: without transparent huge pages this changes nothing.
+  ::madvise(p, footprint(bytes), MADV_HUGEPAGE);
+  return p;
+}
+
+void KeyDir::free_bytes(void* p, std::size_t bytes) {
+  if (bytes < kHugeTableMin) {
+    ::operator delete(p);
+  } else {
+    std::free(p);
+  }
+}
 
 KeyDir::KeyDir()
     : hash_(0, Hash(), Eq(), CountingAllocator<Rec*>(&index_bytes_)),
@@ -30,11 +61,12 @@ void KeyDir::set_location(Rec* r, const Location& loc) {
 KeyDir::Rec* KeyDir::allocate(std::string_view key) {
   const std::size_t need = rec_bytes(key.size());
   if (block_used_ + need > current_block_size_) {
-    // Blocks grow with the arena (4 KiB up to 1 MiB), so a small database
-    // holds a small arena.
+    // Blocks grow with the arena (4 KiB up to 2 MiB, the largest on huge
+    // pages), so a small database holds a small arena.
     const std::size_t grown = std::clamp<std::size_t>(arena_bytes_, 4096, kBlockSize);
     current_block_size_ = std::max(grown, need);
-    blocks_.push_back(std::make_unique_for_overwrite<char[]>(current_block_size_));
+    blocks_.emplace_back(static_cast<char*>(allocate_bytes(current_block_size_)),
+                         BlockDeleter{current_block_size_});
     arena_bytes_ += current_block_size_;
     block_used_ = 0;
   }
@@ -63,7 +95,9 @@ std::optional<Location> KeyDir::put(std::string_view key, const Location& loc) {
   });
   if (added) {
     auto at = ordered_.insert(insert_hint_.value_or(ordered_.end()), added);
-    insert_hint_ = std::next(at);
+    // After the last key the hint is end(): advancing past the last key of
+    // the rightmost leaf would climb the whole tree on every append.
+    insert_hint_ = *at == *ordered_.rbegin() ? ordered_.end() : std::next(at);
     return std::nullopt;
   }
   Location old = location_of(*it);
@@ -100,7 +134,7 @@ void KeyDir::clear() {
 // cost is amortised over at least as many removals as it moves entries.
 void KeyDir::compact_arena_if_wasteful() {
   if (dead_bytes_ < (8u << 20) || dead_bytes_ * 2 < arena_bytes_) return;
-  std::vector<std::unique_ptr<char[]>> old_blocks;
+  decltype(blocks_) old_blocks;
   old_blocks.swap(blocks_);
   insert_hint_.reset();
   std::vector<Rec*> old_order(ordered_.begin(), ordered_.end());

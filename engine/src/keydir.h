@@ -12,6 +12,8 @@
 #include <absl/container/btree_set.h>
 #include <absl/container/flat_hash_set.h>
 #include <bitcask/db.h>
+// Inlined: hashing a short key costs less than the call.
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include <cstdint>
@@ -73,6 +75,13 @@ class KeyDir {
   };
 
  private:
+  // Large tables (the hash set's slots at a million keys) on huge pages
+  // where the kernel allows: a lookup is a random access into tens of MB,
+  // and with 4 KiB pages each one also misses the TLB.
+  static void* allocate_bytes(std::size_t bytes);
+  static std::size_t footprint(std::size_t bytes);  // what allocate_bytes takes
+  static void free_bytes(void* p, std::size_t bytes);
+
   // Counts what the indexes allocate, so memory_bytes() is exact.
   template <typename T>
   struct CountingAllocator {
@@ -82,12 +91,12 @@ class KeyDir {
     template <typename U>
     CountingAllocator(const CountingAllocator<U>& o) : counter(o.counter) {}
     T* allocate(std::size_t n) {
-      *counter += n * sizeof(T);
-      return std::allocator<T>().allocate(n);
+      *counter += footprint(n * sizeof(T));
+      return static_cast<T*>(allocate_bytes(n * sizeof(T)));
     }
     void deallocate(T* p, std::size_t n) {
-      *counter -= n * sizeof(T);
-      std::allocator<T>().deallocate(p, n);
+      *counter -= footprint(n * sizeof(T));
+      free_bytes(p, n * sizeof(T));
     }
     template <typename U>
     bool operator==(const CountingAllocator<U>& o) const {
@@ -131,12 +140,16 @@ class KeyDir {
 
   std::uint64_t index_bytes_ = 0;
   absl::flat_hash_set<Rec*, Hash, Eq, CountingAllocator<Rec*>> hash_;
-  absl::btree_set<Rec*, Less, CountingAllocator<Rec*>> ordered_;
+  OrderedSet ordered_;
 
   // Bump-allocated blocks. Freed entries are only counted; the arena is
   // rebuilt when more than half of it is dead.
-  static constexpr std::size_t kBlockSize = 1 << 20;
-  std::vector<std::unique_ptr<char[]>> blocks_;
+  static constexpr std::size_t kBlockSize = 2 << 20;
+  struct BlockDeleter {
+    std::size_t bytes;
+    void operator()(char* p) const { free_bytes(p, bytes); }
+  };
+  std::vector<std::unique_ptr<char[], BlockDeleter>> blocks_;
   std::size_t block_used_ = kBlockSize;
   std::size_t current_block_size_ = 0;
   std::uint64_t arena_bytes_ = 0;

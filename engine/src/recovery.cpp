@@ -9,6 +9,8 @@
 // A batch whose commit record is missing is not applied.
 #include <fcntl.h>
 
+#include <array>
+
 #include "db_impl.h"
 #include "format.h"
 #include "pybitcask_format.h"
@@ -86,18 +88,26 @@ void DBImpl::recover_segment(const std::shared_ptr<Segment>& seg, bool is_last, 
 // Applies a segment's hint instead of reading its records. Returns the
 // bytes of the segment the hint covers: 0 when it is missing or damaged.
 std::uint64_t DBImpl::load_hint(Segment& seg) {
-  std::uint64_t records = 0, covered = 0;
-  const bool ok = hint::read(
-      dir_ / hint::file_name(seg.id()), seg.id(), seg.size(),
-      [&](const hint::Entry& e) {
-        ++report_.records;
-        publish(seg, e.kind, e.key, e.loc);
-      },
-      &records, &covered, [&](const hint::Entry& e) { keydir_.prefetch(e.key); });
-  if (!ok) return 0;
-  seg.records = records;
+  hint::Reader hint;
+  if (!hint.open(dir_ / hint::file_name(seg.id()), seg.id(), seg.size())) return 0;
+  // Entries are applied in batches: the keydir slots of a whole batch are
+  // prefetched first, so their cache misses overlap instead of coming one
+  // after another (they dominate opening).
+  constexpr std::size_t kBatch = 16;
+  std::array<hint::Entry, kBatch> batch;
+  std::array<std::string, kBatch> keys;
+  hint::Cursor cursor = hint.entries();
+  for (std::size_t n = kBatch; n == kBatch;) {
+    for (n = 0; n < kBatch && cursor.next(&batch[n]); ++n) {
+      batch[n].key = keys[n].assign(batch[n].key);
+      keydir_.prefetch(batch[n].key);
+    }
+    for (std::size_t i = 0; i < n; ++i) publish(seg, batch[i].kind, batch[i].key, batch[i].loc);
+    report_.records += n;
+  }
+  seg.records = hint.records();
   seg.has_hint = true;
-  return covered;
+  return hint.covered();
 }
 
 // Leftovers of a crash during a merge or a durable file write: never

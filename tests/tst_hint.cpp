@@ -1,0 +1,275 @@
+// Hint files, version 2: varints, prefix-compressed keys, delta-coded
+// numbers; every way a hint can be wrong makes it ignored as a whole.
+#include <QTest>
+
+#include "../engine/src/coding.h"
+#include "../engine/src/crc32c.h"
+#include "../engine/src/format.h"
+#include "../engine/src/hint.h"
+#include "test_util.h"
+
+using namespace bitcask;
+using testutil::path_of;
+using testutil::read_file;
+using testutil::write_file;
+
+namespace {
+
+// One record as a segment walk would hand it to the builder.
+RawRecord record(std::string_view key, std::uint64_t offset, std::uint64_t length,
+                 std::uint64_t timestamp, RecordKind kind = RecordKind::kPut,
+                 std::uint8_t flags = 0, std::uint64_t expiry = 0) {
+  RawRecord r;
+  r.key = key;
+  r.key_size = static_cast<std::uint32_t>(key.size());
+  r.offset = offset;
+  r.length = length;
+  r.timestamp_us = timestamp;
+  r.kind = kind;
+  r.flags = flags;
+  r.expiry_us = expiry;
+  return r;
+}
+
+struct Read {
+  std::vector<hint::Entry> entries;
+  std::vector<std::string> keys;  // entries' keys, owned
+  std::uint64_t records = 0, covered = 0;
+};
+
+// Opens the hint of segment `id` in `dir`; nullopt when it is refused.
+std::optional<Read> read_hint(const fs::path& dir, std::uint32_t id, std::uint64_t segment_size) {
+  hint::Reader reader;
+  if (!reader.open(dir / hint::file_name(id), id, segment_size)) return std::nullopt;
+  Read out;
+  out.records = reader.records();
+  out.covered = reader.covered();
+  hint::Cursor cursor = reader.entries();
+  hint::Entry e;
+  while (cursor.next(&e)) {
+    out.keys.emplace_back(e.key);
+    out.entries.push_back(e);
+  }
+  for (std::size_t i = 0; i < out.entries.size(); ++i) out.entries[i].key = out.keys[i];
+  return out;
+}
+
+// Rewrites the trailer's CRC, so a test can change a hint's content and
+// still have it reach the checks behind the checksum.
+void reseal(const fs::path& path, std::string bytes) {
+  const std::size_t at = bytes.size() - 4;
+  encode_u32_le(bytes.data() + at, crc32c::value(bytes.data(), at));
+  write_file(path, bytes);
+}
+
+}  // namespace
+
+class HintTest : public QObject {
+  Q_OBJECT
+ private slots:
+  void varintsRoundTrip() {
+    for (std::uint64_t v : {0ull, 1ull, 127ull, 128ull, 300ull, 16383ull, 16384ull, 1ull << 35,
+                            (1ull << 63) - 1, 1ull << 63, ~0ull}) {
+      std::string s;
+      put_varint64(&s, v);
+      const char* p = s.data();
+      std::uint64_t back = 0;
+      QVERIFY(get_varint64(&p, s.data() + s.size(), &back));
+      QCOMPARE(back, v);
+      QCOMPARE(p, s.data() + s.size());
+      // Cut short anywhere, it does not decode.
+      for (std::size_t cut = 0; cut < s.size(); ++cut) {
+        const char* q = s.data();
+        QVERIFY(!get_varint64(&q, s.data() + cut, &back));
+      }
+    }
+    // More than ten bytes of continuation is not a 64-bit number.
+    const std::string overlong(11, '\x80');
+    const char* p = overlong.data();
+    std::uint64_t v = 0;
+    QVERIFY(!get_varint64(&p, overlong.data() + overlong.size(), &v));
+  }
+
+  void zigzagRoundTrip() {
+    for (std::int64_t v : {std::int64_t{0}, std::int64_t{-1}, std::int64_t{1}, std::int64_t{-64},
+                           std::int64_t{63}, INT64_MIN, INT64_MAX}) {
+      QCOMPARE(zigzag_decode(zigzag_encode(v)), v);
+    }
+    QCOMPARE(zigzag_encode(-1), 1ull);
+    QCOMPARE(zigzag_encode(1), 2ull);
+  }
+
+  // Every field survives, in key order, the last record of a key winning,
+  // whatever order the offsets and timestamps come in.
+  void entriesRoundTrip() {
+    QTemporaryDir tmp;
+    const fs::path dir = path_of(tmp);
+    fs::create_directories(dir);
+    const std::string long_key(kMaxKeySize, 'z');
+    hint::Builder b(7);
+    b.add(record("user:0002", 16, 40, 5'000'000));
+    b.add(record("user:0001", 100, 41, 4'000'000));  // offset and time going down
+    b.add(record("user:0002", 200, 42, 6'000'000, RecordKind::kTombstone));
+    b.add(record("user:00011", 300, 43, 1, RecordKind::kPut, format::kFlagExpiry | 0x02,
+                 0xFFFF'FFFF'FFFFull));
+    b.add(record("a", 0xFFFF'FF00u, 0xFFFF'FFFFu, ~0ull >> 1));
+    b.add(record(long_key, 400, 70000, 2));
+    b.add(record("user:0001", 500, 44, 7'000'000), 12);  // a merge output's new offset
+    b.count_record();                                    // a batch marker
+    b.write(dir, 123456);
+
+    auto read = read_hint(dir, 7, 123456);
+    QVERIFY(read);
+    QCOMPARE(read->records, 8ull);
+    QCOMPARE(read->covered, 123456ull);
+    const auto& e = read->entries;
+    QCOMPARE(e.size(), std::size_t(5));
+    QCOMPARE(e[0].key, std::string_view("a"));
+    QCOMPARE(e[0].loc.offset, 0xFFFF'FF00u);
+    QCOMPARE(e[0].loc.size, 0xFFFF'FFFFu);
+    QCOMPARE(e[0].loc.timestamp_us, ~0ull >> 1);
+    QCOMPARE(e[0].loc.segment, 7u);
+    QCOMPARE(e[1].key, std::string_view("user:0001"));
+    QCOMPARE(e[1].loc.offset, 12u);
+    QCOMPARE(e[1].loc.size, 44u);
+    QCOMPARE(e[1].loc.timestamp_us, 7'000'000ull);
+    QCOMPARE(e[2].key, std::string_view("user:00011"));
+    QCOMPARE(e[2].loc.flags, std::uint8_t(format::kFlagExpiry | 0x02));
+    QCOMPARE(e[2].expiry_us, 0xFFFF'FFFF'FFFFull);
+    QCOMPARE(e[2].loc.timestamp_us, 1ull);
+    QCOMPARE(e[3].key, std::string_view("user:0002"));
+    QCOMPARE(e[3].kind, RecordKind::kTombstone);
+    QCOMPARE(e[3].loc.offset, 200u);
+    QCOMPARE(e[4].key.size(), std::size_t(kMaxKeySize));
+    QCOMPARE(e[4].loc.size, 70000u);
+    for (std::size_t i = 0; i + 1 < e.size(); ++i) {
+      if (i != 3) QCOMPARE(e[i].kind, RecordKind::kPut);
+      QVERIFY(e[i].key < e[i + 1].key);
+    }
+    QCOMPARE(hint::entry_count(dir / hint::file_name(7)), 5ull);
+  }
+
+  // Keys written in order share their prefixes and their numbers move by
+  // small steps: a few bytes an entry, not the 20 + key of fixed fields.
+  void sequentialKeysTakeFewBytes() {
+    QTemporaryDir tmp;
+    const fs::path dir = path_of(tmp);
+    fs::create_directories(dir);
+    hint::Builder b(1);
+    constexpr int kKeys = 10000;
+    std::vector<std::string> keys;
+    for (int i = 0; i < kKeys; ++i) keys.push_back(QString::asprintf("key%012d", i).toStdString());
+    for (int i = 0; i < kKeys; ++i) {
+      b.add(record(keys[i], 16 + 130ull * i, 130, 1'700'000'000'000'000ull + 2ull * i));
+    }
+    b.write(dir, 16 + 130ull * kKeys);
+    const auto bytes = fs::file_size(dir / hint::file_name(1));
+    QVERIFY2(bytes < 12u * kKeys, qPrintable(QString::number(bytes)));
+    auto read = read_hint(dir, 1, 16 + 130ull * kKeys);
+    QVERIFY(read);
+    QCOMPARE(read->entries.size(), std::size_t(kKeys));
+    for (int i = 0; i < kKeys; ++i) {
+      QCOMPARE(read->entries[i].key, std::string_view(keys[i]));
+      QCOMPARE(read->entries[i].loc.offset, std::uint32_t(16 + 130 * i));
+    }
+  }
+
+  // A hint is trusted whole or not at all: any flipped byte fails the
+  // checksum, and content behind a valid checksum is checked too.
+  void damagedHintsAreRefused() {
+    QTemporaryDir tmp;
+    const fs::path dir = path_of(tmp);
+    fs::create_directories(dir);
+    hint::Builder b(3);
+    b.add(record("alpha", 16, 30, 10));
+    b.add(record("alphabet", 46, 30, 11));
+    b.add(record("beta", 76, 30, 12, RecordKind::kTombstone));
+    b.write(dir, 106);
+    const fs::path path = dir / hint::file_name(3);
+    const std::string good = read_file(path);
+    QVERIFY(read_hint(dir, 3, 106));
+
+    for (std::size_t i = 0; i < good.size(); ++i) {
+      std::string bad = good;
+      bad[i] ^= 0x20;
+      write_file(path, bad);
+      QVERIFY2(!read_hint(dir, 3, 106), qPrintable(QString("byte %1").arg(i)));
+    }
+    write_file(path, good.substr(0, good.size() - 1));
+    QVERIFY(!read_hint(dir, 3, 106));
+
+    write_file(path, good);
+    QVERIFY(!read_hint(dir, 4, 106));  // names another segment
+    QVERIFY(!read_hint(dir, 3, 105));  // covers more than the segment has
+
+    // Behind a valid checksum: the entry count, the version, a key sharing
+    // more bytes than the previous key has, unknown flags.
+    const std::size_t trailer = good.size() - 28;
+    std::string bad = good;
+    encode_u64_le(bad.data() + trailer, 4);
+    reseal(path, bad);
+    QVERIFY(!read_hint(dir, 3, 106));
+
+    bad = good;
+    encode_u16_le(bad.data() + 8, 1);
+    reseal(path, bad);
+    QVERIFY(!read_hint(dir, 3, 106));
+
+    bad = good;
+    bad[16] = 9;  // the first entry's shared bytes: there is no previous key
+    reseal(path, bad);
+    QVERIFY(!read_hint(dir, 3, 106));
+
+    bad = good;
+    bad[18] = 0x08 << 1;  // kind_flags: a flag no record format has
+    reseal(path, bad);
+    QVERIFY(!read_hint(dir, 3, 106));
+
+    bad = good;
+    bad[18] = '\x80';  // kind_flags 0x200: more than 8 bits of flags
+    bad.insert(19, 1, '\x04');
+    reseal(path, bad);
+    QVERIFY(!read_hint(dir, 3, 106));
+
+    reseal(path, good);
+    QVERIFY(read_hint(dir, 3, 106));
+  }
+
+  // A version 1 hint (from 0.1.0 before this format) is ignored like a
+  // damaged one: the segment is scanned, every key comes back, and a
+  // writable open writes a version 2 hint in its place.
+  void olderHintVersionsAreRebuilt() {
+    QTemporaryDir tmp;
+    const fs::path dir = path_of(tmp);
+    Options small;
+    small.max_segment_size = 4096;
+    {
+      auto db = DB::open(dir, small);
+      for (int i = 0; i < 200; ++i) db->put("k" + std::to_string(i), std::string(40, 'v'));
+      db->remove("k7");
+    }
+    const fs::path path = dir / hint::file_name(1);
+    std::string bytes = read_file(path);
+    QCOMPARE(decode_u16_le(bytes.data() + 8), std::uint16_t(2));
+    encode_u16_le(bytes.data() + 8, 1);
+    reseal(path, bytes);
+    {
+      auto db = DB::open(dir, testutil::read_only_options());
+      QCOMPARE(db->size(), 199ull);
+      QVERIFY(!db->contains("k7"));
+      QCOMPARE(db->get("k0").value_or(""), std::string(40, 'v'));
+    }
+    QCOMPARE(decode_u16_le(read_file(path).data() + 8), std::uint16_t(1));  // read-only: kept
+    {
+      auto db = DB::open(dir, small);
+      QCOMPARE(db->size(), 199ull);
+    }
+    QCOMPARE(decode_u16_le(read_file(path).data() + 8), std::uint16_t(2));
+    auto db = DB::open(dir, testutil::read_only_options());
+    QCOMPARE(db->size(), 199ull);
+    QVERIFY(!db->contains("k7"));
+  }
+};
+
+QTEST_GUILESS_MAIN(HintTest)
+#include "tst_hint.moc"
