@@ -3,6 +3,8 @@
 #include <QLocale>
 #include <QToolTip>
 
+#include "app/plotlegend.h"
+
 namespace bb {
 
 namespace {
@@ -45,23 +47,7 @@ BenchChart::BenchChart(BenchResultsModel* model, QWidget* parent)
       new QCPTextElement(this, QString(), QFont(font().family(), font().pointSize(), QFont::Bold));
   plotLayout()->addElement(0, 0, title_);
 
-  // The legend in a row of its own under the plot, so it never hides data,
-  // centred between two spacers. The spacers also keep the plot full width
-  // while the legend is empty: a layout column is as narrow as its narrowest
-  // element allows, and an empty legend allows next to nothing.
-  legend->setVisible(true);
-  legend->setFillOrder(QCPLegend::foColumnsFirst);
-  legend->setWrap(6);
-  auto* legendRow = new QCPLayoutGrid;
-  plotLayout()->addElement(2, 0, legendRow);
-  legendRow->setMargins(QMargins(0, 0, 0, 4));
-  axisRect()->insetLayout()->take(legend);
-  legendRow->addElement(0, 0, new QCPLayoutElement(this));
-  legendRow->addElement(0, 1, legend);
-  legendRow->addElement(0, 2, new QCPLayoutElement(this));
-  legendRow->setColumnStretchFactors({1, 0.001, 1});
-  plotLayout()->setRowStretchFactor(0, 0.001);
-  plotLayout()->setRowStretchFactor(2, 0.001);
+  placeLegendUnderPlot(this, 6);
 
   empty_ = new QCPItemText(this);
   empty_->setClipToAxisRect(false);

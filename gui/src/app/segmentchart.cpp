@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "app/plotlegend.h"
+
 namespace bb {
 
 namespace {
@@ -74,17 +76,7 @@ SegmentChart::SegmentChart(QWidget* parent) : QCustomPlot(parent) {
   smallSizeLabel_ = makeLabel(yAxis, kThreshold);
   deadThresholdLabel_ = makeLabel(yAxis, kDead);
 
-  // The legend in a row of its own under the plot, so it never hides bars.
-  legend->setVisible(true);
-  legend->setFillOrder(QCPLegend::foColumnsFirst);
-  legend->setWrap(3);
-  auto* legendRow = new QCPLayoutGrid;
-  plotLayout()->addElement(2, 0, legendRow);
-  legendRow->setMargins(QMargins(0, 0, 0, 4));
-  axisRect()->insetLayout()->take(legend);
-  legendRow->addElement(0, 0, legend);
-  plotLayout()->setRowStretchFactor(2, 0.001);
-  plotLayout()->setRowStretchFactor(0, 0.001);
+  placeLegendUnderPlot(this, 3);
 
   connect(this, &QCustomPlot::plottableClick, this,
           [this](QCPAbstractPlottable* p, int dataIndex, QMouseEvent*) {
