@@ -17,6 +17,40 @@
 
 namespace bitcask {
 
+namespace {
+
+// Opening is bound by the keydir's cache misses: records and hint entries
+// are applied this many at a time, the keydir slots of the whole batch
+// prefetched first, so the misses overlap instead of coming one by one.
+constexpr std::size_t kApplyBatch = 16;
+
+// Segment records in batches. Their keys point into the mapped segment, so
+// they stay valid until applied.
+template <typename Apply>
+class RecordBatch {
+ public:
+  RecordBatch(const KeyDir& keydir, Apply apply) : keydir_(keydir), apply_(apply) {}
+  void add(const RawRecord& rec) {
+    keydir_.prefetch(rec.key);
+    records_[n_++] = rec;
+    if (n_ == kApplyBatch) flush();
+  }
+  // Applies what is pending: before anything else is done with the segment
+  // or reported about it, so everything happens in file order.
+  void flush() {
+    for (std::size_t i = 0; i < n_; ++i) apply_(records_[i]);
+    n_ = 0;
+  }
+
+ private:
+  const KeyDir& keydir_;
+  Apply apply_;
+  std::array<RawRecord, kApplyBatch> records_;
+  std::size_t n_ = 0;
+};
+
+}  // namespace
+
 void DBImpl::apply(Segment& seg, const RawRecord& rec) {
   ++report_.records;
   publish(seg, rec.kind, rec.key,
@@ -62,11 +96,17 @@ void DBImpl::recover_segment(const std::shared_ptr<Segment>& seg, bool is_last, 
   CommittedReader reader(*seg, start);
   RawRecord rec;
   bool damaged = false;
+  RecordBatch batch(keydir_, [&](const RawRecord& r) {
+    apply(*seg, r);
+    if (hint) hint->add(r);
+  });
   while (reader.next(&rec)) {
     if (rec.ok) {
-      apply(*seg, rec);
-      if (hint) hint->add(rec);
-    } else if (rec.runs_to_end && is_last) {
+      batch.add(rec);
+      continue;
+    }
+    batch.flush();
+    if (rec.runs_to_end && is_last) {
       report_.truncated_tails.push_back({name, rec.offset, rec.length, rec.problem});
       if (!read_only_) cut_tail(*seg, rec.offset);
     } else {
@@ -74,6 +114,7 @@ void DBImpl::recover_segment(const std::shared_ptr<Segment>& seg, bool is_last, 
       damaged = true;
     }
   }
+  batch.flush();
   seg->records += reader.markers();
   if (hint) {
     for (std::uint64_t i = 0; i < reader.markers(); ++i) hint->count_record();
@@ -90,15 +131,13 @@ void DBImpl::recover_segment(const std::shared_ptr<Segment>& seg, bool is_last, 
 std::uint64_t DBImpl::load_hint(Segment& seg) {
   hint::Reader hint;
   if (!hint.open(dir_ / hint::file_name(seg.id()), seg.id(), seg.size())) return 0;
-  // Entries are applied in batches: the keydir slots of a whole batch are
-  // prefetched first, so their cache misses overlap instead of coming one
-  // after another (they dominate opening).
-  constexpr std::size_t kBatch = 16;
-  std::array<hint::Entry, kBatch> batch;
-  std::array<std::string, kBatch> keys;
+  // In batches, as records are (RecordBatch); the cursor reuses its key
+  // buffer, so a batch keeps copies.
+  std::array<hint::Entry, kApplyBatch> batch;
+  std::array<std::string, kApplyBatch> keys;
   hint::Cursor cursor = hint.entries();
-  for (std::size_t n = kBatch; n == kBatch;) {
-    for (n = 0; n < kBatch && cursor.next(&batch[n]); ++n) {
+  for (std::size_t n = kApplyBatch; n == kApplyBatch;) {
+    for (n = 0; n < kApplyBatch && cursor.next(&batch[n]); ++n) {
       batch[n].key = keys[n].assign(batch[n].key);
       keydir_.prefetch(batch[n].key);
     }
@@ -175,17 +214,22 @@ void DBImpl::recover_python() {
     add_segment(seg);
     SegmentReader reader(*seg);  // no batches in this format
     RawRecord rec;
+    RecordBatch batch(keydir_, [&](const RawRecord& r) { apply(*seg, r); });
     while (reader.next(&rec)) {
+      if (rec.ok && rec.key_size <= kMaxKeySize) {
+        batch.add(rec);
+        continue;
+      }
+      batch.flush();
       if (!rec.ok) {
         report_.truncated_tails.push_back({seg->file_name(), rec.offset, rec.length, rec.problem});
-      } else if (rec.key_size > kMaxKeySize) {
+      } else {
         report_.corrupt_records.push_back(
             {seg->file_name(), rec.offset, rec.length,
              "key longer than " + std::to_string(kMaxKeySize) + " bytes"});
-      } else {
-        apply(*seg, rec);
       }
     }
+    batch.flush();
   }
   report_.segments = id;
 }
