@@ -157,6 +157,39 @@ class PyBitcaskTest : public QObject {
     }
     QCOMPARE(*copy->get("ok"), std::string("1"));
   }
+
+  // A record that fails its checksum: asked to, export leaves its key out,
+  // says which and where, and writes the rest; otherwise it stops there.
+  void exportSkipsDamagedRecordsWhenAsked() {
+    QTemporaryDir tmp;
+    const fs::path dir = path_of(tmp, "a");
+    {
+      auto db = DB::open(dir);
+      db->put("a", "1");
+      db->put("b", R"("DAMAGED-VALUE")");
+      db->put("c", "3");
+    }
+    const fs::path seg = dir / "0000000001.seg";
+    std::string bytes = testutil::read_file(seg);
+    bytes[bytes.find("DAMAGED-VALUE")] = 'X';
+    testutil::write_file(seg, bytes);
+    auto db = DB::open(dir, testutil::read_only_options());  // from the hint: values unread
+    std::stringstream out;
+    std::vector<std::string> skipped;
+    QCOMPARE(export_jsonl(*db, out, {}, &skipped), 2ull);
+    QCOMPARE(out.str(), std::string("{\"key\":\"a\",\"value\":1}\n{\"key\":\"c\",\"value\":3}\n"));
+    QCOMPARE(skipped.size(), std::size_t(1));
+    QVERIFY2(skipped[0].starts_with("skipped key \"b\": ") &&
+                 skipped[0].find("0000000001.seg") != std::string::npos,
+             skipped[0].c_str());
+    std::stringstream stopped;
+    try {
+      export_jsonl(*db, stopped);
+      QFAIL("a damaged record was exported");
+    } catch (const Error& e) {
+      QCOMPARE(e.code(), ErrorCode::kCorruption);
+    }
+  }
 };
 
 QTEST_APPLESS_MAIN(PyBitcaskTest)

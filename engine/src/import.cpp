@@ -158,13 +158,21 @@ ImportResult import_jsonl(std::istream& in, DB& dst, const ProgressFn& progress)
   return result;
 }
 
-std::uint64_t export_jsonl(const DB& db, std::ostream& out, const ProgressFn& progress) {
+std::uint64_t export_jsonl(const DB& db, std::ostream& out, const ProgressFn& progress,
+                           std::vector<std::string>* skipped) {
   const std::uint64_t total = db.size();
   std::uint64_t done = 0;
   std::string text;
   for_each_key(db, [&](const KeyEntry& e) {
-    if (!db.get(e.key, &text)) return;  // removed since the page was read
     std::optional<std::string> key = json_string(e.key);
+    try {
+      if (!db.get(e.key, &text)) return;  // removed since the page was read
+    } catch (const Error& error) {
+      if (!skipped || error.code() != ErrorCode::kCorruption) throw;
+      skipped->push_back("skipped key " + (key ? *key : "0x" + to_hex(e.key)) + ": " +
+                         error.what());
+      return;
+    }
     out << (key ? "{\"key\":" + *key : "{\"key_hex\":\"" + to_hex(e.key) + "\"");
     if (is_strict_json(text)) {
       out << ",\"value\":" << text << "}\n";

@@ -23,7 +23,8 @@
 //   0  success
 //   1  not found: the key is absent (get, delete)
 //   2  usage error, or any error opening, reading or writing the database
-//   3  check: the database has damaged records or a torn tail
+//   3  check: the database has damaged records or a torn tail;
+//      export: keys whose records are damaged were left out
 #include <bitcask/bitcask.h>
 #include <bitcask/db.h>
 #include <bitcask/error.h>
@@ -566,11 +567,15 @@ int cmd_import(const Args& a) {
   return kExitOk;
 }
 
+// Exports what can be read: a damaged record's key is left out with a
+// warning, and the exit code says damage was found.
 int cmd_export(const Args& a) {
   auto db = open_read(a.dir);
-  bitcask::export_jsonl(*db, std::cout);
+  std::vector<std::string> skipped;
+  bitcask::export_jsonl(*db, std::cout, {}, &skipped);
   finish_stdout();
-  return kExitOk;
+  for (const std::string& line : skipped) print_warning(line);
+  return skipped.empty() ? kExitOk : kExitCorrupt;
 }
 
 int cmd_merge(const Args& a) {
@@ -617,7 +622,7 @@ int main(int argc, char** argv) {
       "Read commands (get, keys, stats, check, dump, export) open the database read-only:\n"
       "they never create or modify files and work beside a running writer.\n"
       "Exit codes: 0 ok, 1 key not found, 2 usage or database error,\n"
-      "3 check found damaged records.",
+      "3 check found damaged records, or export left out damaged ones.",
       "bitcask"};
   app.set_version_flag("--version", std::string("bitcask ") + bitcask::kVersion);
   app.require_subcommand(1);
@@ -708,7 +713,9 @@ int main(int argc, char** argv) {
   source->require_option(1);
 
   CLI::App* exp = app.add_subcommand(
-      "export", "Print every live key as JSON lines {\"key\":..,\"value\":..} in key order");
+      "export",
+      "Print every live key as JSON lines {\"key\":..,\"value\":..} in key order; a key whose "
+      "record is damaged is left out with a warning (exit 3)");
   add_dir(exp);
 
   CLI::App* merge = app.add_subcommand(

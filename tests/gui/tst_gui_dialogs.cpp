@@ -15,6 +15,7 @@
 #include <QSignalSpy>
 #include <QTimer>
 #include <QUrl>
+#include <fstream>
 #include <functional>
 #include <memory>
 
@@ -244,6 +245,54 @@ class TestDialogs : public QObject {
     QTRY_COMPARE_WITH_TIMEOUT(exportedLines().size(), 4, 30000);
     const QByteArrayList lines = exportedLines();
     QVERIFY2(lines.contains(R"({"key":"imported:2","value":[1,2]})"), lines.join('\n').constData());
+  }
+
+  // Export rescues what it can: a key whose record fails its checksum is
+  // left out, the rest is written, and a warning names the key and place.
+  void exportLeavesOutDamagedRecords() {
+    QTemporaryDir dir;
+    const QString path = guitest::dbPath(dir, "db");
+    {
+      auto db = guitest::openWritable(path);
+      guitest::fill(db->db(), 5);
+      db->db().put("victim", R"("VICTIM-VALUE")");
+      db->db().close();  // writes the hint: opening will not read the value
+    }
+    const std::filesystem::path seg = std::filesystem::path(path.toStdString()) / "0000000001.seg";
+    std::string bytes;
+    {
+      std::ifstream in(seg, std::ios::binary);
+      bytes.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    const std::size_t at = bytes.find("VICTIM-VALUE");
+    QVERIFY(at != std::string::npos);
+    bytes[at] = 'X';
+    std::ofstream(seg, std::ios::binary | std::ios::trunc) << bytes;
+
+    MainWindow w;
+    QSignalSpy opened(&w, &MainWindow::databaseOpened);
+    w.openDatabase(path);
+    QVERIFY(waitOpened(opened));
+    const QString output = dir.path() + "/out.jsonl";
+    QString text, details;
+    auto report = std::make_unique<DialogAnswerer<QMessageBox>>([&](QMessageBox* box) {
+      text = box->text();
+      details = box->detailedText();
+      box->accept();
+    });
+    DialogAnswerer<QFileDialog> answer(choose(output));
+    w.action("actionExport")->trigger();
+    QVERIFY(answer.answered());
+    QTRY_VERIFY_WITH_TIMEOUT(report->answered(), 30000);
+    QVERIFY2(text.contains("5 keys exported") && text.contains("1 key(s) left out"),
+             qPrintable(text));
+    QVERIFY2(details.contains("\"victim\"") && details.contains("0000000001.seg"),
+             qPrintable(details));
+    QFile f(output);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QByteArray all = f.readAll();
+    QCOMPARE(all.count('\n'), 5);
+    QVERIFY(!all.contains("victim"));
   }
 
   // A Python directory: Convert asks for a new folder, converts, offers to

@@ -40,7 +40,12 @@ ImportResult import_jsonl(std::istream& in, DB& dst, const ProgressFn& progress 
 // Writes every live key in key order as JSON lines {"key":..,"value":..},
 // the format import_jsonl reads, so export and import round-trip exactly:
 // values that are not strict JSON go out as "raw" text, bytes that are not
-// UTF-8 as "key_hex" / "raw_hex".
-std::uint64_t export_jsonl(const DB& db, std::ostream& out, const ProgressFn& progress = {});
+// UTF-8 as "key_hex" / "raw_hex". Returns the keys written.
+// With `skipped`, a key whose record cannot be read (it fails its checksum
+// or is malformed) is left out and the export goes on, rescuing everything
+// else: one line a key goes to *skipped, naming it and where the damage is.
+// Without, the first such key stops the export (kCorruption).
+std::uint64_t export_jsonl(const DB& db, std::ostream& out, const ProgressFn& progress = {},
+                           std::vector<std::string>* skipped = nullptr);
 
 }  // namespace bitcask

@@ -879,15 +879,19 @@ void MainWindow::exportJsonl() {
       QDir::homePath() + QLatin1Char('/') + db_->displayName() + QStringLiteral(".jsonl"),
       tr("JSON lines (*.jsonl)"));
   if (file.isEmpty()) return;
-  runTransfer(tr("Exporting to %1…").arg(QFileInfo(file).fileName()),
-              QtConcurrent::run(exportJsonlTask, db_->handle(), file),
-              [this](const TransferOutcome& out) {
-                if (out.ok) {
-                  statusBar()->showMessage(out.message, 8000);
-                } else if (!out.cancelled) {
-                  QMessageBox::warning(this, tr("Export"), out.message);
-                }
-              });
+  runTransfer(
+      tr("Exporting to %1…").arg(QFileInfo(file).fileName()),
+      QtConcurrent::run(exportJsonlTask, db_->handle(), file), [this](const TransferOutcome& out) {
+        if (out.ok && out.skipped.isEmpty()) {
+          statusBar()->showMessage(out.message, 8000);
+        } else if (out.ok) {
+          QMessageBox box(QMessageBox::Warning, tr("Export"), out.message, QMessageBox::Ok, this);
+          box.setDetailedText(out.skipped.join(QLatin1Char('\n')));
+          box.exec();
+        } else if (!out.cancelled) {
+          QMessageBox::warning(this, tr("Export"), out.message);
+        }
+      });
 }
 
 void MainWindow::convertPython() {

@@ -74,11 +74,19 @@ void exportJsonlTask(QPromise<TransferOutcome>& promise, DbPtr db, QString file)
     return finish(promise, std::move(out));
   }
   try {
-    out.exported = bitcask::export_jsonl(*db, os, progressOf(promise));
+    std::vector<std::string> skipped;
+    out.exported = bitcask::export_jsonl(*db, os, progressOf(promise), &skipped);
     os.flush();
     if (!os) throw bitcask::Error(bitcask::ErrorCode::kIo, "writing " + path + " failed");
     out.ok = true;
     out.message = tr("%L1 keys exported to %2.").arg(out.exported).arg(file);
+    for (const std::string& line : skipped) out.skipped << QString::fromStdString(line);
+    if (!skipped.empty()) {
+      out.message +=
+          QLatin1Char(' ') +
+          tr("%n key(s) left out: their records are damaged (Tools › Verify Database lists them).",
+             nullptr, int(skipped.size()));
+    }
   } catch (const bitcask::Error& e) {
     os.close();
     std::remove(path.c_str());

@@ -7,6 +7,7 @@
 
 #include <QPromise>
 #include <QString>
+#include <QStringList>
 
 #include "core/database.h"
 
@@ -18,6 +19,7 @@ struct TransferOutcome {
   QString message;  // a summary on success, the error otherwise
   bitcask::ImportResult imported;
   quint64 exported = 0;
+  QStringList skipped;  // keys an export left out, their records damaged
 };
 
 void importJsonlTask(QPromise<TransferOutcome>& promise, DbPtr db, QString file);
