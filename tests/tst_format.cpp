@@ -96,16 +96,28 @@ class FormatTest : public QObject {
     format::append_record(&buf, RecordKind::kPut, 1, "k", "v");
     std::string bad = buf;
     bad[12] = 9;  // unknown kind
-    QCOMPARE(format::parse_record(bad.data(), bad.size(), &h), format::ParseStatus::kBadHeader);
+    QCOMPARE(format::parse_record(bad.data(), bad.size(), &h), format::ParseStatus::kBadKind);
     bad = buf;
     bad[13] = static_cast<char>(0x80);  // unknown flag
-    QCOMPARE(format::parse_record(bad.data(), bad.size(), &h), format::ParseStatus::kBadHeader);
+    QCOMPARE(format::parse_record(bad.data(), bad.size(), &h), format::ParseStatus::kBadFlags);
+    bad = buf;
+    bad[13] = static_cast<char>(format::kFlagCompressionMask);  // both codecs at once
+    QCOMPARE(format::parse_record(bad.data(), bad.size(), &h), format::ParseStatus::kBadFlags);
     bad = buf;
     bad[14] = bad[15] = 0;  // empty key on a put
-    QCOMPARE(format::parse_record(bad.data(), bad.size(), &h), format::ParseStatus::kBadHeader);
+    QCOMPARE(format::parse_record(bad.data(), bad.size(), &h), format::ParseStatus::kEmptyKey);
     bad = buf;
     encode_u32_le(bad.data() + 16, kMaxValueSize + 1);  // value over the limit
-    QCOMPARE(format::parse_record(bad.data(), bad.size(), &h), format::ParseStatus::kBadHeader);
+    QCOMPARE(format::parse_record(bad.data(), bad.size(), &h), format::ParseStatus::kValueTooLarge);
+    bad = buf;
+    bad[12] = static_cast<char>(RecordKind::kTombstone);  // a tombstone, but with a value
+    QCOMPARE(format::parse_record(bad.data(), bad.size(), &h),
+             format::ParseStatus::kTombstoneWithValue);
+    // Each names its field for the reports.
+    QVERIFY(std::string_view(format::to_string(format::ParseStatus::kBadKind)).find("kind") !=
+            std::string_view::npos);
+    QVERIFY(std::string_view(format::to_string(format::ParseStatus::kValueTooLarge))
+                .find("value size") != std::string_view::npos);
     std::string zeros(64, '\0');
     QVERIFY(format::parse_record(zeros.data(), zeros.size(), &h) != format::ParseStatus::kOk);
   }

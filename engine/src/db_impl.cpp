@@ -555,11 +555,12 @@ bool DBImpl::read_value(const Location& loc, std::string_view key, std::string* 
   const char* rec = seg->data() + loc.offset;
   if (seg->format() == SegmentFormat::kNative && options_.verify_checksums) {
     format::RecordHeader h;
-    if (format::parse_record(rec, loc.size, &h, true) != format::ParseStatus::kOk) {
+    if (const auto status = format::parse_record(rec, loc.size, &h, true);
+        status != format::ParseStatus::kOk) {
       throw Error(ErrorCode::kCorruption, "record of key '" + std::string(key) + "' in '" +
                                               seg->path().string() + "' at offset " +
-                                              std::to_string(loc.offset) +
-                                              " failed its checksum; it is not served");
+                                              std::to_string(loc.offset) + " is damaged (" +
+                                              format::to_string(status) + "); it is not served");
     }
   }
   const std::uint32_t vsize = value_size_of(loc, key.size());

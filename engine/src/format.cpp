@@ -82,14 +82,17 @@ ParseStatus parse_record(const char* data, std::uint64_t available, RecordHeader
   h->flags = static_cast<std::uint8_t>(data[13]);
   h->key_size = decode_u16_le(data + 14);
   h->value_size = decode_u32_le(data + 16);
-  if (kind > kMaxKind || (h->flags & ~kKnownFlags) != 0 ||
-      (h->flags & kFlagCompressionMask) == kFlagCompressionMask || h->value_size > kMaxValueSize) {
-    return ParseStatus::kBadHeader;
+  if (kind > kMaxKind) return ParseStatus::kBadKind;
+  if ((h->flags & ~kKnownFlags) != 0 || (h->flags & kFlagCompressionMask) == kFlagCompressionMask) {
+    return ParseStatus::kBadFlags;
   }
+  if (h->value_size > kMaxValueSize) return ParseStatus::kValueTooLarge;
   h->kind = static_cast<RecordKind>(kind);
   const bool is_data = h->kind == RecordKind::kPut || h->kind == RecordKind::kTombstone;
-  if (is_data && h->key_size == 0) return ParseStatus::kBadHeader;
-  if (h->kind == RecordKind::kTombstone && h->value_size != 0) return ParseStatus::kBadHeader;
+  if (is_data && h->key_size == 0) return ParseStatus::kEmptyKey;
+  if (h->kind == RecordKind::kTombstone && h->value_size != 0) {
+    return ParseStatus::kTombstoneWithValue;
+  }
   if (h->flags & kFlagExpiry) {
     if (available < kRecordHeaderSize + 8) return ParseStatus::kIncomplete;
     h->expiry_us = decode_u64_le(data + kRecordHeaderSize);
@@ -110,8 +113,16 @@ const char* to_string(ParseStatus status) {
       return "ok";
     case ParseStatus::kIncomplete:
       return "truncated record";
-    case ParseStatus::kBadHeader:
-      return "malformed record header";
+    case ParseStatus::kBadKind:
+      return "malformed record header: unknown record kind (byte 12)";
+    case ParseStatus::kBadFlags:
+      return "malformed record header: unknown flags (byte 13)";
+    case ParseStatus::kValueTooLarge:
+      return "malformed record header: value size over the 256 MiB limit (bytes 16-19)";
+    case ParseStatus::kEmptyKey:
+      return "malformed record header: empty key on a put or tombstone (bytes 14-15)";
+    case ParseStatus::kTombstoneWithValue:
+      return "malformed record header: tombstone with a value (bytes 16-19)";
     case ParseStatus::kBadChecksum:
       return "checksum mismatch";
   }

@@ -63,7 +63,12 @@ void append_record(std::string* out, RecordKind kind, std::uint64_t timestamp_us
 enum class ParseStatus {
   kOk,
   kIncomplete,  // the buffer ends inside the record
-  kBadHeader,   // field values no writer produces
+  // Header fields no writer produces, each named, so a report says which.
+  kBadKind,
+  kBadFlags,
+  kValueTooLarge,
+  kEmptyKey,
+  kTombstoneWithValue,
   kBadChecksum,
 };
 
