@@ -14,12 +14,14 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMenu>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 
 #include "app/benchchartbars.h"
 #include "app/benchcharthistogram.h"
@@ -28,6 +30,7 @@
 #include "app/benchmarkform.h"
 #include "app/benchmarkpage.h"
 #include "app/mainwindow.h"
+#include "app/valueeditordock.h"
 #include "core/benchresultsmodel.h"
 #include "core/benchrunner.h"
 #include "core/benchrunstore.h"
@@ -482,6 +485,20 @@ class TestBench : public QObject {
     QVERIFY(page.compareWith({}));
     QCOMPARE(page.results()->rowCount(), 2 * (int(kAllOps.size()) + 1));
 
+    // A saved run can be deleted: the compare menu lists it under Delete.
+    QMenu* compareMenu = page.findChild<QToolButton*>(QStringLiteral("benchCompare"))->menu();
+    QMetaObject::invokeMethod(compareMenu, "aboutToShow");
+    QMenu* deleteMenu = compareMenu->findChild<QMenu*>(QStringLiteral("benchDeleteRun"));
+    QVERIFY(deleteMenu && deleteMenu->isEnabled());
+    QCOMPARE(deleteMenu->actions().size(), 1);
+    QCOMPARE(deleteMenu->actions().first()->text(), QStringLiteral("first"));
+    QVERIFY(page.deleteSavedRun(saved));
+    QVERIFY(!QFile::exists(saved));
+    QVERIFY(!page.deleteSavedRun(saved));
+    QMetaObject::invokeMethod(compareMenu, "aboutToShow");
+    deleteMenu = compareMenu->findChild<QMenu*>(QStringLiteral("benchDeleteRun"));
+    QVERIFY(deleteMenu && !deleteMenu->isEnabled());
+
     // Cancel from the page.
     BenchWorkload big = tinyWorkload();
     big.engines = {QStringLiteral("bitcask")};
@@ -509,6 +526,20 @@ class TestBench : public QObject {
                  ->form()
                  ->findChild<QCheckBox*>(QStringLiteral("benchOpenDb"))
                  ->isEnabled());
+
+    // The value editor gives the benchmarks its width, and comes back after;
+    // hidden by the user, it stays hidden.
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.valueEditor()->isVisible());
+    tabs->setCurrentIndex(at);
+    QVERIFY(!window.valueEditor()->isVisible());
+    tabs->setCurrentIndex(0);
+    QVERIFY(window.valueEditor()->isVisible());
+    window.valueEditor()->hide();
+    tabs->setCurrentIndex(at);
+    tabs->setCurrentIndex(0);
+    QVERIFY(!window.valueEditor()->isVisible());
   }
 };
 

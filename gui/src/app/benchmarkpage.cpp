@@ -499,6 +499,8 @@ bool BenchmarkPage::compareWith(const QString& path) {
 void BenchmarkPage::fillCompareMenu() {
   QMenu* menu = compareButton_->menu();
   menu->clear();
+  // clear() leaves submenus alive (they are child widgets): the last Delete menu.
+  qDeleteAll(menu->findChildren<QMenu*>(Qt::FindDirectChildrenOnly));
   const QList<BenchRunStore::Entry> runs = BenchRunStore(runsDir_).list();
   if (runs.isEmpty()) {
     menu->addAction(tr("No saved runs yet (Save Run… keeps one)"))->setEnabled(false);
@@ -516,6 +518,32 @@ void BenchmarkPage::fillCompareMenu() {
   menu->addSeparator();
   QAction* none = menu->addAction(tr("&No Comparison"), this, [this] { compareWith({}); });
   none->setEnabled(results_->comparison().has_value());
+  QMenu* remove = menu->addMenu(tr("&Delete Saved Run"));
+  remove->setObjectName(QStringLiteral("benchDeleteRun"));
+  remove->setEnabled(!runs.isEmpty());
+  for (const BenchRunStore::Entry& e : runs) {
+    const QString name = e.name.isEmpty() ? e.workload : e.name;
+    const QString path = e.path;
+    remove->addAction(name, this, [this, path, name] { askDeleteSavedRun(path, name); });
+  }
+}
+
+bool BenchmarkPage::deleteSavedRun(const QString& path) {
+  if (!BenchRunStore(runsDir_).remove(path)) {
+    status_->setText(
+        tr("Could not delete %1.").arg(QDir::toNativeSeparators(path).toHtmlEscaped()));
+    return false;
+  }
+  status_->setText(tr("Deleted %1.").arg(QDir::toNativeSeparators(path).toHtmlEscaped()));
+  return true;
+}
+
+void BenchmarkPage::askDeleteSavedRun(const QString& path, const QString& name) {
+  const auto answer = QMessageBox::question(
+      this, tr("Delete Saved Run"),
+      tr("Delete the saved run “%1”?\n%2").arg(name, QDir::toNativeSeparators(path)),
+      QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+  if (answer == QMessageBox::Yes) deleteSavedRun(path);
 }
 
 void BenchmarkPage::exportCsv() {

@@ -57,6 +57,8 @@ class BenchmarkPage : public QWidget {
   QString saveRun(const QString& name);
   // Shows a saved run beside the current one (its file), or none ({}).
   bool compareWith(const QString& path);
+  // Deletes a saved run's file (a run shown for comparison stays shown).
+  bool deleteSavedRun(const QString& path);
   // The visible chart as PNG.
   bool saveChartPng(const QString& path);
 
@@ -90,6 +92,7 @@ class BenchmarkPage : public QWidget {
   void exportJson();
   void exportPng();
   void askSaveRun();
+  void askDeleteSavedRun(const QString& path, const QString& name);
   BenchChart* visibleChart() const;
 
   BenchResultsModel* results_;

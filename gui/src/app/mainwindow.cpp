@@ -142,6 +142,16 @@ MainWindow::MainWindow(QWidget* parent)
     if (done) done(out);
     updateActions();
   });
+  connect(tabs_, &QTabWidget::currentChanged, this, [this] {
+    const bool benchmarks = tabs_->currentWidget() == benchmarkPage_;
+    if (benchmarks && valueDock_->isVisible() && !valueDock_->isFloating()) {
+      valueDockHiddenForBenchmarks_ = true;
+      valueDock_->hide();
+    } else if (!benchmarks && valueDockHiddenForBenchmarks_) {
+      valueDockHiddenForBenchmarks_ = false;
+      valueDock_->show();
+    }
+  });
   connect(filterBar_, &FilterBar::filterChanged, this, &MainWindow::applyFilter);
   connect(tableModel_, &KeyTableModel::countChanged, this, &MainWindow::updateMatchText);
   connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
@@ -443,6 +453,9 @@ void MainWindow::restoreSettings() {
 }
 
 void MainWindow::saveSettings() {
+  // The next start opens on Keys or Segments: with the value editor as the
+  // user left it there.
+  if (valueDockHiddenForBenchmarks_) valueDock_->show();
   settings::setValue(QStringLiteral("window/geometry"), saveGeometry());
   settings::setValue(QStringLiteral("window/state"), saveState());
   settings::setValue(QStringLiteral("window/tableHeader"), table_->horizontalHeader()->saveState());

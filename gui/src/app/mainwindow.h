@@ -143,6 +143,9 @@ class MainWindow : public QMainWindow {
   KeyTableView* table_;
   KeyTreeView* tree_;
   ValueEditorDock* valueDock_;
+  // The value editor is about the current key; the Benchmarks tab has none,
+  // and wants the width. Hidden on that tab when it was shown, back after.
+  bool valueDockHiddenForBenchmarks_ = false;
   QDockWidget* undoDock_;
   QUndoView* undoView_;
   QLabel* keysLabel_;
