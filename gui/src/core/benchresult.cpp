@@ -76,24 +76,10 @@ void fillFromLatencies(BenchMeasurement* m, bench::Latencies& l, double wallSeco
   for (double us : l.us) ++m->histogram.counts[bucketOf(us) - lo];
 }
 
-QString BenchMeasurement::syncName() const {
-  return sync ? QStringLiteral("always") : QStringLiteral("none");
-}
-
-bool BenchMeasurement::sameConfig(const BenchMeasurement& o) const {
-  return op == o.op && entries == o.entries && valueSize == o.valueSize && threads == o.threads &&
-         sync == o.sync;
-}
-
 QJsonObject BenchMeasurement::toJson(bool withCurves) const {
   // The fields of bitcask-bench's JSON rows, in their order, then ours.
   QJsonObject o;
-  o[QStringLiteral("engine")] = engine;
-  o[QStringLiteral("op")] = benchOpName(op);
-  o[QStringLiteral("entries")] = double(entries);
-  o[QStringLiteral("value_size")] = double(valueSize);
-  o[QStringLiteral("threads")] = threads;
-  o[QStringLiteral("sync")] = syncName();
+  writeJson(&o);
   o[QStringLiteral("ops")] = double(ops);
   o[QStringLiteral("mean_us")] = meanUs;
   o[QStringLiteral("p50_us")] = p50Us;
@@ -125,14 +111,7 @@ QJsonObject BenchMeasurement::toJson(bool withCurves) const {
 
 std::optional<BenchMeasurement> BenchMeasurement::fromJson(const QJsonObject& o) {
   BenchMeasurement m;
-  m.engine = o.value(QStringLiteral("engine")).toString();
-  const auto op = benchOpFromName(o.value(QStringLiteral("op")).toString());
-  if (!op || m.engine.isEmpty()) return std::nullopt;
-  m.op = *op;
-  m.entries = quint64(o.value(QStringLiteral("entries")).toDouble());
-  m.valueSize = quint64(o.value(QStringLiteral("value_size")).toDouble());
-  m.threads = o.value(QStringLiteral("threads")).toInt(1);
-  m.sync = o.value(QStringLiteral("sync")).toString() == QLatin1String("always");
+  if (!m.readJson(o)) return std::nullopt;
   m.ops = quint64(o.value(QStringLiteral("ops")).toDouble());
   m.meanUs = o.value(QStringLiteral("mean_us")).toDouble();
   m.p50Us = o.value(QStringLiteral("p50_us")).toDouble();
@@ -160,12 +139,7 @@ std::optional<BenchMeasurement> BenchMeasurement::fromJson(const QJsonObject& o)
 
 QJsonObject BenchSlice::toJson() const {
   QJsonObject o;
-  o[QStringLiteral("engine")] = engine;
-  o[QStringLiteral("entries")] = double(entries);
-  o[QStringLiteral("value_size")] = double(valueSize);
-  o[QStringLiteral("sync")] = sync ? QStringLiteral("always") : QStringLiteral("none");
-  o[QStringLiteral("op")] = benchOpName(op);
-  o[QStringLiteral("threads")] = threads;
+  writeJson(&o);
   o[QStringLiteral("t")] = t;
   o[QStringLiteral("seconds")] = seconds;
   o[QStringLiteral("ops")] = double(ops);
@@ -174,12 +148,7 @@ QJsonObject BenchSlice::toJson() const {
 
 BenchSlice BenchSlice::fromJson(const QJsonObject& o) {
   BenchSlice s;
-  s.engine = o.value(QStringLiteral("engine")).toString();
-  s.entries = quint64(o.value(QStringLiteral("entries")).toDouble());
-  s.valueSize = quint64(o.value(QStringLiteral("value_size")).toDouble());
-  s.sync = o.value(QStringLiteral("sync")).toString() == QLatin1String("always");
-  s.op = benchOpFromName(o.value(QStringLiteral("op")).toString()).value_or(BenchOp::kFillRandom);
-  s.threads = o.value(QStringLiteral("threads")).toInt(1);
+  s.readJson(o);  // an unknown operation keeps the default, as before
   s.t = o.value(QStringLiteral("t")).toDouble();
   s.seconds = o.value(QStringLiteral("seconds")).toDouble();
   s.ops = quint64(o.value(QStringLiteral("ops")).toDouble());

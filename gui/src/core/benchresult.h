@@ -43,13 +43,7 @@ struct BenchPercentilePoint {
   double us = 0;
 };
 
-struct BenchMeasurement {
-  QString engine;
-  BenchOp op = BenchOp::kFillRandom;
-  quint64 entries = 0;
-  quint64 valueSize = 0;  // 0: as stored (the open database)
-  int threads = 1;
-  bool sync = false;
+struct BenchMeasurement : BenchCase {
   quint64 ops = 0;      // operations measured
   quint64 samples = 0;  // of them timed one by one
   double seconds = 0;   // wall time of the operation (all threads)
@@ -59,9 +53,6 @@ struct BenchMeasurement {
   BenchHistogram histogram;
   QList<BenchPercentilePoint> percentiles;
 
-  QString syncName() const;  // "none" / "always"
-  // Whether `other` measured the same thing (engine aside).
-  bool sameConfig(const BenchMeasurement& other) const;
   QJsonObject toJson(bool withCurves = true) const;
   static std::optional<BenchMeasurement> fromJson(const QJsonObject& json);
 };
@@ -73,13 +64,7 @@ void fillFromLatencies(BenchMeasurement* m, bench::Latencies& l, double wallSeco
 
 // `ops` operations of `op` in (t - seconds, t] of a lane, t counted from the
 // lane's start.
-struct BenchSlice {
-  QString engine;
-  quint64 entries = 0;
-  quint64 valueSize = 0;
-  bool sync = false;
-  BenchOp op = BenchOp::kFillRandom;
-  int threads = 1;
+struct BenchSlice : BenchCase {
   double t = 0;
   double seconds = 0;
   quint64 ops = 0;

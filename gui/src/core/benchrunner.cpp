@@ -171,12 +171,7 @@ class SliceClock {
     const BenchStep& s = c_.step();
     BenchEvent e;
     e.kind = BenchEvent::Kind::kSlice;
-    e.slice.engine = s.engine;
-    e.slice.entries = s.entries;
-    e.slice.valueSize = s.valueSize;
-    e.slice.sync = s.sync;
-    e.slice.op = s.op;
-    e.slice.threads = s.threads;
+    static_cast<BenchCase&>(e.slice) = s;
     e.slice.t = c_.sinceLaneStart(now);
     e.slice.seconds = bench::seconds_between(start_, now);
     e.slice.ops = ops_;
@@ -384,12 +379,7 @@ void warmUp(const std::string& engine, const Data& d, const QString& dir) {
 
 BenchMeasurement measurementOf(const BenchStep& s, bench::Latencies& l, double wall) {
   BenchMeasurement m;
-  m.engine = s.engine;
-  m.op = s.op;
-  m.entries = s.entries;
-  m.valueSize = s.valueSize;
-  m.threads = s.threads;
-  m.sync = s.sync;
+  static_cast<BenchCase&>(m) = s;
   fillFromLatencies(&m, l, wall);
   return m;
 }

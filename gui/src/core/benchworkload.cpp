@@ -255,6 +255,39 @@ QString BenchWorkload::validate() const {
   return {};
 }
 
+// ==== BenchCase ==============================================================================
+
+QString BenchCase::syncName() const {
+  return sync ? QStringLiteral("always") : QStringLiteral("none");
+}
+
+bool BenchCase::sameConfig(const BenchCase& o) const {
+  return op == o.op && entries == o.entries && valueSize == o.valueSize && threads == o.threads &&
+         sync == o.sync;
+}
+
+void BenchCase::writeJson(QJsonObject* o) const {
+  (*o)[QStringLiteral("engine")] = engine;
+  (*o)[QStringLiteral("op")] = benchOpName(op);
+  (*o)[QStringLiteral("entries")] = double(entries);
+  (*o)[QStringLiteral("value_size")] = double(valueSize);
+  (*o)[QStringLiteral("threads")] = threads;
+  (*o)[QStringLiteral("sync")] = syncName();
+}
+
+bool BenchCase::readJson(const QJsonObject& o) {
+  engine = o.value(QStringLiteral("engine")).toString();
+  const auto name = benchOpFromName(o.value(QStringLiteral("op")).toString());
+  op = name.value_or(op);
+  entries = quint64(o.value(QStringLiteral("entries")).toDouble());
+  valueSize = quint64(o.value(QStringLiteral("value_size")).toDouble());
+  threads = o.value(QStringLiteral("threads")).toInt(1);
+  sync = o.value(QStringLiteral("sync")).toString() == QLatin1String("always");
+  return name && !engine.isEmpty();
+}
+
+// ==== BenchWorkload ==========================================================================
+
 QList<BenchStep> BenchWorkload::steps(quint64 openDbKeys) const {
   QList<BenchStep> out;
   QList<BenchOp> order = ops;

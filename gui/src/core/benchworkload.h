@@ -40,13 +40,29 @@ bool benchOpWrites(BenchOp op);
 // The row name of the lane that reads the database open in the browser.
 inline constexpr char kOpenDatabaseEngine[] = "open database";
 
-struct BenchStep {
+// What is measured: one operation of one engine in one configuration. The
+// steps of a workload, the throughput slices and the measurements of a run
+// all say which case they are.
+struct BenchCase {
   QString engine;
   quint64 entries = 0;
-  quint64 valueSize = 0;
+  quint64 valueSize = 0;  // 0 for the open database: as stored
   bool sync = false;
   BenchOp op = BenchOp::kFillRandom;
   int threads = 1;
+
+  QString syncName() const;  // "none" / "always"
+  // Whether `other` is the same operation and configuration (engine aside).
+  bool sameConfig(const BenchCase& other) const;
+  // The fields under bitcask-bench's JSON names ("engine", "op", "entries",
+  // "value_size", "threads", "sync").
+  void writeJson(QJsonObject* o) const;
+  // Reads every field there is; false without an engine or with an unknown
+  // operation (which leaves `op` as it was).
+  bool readJson(const QJsonObject& o);
+};
+
+struct BenchStep : BenchCase {
   // Not measured: the keys the reads, overwrite and delete need, written when
   // fill_random is not among the operations.
   bool load = false;
