@@ -38,6 +38,11 @@ QString documentsDir() {
   return d.isEmpty() ? QDir::homePath() : d;
 }
 
+// The app ships no translations, so tr()'s %n plural forms would read "measurement(s)".
+QString measurementCount(qsizetype n) {
+  return n == 1 ? BenchmarkPage::tr("1 measurement") : BenchmarkPage::tr("%L1 measurements").arg(n);
+}
+
 }  // namespace
 
 BenchmarkPage::BenchmarkPage(QWidget* parent)
@@ -332,11 +337,11 @@ void BenchmarkPage::updateStatus() {
   } else if (run.measurements.isEmpty() && run.state != BenchRun::State::kRunning) {
     text = tr("No results yet: choose a workload and press Run.");
   } else if (run.state == BenchRun::State::kRunning) {
-    text = tr("%1: running, %n measurement(s) so far.", nullptr, int(run.measurements.size()))
-               .arg(run.workload.name.toHtmlEscaped());
+    text = tr("%1: running, %2 so far.")
+               .arg(run.workload.name.toHtmlEscaped(), measurementCount(run.measurements.size()));
   } else {
-    text = tr("%1: %n measurement(s) in %2 s%3.", nullptr, int(run.measurements.size()))
-               .arg(run.workload.name.toHtmlEscaped())
+    text = tr("%1: %2 in %3 s%4.")
+               .arg(run.workload.name.toHtmlEscaped(), measurementCount(run.measurements.size()))
                .arg(run.seconds, 0, 'f', 1)
                .arg(run.state == BenchRun::State::kCancelled ? tr(", cancelled") : QString());
   }
@@ -507,8 +512,8 @@ void BenchmarkPage::fillCompareMenu() {
   }
   const QString comparing = results_->comparison() ? results_->comparison()->name : QString();
   for (const BenchRunStore::Entry& e : runs) {
-    QAction* a = menu->addAction(tr("%1 — %n measurement(s)", nullptr, e.measurements)
-                                     .arg(e.name.isEmpty() ? e.workload : e.name));
+    QAction* a = menu->addAction(tr("%1 — %2").arg(e.name.isEmpty() ? e.workload : e.name,
+                                                   measurementCount(e.measurements)));
     a->setToolTip(QDir::toNativeSeparators(e.path));
     a->setCheckable(true);
     a->setChecked(!comparing.isEmpty() && e.name == comparing);

@@ -130,6 +130,7 @@ MainWindow::MainWindow(QWidget* parent)
   connect(&filterWatcher_, &QFutureWatcher<FilterResult>::progressValueChanged, filterBar_,
           &FilterBar::setProgress);
   connect(&transferWatcher_, &QFutureWatcher<TransferOutcome>::finished, this, [this] {
+    if (!transferWatcher_.acknowledgeFinished()) return;
     auto done = std::move(transferDone_);
     transferDone_ = {};
     TransferOutcome out;
@@ -489,16 +490,14 @@ void MainWindow::closeEvent(QCloseEvent* event) {
 
 // ==== Opening ================================================================================
 
-bool MainWindow::isOpening() const { return openWatcher_.isRunning(); }
+bool MainWindow::isOpening() const { return openWatcher_.isBusy(); }
 
 void MainWindow::openDatabase(const QString& path, OpenMode mode) {
-  if (openWatcher_.isRunning() || path.isEmpty()) return;
-  openPending_ = true;
+  if (openWatcher_.isBusy() || path.isEmpty()) return;
   const QString clean = QDir::cleanPath(QFileInfo(path).absoluteFilePath());
   openingPath_ = clean;
   statusBar()->showMessage(tr("Opening %1…").arg(QDir::toNativeSeparators(clean)));
-  openWatcher_.setFuture(
-      QtConcurrent::run([clean, mode] { return bb::openDatabase(clean, mode); }));
+  openWatcher_.start(QtConcurrent::run([clean, mode] { return bb::openDatabase(clean, mode); }));
   auto* progress =
       new TaskProgressDialog(tr("Opening %1…\nReading every record to rebuild the index.")
                                  .arg(QDir::toNativeSeparators(clean)),
@@ -507,9 +506,7 @@ void MainWindow::openDatabase(const QString& path, OpenMode mode) {
 }
 
 void MainWindow::onOpenFinished() {
-  // setFuture() below reports `finished` once more: only the first counts.
-  if (!openPending_) return;
-  openPending_ = false;
+  if (!openWatcher_.acknowledgeFinished()) return;
   statusBar()->clearMessage();
   if (openWatcher_.isCanceled() || openWatcher_.future().resultCount() == 0) {
     statusBar()->showMessage(tr("Opening was cancelled."), 5000);
@@ -517,7 +514,7 @@ void MainWindow::onOpenFinished() {
   }
   const OpenOutcome outcome = openWatcher_.result();
   // The future keeps a reference to the database until it is reset.
-  openWatcher_.setFuture(QFuture<OpenOutcome>());
+  openWatcher_.release();
   lastOpen_ = outcome;
   if (!outcome.ok()) {
     showOpenError(outcome);
@@ -630,7 +627,7 @@ void MainWindow::closeDatabase() {
 
 // ==== Filtering and views ====================================================================
 
-bool MainWindow::isFiltering() const { return filterWatcher_.isRunning(); }
+bool MainWindow::isFiltering() const { return filterWatcher_.isBusy(); }
 
 void MainWindow::applyFilter(const KeyFilter& filter) {
   filterWatcher_.cancel();
@@ -655,10 +652,11 @@ void MainWindow::applyFilter(const KeyFilter& filter) {
   filterBar_->setProgress(0);
   filterBar_->setMatchText(tr("Searching…"));
   filterClock_.start();
-  filterWatcher_.setFuture(QtConcurrent::run(runFilterScan, db_->handle(), filter));
+  filterWatcher_.start(QtConcurrent::run(runFilterScan, db_->handle(), filter));
 }
 
 void MainWindow::onFilterFinished() {
+  if (!filterWatcher_.acknowledgeFinished()) return;
   filterBar_->setProgress(-1);
   if (filterWatcher_.isCanceled() || filterWatcher_.future().resultCount() == 0 || !db_) return;
   FilterResult result = filterWatcher_.result();
@@ -769,7 +767,7 @@ void MainWindow::onKeysChanged(const QList<QByteArray>& put, const QList<QByteAr
 void MainWindow::updateActions() {
   const bool open = db_ != nullptr;
   const bool writable = controller_->canEdit();
-  const bool busy = transferWatcher_.isRunning();
+  const bool busy = transferWatcher_.isBusy();
   const auto keys = open ? selectedKeys() : std::vector<std::string>{};
   const bool one = keys.size() == 1;
   closeAct_->setEnabled(open);
@@ -857,7 +855,7 @@ void MainWindow::openDialog(OpenMode mode) {
 void MainWindow::runTransfer(const QString& label, QFuture<TransferOutcome> future,
                              std::function<void(const TransferOutcome&)> done) {
   transferDone_ = std::move(done);
-  transferWatcher_.setFuture(future);
+  transferWatcher_.start(future);
   auto* progress = new TaskProgressDialog(label, &transferWatcher_, this);
   progress->setWindowTitle(tr("Bitcask Browser"));
   updateActions();

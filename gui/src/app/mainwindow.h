@@ -6,7 +6,6 @@
 #pragma once
 
 #include <QElapsedTimer>
-#include <QFutureWatcher>
 #include <QMainWindow>
 #include <functional>
 #include <optional>
@@ -15,6 +14,7 @@
 
 #include "core/keyfilter.h"
 #include "core/opener.h"
+#include "core/taskwatcher.h"
 #include "core/transfer.h"
 
 class QAction;
@@ -183,13 +183,12 @@ class MainWindow : public QMainWindow {
   QAction* aboutAct_;
   QActionGroup* themeGroup_;
 
-  QFutureWatcher<OpenOutcome> openWatcher_;
-  QFutureWatcher<FilterResult> filterWatcher_;
-  QFutureWatcher<TransferOutcome> transferWatcher_;
+  TaskWatcher<OpenOutcome> openWatcher_;
+  TaskWatcher<FilterResult> filterWatcher_;
+  TaskWatcher<TransferOutcome> transferWatcher_;
   std::function<void(const TransferOutcome&)> transferDone_;
   OpenOutcome lastOpen_;
   QString openingPath_;
-  bool openPending_ = false;
   QElapsedTimer filterClock_;  // for timing::since
 };
 

@@ -178,9 +178,7 @@ void SegmentsPage::setDatabase(Database* db) {
   updateButtons();
 }
 
-bool SegmentsPage::isBusy() const {
-  return verifyWatcher_.isRunning() || mergeWatcher_.isRunning();
-}
+bool SegmentsPage::isBusy() const { return verifyWatcher_.isBusy() || mergeWatcher_.isBusy(); }
 
 void SegmentsPage::cancelTasks() {
   verifyWatcher_.cancel();
@@ -267,12 +265,13 @@ void SegmentsPage::updateButtons() {
 
 void SegmentsPage::startVerify() {
   if (!db_ || isBusy()) return;
-  verifyWatcher_.setFuture(QtConcurrent::run(runVerify, db_->handle()));
+  verifyWatcher_.start(QtConcurrent::run(runVerify, db_->handle()));
   strip_->follow(tr("Verifying every record and hint file…"), &verifyWatcher_);
   updateButtons();
 }
 
 void SegmentsPage::onVerifyFinished() {
+  if (!verifyWatcher_.acknowledgeFinished()) return;
   updateButtons();
   if (verifyWatcher_.future().resultCount() == 0) {
     result_->setText(tr("Verify was cancelled."));
@@ -281,7 +280,7 @@ void SegmentsPage::onVerifyFinished() {
     return;
   }
   VerifyOutcome out = verifyWatcher_.result();
-  verifyWatcher_.setFuture(QFuture<VerifyOutcome>());
+  verifyWatcher_.release();
   if (out.cancelled) {
     result_->setText(tr("Verify was cancelled."));
   } else if (!out.error.isEmpty()) {
@@ -295,11 +294,12 @@ void SegmentsPage::onVerifyFinished() {
                            .arg(out.seconds, 0, 'f', 1));
     } else {
       result_->setText(
-          tr("<b>Verified %L1 segments in %2 s: %n problem(s) found</b> (see Verify Results; "
-             "double-click one to see the record).",
-             nullptr, int(out.problems.size()))
+          tr("<b>Verified %L1 segments in %2 s: %3</b> (see Verify Results; double-click one "
+             "to see the record).")
               .arg(out.verifiedSizes.size())
-              .arg(out.seconds, 0, 'f', 1));
+              .arg(out.seconds, 0, 'f', 1)
+              .arg(out.problems.size() == 1 ? tr("1 problem found")
+                                            : tr("%L1 problems found").arg(out.problems.size())));
       bottomTabs_->setCurrentWidget(problemsTable_);
     }
   }
@@ -310,12 +310,13 @@ void SegmentsPage::onVerifyFinished() {
 
 void SegmentsPage::startMerge(bool allSegments) {
   if (!db_ || isBusy() || db_->isReadOnly()) return;
-  mergeWatcher_.setFuture(QtConcurrent::run(runMerge, db_->handle(), allSegments));
+  mergeWatcher_.start(QtConcurrent::run(runMerge, db_->handle(), allSegments));
   strip_->follow(tr("Merging…"), &mergeWatcher_);
   updateButtons();
 }
 
 void SegmentsPage::onMergeFinished() {
+  if (!mergeWatcher_.acknowledgeFinished()) return;
   updateButtons();
   if (mergeWatcher_.future().resultCount() == 0) {
     result_->setText(tr("Merge was cancelled; the segments it finished are kept."));
@@ -324,7 +325,7 @@ void SegmentsPage::onMergeFinished() {
     lastMerge_ = mergeWatcher_.result();
     result_->setText(lastMerge_->summary());
   }
-  mergeWatcher_.setFuture(QFuture<MergeOutcome>());
+  mergeWatcher_.release();
   result_->show();
   // Keys moved to new segments: every view of locations starts over.
   if (db_) db_->notifyReset();

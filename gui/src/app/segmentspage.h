@@ -6,12 +6,12 @@
 // edits go on while they run. The figures follow the database's changes.
 #pragma once
 
-#include <QFutureWatcher>
 #include <QPointer>
 #include <QTimer>
 #include <QWidget>
 #include <optional>
 
+#include "core/taskwatcher.h"
 #include "core/verifytask.h"
 
 class QLabel;
@@ -96,8 +96,8 @@ class SegmentsPage : public QWidget {
   QTableView* problemsTable_;
   QTimer changeTimer_;
   QTimer pollTimer_;
-  QFutureWatcher<VerifyOutcome> verifyWatcher_;
-  QFutureWatcher<MergeOutcome> mergeWatcher_;
+  TaskWatcher<VerifyOutcome> verifyWatcher_;
+  TaskWatcher<MergeOutcome> mergeWatcher_;
   std::optional<MergeOutcome> lastMerge_;
   std::optional<VerifyOutcome> lastVerify_;
   QList<QMetaObject::Connection> connections_;

@@ -625,7 +625,8 @@ void BenchRunner::cancel() {
 
 void BenchRunner::waitForFinished() { watcher_.waitForFinished(); }
 
-bool BenchRunner::isRunning() const { return watcher_.isRunning(); }
+// The state, not the watcher's: the run counts until onFinished() has put its end in the model.
+bool BenchRunner::isRunning() const { return state_ == State::kRunning; }
 
 int BenchRunner::progressValue() const { return watcher_.progressValue(); }
 int BenchRunner::progressMaximum() const { return watcher_.progressMaximum(); }

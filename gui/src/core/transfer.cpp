@@ -84,8 +84,10 @@ void exportJsonlTask(QPromise<TransferOutcome>& promise, DbPtr db, QString file)
     if (!skipped.empty()) {
       out.message +=
           QLatin1Char(' ') +
-          tr("%n key(s) left out: their records are damaged (Tools › Verify Database lists them).",
-             nullptr, int(skipped.size()));
+          (skipped.size() == 1
+               ? tr("1 key left out: its record is damaged")
+               : tr("%L1 keys left out: their records are damaged").arg(skipped.size())) +
+          tr(" (Tools › Verify Database lists them).");
     }
   } catch (const bitcask::Error& e) {
     os.close();
