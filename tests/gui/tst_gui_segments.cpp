@@ -349,6 +349,31 @@ class TestSegments : public QObject {
     QVERIFY(f.isCanceled());
   }
 
+  void switchingDatabasesDropsTheLastOnesVerify() {
+    QTemporaryDir dir;
+    auto first = guitest::openWritable(guitest::dbPath(dir, "first"));
+    guitest::fill(first->db(), 2000);
+    auto second = guitest::openWritable(guitest::dbPath(dir, "second"));
+    SegmentsPage page;
+    page.setDatabase(first.get());
+    QSignalSpy done(&page, &SegmentsPage::verifyFinished);
+    page.startVerify();
+    QVERIFY(page.isBusy());
+    // The verify ends (cancelled or not) while the page moves on to another database:
+    // nothing it found may show up there, and the page is free for a new one.
+    page.setDatabase(second.get());
+    QVERIFY(!page.isBusy());
+    QCoreApplication::processEvents();
+    QCOMPARE(done.count(), 0);
+    QVERIFY(!page.lastVerify().has_value());
+    QVERIFY(page.resultLabel()->isHidden());
+    QCOMPARE(page.verifyModel()->rowCount(), 0);
+    page.startVerify();
+    QVERIFY(done.wait(60000));
+    QVERIFY(page.lastVerify() && page.lastVerify()->ok());
+    QCOMPARE(done.count(), 1);
+  }
+
   void mergeReclaimsTheDeadBytesShown() {
     QTemporaryDir dir;
     const QString path = guitest::dbPath(dir);

@@ -180,15 +180,10 @@ void SegmentsPage::setDatabase(Database* db) {
 
 bool SegmentsPage::isBusy() const { return verifyWatcher_.isBusy() || mergeWatcher_.isBusy(); }
 
+// What the tasks found is about the database being left: it is dropped, never shown.
 void SegmentsPage::cancelTasks() {
-  verifyWatcher_.cancel();
-  mergeWatcher_.cancel();
-  waitForTasks();
-}
-
-void SegmentsPage::waitForTasks() {
-  verifyWatcher_.waitForFinished();
-  mergeWatcher_.waitForFinished();
+  verifyWatcher_.abandon();
+  mergeWatcher_.abandon();
 }
 
 void SegmentsPage::refresh() {

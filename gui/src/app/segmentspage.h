@@ -45,7 +45,6 @@ class SegmentsPage : public QWidget {
   bool isBusy() const;
   // Cancels a running Verify or Merge and waits for it (closing, quitting).
   void cancelTasks();
-  void waitForTasks();
 
   void selectSegment(quint32 id);
   // Every record of `key`, in the records panel.

@@ -34,6 +34,15 @@ class TaskWatcher : public QFutureWatcher<T> {
   // Stops holding the finished future (and whatever its result references).
   void release() { this->setFuture(QFuture<T>()); }
 
+  // Cancels the task, waits for it, and drops its end unhandled: for a result that no longer
+  // applies, such as one about a database that is being closed.
+  void abandon() {
+    this->cancel();
+    this->waitForFinished();
+    busy_ = false;
+    release();
+  }
+
  private:
   bool busy_ = false;
 };
