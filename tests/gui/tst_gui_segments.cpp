@@ -10,6 +10,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLabel>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
@@ -347,6 +348,26 @@ class TestSegments : public QObject {
     f.cancel();
     f.waitForFinished();
     QVERIFY(f.isCanceled());
+  }
+
+  void countsOfOneReadSingular() {
+    QTemporaryDir dir;
+    auto db = guitest::openWritable(guitest::dbPath(dir));
+    db->db().put("gone", "1");
+    db->db().remove("gone");
+    SegmentsPage page;
+    page.setDatabase(db.get());
+    auto* summary = page.findChild<QLabel*>(QStringLiteral("segmentsSummary"));
+    QVERIFY(summary);
+    QTRY_VERIFY(summary->text().startsWith(QStringLiteral("<b>1 segment</b>, ")));
+    QVERIFY2(summary->text().contains(QStringLiteral(" 1 tombstone.")),
+             qPrintable(summary->text()));
+    guitest::fill(db->db(), 3);
+    db->db().remove(guitest::key(0));
+    db->db().remove(guitest::key(1));
+    page.refresh();
+    QTRY_VERIFY2(summary->text().contains(QStringLiteral(" 3 tombstones.")),
+                 qPrintable(summary->text()));
   }
 
   void switchingDatabasesDropsTheLastOnesVerify() {

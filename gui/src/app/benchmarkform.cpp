@@ -9,6 +9,7 @@
 #include <QLineEdit>
 #include <QSpinBox>
 
+#include "core/valueformat.h"
 #include "engines/engine.h"
 
 namespace bb {
@@ -277,10 +278,10 @@ void BenchmarkForm::updateSummary() {
     ops += s.operations;
     if (!s.load) ++measured;
   }
-  summary_->setText(tr("%1 measurements, %2 operations in all. Scratch databases in a temporary "
-                       "folder, removed afterwards.")
-                        .arg(measured)
-                        .arg(formatCount(ops)));
+  summary_->setText(tr("%1, %2 operations in all. Scratch databases in a temporary folder, "
+                       "removed afterwards.")
+                        .arg(formatCountOf(measured, tr("1 measurement"), tr("%L1 measurements")),
+                             formatCount(ops)));
 }
 
 }  // namespace bb

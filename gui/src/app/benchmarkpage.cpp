@@ -28,6 +28,7 @@
 #include "core/benchresultsmodel.h"
 #include "core/benchrunstore.h"
 #include "core/database.h"
+#include "core/valueformat.h"
 
 namespace bb {
 
@@ -38,9 +39,9 @@ QString documentsDir() {
   return d.isEmpty() ? QDir::homePath() : d;
 }
 
-// The app ships no translations, so tr()'s %n plural forms would read "measurement(s)".
 QString measurementCount(qsizetype n) {
-  return n == 1 ? BenchmarkPage::tr("1 measurement") : BenchmarkPage::tr("%L1 measurements").arg(n);
+  return formatCountOf(quint64(n), BenchmarkPage::tr("1 measurement"),
+                       BenchmarkPage::tr("%L1 measurements"));
 }
 
 }  // namespace

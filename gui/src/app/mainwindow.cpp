@@ -64,6 +64,10 @@ std::optional<QString> localDirectoryOf(const QMimeData* mime) {
   return std::nullopt;
 }
 
+QString keyCount(quint64 n) {
+  return formatCountOf(n, MainWindow::tr("1 key"), MainWindow::tr("%L1 keys"));
+}
+
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent)
@@ -580,7 +584,7 @@ void MainWindow::installDatabase(const OpenOutcome& outcome) {
     table_->setCurrentIndex(tableModel_->index(0, 0));
   }
   if (tableModel_->rowCount() > 0) timing::sinceLaunch("first keys shown");
-  QString message = tr("Opened %1: %L2 keys.").arg(db_->displayName()).arg(db_->keyCount());
+  QString message = tr("Opened %1: %2.").arg(db_->displayName(), keyCount(db_->keyCount()));
   statusBar()->showMessage(message, 5000);
 }
 
@@ -678,7 +682,7 @@ void MainWindow::updateMatchText() {
   if (tableModel_->isFiltered()) {
     filterBar_->setMatchText(tr("%L1 of %L2 keys").arg(tableModel_->matchCount()).arg(total));
   } else {
-    filterBar_->setMatchText(tr("%L1 keys").arg(total));
+    filterBar_->setMatchText(keyCount(total));
   }
   updateStatus();
 }
@@ -811,9 +815,10 @@ void MainWindow::updateStatus() {
     modeLabel_->hide();
     return;
   }
-  keysLabel_->setText(tr("%L1 keys").arg(db_->keyCount()));
+  keysLabel_->setText(keyCount(db_->keyCount()));
   matchesLabel_->setVisible(tableModel_->isFiltered());
-  matchesLabel_->setText(tr("%L1 matches").arg(tableModel_->matchCount()));
+  matchesLabel_->setText(
+      formatCountOf(tableModel_->matchCount(), tr("1 match"), tr("%L1 matches")));
   sizeLabel_->setText(tr("%1 on disk").arg(formatBytes(db_->bytesOnDisk())));
   sizeLabel_->show();
   modeLabel_->setText(db_->isPythonFormat() ? tr("Python format · read-only")
@@ -1003,7 +1008,7 @@ void MainWindow::deleteKeys() {
     table_->setCurrentIndex(tableModel_->index(std::min(row, tableModel_->rowCount() - 1), 0));
   }
   statusBar()->showMessage(
-      keys.size() == 1 ? tr("Deleted 1 key.") : tr("Deleted %L1 keys.").arg(keys.size()), 5000);
+      formatCountOf(keys.size(), tr("Deleted 1 key."), tr("Deleted %L1 keys.")), 5000);
 }
 
 void MainWindow::setSeparator() {

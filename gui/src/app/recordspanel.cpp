@@ -194,10 +194,10 @@ void RecordsPanel::updateCaption() {
       text = tr("Select a segment to see its records.");
       break;
     case RecordsModel::Mode::kSegment:
-      text = tr("Segment %1: %L2 records shown%3")
+      text = tr("Segment %1: %2 shown%3")
                  .arg(model_->segment())
-                 .arg(model_->rowCount())
-                 .arg(model_->isComplete() ? QString() : tr(", more as you scroll"));
+                 .arg(formatCountOf(model_->rowCount(), tr("1 record"), tr("%L1 records")),
+                      model_->isComplete() ? QString() : tr(", more as you scroll"));
       break;
     case RecordsModel::Mode::kKey:
       text = tr("Every record of %1 still on disk: %L2")

@@ -42,6 +42,11 @@ QTableView* makeTable(QWidget* parent, const QString& name) {
   return t;
 }
 
+QString verifiedSegments(const VerifyOutcome& out) {
+  return formatCountOf(out.verifiedSizes.size(), SegmentsPage::tr("1 segment"),
+                       SegmentsPage::tr("%L1 segments"));
+}
+
 }  // namespace
 
 SegmentsPage::SegmentsPage(QWidget* parent)
@@ -237,12 +242,11 @@ void SegmentsPage::onStatsChanged() {
     return;
   }
   QString text =
-      tr("<b>%L1 segments</b>, %2 on disk: %3 live, %4 dead (%5 % fragmented), %L6 "
-         "tombstones.")
-          .arg(s.segments)
-          .arg(formatBytes(s.total_bytes), formatBytes(s.live_bytes), formatBytes(s.dead_bytes))
+      tr("<b>%1</b>, %2 on disk: %3 live, %4 dead (%5 % fragmented), %6.")
+          .arg(formatCountOf(s.segments, tr("1 segment"), tr("%L1 segments")),
+               formatBytes(s.total_bytes), formatBytes(s.live_bytes), formatBytes(s.dead_bytes))
           .arg(s.fragmentation * 100, 0, 'f', 1)
-          .arg(s.tombstones);
+          .arg(formatCountOf(s.tombstones, tr("1 tombstone"), tr("%L1 tombstones")));
   if (!db_->isReadOnly()) {
     text += QLatin1Char(' ') + (db_->db().merge_recommended() ? tr("A merge is recommended.")
                                                               : tr("No merge needed yet."));
@@ -284,17 +288,17 @@ void SegmentsPage::onVerifyFinished() {
     segments_->setVerifyOutcome(out);
     problems_->setOutcome(out);
     if (out.problems.empty()) {
-      result_->setText(tr("Verified %L1 segments in %2 s: every record and hint file is sound.")
-                           .arg(out.verifiedSizes.size())
+      result_->setText(tr("Verified %1 in %2 s: every record and hint file is sound.")
+                           .arg(verifiedSegments(out))
                            .arg(out.seconds, 0, 'f', 1));
     } else {
       result_->setText(
-          tr("<b>Verified %L1 segments in %2 s: %3</b> (see Verify Results; double-click one "
-             "to see the record).")
-              .arg(out.verifiedSizes.size())
+          tr("<b>Verified %1 in %2 s: %3</b> (see Verify Results; double-click one to see the "
+             "record).")
+              .arg(verifiedSegments(out))
               .arg(out.seconds, 0, 'f', 1)
-              .arg(out.problems.size() == 1 ? tr("1 problem found")
-                                            : tr("%L1 problems found").arg(out.problems.size())));
+              .arg(formatCountOf(out.problems.size(), tr("1 problem found"),
+                                 tr("%L1 problems found"))));
       bottomTabs_->setCurrentWidget(problemsTable_);
     }
   }

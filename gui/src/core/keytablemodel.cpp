@@ -220,7 +220,9 @@ QVariant KeyTableModel::data(const QModelIndex& index, int role) const {
       break;
     case Qt::ToolTipRole:
       if (index.column() == kKeyColumn) return displayKey(e.key);
-      if (index.column() == kSizeColumn) return tr("%L1 bytes").arg(e.value_size);
+      if (index.column() == kSizeColumn) {
+        return formatCountOf(e.value_size, tr("1 byte"), tr("%L1 bytes"));
+      }
       if (index.column() == kSegmentColumn) {
         return tr("Segment %1, offset %L2").arg(e.segment).arg(e.offset);
       }

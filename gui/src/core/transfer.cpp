@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "core/opener.h"
+#include "core/valueformat.h"
 
 namespace bb {
 
@@ -31,10 +32,13 @@ void finish(QPromise<TransferOutcome>& promise, TransferOutcome out) {
 }
 
 QString importSummary(const bitcask::ImportResult& r) {
-  QString s = tr("%L1 keys written, %L2 deleted.").arg(r.keys_written).arg(r.keys_deleted);
+  QString s = tr("%1 written, %L2 deleted.")
+                  .arg(formatCountOf(r.keys_written, tr("1 key"), tr("%L1 keys")))
+                  .arg(r.keys_deleted);
   if (r.not_strict_json) {
-    s += QLatin1Char(' ') +
-         tr("%L1 values with NaN or Infinity kept as text.").arg(r.not_strict_json);
+    s += QLatin1Char(' ') + formatCountOf(r.not_strict_json,
+                                          tr("1 value with NaN or Infinity kept as text."),
+                                          tr("%L1 values with NaN or Infinity kept as text."));
   }
   for (const auto& w : r.warnings) s += QLatin1Char('\n') + QString::fromStdString(w);
   return s;
@@ -79,15 +83,14 @@ void exportJsonlTask(QPromise<TransferOutcome>& promise, DbPtr db, QString file)
     os.flush();
     if (!os) throw bitcask::Error(bitcask::ErrorCode::kIo, "writing " + path + " failed");
     out.ok = true;
-    out.message = tr("%L1 keys exported to %2.").arg(out.exported).arg(file);
+    out.message = tr("%1 exported to %2.")
+                      .arg(formatCountOf(out.exported, tr("1 key"), tr("%L1 keys")), file);
     for (const std::string& line : skipped) out.skipped << QString::fromStdString(line);
     if (!skipped.empty()) {
-      out.message +=
-          QLatin1Char(' ') +
-          (skipped.size() == 1
-               ? tr("1 key left out: its record is damaged")
-               : tr("%L1 keys left out: their records are damaged").arg(skipped.size())) +
-          tr(" (Tools › Verify Database lists them).");
+      out.message += QLatin1Char(' ') +
+                     formatCountOf(skipped.size(), tr("1 key left out: its record is damaged"),
+                                   tr("%L1 keys left out: their records are damaged")) +
+                     tr(" (Tools › Verify Database lists them).");
     }
   } catch (const bitcask::Error& e) {
     os.close();

@@ -198,6 +198,10 @@ QString formatBytes(std::uint64_t bytes) {
   return QLocale().formattedDataSize(qint64(bytes), 1, QLocale::DataSizeTraditionalFormat);
 }
 
+QString formatCountOf(quint64 n, const QString& one, const QString& many) {
+  return n == 1 ? one : QString(many).arg(n);
+}
+
 QString formatTimestamp(std::uint64_t timestampUs) {
   if (timestampUs == 0) return {};
   return QDateTime::fromMSecsSinceEpoch(qint64(timestampUs / 1000))

@@ -47,6 +47,10 @@ struct JsonCheck {
 JsonCheck checkJson(const QString& text);
 
 QString formatBytes(std::uint64_t bytes);
+
+// "1 key" or "12,345 keys": `one` for exactly one, else `many` with its %L1 filled in. The app
+// ships no translations, so tr()'s %n plural forms would read "key(s)".
+QString formatCountOf(quint64 n, const QString& one, const QString& many);
 QString formatTimestamp(std::uint64_t timestampUs);
 
 }  // namespace bb
