@@ -51,6 +51,19 @@ class TestEditing : public QObject {
     QCOMPARE(c.compact, std::string("{\"z\":1,\"a\":[true,null,\"ü\"]}"));
   }
 
+  void countsAndDurationsReadNaturally() {
+    const QLocale before;
+    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+    QCOMPARE(formatCountOf(1, "1 key", "%L1 keys"), QString("1 key"));
+    QCOMPARE(formatCountOf(0, "1 key", "%L1 keys"), QString("0 keys"));
+    QCOMPARE(formatCountOf(12345, "1 key", "%L1 keys"), QString("12,345 keys"));
+    QCOMPARE(formatDuration(0.0349), QString("35 ms"));
+    QCOMPARE(formatDuration(0.0001), QString("0 ms"));
+    QCOMPARE(formatDuration(0.1), QString("0.1 s"));
+    QCOMPARE(formatDuration(2.44), QString("2.4 s"));
+    QLocale::setDefault(before);
+  }
+
   void classifyValues() {
     QCOMPARE(classifyValue("{\"a\":1}"), ValueKind::kJson);
     QCOMPARE(classifyValue("\"text\""), ValueKind::kJson);

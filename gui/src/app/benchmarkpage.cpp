@@ -341,9 +341,9 @@ void BenchmarkPage::updateStatus() {
     text = tr("%1: running, %2 so far.")
                .arg(run.workload.name.toHtmlEscaped(), measurementCount(run.measurements.size()));
   } else {
-    text = tr("%1: %2 in %3 s%4.")
-               .arg(run.workload.name.toHtmlEscaped(), measurementCount(run.measurements.size()))
-               .arg(run.seconds, 0, 'f', 1)
+    text = tr("%1: %2 in %3%4.")
+               .arg(run.workload.name.toHtmlEscaped(), measurementCount(run.measurements.size()),
+                    formatDuration(run.seconds))
                .arg(run.state == BenchRun::State::kCancelled ? tr(", cancelled") : QString());
   }
   if (results_->comparison()) {

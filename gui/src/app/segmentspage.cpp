@@ -288,16 +288,14 @@ void SegmentsPage::onVerifyFinished() {
     segments_->setVerifyOutcome(out);
     problems_->setOutcome(out);
     if (out.problems.empty()) {
-      result_->setText(tr("Verified %1 in %2 s: every record and hint file is sound.")
-                           .arg(verifiedSegments(out))
-                           .arg(out.seconds, 0, 'f', 1));
+      result_->setText(tr("Verified %1 in %2: every record and hint file is sound.")
+                           .arg(verifiedSegments(out), formatDuration(out.seconds)));
     } else {
       result_->setText(
-          tr("<b>Verified %1 in %2 s: %3</b> (see Verify Results; double-click one to see the "
+          tr("<b>Verified %1 in %2: %3</b> (see Verify Results; double-click one to see the "
              "record).")
-              .arg(verifiedSegments(out))
-              .arg(out.seconds, 0, 'f', 1)
-              .arg(formatCountOf(out.problems.size(), tr("1 problem found"),
+              .arg(verifiedSegments(out), formatDuration(out.seconds),
+                   formatCountOf(out.problems.size(), tr("1 problem found"),
                                  tr("%L1 problems found"))));
       bottomTabs_->setCurrentWidget(problemsTable_);
     }

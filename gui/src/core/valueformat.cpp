@@ -2,6 +2,7 @@
 
 #include <bitcask/bitcask.h>
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QLocale>
 #include <QRegularExpression>
@@ -200,6 +201,14 @@ QString formatBytes(std::uint64_t bytes) {
 
 QString formatCountOf(quint64 n, const QString& one, const QString& many) {
   return n == 1 ? one : QString(many).arg(n);
+}
+
+QString formatDuration(double seconds) {
+  if (seconds < 0.1) {
+    return QCoreApplication::translate("bb", "%1 ms")
+        .arg(QLocale().toString(seconds * 1000, 'f', 0));
+  }
+  return QCoreApplication::translate("bb", "%1 s").arg(QLocale().toString(seconds, 'f', 1));
 }
 
 QString formatTimestamp(std::uint64_t timestampUs) {

@@ -84,7 +84,7 @@ QString MergeOutcome::summary() const {
       QCoreApplication::translate(
           "bb::Merge",
           "%1 %2 → %3 (merged segments %4 → %5); reclaimed %6 of %7 dead. %L8 → %L9 segments, "
-          "%L10 records copied, %L11 dropped, %12 s.")
+          "%L10 records copied, %L11 dropped, %12.")
           .arg(cancelled ? QCoreApplication::translate("bb::Merge",
                                                        "Merge cancelled, kept what "
                                                        "it finished:")
@@ -96,7 +96,7 @@ QString MergeOutcome::summary() const {
           .arg(segmentsAfter)
           .arg(result.records_copied)
           .arg(result.records_dropped)
-          .arg(result.seconds, 0, 'f', 1);
+          .arg(formatDuration(result.seconds));
   return text;
 }
 
