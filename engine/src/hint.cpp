@@ -149,12 +149,10 @@ bool Cursor::decode(Fields* f) {
 
 bool Cursor::next(Entry* e) {
   Fields f;
-  const char* suffix_end = nullptr;
   if (!decode(&f)) return false;
-  suffix_end = pos_ + f.unshared;
   key_.resize(f.shared);
   key_.append(pos_, f.unshared);
-  pos_ = suffix_end;
+  pos_ += f.unshared;
   e->kind = f.tombstone ? RecordKind::kTombstone : RecordKind::kPut;
   e->key = key_;
   e->loc = Location{segment_id_, static_cast<std::uint32_t>(offset_),

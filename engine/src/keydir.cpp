@@ -11,9 +11,7 @@ namespace bitcask {
 namespace {
 constexpr std::size_t kRecHeader = offsetof(KeyDir::Rec, key_bytes);
 std::size_t rec_bytes(std::size_t key_size) { return kRecHeader + key_size; }
-}  // namespace
 
-namespace {
 constexpr std::size_t kHugePage = 2u << 20;
 // Below this an allocation is not worth huge pages of its own.
 constexpr std::size_t kHugeTableMin = kHugePage;

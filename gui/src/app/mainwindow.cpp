@@ -64,10 +64,6 @@ std::optional<QString> localDirectoryOf(const QMimeData* mime) {
   return std::nullopt;
 }
 
-QString keyCount(quint64 n) {
-  return formatCountOf(n, MainWindow::tr("1 key"), MainWindow::tr("%L1 keys"));
-}
-
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent)
@@ -584,7 +580,7 @@ void MainWindow::installDatabase(const OpenOutcome& outcome) {
     table_->setCurrentIndex(tableModel_->index(0, 0));
   }
   if (tableModel_->rowCount() > 0) timing::sinceLaunch("first keys shown");
-  QString message = tr("Opened %1: %2.").arg(db_->displayName(), keyCount(db_->keyCount()));
+  QString message = tr("Opened %1: %2.").arg(db_->displayName(), formatKeyCount(db_->keyCount()));
   statusBar()->showMessage(message, 5000);
 }
 
@@ -682,7 +678,7 @@ void MainWindow::updateMatchText() {
   if (tableModel_->isFiltered()) {
     filterBar_->setMatchText(tr("%L1 of %L2 keys").arg(tableModel_->matchCount()).arg(total));
   } else {
-    filterBar_->setMatchText(keyCount(total));
+    filterBar_->setMatchText(formatKeyCount(total));
   }
   updateStatus();
 }
@@ -815,7 +811,7 @@ void MainWindow::updateStatus() {
     modeLabel_->hide();
     return;
   }
-  keysLabel_->setText(keyCount(db_->keyCount()));
+  keysLabel_->setText(formatKeyCount(db_->keyCount()));
   matchesLabel_->setVisible(tableModel_->isFiltered());
   matchesLabel_->setText(
       formatCountOf(tableModel_->matchCount(), tr("1 match"), tr("%L1 matches")));

@@ -42,9 +42,8 @@ QTableView* makeTable(QWidget* parent, const QString& name) {
   return t;
 }
 
-QString verifiedSegments(const VerifyOutcome& out) {
-  return formatCountOf(out.verifiedSizes.size(), SegmentsPage::tr("1 segment"),
-                       SegmentsPage::tr("%L1 segments"));
+QString segmentCount(quint64 n) {
+  return formatCountOf(n, SegmentsPage::tr("1 segment"), SegmentsPage::tr("%L1 segments"));
 }
 
 }  // namespace
@@ -241,12 +240,11 @@ void SegmentsPage::onStatsChanged() {
     summary_->setText(tr("No database"));
     return;
   }
-  QString text =
-      tr("<b>%1</b>, %2 on disk: %3 live, %4 dead (%5 % fragmented), %6.")
-          .arg(formatCountOf(s.segments, tr("1 segment"), tr("%L1 segments")),
-               formatBytes(s.total_bytes), formatBytes(s.live_bytes), formatBytes(s.dead_bytes))
-          .arg(s.fragmentation * 100, 0, 'f', 1)
-          .arg(formatCountOf(s.tombstones, tr("1 tombstone"), tr("%L1 tombstones")));
+  QString text = tr("<b>%1</b>, %2 on disk: %3 live, %4 dead (%5 % fragmented), %6.")
+                     .arg(segmentCount(s.segments), formatBytes(s.total_bytes),
+                          formatBytes(s.live_bytes), formatBytes(s.dead_bytes))
+                     .arg(s.fragmentation * 100, 0, 'f', 1)
+                     .arg(formatCountOf(s.tombstones, tr("1 tombstone"), tr("%L1 tombstones")));
   if (!db_->isReadOnly()) {
     text += QLatin1Char(' ') + (db_->db().merge_recommended() ? tr("A merge is recommended.")
                                                               : tr("No merge needed yet."));
@@ -288,13 +286,14 @@ void SegmentsPage::onVerifyFinished() {
     segments_->setVerifyOutcome(out);
     problems_->setOutcome(out);
     if (out.problems.empty()) {
-      result_->setText(tr("Verified %1 in %2: every record and hint file is sound.")
-                           .arg(verifiedSegments(out), formatDuration(out.seconds)));
+      result_->setText(
+          tr("Verified %1 in %2: every record and hint file is sound.")
+              .arg(segmentCount(out.verifiedSizes.size()), formatDuration(out.seconds)));
     } else {
       result_->setText(
           tr("<b>Verified %1 in %2: %3</b> (see Verify Results; double-click one to see the "
              "record).")
-              .arg(verifiedSegments(out), formatDuration(out.seconds),
+              .arg(segmentCount(out.verifiedSizes.size()), formatDuration(out.seconds),
                    formatCountOf(out.problems.size(), tr("1 problem found"),
                                  tr("%L1 problems found"))));
       bottomTabs_->setCurrentWidget(problemsTable_);

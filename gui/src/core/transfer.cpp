@@ -32,9 +32,8 @@ void finish(QPromise<TransferOutcome>& promise, TransferOutcome out) {
 }
 
 QString importSummary(const bitcask::ImportResult& r) {
-  QString s = tr("%1 written, %L2 deleted.")
-                  .arg(formatCountOf(r.keys_written, tr("1 key"), tr("%L1 keys")))
-                  .arg(r.keys_deleted);
+  QString s =
+      tr("%1 written, %L2 deleted.").arg(formatKeyCount(r.keys_written)).arg(r.keys_deleted);
   if (r.not_strict_json) {
     s += QLatin1Char(' ') + formatCountOf(r.not_strict_json,
                                           tr("1 value with NaN or Infinity kept as text."),
@@ -83,8 +82,7 @@ void exportJsonlTask(QPromise<TransferOutcome>& promise, DbPtr db, QString file)
     os.flush();
     if (!os) throw bitcask::Error(bitcask::ErrorCode::kIo, "writing " + path + " failed");
     out.ok = true;
-    out.message = tr("%1 exported to %2.")
-                      .arg(formatCountOf(out.exported, tr("1 key"), tr("%L1 keys")), file);
+    out.message = tr("%1 exported to %2.").arg(formatKeyCount(out.exported), file);
     for (const std::string& line : skipped) out.skipped << QString::fromStdString(line);
     if (!skipped.empty()) {
       out.message += QLatin1Char(' ') +

@@ -203,6 +203,11 @@ QString formatCountOf(quint64 n, const QString& one, const QString& many) {
   return n == 1 ? one : QString(many).arg(n);
 }
 
+QString formatKeyCount(quint64 n) {
+  return formatCountOf(n, QCoreApplication::translate("bb", "1 key"),
+                       QCoreApplication::translate("bb", "%L1 keys"));
+}
+
 QString formatDuration(double seconds) {
   if (seconds < 0.1) {
     return QCoreApplication::translate("bb", "%1 ms")

@@ -51,6 +51,7 @@ QString formatBytes(std::uint64_t bytes);
 // "1 key" or "12,345 keys": `one` for exactly one, else `many` with its %L1 filled in. The app
 // ships no translations, so tr()'s %n plural forms would read "key(s)".
 QString formatCountOf(quint64 n, const QString& one, const QString& many);
+QString formatKeyCount(quint64 n);  // "1 key", "12,345 keys"
 
 // How long a task took: "35 ms" under a tenth of a second (where "0.0 s" would say nothing),
 // else "2.4 s".
