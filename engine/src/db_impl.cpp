@@ -10,6 +10,7 @@
 #include "crc32c.h"
 #include "format.h"
 #include "pybitcask_format.h"
+#include "recovery.h"
 
 namespace bitcask {
 
@@ -94,6 +95,7 @@ DBImpl::DBImpl(fs::path dir, const Options& options)
                     " is outside [16, " + std::to_string(kMaxSegmentSize) + "]");
   }
   open_or_create();
+  // It starts with the hints recovery found stale.
   if (!read_only_) background_ = std::thread([this] { background_loop(); });
 }
 
@@ -115,13 +117,15 @@ void DBImpl::open_or_create() {
       }
       create_dirs_durably(dir_);
       [[fallthrough]];
-    case DirKind::kEmpty:
+    case DirKind::kEmpty: {
       if (read_only_) {
         throw Error(ErrorCode::kNotADatabase,
                     "'" + dir_.string() + "' is an empty directory, not a Bitcask database");
       }
+      absl::MutexLock lock(&table_.mu());
       create_native();
       return;
+    }
     case DirKind::kNotADirectory:
       throw Error(ErrorCode::kNotADatabase,
                   "'" + dir_.string() + "' is a file, not a database directory");
@@ -130,9 +134,12 @@ void DBImpl::open_or_create() {
                   "'" + dir_.string() +
                       "' is not a Bitcask database: it has no BITCASK marker, no segment "
                       "files (*.seg) and no Python Bitcask data files (*.data)");
-    case DirKind::kPython:
-      recover_python();
+    case DirKind::kPython: {
+      format_ = DataFormat::kPythonBitcask;
+      read_only_ = true;  // readable in place; converted by `bitcask import`
+      Recovery(dir_, options_, read_only_, table_, &report_).python();
       return;
+    }
     case DirKind::kNative:
       if (fs::exists(dir_ / format::kMarkerFile)) {
         check_marker(dir_);
@@ -143,38 +150,60 @@ void DBImpl::open_or_create() {
         write_file_durably(dir_ / format::kMarkerFile, std::string(format::kMarkerPrefix) + "1\n");
       }
       if (!read_only_) lock_ = DirLock(dir_);
-      recover_native(ids);
+      recover(ids);
       return;
+  }
+}
+
+// A read-only reader takes no lock, so the directory's writer may merge
+// while it opens: segments it listed can be removed before it opens them
+// (their records are in the merge's outputs by then). It lists again and
+// starts over; a writer holds the lock, so for it a missing segment is an
+// error.
+void DBImpl::recover(const std::vector<std::uint32_t>& listed) {
+  constexpr int kAttempts = 50;
+  std::vector<std::uint32_t> ids = listed;
+  for (int attempt = 1;; ++attempt) {
+    try {
+      Recovery recovery(dir_, options_, read_only_, table_, &report_);
+      recovery.native(ids);
+      absl::MutexLock lock(&bg_mu_);
+      hint_queue_ = recovery.hints_owed();
+      return;
+    } catch (const Error& e) {
+      if (!read_only_ || e.code() != ErrorCode::kNotFound || attempt == kAttempts) throw;
+    }
+    {
+      absl::MutexLock lock(&table_.mu());
+      table_.clear();
+    }
+    report_ = RecoveryReport();
+    ids.clear();
+    if (classify(dir_, &ids) != DirKind::kNative) {
+      throw Error(ErrorCode::kNotADatabase,
+                  "'" + dir_.string() + "' stopped being a Bitcask database while it was opened");
+    }
   }
 }
 
 void DBImpl::create_native() {
   lock_ = DirLock(dir_);
   write_file_durably(dir_ / format::kMarkerFile, std::string(format::kMarkerPrefix) + "1\n");
-  add_segment(Segment::create(dir_, 1, options_.max_segment_size));
-}
-
-void DBImpl::add_segment(std::shared_ptr<Segment> seg) {
-  const std::uint32_t id = seg->id();
-  if (segments_.size() <= id) segments_.resize(id + 1);
-  if (!read_only_ && seg->format() == SegmentFormat::kNative && (!active_ || id > active_->id()) &&
-      seg->capacity() > seg->size()) {
-    active_ = seg;
-  }
-  segments_[id] = std::move(seg);
-  segment_ids_.insert(std::upper_bound(segment_ids_.begin(), segment_ids_.end(), id), id);
-}
-
-Segment* DBImpl::segment(std::uint32_t id) const {
-  return id < segments_.size() ? segments_[id].get() : nullptr;
+  auto first = Segment::create(dir_, 1, options_.max_segment_size);
+  table_.add(first);
+  table_.set_active(std::move(first));
 }
 
 // ---- Writing ---------------------------------------------------------------
 
-void DBImpl::check_writable() const {
+void DBImpl::check_open() const {
   if (closed_.load(std::memory_order_acquire)) {
     throw Error(ErrorCode::kClosed, "database '" + dir_.string() + "' is closed");
   }
+}
+
+void DBImpl::check_writable() const {
+  check_open();
   if (read_only_) {
     if (format_ == DataFormat::kPythonBitcask) {
       throw Error(ErrorCode::kReadOnly,
@@ -203,57 +232,57 @@ void DBImpl::fail(const Error& cause) {
   throw cause;
 }
 
+std::shared_ptr<Segment> DBImpl::active_segment() const {
+  absl::ReaderMutexLock lock(&table_.mu());
+  return table_.active();
+}
+
+// The id a new segment after `after` takes; the largest id takes no
+// successor (see format::kMaxSegmentId).
+std::uint32_t DBImpl::next_segment_id(std::uint32_t after) const {
+  if (after >= format::kMaxSegmentId) {
+    throw Error(ErrorCode::kFailed, "database '" + dir_.string() +
+                                        "' has used every segment id "
+                                        "up to " +
+                                        std::to_string(format::kMaxSegmentId) +
+                                        "; convert it (export and import) to continue writing");
+  }
+  return after + 1;
+}
+
+void DBImpl::queue_hint(std::uint32_t segment_id) {
+  absl::MutexLock lock(&bg_mu_);
+  hint_queue_.push_back(segment_id);
+  bg_cv_.Signal();
+}
+
 void DBImpl::rotate_if_full(std::size_t record_size) {
-  const std::uint64_t used = active_->size();
+  std::shared_ptr<Segment> active = active_segment();
+  const std::uint64_t used = active->size();
   if (used + record_size <= options_.max_segment_size || used <= format::kSegmentHeaderSize) {
     return;
   }
   // The sealed segment is durable before the next one takes writes, so a
   // group sync of the new active segment covers everything before it.
-  active_->sync();
-  const std::uint32_t sealed = active_->id();
-  auto next = Segment::create(dir_, sealed + 1, options_.max_segment_size);
+  active->sync();
+  auto next = Segment::create(dir_, next_segment_id(active->id()), options_.max_segment_size);
   {
-    std::unique_lock lock(mu_);
-    add_segment(std::move(next));
+    absl::MutexLock lock(&table_.mu());
+    table_.add(next);
+    table_.set_active(std::move(next));
   }
-  {
-    std::lock_guard lock(bg_mu_);
-    hint_queue_.push_back(sealed);
-  }
-  bg_cv_.notify_one();
-}
-
-// Points the keydir at a record just appended or recovered, keeping the
-// segments' live figures right. The caller holds mu_ exclusively (or is
-// recovering, before anyone else can see the database).
-void DBImpl::publish(Segment& seg, RecordKind kind, std::string_view key, const Location& loc) {
-  ++seg.records;
-  std::optional<Location> old;
-  if (kind == RecordKind::kPut) {
-    old = keydir_.put(key, loc);
-    ++seg.live_records;
-    seg.live_bytes += loc.size;
-    if (loc.flags & format::kFlagExpiry) ++expiring_keys_;
-  } else if (kind == RecordKind::kTombstone) {
-    old = keydir_.remove(key);
-    ++seg.tombstones;
-  }
-  if (old) {
-    if (old->flags & format::kFlagExpiry) --expiring_keys_;
-    Segment* prev = segment(old->segment);
-    --prev->live_records;
-    prev->live_bytes -= old->size;
-  }
+  queue_hint(active->id());
 }
 
 // Appends write_buf_ (one or more encoded records) to the active segment.
-// The caller holds write_mu_. Returns the offset it was written at.
+// Returns the offset it was written at.
 std::uint64_t DBImpl::append_encoded_locked() {
   try {
     rotate_if_full(write_buf_.size());
-    const std::uint64_t offset = active_->size();
-    active_->append(write_buf_);
+    // Only write_mu_ holders change which segment is active.
+    std::shared_ptr<Segment> active = active_segment();
+    const std::uint64_t offset = active->size();
+    active->append(write_buf_);
     return offset;
   } catch (const Error& e) {
     fail(e);
@@ -268,11 +297,11 @@ std::uint64_t DBImpl::append_locked(RecordKind kind, std::string_view key, std::
   const std::uint64_t ts = format::now_us();
   format::append_record(&write_buf_, kind, ts, key, value, flags, expiry_us);
   const std::uint64_t offset = append_encoded_locked();
-  const Location loc{active_->id(), static_cast<std::uint32_t>(offset),
-                     static_cast<std::uint32_t>(write_buf_.size()), ts, flags};
   {
-    std::unique_lock lock(mu_);
-    publish(*active_, kind, key, loc);
+    absl::MutexLock lock(&table_.mu());
+    const Location loc{table_.active()->id(), static_cast<std::uint32_t>(offset),
+                       static_cast<std::uint32_t>(write_buf_.size()), ts, flags};
+    table_.publish(kind, key, loc);
   }
   return written_seq_.fetch_add(1, std::memory_order_acq_rel) + 1;
 }
@@ -322,7 +351,7 @@ void DBImpl::put_record(std::string_view key, std::string_view value, std::uint6
   if (expiry_us) flags |= format::kFlagExpiry;
   std::uint64_t seq;
   {
-    std::lock_guard lock(write_mu_);
+    absl::MutexLock lock(&write_mu_);
     check_writable();
     seq = append_locked(RecordKind::kPut, key, value, flags, expiry_us);
   }
@@ -333,12 +362,15 @@ bool DBImpl::remove(std::string_view key) {
   check_key(key);
   std::uint64_t seq;
   {
-    std::lock_guard lock(write_mu_);
+    absl::MutexLock lock(&write_mu_);
     check_writable();
-    // Only writers change the keydir and they hold write_mu_, so this lookup
-    // needs no other lock.
-    std::optional<Location> loc = keydir_.find(key);
-    if (!loc || expired(*loc, format::now_us())) return false;
+    {
+      // Shared: merge changes the keydir too (relocations, expired keys)
+      // without write_mu_.
+      absl::ReaderMutexLock read(&table_.mu());
+      std::optional<Location> loc = table_.keydir().find(key);
+      if (!loc || expired(*loc, format::now_us())) return false;
+    }
     seq = append_locked(RecordKind::kTombstone, key, {});
   }
   if (options_.sync == SyncPolicy::Always) sync_to(seq);
@@ -360,7 +392,7 @@ void DBImpl::write(const WriteBatch& batch) {
   }
   std::uint64_t seq;
   {
-    std::lock_guard lock(write_mu_);
+    absl::MutexLock lock(&write_mu_);
     check_writable();
     write_buf_.clear();
     const std::uint64_t ts = format::now_us();
@@ -382,13 +414,14 @@ void DBImpl::write(const WriteBatch& batch) {
     const std::uint64_t base = append_encoded_locked();
     {
       // One exclusive section: readers see all of the batch or none of it.
-      std::unique_lock publish_lock(mu_);
-      active_->records += 2;  // the begin and commit markers
+      absl::MutexLock publish_lock(&table_.mu());
+      const std::uint32_t id = table_.active()->id();
+      table_.count_records(id, 2);  // the begin and commit markers
       for (std::size_t i = 0; i < batch.size(); ++i) {
         const auto& op = batch.ops()[i];
-        const Location loc{active_->id(), static_cast<std::uint32_t>(base + starts[i]),
+        const Location loc{id, static_cast<std::uint32_t>(base + starts[i]),
                            starts[i + 1] - starts[i], ts, flags[i]};
-        publish(*active_, op.kind, op.key, loc);
+        table_.publish(op.kind, op.key, loc);
       }
     }
     seq = written_seq_.fetch_add(1, std::memory_order_acq_rel) + 1;
@@ -400,15 +433,11 @@ void DBImpl::write(const WriteBatch& batch) {
 // with one fdatasync; writers that queued behind it find their record
 // already covered and return without a sync of their own.
 void DBImpl::sync_to(std::uint64_t seq) {
-  std::lock_guard lock(sync_mu_);
+  absl::MutexLock lock(&sync_mu_);
   if (synced_seq_ >= seq) return;
   if (failed_.load(std::memory_order_acquire)) check_writable();
   const std::uint64_t target = written_seq_.load(std::memory_order_acquire);
-  std::shared_ptr<Segment> seg;
-  {
-    std::shared_lock read(mu_);
-    seg = active_;
-  }
+  std::shared_ptr<Segment> seg = active_segment();
   if (!seg) return;
   try {
     seg->sync();
@@ -425,23 +454,28 @@ void DBImpl::background_loop() {
   const bool interval = options_.sync == SyncPolicy::Interval;
   auto next_sync = Clock::now() + options_.sync_interval;
   auto next_merge_check = Clock::now() + options_.merge_check_interval;
-  std::unique_lock lock(bg_mu_);
   for (;;) {
-    if (hint_queue_.empty() && !stop_) {
-      auto deadline = Clock::time_point::max();
-      if (interval) deadline = next_sync;
-      if (options_.auto_merge) deadline = std::min(deadline, next_merge_check);
-      if (deadline == Clock::time_point::max()) {
-        bg_cv_.wait(lock);
-      } else {
-        bg_cv_.wait_until(lock, deadline);
+    std::vector<std::uint32_t> hints;
+    bool stop;
+    {
+      absl::MutexLock lock(&bg_mu_);
+      if (hint_queue_.empty() && !stop_) {
+        auto deadline = Clock::time_point::max();
+        if (interval) deadline = next_sync;
+        if (options_.auto_merge) deadline = std::min(deadline, next_merge_check);
+        if (deadline == Clock::time_point::max()) {
+          bg_cv_.Wait(&bg_mu_);
+        } else {
+          bg_cv_.WaitWithDeadline(&bg_mu_, absl::FromChrono(std::chrono::system_clock::now() +
+                                                            (deadline - Clock::now())));
+        }
       }
+      hints = std::exchange(hint_queue_, {});
+      stop = stop_;
     }
-    std::vector<std::uint32_t> hints = std::exchange(hint_queue_, {});
-    if (stop_) {
+    if (stop) {
       // Hints still owed are written before close returns, so the next
       // open is fast.
-      lock.unlock();
       for (std::uint32_t id : hints) {
         try {
           write_hint_for(id);
@@ -450,7 +484,6 @@ void DBImpl::background_loop() {
       }
       return;
     }
-    lock.unlock();
     try {
       for (std::uint32_t id : hints) write_hint_for(id);
       if (interval && Clock::now() >= next_sync) {
@@ -461,7 +494,7 @@ void DBImpl::background_loop() {
         MergeOptions mo;
         mo.all_segments = false;
         mo.progress = [this](const MergeProgress&) {
-          std::lock_guard stop_lock(bg_mu_);
+          absl::MutexLock stop_lock(&bg_mu_);
           return !stop_;
         };
         if (merge_recommended()) merge(mo);
@@ -471,25 +504,24 @@ void DBImpl::background_loop() {
       // A failed sync is recorded by fail() and reported to writers; a hint
       // that could not be written is rebuilt on the next open.
     }
-    lock.lock();
   }
 }
 
 void DBImpl::write_hint_for(std::uint32_t segment_id) {
   std::shared_ptr<Segment> seg;
   {
-    std::shared_lock lock(mu_);
-    if (segment_id < segments_.size()) seg = segments_[segment_id];
-    if (!seg || seg->has_hint) return;
+    absl::ReaderMutexLock lock(&table_.mu());
+    seg = table_.share(segment_id);
+    if (!seg || table_.figures(segment_id).has_hint) return;
   }
-  write_hint(*seg);
+  write_hint(seg);
 }
 
 // Writes a hint covering the segment as it is now.
-void DBImpl::write_hint(Segment& seg) {
-  const std::uint64_t covered = seg.size();
-  hint::Builder builder(seg.id());
-  CommittedReader reader(seg);
+void DBImpl::write_hint(const std::shared_ptr<Segment>& seg) {
+  const std::uint64_t covered = seg->size();
+  hint::Builder builder(seg->id());
+  CommittedReader reader(*seg);
   RawRecord rec;
   while (reader.next(&rec)) {
     if (!rec.ok) return;  // damaged: no hint, so every open reports it
@@ -497,12 +529,13 @@ void DBImpl::write_hint(Segment& seg) {
   }
   for (std::uint64_t i = 0; i < reader.markers(); ++i) builder.count_record();
   builder.write(dir_, covered);
-  std::unique_lock lock(mu_);
-  seg.has_hint = true;
+  absl::MutexLock lock(&table_.mu());
+  // A merge may have removed it meanwhile (then the hint is removed too).
+  if (table_.find(seg->id()) == seg.get()) table_.set_has_hint(seg->id(), true);
 }
 
 void DBImpl::sync() {
-  if (closed_.load()) throw Error(ErrorCode::kClosed, "database '" + dir_.string() + "' is closed");
+  check_open();
   if (read_only_) return;
   sync_to(written_seq_.load(std::memory_order_acquire));
 }
@@ -511,38 +544,50 @@ void DBImpl::close() {
   if (closed_.exchange(true)) return;
   if (background_.joinable()) {
     {
-      std::lock_guard lock(bg_mu_);
+      absl::MutexLock lock(&bg_mu_);
       stop_ = true;
+      bg_cv_.SignalAll();
     }
-    bg_cv_.notify_all();
     background_.join();
   }
-  std::lock_guard merge_lock(merge_mu_);
-  std::lock_guard write_lock(write_mu_);
-  if (active_ && !failed_.load() && active_->size() > format::kSegmentHeaderSize) {
+  absl::MutexLock merge_lock(&merge_mu_);
+  absl::MutexLock write_lock(&write_mu_);
+  std::shared_ptr<Segment> active = active_segment();
+  if (active && !failed_.load() && active->size() > format::kSegmentHeaderSize) {
     // A hint for the active segment too, so the next open reads no values.
     // The segment is synced first: a durable hint covering bytes a power
     // loss can still take would be ignored on the next open but left in
     // place, and trusted once the segment grew past it again.
     try {
-      active_->sync();
-      write_hint(*active_);
+      active->sync();
+      write_hint(active);
     } catch (const Error&) {
       // Only a slower next open.
     }
   }
-  std::unique_lock lock(mu_);
-  std::shared_ptr<Segment> active = std::move(active_);
-  segments_.clear();
-  keydir_.clear();
+  {
+    absl::MutexLock lock(&table_.mu());
+    table_.clear();
+  }
   lock_ = DirLock();
   if (active && !failed_.load()) active->sync();
 }
 
 // ---- Reading ---------------------------------------------------------------
 
+std::shared_ptr<Segment> DBImpl::share_segment(std::uint32_t id) const {
+  absl::ReaderMutexLock lock(&table_.mu());
+  check_open();
+  std::shared_ptr<Segment> seg = table_.share(id);
+  if (!seg) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "database '" + dir_.string() + "' has no segment " + std::to_string(id));
+  }
+  return seg;
+}
+
 std::uint32_t DBImpl::value_size_of(const Location& loc, std::size_t key_size) const {
-  const Segment* seg = segment(loc.segment);
+  const Segment* seg = table_.find(loc.segment);
   std::uint32_t header =
       seg && seg->format() == SegmentFormat::kPython
           ? pybitcask::kHeaderSize
@@ -550,15 +595,15 @@ std::uint32_t DBImpl::value_size_of(const Location& loc, std::size_t key_size) c
   return loc.size - header - static_cast<std::uint32_t>(key_size);
 }
 
-bool DBImpl::read_value(const Location& loc, std::string_view key, std::string* value) const {
-  const Segment* seg = segment(loc.segment);
-  const char* rec = seg->data() + loc.offset;
-  if (seg->format() == SegmentFormat::kNative && options_.verify_checksums) {
+bool DBImpl::read_value(const Segment& seg, const Location& loc, std::string_view key,
+                        std::string* value) const {
+  const char* rec = seg.data() + loc.offset;
+  if (seg.format() == SegmentFormat::kNative && options_.verify_checksums) {
     format::RecordHeader h;
     if (const auto status = format::parse_record(rec, loc.size, &h, true);
         status != format::ParseStatus::kOk) {
       throw Error(ErrorCode::kCorruption, "record of key '" + std::string(key) + "' in '" +
-                                              seg->path().string() + "' at offset " +
+                                              seg.path().string() + "' at offset " +
                                               std::to_string(loc.offset) + " is damaged (" +
                                               format::to_string(status) + "); it is not served");
     }
@@ -570,7 +615,7 @@ bool DBImpl::read_value(const Location& loc, std::string_view key, std::string* 
       compression::decompress(loc.flags, stored, value);
     } catch (const Error& e) {
       throw Error(ErrorCode::kCorruption, "record of key '" + std::string(key) + "' in '" +
-                                              seg->path().string() + "' at offset " +
+                                              seg.path().string() + "' at offset " +
                                               std::to_string(loc.offset) + ": " + e.what());
     }
   } else {
@@ -581,7 +626,7 @@ bool DBImpl::read_value(const Location& loc, std::string_view key, std::string* 
 
 std::uint64_t DBImpl::expiry_of(const Location& loc) const {
   if (!(loc.flags & format::kFlagExpiry)) return 0;
-  return decode_u64_le(segment(loc.segment)->data() + loc.offset + format::kRecordHeaderSize);
+  return decode_u64_le(table_.find(loc.segment)->data() + loc.offset + format::kRecordHeaderSize);
 }
 
 bool DBImpl::expired(const Location& loc, std::uint64_t now_us) const {
@@ -590,31 +635,31 @@ bool DBImpl::expired(const Location& loc, std::uint64_t now_us) const {
 }
 
 bool DBImpl::get(std::string_view key, std::string* value) const {
-  std::shared_lock lock(mu_);
-  if (closed_.load(std::memory_order_relaxed)) {
-    throw Error(ErrorCode::kClosed, "database '" + dir_.string() + "' is closed");
-  }
-  std::optional<Location> loc = keydir_.find(key);
+  absl::ReaderMutexLock lock(&table_.mu());
+  check_open();
+  std::optional<Location> loc = table_.keydir().find(key);
   if (!loc || ((loc->flags & format::kFlagExpiry) && expired(*loc, format::now_us()))) {
     return false;
   }
-  return read_value(*loc, key, value);
+  return read_value(*table_.find(loc->segment), *loc, key, value);
 }
 
 bool DBImpl::contains(std::string_view key) const {
-  std::shared_lock lock(mu_);
-  std::optional<Location> loc = keydir_.find(key);
+  absl::ReaderMutexLock lock(&table_.mu());
+  check_open();
+  std::optional<Location> loc = table_.keydir().find(key);
   return loc && !expired(*loc, format::now_us());
 }
 
 // Pages through the keydir until `limit` entries pass the expiry filter.
 std::vector<KeyEntry> DBImpl::scan(const ScanOptions& options) const {
-  std::shared_lock lock(mu_);
+  absl::ReaderMutexLock lock(&table_.mu());
+  check_open();
   std::vector<KeyEntry> out;
   const std::uint64_t now = format::now_us();
   ScanOptions page = options;
   for (;;) {
-    auto entries = keydir_.scan(page);
+    auto entries = table_.keydir().scan(page);
     if (entries.empty()) return out;
     std::string last_seen = entries.back().first;
     for (auto& [key, loc] : entries) {
@@ -631,7 +676,7 @@ std::vector<KeyEntry> DBImpl::scan(const ScanOptions& options) const {
       out.push_back(std::move(e));
       if (out.size() == options.limit) return out;
     }
-    if (entries.size() < page.limit || expiring_keys_ == 0) return out;
+    if (entries.size() < page.limit || table_.expiring_keys() == 0) return out;
     page.start = std::move(last_seen);
     page.exclusive_start = true;
     page.limit = options.limit - out.size();
@@ -639,7 +684,7 @@ std::vector<KeyEntry> DBImpl::scan(const ScanOptions& options) const {
 }
 
 std::uint64_t DBImpl::count_locked(std::string_view prefix) const {
-  if (expiring_keys_ == 0) return keydir_.count(prefix);
+  if (table_.expiring_keys() == 0) return table_.keydir().count(prefix);
   std::uint64_t n = 0;
   const std::uint64_t now = format::now_us();
   ScanOptions page;
@@ -647,7 +692,7 @@ std::uint64_t DBImpl::count_locked(std::string_view prefix) const {
   page.limit = 4096;
   page.include_expired = true;
   for (;;) {
-    auto entries = keydir_.scan(page);
+    auto entries = table_.keydir().scan(page);
     for (const auto& [key, loc] : entries) n += !expired(loc, now);
     if (entries.size() < page.limit) return n;
     page.start = entries.back().first;
@@ -656,41 +701,47 @@ std::uint64_t DBImpl::count_locked(std::string_view prefix) const {
 }
 
 std::uint64_t DBImpl::count(std::string_view prefix) const {
-  std::shared_lock lock(mu_);
+  absl::ReaderMutexLock lock(&table_.mu());
+  check_open();
   return count_locked(prefix);
 }
 
 std::uint64_t DBImpl::size() const {
-  std::shared_lock lock(mu_);
+  absl::ReaderMutexLock lock(&table_.mu());
+  check_open();
   return count_locked({});
 }
 
 std::vector<std::uint32_t> DBImpl::segment_ids() const {
-  std::shared_lock lock(mu_);
-  return segment_ids_;
+  absl::ReaderMutexLock lock(&table_.mu());
+  check_open();
+  return table_.ids();
 }
 
 Stats DBImpl::stats() const {
-  std::shared_lock lock(mu_);
+  absl::ReaderMutexLock lock(&table_.mu());
+  check_open();
   Stats s;
   s.keys = count_locked({});
-  s.keydir_bytes = keydir_.memory_bytes();
-  for (std::uint32_t id : segment_ids_) {
-    const Segment& seg = *segments_[id];
+  s.keydir_bytes = table_.keydir().memory_bytes();
+  for (std::uint32_t id : table_.ids()) {
+    const Segment& seg = *table_.find(id);
+    const SegmentFigures& f = table_.figures(id);
     SegmentStats st;
     st.id = id;
     st.file = seg.file_name();
     st.size = seg.size();
-    st.records = seg.records;
-    st.live_records = seg.live_records;
-    st.live_bytes = seg.live_bytes;
+    st.records = f.records;
+    st.live_records = f.live_records;
+    st.live_bytes = f.live_bytes;
     const std::uint64_t header = std::min(seg.size(), first_record_offset(seg.format()));
-    st.dead_bytes = seg.size() - header - std::min(seg.size() - header, seg.live_bytes);
-    st.tombstones = seg.tombstones;
+    st.dead_bytes = seg.size() - header - std::min(seg.size() - header, f.live_bytes);
+    st.tombstones = f.tombstones;
     // Read-only, the newest segment is still the one a writer appends to.
-    st.active = active_ ? active_.get() == &seg
-                        : seg.format() == SegmentFormat::kNative && id == segment_ids_.back();
-    st.has_hint = seg.has_hint;
+    st.active = table_.active()
+                    ? table_.active().get() == &seg
+                    : seg.format() == SegmentFormat::kNative && id == table_.newest_id();
+    st.has_hint = f.has_hint;
     s.total_bytes += st.size;
     s.live_bytes += st.live_bytes;
     s.dead_bytes += st.dead_bytes;
@@ -703,9 +754,8 @@ Stats DBImpl::stats() const {
 }
 
 std::string DBImpl::read_raw(std::uint32_t id, std::uint64_t offset, std::uint32_t length) const {
-  std::shared_lock lock(mu_);
-  const Segment* seg = segment(id);
-  if (!seg || offset > seg->size() || length > seg->size() - offset) {
+  std::shared_ptr<Segment> seg = share_segment(id);
+  if (offset > seg->size() || length > seg->size() - offset) {
     throw Error(ErrorCode::kInvalidArgument,
                 "database '" + dir_.string() + "' has no bytes [" + std::to_string(offset) + ", " +
                     std::to_string(offset + length) + ") in segment " + std::to_string(id));
@@ -715,12 +765,8 @@ std::string DBImpl::read_raw(std::uint32_t id, std::uint64_t offset, std::uint32
 
 std::uint64_t DBImpl::read_records(std::uint32_t id, std::uint64_t offset, std::size_t limit,
                                    const std::function<bool(const RecordInfo&)>& visit) const {
-  std::shared_lock lock(mu_);
-  const Segment* seg = segment(id);
-  if (!seg) {
-    throw Error(ErrorCode::kInvalidArgument,
-                "database '" + dir_.string() + "' has no segment " + std::to_string(id));
-  }
+  // Without the lock, on a segment that stays readable: visit() may be slow.
+  std::shared_ptr<Segment> seg = share_segment(id);
   SegmentReader reader(*seg, offset);
   RawRecord rec;
   RecordInfo info;
@@ -744,8 +790,9 @@ std::vector<Problem> DBImpl::verify(
   // readers go on while a large database is verified.
   std::vector<std::shared_ptr<Segment>> segs;
   {
-    std::shared_lock lock(mu_);
-    for (std::uint32_t id : segment_ids_) segs.push_back(segments_[id]);
+    absl::ReaderMutexLock lock(&table_.mu());
+    check_open();
+    segs = table_.snapshot();
   }
   std::uint64_t total = 0, done = 0;
   for (const auto& seg : segs) total += seg->size();

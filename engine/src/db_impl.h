@@ -1,18 +1,23 @@
-// The database: keydir + segments + the write path, recovery and sync.
+// The database: keydir + segment table + the write path, recovery and sync.
 //
-// Locking: `mu_` (shared) guards the keydir and the segment table; readers
-// hold it shared for the length of a lookup and copy, writers exclusively
-// only to publish a record they have already appended. `write_mu_`
-// serialises appends. `sync_mu_` makes concurrent Always-writers share one
-// fdatasync. Order: write_mu_ -> mu_; sync_mu_ -> mu_; never mu_ -> others.
+// Locks, each with what it guards written as an annotation that clang's
+// -Wthread-safety checks (the build-tsa CI stage):
+// - table_.mu(): the segment table and the keydir it holds. Readers hold it shared
+//   for a lookup and copy; writers exclusively only to publish a record
+//   they already appended.
+// - write_mu_: appends (the active segment's end, the write buffer).
+// - sync_mu_: makes concurrent Always-writers share one fdatasync.
+// - merge_mu_: one merge at a time.
+// - bg_mu_: the background thread's queue and stop flag.
+// Order: merge_mu_ -> write_mu_ -> table_.mu(); sync_mu_ -> table_.mu();
+// bg_mu_ is never held while taking another.
 #pragma once
 
+#include <absl/base/thread_annotations.h>
+#include <absl/synchronization/mutex.h>
 #include <bitcask/db.h>
 
 #include <atomic>
-#include <condition_variable>
-#include <mutex>
-#include <shared_mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -22,6 +27,7 @@
 #include "keydir.h"
 #include "segment.h"
 #include "segment_reader.h"
+#include "segment_table.h"
 
 namespace bitcask {
 
@@ -61,47 +67,44 @@ class DBImpl final : public DB {
   bool merge_recommended() const override;
 
  private:
-  // Opening (db_impl.cpp) and recovery (recovery.cpp).
+  // Opening (db_impl.cpp; recovery itself is recovery.cpp's Recovery).
   void open_or_create();
-  void create_native();
-  void recover_native(const std::vector<std::uint32_t>& ids);
-  void recover_python();
-  void recover_segment(const std::shared_ptr<Segment>& seg, bool is_last, std::uint64_t start,
-                       hint::Builder* hint);
-  std::uint64_t load_hint(Segment& seg);
-  void remove_temp_files();
-  void apply(Segment& seg, const RawRecord& rec);
-  void cut_tail(Segment& seg, std::uint64_t offset);
+  void create_native() ABSL_EXCLUSIVE_LOCKS_REQUIRED(table_.mu());
+  void recover(const std::vector<std::uint32_t>& ids);
 
+  // Every public method first: throws kClosed after close().
+  void check_open() const;
   // Writing.
   void check_writable() const;
   [[noreturn]] void fail(const Error& cause);
   void put_record(std::string_view key, std::string_view value, std::uint64_t expiry_us);
   std::uint64_t append_locked(RecordKind kind, std::string_view key, std::string_view value,
-                              std::uint8_t flags = 0, std::uint64_t expiry_us = 0);
-  std::uint64_t append_encoded_locked();
-  void publish(Segment& seg, RecordKind kind, std::string_view key, const Location& loc);
-  void rotate_if_full(std::size_t record_size);
+                              std::uint8_t flags = 0, std::uint64_t expiry_us = 0)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  std::uint64_t append_encoded_locked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  void rotate_if_full(std::size_t record_size) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // The active segment, read under the table lock (only write_mu_ holders
+  // change which one it is).
+  std::shared_ptr<Segment> active_segment() const;
+  std::uint32_t next_segment_id(std::uint32_t after) const;
+  void check_segment_ids_left_for_merge() const;
   void sync_to(std::uint64_t seq);
   void background_loop();
+  void queue_hint(std::uint32_t segment_id);
   void write_hint_for(std::uint32_t segment_id);
-  void write_hint(Segment& seg);
-
-  // Merging (merge.cpp).
-  class MergeWriter;
-  std::vector<std::shared_ptr<Segment>> merge_inputs(bool all_segments) const;
-  void relocate(std::string_view key, const Location& from, const Location& to);
-  std::uint32_t remove_merged_inputs(const std::vector<std::shared_ptr<Segment>>& inputs,
-                                     MergeResult* result);
+  void write_hint(const std::shared_ptr<Segment>& seg);
 
   // Reading.
-  Segment* segment(std::uint32_t id) const;
-  bool read_value(const Location& loc, std::string_view key, std::string* value) const;
-  std::uint64_t expiry_of(const Location& loc) const;
-  bool expired(const Location& loc, std::uint64_t now_us) const;
-  std::uint64_t count_locked(std::string_view prefix) const;
-  std::uint32_t value_size_of(const Location& loc, std::size_t key_size) const;
-  void add_segment(std::shared_ptr<Segment> seg);
+  bool read_value(const Segment& seg, const Location& loc, std::string_view key,
+                  std::string* value) const ABSL_SHARED_LOCKS_REQUIRED(table_.mu());
+  std::uint64_t expiry_of(const Location& loc) const ABSL_SHARED_LOCKS_REQUIRED(table_.mu());
+  bool expired(const Location& loc, std::uint64_t now_us) const
+      ABSL_SHARED_LOCKS_REQUIRED(table_.mu());
+  std::uint64_t count_locked(std::string_view prefix) const ABSL_SHARED_LOCKS_REQUIRED(table_.mu());
+  std::uint32_t value_size_of(const Location& loc, std::size_t key_size) const
+      ABSL_SHARED_LOCKS_REQUIRED(table_.mu());
+  // A segment that stays readable without the lock; throws when none.
+  std::shared_ptr<Segment> share_segment(std::uint32_t id) const;
 
   const fs::path dir_;
   const Options options_;
@@ -110,31 +113,26 @@ class DBImpl final : public DB {
   DirLock lock_;
   RecoveryReport report_;
 
-  mutable std::shared_mutex mu_;
-  KeyDir keydir_;
-  std::uint64_t expiring_keys_ = 0;                 // keydir entries with an expiry
-  std::vector<std::shared_ptr<Segment>> segments_;  // indexed by id; null where none
-  std::vector<std::uint32_t> segment_ids_;          // ascending
-  std::shared_ptr<Segment> active_;
+  SegmentTable table_;  // the segments and the keydir
 
-  std::mutex write_mu_;
-  std::string write_buf_;
+  absl::Mutex write_mu_ ABSL_ACQUIRED_BEFORE(table_.mu());
+  std::string write_buf_ ABSL_GUARDED_BY(write_mu_);
   std::atomic<std::uint64_t> written_seq_{0};
   std::atomic<bool> failed_{false};
   std::string failure_;  // set once, before failed_ becomes true
   std::atomic<bool> closed_{false};
 
-  std::mutex sync_mu_;
-  std::uint64_t synced_seq_ = 0;
+  absl::Mutex sync_mu_ ABSL_ACQUIRED_BEFORE(table_.mu());
+  std::uint64_t synced_seq_ ABSL_GUARDED_BY(sync_mu_) = 0;
 
-  std::mutex merge_mu_;  // one merge at a time
+  absl::Mutex merge_mu_ ABSL_ACQUIRED_BEFORE(write_mu_);
 
   // The background thread: interval syncs, hints of freshly sealed
-  // segments, automatic merges. Its queue and stop flag are under bg_mu_.
-  std::mutex bg_mu_;
-  std::condition_variable bg_cv_;
-  bool stop_ = false;
-  std::vector<std::uint32_t> hint_queue_;
+  // segments, automatic merges.
+  absl::Mutex bg_mu_;
+  absl::CondVar bg_cv_;
+  bool stop_ ABSL_GUARDED_BY(bg_mu_) = false;
+  std::vector<std::uint32_t> hint_queue_ ABSL_GUARDED_BY(bg_mu_);
   std::thread background_;
 };
 

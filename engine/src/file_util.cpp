@@ -119,6 +119,29 @@ File& File::operator=(File&& other) noexcept {
   return *this;
 }
 
+File open_regular_file(const fs::path& path, int flags, int mode) {
+  File f;
+  try {
+    f = open_file(path, flags | O_NOFOLLOW, mode);
+  } catch (const Error& e) {
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+      throw Error(ErrorCode::kNotADatabase,
+                  "'" + path.string() +
+                      "' is a symbolic link; database files must be regular files (links are "
+                      "not followed, so a write cannot land in the file a link points to)");
+    }
+    throw;
+  }
+  struct stat st {};
+  if (::fstat(f.fd(), &st) != 0) throw_errno(errno, "cannot stat", path);
+  if (!S_ISREG(st.st_mode)) {
+    throw Error(ErrorCode::kNotADatabase,
+                "'" + path.string() + "' is not a regular file; database files must be");
+  }
+  return f;
+}
+
 File open_file(const fs::path& path, int flags, int mode) {
   if (int err = fault::check(fault::Op::kOpen, path)) throw_errno(err, "cannot open", path);
   int fd;
@@ -269,6 +292,18 @@ Mapping::Mapping(const File& file, const fs::path& path, std::uint64_t length) {
   data_ = static_cast<const char*>(p);
   length_ = length;
   fault::observe(fault::Op::kMap, path);
+}
+
+Mapping Mapping::copy_of(const File& file, const fs::path& path, std::uint64_t length) {
+  Mapping m;
+  if (length == 0) return m;
+  void* p = ::mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) throw_errno(errno, "cannot allocate memory for a copy of", path);
+  m.data_ = static_cast<const char*>(p);
+  m.length_ = length;
+  pread_exact(file, path, static_cast<char*>(p), length, 0);
+  ::mprotect(p, length, PROT_READ);
+  return m;
 }
 
 Mapping::~Mapping() {

@@ -42,6 +42,10 @@ class File {
 };
 
 File open_file(const fs::path& path, int flags, int mode = 0644);
+// Opens a file of the database: never through a symbolic link (O_NOFOLLOW,
+// so a planted link cannot redirect writes), and only a regular file. Both
+// refusals say what the file is.
+File open_regular_file(const fs::path& path, int flags, int mode = 0644);
 std::uint64_t file_size(const File& file, const fs::path& path);
 // Writes all of `data` at `offset`; retries short writes and EINTR.
 void pwrite_all(const File& file, const fs::path& path, std::string_view data,
@@ -80,6 +84,12 @@ class Mapping {
   Mapping& operator=(Mapping&& other) noexcept;
   Mapping(const Mapping&) = delete;
   Mapping& operator=(const Mapping&) = delete;
+
+  // A private copy of the first `length` bytes of a file, in anonymous
+  // memory: for a reader of a file another process may shrink (a writer
+  // cutting a torn tail), where touching a shared mapping past the new end
+  // would raise SIGBUS.
+  static Mapping copy_of(const File& file, const fs::path& path, std::uint64_t length);
 
   const char* data() const { return data_; }
   std::uint64_t length() const { return length_; }

@@ -34,6 +34,10 @@ inline constexpr std::uint8_t kMaxKind = 3;
 
 // "0000000042.seg": fixed width so names sort like ids.
 std::string segment_file_name(std::uint32_t id);
+// Segment ids are any u32 from 1 (a file can be named with the largest); a
+// new segment takes a higher id than every existing one, so a database whose
+// newest id is this one can be read but takes no more segments.
+inline constexpr std::uint32_t kMaxSegmentId = 0xffffffffu;
 // Parses a segment file name; returns false for any other name.
 bool parse_segment_file_name(std::string_view name, std::uint32_t* id);
 

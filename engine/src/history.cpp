@@ -12,11 +12,10 @@ std::vector<KeyVersion> DBImpl::history(std::string_view key) const {
   std::vector<std::shared_ptr<Segment>> segs;
   std::optional<Location> live;
   {
-    std::shared_lock lock(mu_);
-    if (closed_.load())
-      throw Error(ErrorCode::kClosed, "database '" + dir_.string() + "' is closed");
-    for (std::uint32_t id : segment_ids_) segs.push_back(segments_[id]);
-    live = keydir_.find(key);
+    absl::ReaderMutexLock lock(&table_.mu());
+    check_open();
+    segs = table_.snapshot();
+    live = table_.keydir().find(key);
   }
   std::vector<KeyVersion> out;
   for (const auto& seg : segs) {
@@ -40,9 +39,8 @@ std::vector<KeyVersion> DBImpl::history(std::string_view key) const {
 }
 
 std::optional<std::string> DBImpl::read_version(std::uint32_t id, std::uint64_t offset) const {
-  std::shared_lock lock(mu_);
-  const Segment* seg = segment(id);
-  if (!seg || offset < first_record_offset(seg->format()) || offset >= seg->size()) {
+  std::shared_ptr<Segment> seg = share_segment(id);
+  if (offset < first_record_offset(seg->format()) || offset >= seg->size()) {
     throw Error(ErrorCode::kInvalidArgument,
                 "database '" + dir_.string() + "' has no record at segment " + std::to_string(id) +
                     " offset " + std::to_string(offset));

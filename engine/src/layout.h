@@ -32,12 +32,12 @@ namespace bitcask {
 // `value_buf` (when decoding had to unescape or copy), so they stay valid
 // until the next decode into the same object.
 struct ForeignRecord {
-  std::uint64_t offset = 0;  // of the record's first byte in the file
-  std::uint64_t length = 0;  // bytes of the record in the file
+  std::uint64_t offset = 0;            // of the record's first byte in the file
+  std::uint64_t length = 0;            // bytes of the record in the file
   RecordKind kind = RecordKind::kPut;  // kPut or kTombstone
   std::uint64_t timestamp_us = 0;      // converted from the layout's unit
   std::string_view key;
-  std::string_view value;  // empty for a tombstone
+  std::string_view value;   // empty for a tombstone
   bool checksum_ok = true;  // layouts without checksums: always true
   std::string key_buf, value_buf;
 };
@@ -75,14 +75,13 @@ class Layout {
   // Decodes the record of `file` at `offset` of its bytes data[0, size).
   // On kDamaged/kTruncated, *why says what was expected.
   virtual DecodeStatus decode(const ForeignFile& file, const char* data, std::uint64_t size,
-                              std::uint64_t offset, ForeignRecord* out,
-                              std::string* why) const = 0;
+                              std::uint64_t offset, ForeignRecord* out, std::string* why) const = 0;
 };
 
 // Recognises `dir` as a foreign layout. Returns null when it is none of them
-// (a native directory, an empty one, anything else), or throws Error(kNotADatabase / kCorruption) naming
-// the file and what was expected when the names match a layout but the
-// first record of a file does not parse in it.
+// (a native directory, an empty one, anything else), or throws Error(kNotADatabase / kCorruption)
+// naming the file and what was expected when the names match a layout but the first record of a
+// file does not parse in it.
 std::unique_ptr<Layout> recognise_layout(const std::filesystem::path& dir);
 
 // The layouts recognise_layout() tries, one a file, with the same contract.

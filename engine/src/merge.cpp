@@ -14,6 +14,17 @@
 // synced, and only while every older input is gone too: a tombstone is
 // dropped only when no segment older than it survives the merge, so no
 // deleted key can come back (the original Bitcask's bug).
+//
+// Damage: a damaged record of an input is never copied. Its bytes are saved
+// under lost+found/ (synced) before anything else happens to its segment,
+// and listed in MergeResult::damaged, so removing the input destroys nothing
+// that was not saved and reported.
+//
+// Failure: should writing an output fail (a full disk), the merge undoes
+// itself before it reports the error: the keydir goes back to the inputs
+// (all still there: nothing is removed before every output is written) and
+// every output it wrote is removed. A retry then starts from the same bytes
+// on disk, instead of from the inputs plus the copies of a failed run.
 #include <fcntl.h>
 
 #include <algorithm>
@@ -21,29 +32,33 @@
 
 #include "db_impl.h"
 #include "format.h"
+#include "merge_job.h"
 
 namespace bitcask {
 
-// Writes the output segments of one merge.
-class DBImpl::MergeWriter {
+// Writes the output segments of one merge, and undoes them on failure.
+class MergeJob::Writer {
  public:
-  MergeWriter(DBImpl& db, std::uint32_t first_id, std::uint32_t last_id)
-      : db_(db), next_id_(first_id), last_id_(last_id) {}
-  ~MergeWriter() { discard(); }
+  explicit Writer(MergeJob& job) : job_(job), next_id_(job.plan_.first_output) {}
+  ~Writer() { discard(); }
 
   // Copies a record (its bytes unchanged) into the current output. `from` is
   // where the keydir points today (null for a tombstone kept as is).
   void copy(const RawRecord& rec, const char* bytes, const Location* from) {
-    if (file_.valid() && size_ + rec.length > db_.options_.max_segment_size) finish();
+    if (file_.valid() && size_ + rec.length > job_.options_.max_segment_size) finish();
     if (!file_.valid()) start();
     const auto offset = static_cast<std::uint32_t>(size_);
     buffer_.append(bytes, rec.length);
     size_ += rec.length;
     hint_->add(rec, offset);
-    if (from)
-      moves_.push_back({std::string(rec.key), *from,
-                        Location{id_, offset, static_cast<std::uint32_t>(rec.length),
-                                 rec.timestamp_us, rec.flags}});
+    ++records_;
+    if (rec.kind == RecordKind::kTombstone) ++tombstones_;
+    const Location to{id_, offset, static_cast<std::uint32_t>(rec.length), rec.timestamp_us,
+                      rec.flags};
+    if (from) moves_.push_back({std::string(rec.key), *from, to});
+    // Where each copy came from, in output order, for undo(): 24 bytes a
+    // record, where keeping the keys would cost the keydir's size again.
+    origins_.push_back(from ? *from : Location{});
     if (buffer_.size() >= (1u << 20)) flush();
   }
 
@@ -56,39 +71,38 @@ class DBImpl::MergeWriter {
     // Map it before it takes its final name: once it has that name, nothing
     // may fail before the segment table knows it (a file on disk the table
     // does not know would escape the next merge's tombstone rules).
-    auto seg = Segment::open(tmp_path_, id_, SegmentFormat::kNative, false);
-    const fs::path final_path = db_.dir_ / format::segment_file_name(id_);
+    auto seg = Segment::open(tmp_path_, id_, SegmentFormat::kNative, Segment::Mode::kSealed);
+    const fs::path final_path = job_.dir_ / format::segment_file_name(id_);
     rename_file(tmp_path_, final_path);
     seg->set_path(final_path);
     {
-      std::unique_lock lock(db_.mu_);
-      seg->records = records_;
-      seg->tombstones = tombstones_;
-      db_.add_segment(seg);
+      absl::MutexLock lock(&job_.table_.mu());
+      SegmentFigures figures;
+      figures.records = records_;
+      figures.tombstones = tombstones_;
+      job_.table_.add(seg, figures);
     }
-    fsync_dir(db_.dir_);
+    finished_.push_back({seg, std::move(origins_)});
+    origins_.clear();
+    fsync_dir(job_.dir_);
     // The copies are durable: point the keydir at them.
     {
-      std::unique_lock lock(db_.mu_);
-      for (const Move& m : moves_) db_.relocate(m.key, m.from, m.to);
+      absl::MutexLock lock(&job_.table_.mu());
+      for (const Move& m : moves_) job_.table_.relocate(m.key, m.from, m.to);
     }
     try {
-      hint_->write(db_.dir_, size_);
-      seg->has_hint = true;
+      hint_->write(job_.dir_, size_);
+      absl::MutexLock lock(&job_.table_.mu());
+      job_.table_.set_has_hint(id_, true);
     } catch (const Error&) {
       // Optional: the next open scans this segment and writes it.
     }
     bytes_written_ += size_;
     size_ = 0;
-    ++outputs_;
     moves_.clear();
     hint_.reset();
   }
 
-  void count(const RawRecord& rec) {
-    ++records_;
-    if (rec.kind == RecordKind::kTombstone) ++tombstones_;
-  }
   // Drops an unfinished output (cancel, error).
   void discard() {
     if (!file_.valid()) return;
@@ -96,8 +110,42 @@ class DBImpl::MergeWriter {
     std::error_code ec;
     fs::remove(tmp_path_, ec);  // a leftover is removed by the next open anyway
   }
-  bool can_start_another() const { return file_.valid() || next_id_ <= last_id_; }
-  std::uint32_t outputs() const { return outputs_; }
+
+  // Undoes every finished output: keydir entries still pointing at a copy
+  // go back to the original, then the output leaves the table and the disk.
+  // Best effort on the files: one that cannot be removed is left for the
+  // next merge (its records are copies, shadowed by nothing and shadowing
+  // nothing newer), and said in *notes.
+  void undo(std::vector<std::string>* notes) {
+    discard();
+    for (auto it = finished_.rbegin(); it != finished_.rend(); ++it) {
+      const Segment& seg = *it->segment;
+      {
+        absl::MutexLock lock(&job_.table_.mu());
+        SegmentReader reader(seg);
+        RawRecord rec;
+        for (std::size_t i = 0; i < it->origins.size() && reader.next(&rec); ++i) {
+          const Location& origin = it->origins[i];
+          if (origin.size == 0) continue;  // a tombstone: nothing points at it
+          const Location copy{seg.id(), static_cast<std::uint32_t>(rec.offset),
+                              static_cast<std::uint32_t>(rec.length), rec.timestamp_us, rec.flags};
+          job_.table_.relocate(rec.key, copy, origin);
+        }
+        job_.table_.remove(seg.id());
+      }
+      std::error_code ec;
+      fs::remove(job_.dir_ / hint::file_name(seg.id()), ec);
+      if (!fs::remove(seg.path(), ec) || ec) {
+        notes->push_back("could not remove the output " + seg.file_name() + " of the failed merge" +
+                         (ec ? ": " + ec.message() : ""));
+      }
+    }
+    finished_.clear();
+    fsync_dir(job_.dir_);
+  }
+
+  bool can_start_another() const { return file_.valid() || next_id_ <= job_.plan_.last_output; }
+  std::uint32_t outputs() const { return static_cast<std::uint32_t>(finished_.size()); }
   std::uint64_t bytes_written() const { return bytes_written_ + size_; }
 
  private:
@@ -105,11 +153,15 @@ class DBImpl::MergeWriter {
     std::string key;
     Location from, to;
   };
+  struct Finished {
+    std::shared_ptr<Segment> segment;
+    std::vector<Location> origins;
+  };
 
   void start() {
     id_ = next_id_++;
-    tmp_path_ = db_.dir_ / (format::segment_file_name(id_) + ".tmp");
-    file_ = open_file(tmp_path_, O_RDWR | O_CREAT | O_TRUNC);
+    tmp_path_ = job_.dir_ / (format::segment_file_name(id_) + ".tmp");
+    file_ = open_regular_file(tmp_path_, O_RDWR | O_CREAT | O_TRUNC);
     buffer_ = format::encode_segment_header(id_);
     size_ = buffer_.size();
     written_ = 0;
@@ -122,8 +174,8 @@ class DBImpl::MergeWriter {
     buffer_.clear();
   }
 
-  DBImpl& db_;
-  std::uint32_t next_id_, last_id_;
+  MergeJob& job_;
+  std::uint32_t next_id_;
   std::uint32_t id_ = 0;
   fs::path tmp_path_;
   File file_;
@@ -131,40 +183,25 @@ class DBImpl::MergeWriter {
   std::uint64_t size_ = 0, written_ = 0, records_ = 0, tombstones_ = 0;
   std::unique_ptr<hint::Builder> hint_;
   std::vector<Move> moves_;
-  std::uint32_t outputs_ = 0;
+  std::vector<Location> origins_;
+  std::vector<Finished> finished_;
   std::uint64_t bytes_written_ = 0;
 };
 
-// Moves the keydir entry of `key` from a merge input to its copy, unless a
-// write since replaced it. The caller holds mu_ exclusively.
-void DBImpl::relocate(std::string_view key, const Location& from, const Location& to) {
-  std::optional<Location> now = keydir_.find(key);
-  if (!now || now->segment != from.segment || now->offset != from.offset) return;
-  if (to.size == 0) {  // expired: the copy is a tombstone, or nothing
-    keydir_.remove(key);
-  } else {
-    keydir_.put(key, to);
-    Segment* dst = segment(to.segment);
-    ++dst->live_records;
-    dst->live_bytes += to.size;
-  }
-  Segment* src = segment(from.segment);
-  --src->live_records;
-  src->live_bytes -= from.size;
-}
-
-std::vector<std::shared_ptr<Segment>> DBImpl::merge_inputs(bool all_segments) const {
+std::vector<std::shared_ptr<Segment>> choose_merge_inputs(const SegmentTable& table,
+                                                          const MergeThresholds& t,
+                                                          bool all_segments) {
   std::vector<std::shared_ptr<Segment>> inputs;
-  const MergeThresholds& t = options_.merge_thresholds;
-  for (std::uint32_t id : segment_ids_) {
-    const auto& seg = segments_[id];
-    if (seg.get() == active_.get()) continue;
+  for (std::uint32_t id : table.ids()) {
+    std::shared_ptr<Segment> seg = table.share(id);
+    if (seg == table.active()) continue;
     const std::uint64_t size = seg->size();
-    const std::uint64_t dead = size - std::min(size, format::kSegmentHeaderSize + seg->live_bytes);
+    const std::uint64_t dead =
+        size - std::min(size, format::kSegmentHeaderSize + table.figures(id).live_bytes);
     const double frag = size ? static_cast<double>(dead) / static_cast<double>(size) : 0;
     if (all_segments || frag >= t.fragmentation_threshold || dead >= t.dead_bytes_threshold ||
         size < t.small_segment_threshold) {
-      inputs.push_back(seg);
+      inputs.push_back(std::move(seg));
     }
   }
   return inputs;
@@ -178,28 +215,44 @@ bool DBImpl::merge_recommended() const {
   return s.fragmentation >= t.fragmentation_trigger || s.dead_bytes >= t.dead_bytes_trigger;
 }
 
+bool MergeJob::live_in_keydir(std::string_view key) const {
+  absl::ReaderMutexLock lock(&table_.mu());
+  return table_.keydir().find(key).has_value();
+}
+
+// Saves a damaged record's bytes under lost+found/, durably, before its
+// segment can be removed.
+void MergeJob::save_damaged(const Segment& seg, const RawRecord& rec, MergeResult* result) {
+  const fs::path lost = dir_ / format::kLostFoundDir;
+  create_dirs_durably(lost);
+  const std::string name = seg.file_name() + "." + std::to_string(rec.offset) + ".damaged";
+  write_file_durably(lost / name, std::string_view(seg.data() + rec.offset, rec.length));
+  result->damaged.push_back({seg.file_name(), rec.offset, rec.length, rec.problem});
+  result->saved_to.push_back(std::string(format::kLostFoundDir) + "/" + name);
+}
+
 // Removes inputs that hold no live record any more, oldest first, stopping at
 // the first that must stay (see the file comment for why).
-std::uint32_t DBImpl::remove_merged_inputs(const std::vector<std::shared_ptr<Segment>>& inputs,
-                                           MergeResult* result) {
+std::uint32_t MergeJob::remove_merged_inputs(std::size_t completed, MergeResult* result) {
   std::uint32_t removed = 0;
-  for (const auto& seg : inputs) {
+  for (std::size_t i = 0; i < completed; ++i) {
+    const Segment& seg = *plan_.inputs[i];
     {
-      std::shared_lock lock(mu_);
-      if (seg->live_records != 0) {
-        result->notes.push_back(seg->file_name() + " kept: " + std::to_string(seg->live_records) +
+      absl::ReaderMutexLock lock(&table_.mu());
+      const std::uint64_t live = table_.figures(seg.id()).live_records;
+      if (live != 0) {
+        result->notes.push_back(seg.file_name() + " kept: " + std::to_string(live) +
                                 " live records were not copied");
         break;
       }
     }
     // Files first: should an unlink fail, the segment stays in the table
     // and on disk alike, and the removals stop here, oldest first intact.
-    remove_file(dir_ / hint::file_name(seg->id()));
-    remove_file(seg->path());
+    remove_file(dir_ / hint::file_name(seg.id()));
+    remove_file(seg.path());
     {
-      std::unique_lock lock(mu_);
-      segments_[seg->id()].reset();
-      segment_ids_.erase(std::find(segment_ids_.begin(), segment_ids_.end(), seg->id()));
+      absl::MutexLock lock(&table_.mu());
+      table_.remove(seg.id());
     }
     fsync_dir(dir_);
     ++removed;
@@ -207,75 +260,50 @@ std::uint32_t DBImpl::remove_merged_inputs(const std::vector<std::shared_ptr<Seg
   return removed;
 }
 
-MergeResult DBImpl::merge(const MergeOptions& options) {
+// The oldest segment that is not an input: tombstones and expired records
+// newer than it must be kept, they may shadow something in it.
+std::uint32_t MergeJob::oldest_kept() const {
+  absl::ReaderMutexLock lock(&table_.mu());
+  for (std::uint32_t id : table_.ids()) {
+    const bool is_input = std::any_of(plan_.inputs.begin(), plan_.inputs.end(),
+                                      [&](const auto& s) { return s->id() == id; });
+    if (!is_input && id < plan_.first_output) return id;
+  }
+  return UINT32_MAX;
+}
+
+MergeResult MergeJob::run() {
   const auto started = std::chrono::steady_clock::now();
-  std::lock_guard merge_lock(merge_mu_);
   MergeResult result;
-  std::vector<std::shared_ptr<Segment>> inputs;
-  std::uint32_t first_output = 0, last_output = 0;
-  {
-    // Seal the active segment so that it can be an input and so that every
-    // write from now on lands above the outputs' ids.
-    std::lock_guard write_lock(write_mu_);
-    check_writable();
-    try {
-      if (options.all_segments && active_->size() > format::kSegmentHeaderSize) {
-        active_->sync();
-        std::unique_lock lock(mu_);
-        active_.reset();
-      }
-      std::uint32_t max_id;
-      {
-        std::shared_lock lock(mu_);
-        inputs = merge_inputs(options.all_segments);
-        max_id = segment_ids_.back();
-      }
-      if (inputs.empty() && active_) return result;
-      // Outputs hold at most the inputs' bytes; one id per segment's worth
-      // of them plus one per input is more than they can use. Should they
-      // run out anyway, the merge stops early (see below), safely.
-      std::uint64_t input_bytes = 0;
-      for (const auto& seg : inputs) input_bytes += seg->size();
-      first_output = max_id + 1;
-      last_output = max_id + static_cast<std::uint32_t>(input_bytes / options_.max_segment_size +
-                                                        inputs.size() + 1);
-      if (active_) {
-        // Sealed but not an input: it gets its hint like any sealed segment.
-        active_->sync();
-        std::lock_guard lock(bg_mu_);
-        hint_queue_.push_back(active_->id());
-      }
-      auto next = Segment::create(dir_, last_output + 1, options_.max_segment_size);
-      std::unique_lock lock(mu_);
-      active_.reset();
-      add_segment(std::move(next));
-    } catch (const Error& e) {
-      fail(e);
-    }
+  Writer out(*this);
+  std::size_t completed;
+  try {
+    completed = copy_inputs(out, &result);
+    // Even when cancelled the output so far is kept: it may hold the only
+    // copy of a tombstone from an input that is complete.
+    out.finish();
+  } catch (const Error&) {
+    out.undo(&result.notes);
+    throw;
   }
-  bg_cv_.notify_one();
+  result.outputs = out.outputs();
+  result.bytes_after = out.bytes_written();
+  // From here the outputs are the database: a failure to remove an input
+  // leaves it (and every newer one) in place, which is safe, not undone.
+  result.inputs_removed = remove_merged_inputs(completed, &result);
+  result.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return result;
+}
 
+// Returns how many inputs were read to their end (only those may be removed).
+std::size_t MergeJob::copy_inputs(Writer& out, MergeResult* result) {
   MergeProgress progress;
-  progress.segments_total = static_cast<std::uint32_t>(inputs.size());
-  for (const auto& seg : inputs) progress.bytes_total += seg->size();
-  result.inputs = progress.segments_total;
-  result.bytes_before = progress.bytes_total;
-  // The oldest segment that is not an input: tombstones and expired records
-  // newer than it must be kept, they may shadow something in it.
-  std::uint32_t oldest_kept = UINT32_MAX;
-  {
-    std::shared_lock lock(mu_);
-    for (std::uint32_t id : segment_ids_) {
-      const bool is_input =
-          std::any_of(inputs.begin(), inputs.end(), [&](const auto& s) { return s->id() == id; });
-      if (!is_input && id < first_output) {
-        oldest_kept = id;
-        break;
-      }
-    }
-  }
-
-  MergeWriter out(*this, first_output, last_output);
+  progress.segments_total = static_cast<std::uint32_t>(plan_.inputs.size());
+  for (const auto& seg : plan_.inputs) progress.bytes_total += seg->size();
+  result->inputs = progress.segments_total;
+  result->bytes_before = progress.bytes_total;
+  const std::uint32_t kept = oldest_kept();
   const std::uint64_t now = format::now_us();
   std::uint64_t done_before = 0;
   std::uint64_t visited = 0;
@@ -283,56 +311,49 @@ MergeResult DBImpl::merge(const MergeOptions& options) {
     progress.bytes_read = done_before + position;
     progress.bytes_written = out.bytes_written();
     if (closed_.load()) return false;
-    return !options.progress || options.progress(progress);
+    return !merge_options_.progress || merge_options_.progress(progress);
   };
   // Inputs read to their end; only those may be removed.
   std::size_t completed = 0;
-  for (const auto& seg : inputs) {
-    const bool shadows_older = oldest_kept < seg->id();
+  for (const auto& seg : plan_.inputs) {
+    const bool shadows_older = kept < seg->id();
     CommittedReader reader(*seg);
     RawRecord rec;
     std::string tombstone;
-    while (!result.cancelled && reader.next(&rec)) {
-      if ((++visited & 1023) == 0 && !keep_going(rec.offset)) result.cancelled = true;
+    while (!result->cancelled && reader.next(&rec)) {
+      if ((++visited & 1023) == 0 && !keep_going(rec.offset)) result->cancelled = true;
       if (!out.can_start_another()) {
-        result.notes.push_back("stopped early: the output ids reserved for this merge ran out");
-        result.cancelled = true;
+        result->notes.push_back("stopped early: the output ids reserved for this merge ran out");
+        result->cancelled = true;
       }
-      if (result.cancelled) break;
+      if (result->cancelled) break;
       if (!rec.ok) {
-        result.notes.push_back(seg->file_name() + " at offset " + std::to_string(rec.offset) +
-                               ": " + rec.problem + " (not copied)");
+        save_damaged(*seg, rec, result);
         continue;
       }
       const char* bytes = seg->data() + rec.offset;
       if (rec.kind == RecordKind::kTombstone) {
-        bool live;
-        {
-          std::shared_lock lock(mu_);
-          live = keydir_.find(rec.key).has_value();
-        }
-        if (shadows_older && !live) {
-          out.count(rec);
+        if (shadows_older && !live_in_keydir(rec.key)) {
           out.copy(rec, bytes, nullptr);
-          ++result.records_copied;
+          ++result->records_copied;
         } else {
-          ++result.records_dropped;
+          ++result->records_dropped;
         }
         continue;
       }
       std::optional<Location> at;
       {
-        std::shared_lock lock(mu_);
-        at = keydir_.find(rec.key);
+        absl::ReaderMutexLock lock(&table_.mu());
+        at = table_.keydir().find(rec.key);
       }
       if (!at || at->segment != seg->id() || at->offset != rec.offset) {
-        ++result.records_dropped;
+        ++result->records_dropped;
         continue;
       }
       if ((rec.flags & format::kFlagExpiry) && rec.expiry_us <= now) {
         // Expired: gone from the keydir, and a tombstone where an older
         // value could otherwise come back.
-        ++result.records_dropped;
+        ++result->records_dropped;
         if (shadows_older) {
           tombstone.clear();
           format::append_record(&tombstone, RecordKind::kTombstone, rec.timestamp_us, rec.key, {});
@@ -340,33 +361,89 @@ MergeResult DBImpl::merge(const MergeOptions& options) {
           t.kind = RecordKind::kTombstone;
           t.flags = 0;
           t.length = tombstone.size();
-          out.count(t);
           out.copy(t, tombstone.data(), nullptr);
         }
-        std::unique_lock lock(mu_);
-        relocate(rec.key, *at, Location{});
+        absl::MutexLock lock(&table_.mu());
+        table_.relocate(rec.key, *at, Location{});
         continue;
       }
-      out.count(rec);
       out.copy(rec, bytes, &*at);
-      ++result.records_copied;
+      ++result->records_copied;
     }
-    if (result.cancelled) break;
+    if (result->cancelled) break;
     done_before += seg->size();
     ++progress.segments_done;
     ++completed;
   }
-  // Even when cancelled the output so far is kept: it may hold the only copy
-  // of a tombstone from an input that is complete.
-  out.finish();
-  result.outputs = out.outputs();
-  result.bytes_after = out.bytes_written();
-  inputs.resize(completed);
-  result.inputs_removed = remove_merged_inputs(inputs, &result);
   keep_going(0);
-  result.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  return result;
+  return completed;
+}
+
+// A merge reserves ids for its outputs above the newest segment (see
+// merge()); refuses before anything changes when they would run past the
+// largest id. Counted for the worst case: every sealed segment an input.
+void DBImpl::check_segment_ids_left_for_merge() const {
+  absl::ReaderMutexLock lock(&table_.mu());
+  std::uint64_t bytes = 0;
+  for (const auto& seg : table_.snapshot()) bytes += seg->size();
+  const std::uint64_t max_id = table_.newest_id();
+  const std::uint64_t needed = bytes / options_.max_segment_size + table_.ids().size() + 2;
+  if (max_id + needed > format::kMaxSegmentId) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "database '" + dir_.string() + "' cannot be merged: its segment ids reach " +
+                    std::to_string(max_id) + " and a merge may need " + std::to_string(needed) +
+                    " more; convert it (export and import) to renumber them");
+  }
+}
+
+MergeResult DBImpl::merge(const MergeOptions& options) {
+  check_open();
+  absl::MutexLock merge_lock(&merge_mu_);
+  MergePlan plan;
+  {
+    // Seal the active segment so that it can be an input and so that every
+    // write from now on lands above the outputs' ids.
+    absl::MutexLock write_lock(&write_mu_);
+    check_writable();
+    check_segment_ids_left_for_merge();
+    try {
+      std::shared_ptr<Segment> active = active_segment();
+      if (options.all_segments && active->size() > format::kSegmentHeaderSize) {
+        active->sync();
+        absl::MutexLock lock(&table_.mu());
+        table_.set_active(nullptr);
+        active.reset();
+      }
+      std::uint64_t max_id;
+      {
+        absl::ReaderMutexLock lock(&table_.mu());
+        plan.inputs = choose_merge_inputs(table_, options_.merge_thresholds, options.all_segments);
+        max_id = table_.newest_id();
+      }
+      if (plan.inputs.empty() && active) return {};
+      // Outputs hold at most the inputs' bytes; one id per segment's worth
+      // of them plus one per input is more than they can use. Should they
+      // run out anyway, the merge stops early (see below), safely.
+      std::uint64_t input_bytes = 0;
+      for (const auto& seg : plan.inputs) input_bytes += seg->size();
+      const std::uint64_t last =
+          max_id + input_bytes / options_.max_segment_size + plan.inputs.size() + 1;
+      plan.first_output = static_cast<std::uint32_t>(max_id + 1);
+      plan.last_output = static_cast<std::uint32_t>(last);
+      if (active) {
+        // Sealed but not an input: it gets its hint like any sealed segment.
+        active->sync();
+        queue_hint(active->id());
+      }
+      auto next = Segment::create(dir_, plan.last_output + 1, options_.max_segment_size);
+      absl::MutexLock lock(&table_.mu());
+      table_.add(next);
+      table_.set_active(std::move(next));
+    } catch (const Error& e) {
+      fail(e);
+    }
+  }
+  return MergeJob(dir_, options_, table_, std::move(plan), options, closed_).run();
 }
 
 }  // namespace bitcask

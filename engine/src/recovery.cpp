@@ -7,11 +7,13 @@
 //   saved under lost+found/; ignored on a read-only open. Either way reported.
 // - anywhere else: reported as corrupt, never applied, never deleted.
 // A batch whose commit record is missing is not applied.
+#include "recovery.h"
+
 #include <fcntl.h>
 
+#include <algorithm>
 #include <array>
 
-#include "db_impl.h"
 #include "format.h"
 #include "pybitcask_format.h"
 
@@ -51,15 +53,15 @@ class RecordBatch {
 
 }  // namespace
 
-void DBImpl::apply(Segment& seg, const RawRecord& rec) {
+void Recovery::apply(Segment& seg, const RawRecord& rec) {
   ++report_.records;
-  publish(seg, rec.kind, rec.key,
-          Location{seg.id(), static_cast<std::uint32_t>(rec.offset),
-                   static_cast<std::uint32_t>(rec.length), rec.timestamp_us, rec.flags});
+  table_.publish(rec.kind, rec.key,
+                 Location{seg.id(), static_cast<std::uint32_t>(rec.offset),
+                          static_cast<std::uint32_t>(rec.length), rec.timestamp_us, rec.flags});
 }
 
 // Saves the bytes past `offset` under lost+found/ and cuts the file there.
-void DBImpl::cut_tail(Segment& seg, std::uint64_t offset) {
+void Recovery::cut_tail(Segment& seg, std::uint64_t offset) {
   const fs::path lost = dir_ / format::kLostFoundDir;
   create_dirs_durably(lost);
   const fs::path saved = lost / (seg.file_name() + "." + std::to_string(offset) + ".tail");
@@ -67,8 +69,8 @@ void DBImpl::cut_tail(Segment& seg, std::uint64_t offset) {
   seg.truncate(offset);
 }
 
-void DBImpl::recover_segment(const std::shared_ptr<Segment>& seg, bool is_last, std::uint64_t start,
-                             hint::Builder* hint) {
+void Recovery::recover_segment(const std::shared_ptr<Segment>& seg, bool is_last,
+                               std::uint64_t start, hint::Builder* hint) {
   const std::string name = seg->file_name();
   if (seg->size() < format::kSegmentHeaderSize ||
       !format::check_segment_header(seg->data(), seg->id()).empty()) {
@@ -96,7 +98,9 @@ void DBImpl::recover_segment(const std::shared_ptr<Segment>& seg, bool is_last, 
   CommittedReader reader(*seg, start);
   RawRecord rec;
   bool damaged = false;
-  RecordBatch batch(keydir_, [&](const RawRecord& r) {
+  // The lambda runs inside this function, under its lock; the analysis
+  // cannot follow a lock into a lambda.
+  RecordBatch batch(table_.keydir(), [&](const RawRecord& r) ABSL_NO_THREAD_SAFETY_ANALYSIS {
     apply(*seg, r);
     if (hint) hint->add(r);
   });
@@ -115,20 +119,20 @@ void DBImpl::recover_segment(const std::shared_ptr<Segment>& seg, bool is_last, 
     }
   }
   batch.flush();
-  seg->records += reader.markers();
+  table_.count_records(seg->id(), reader.markers());
   if (hint) {
     for (std::uint64_t i = 0; i < reader.markers(); ++i) hint->count_record();
     // A hint would hide the damage from the next open's report.
     if (!damaged && !read_only_) {
       hint->write(dir_, seg->size());
-      seg->has_hint = true;
+      table_.set_has_hint(seg->id(), true);
     }
   }
 }
 
 // Applies a segment's hint instead of reading its records. Returns the
 // bytes of the segment the hint covers: 0 when it is missing or damaged.
-std::uint64_t DBImpl::load_hint(Segment& seg) {
+std::uint64_t Recovery::load_hint(Segment& seg) {
   hint::Reader hint;
   if (!hint.open(dir_ / hint::file_name(seg.id()), seg.id(), seg.size())) return 0;
   // In batches, as records are (RecordBatch); the cursor reuses its key
@@ -139,19 +143,23 @@ std::uint64_t DBImpl::load_hint(Segment& seg) {
   for (std::size_t n = kApplyBatch; n == kApplyBatch;) {
     for (n = 0; n < kApplyBatch && cursor.next(&batch[n]); ++n) {
       batch[n].key = keys[n].assign(batch[n].key);
-      keydir_.prefetch(batch[n].key);
+      table_.keydir().prefetch(batch[n].key);
     }
-    for (std::size_t i = 0; i < n; ++i) publish(seg, batch[i].kind, batch[i].key, batch[i].loc);
+    for (std::size_t i = 0; i < n; ++i) {
+      table_.publish(batch[i].kind, batch[i].key, batch[i].loc);
+    }
     report_.records += n;
   }
-  seg.records = hint.records();
-  seg.has_hint = true;
+  // publish() counted one record an entry; the hint knows them all.
+  const SegmentFigures& f = table_.figures(seg.id());
+  table_.count_records(seg.id(), hint.records() - std::min(hint.records(), f.records));
+  table_.set_has_hint(seg.id(), true);
   return hint.covered();
 }
 
 // Leftovers of a crash during a merge or a durable file write: never
 // renamed into place, so never part of the database.
-void DBImpl::remove_temp_files() {
+void Recovery::remove_temp_files() {
   bool removed = false;
   for (const auto& entry : fs::directory_iterator(dir_)) {
     if (entry.path().extension() == ".tmp") {
@@ -162,21 +170,26 @@ void DBImpl::remove_temp_files() {
   if (removed) fsync_dir(dir_);
 }
 
-void DBImpl::recover_native(const std::vector<std::uint32_t>& ids) {
-  format_ = DataFormat::kNative;
+void Recovery::native(const std::vector<std::uint32_t>& ids) {
   if (!read_only_) remove_temp_files();
+  absl::MutexLock lock(&table_.mu());
   // Size the keydir once from the hints, instead of growing it step by step
   // (each step rehashes every key).
   std::uint64_t expected = 0;
   for (std::uint32_t id : ids) expected += hint::entry_count(dir_ / hint::file_name(id));
-  keydir_.reserve(std::min<std::uint64_t>(expected, 1ull << 32));
+  table_.reserve_keys(std::min<std::uint64_t>(expected, 1ull << 32));
   for (std::size_t i = 0; i < ids.size(); ++i) {
     const bool is_last = i + 1 == ids.size();
     const fs::path path = dir_ / format::segment_file_name(ids[i]);
-    const bool writable = !read_only_ && is_last;
-    auto seg = Segment::open(path, ids[i], SegmentFormat::kNative, writable,
-                             writable ? active_segment_reserve(options_.max_segment_size) : 0);
-    add_segment(seg);  // first: a record may replace one in its own segment
+    // Read-only, the newest segment is copied: its writer may cut or grow
+    // it while we read (a shared mapping would fault past a cut).
+    const auto mode = !is_last     ? Segment::Mode::kSealed
+                      : read_only_ ? Segment::Mode::kSnapshot
+                                   : Segment::Mode::kAppend;
+    auto seg = Segment::open(
+        path, ids[i], SegmentFormat::kNative, mode,
+        mode == Segment::Mode::kAppend ? active_segment_reserve(options_.max_segment_size) : 0);
+    table_.add(seg);  // first: a record may replace one in its own segment
     const std::uint64_t covered = seg->size() >= format::kSegmentHeaderSize ? load_hint(*seg) : 0;
     if (covered == 0) {
       hint::Builder builder(seg->id());
@@ -186,35 +199,46 @@ void DBImpl::recover_native(const std::vector<std::uint32_t>& ids) {
       // records appended after it.
       recover_segment(seg, is_last, covered, nullptr);
       if (!is_last && !read_only_) {
-        seg->has_hint = false;
-        hint_queue_.push_back(seg->id());
+        table_.set_has_hint(seg->id(), false);
+        hints_owed_.push_back(seg->id());
       }
     }
   }
   report_.segments = ids.size();
   if (read_only_) return;
   // Appends never go after damage that is not a tail: the record boundaries
-  // there are uncertain. Start a fresh segment instead.
+  // there are uncertain. Start a fresh segment instead; likewise after a
+  // segment already at its maximum size.
   const bool last_damaged =
       !report_.corrupt_records.empty() &&
       report_.corrupt_records.back().file == format::segment_file_name(ids.back());
-  if (ids.empty() || last_damaged || active_ == nullptr) {
-    const std::uint32_t next = ids.empty() ? 1 : ids.back() + 1;
-    active_.reset();
-    add_segment(Segment::create(dir_, next, options_.max_segment_size));
+  std::shared_ptr<Segment> last = ids.empty() ? nullptr : table_.share(ids.back());
+  if (last && !last_damaged && last->capacity() > last->size()) {
+    table_.set_active(std::move(last));
+    return;
   }
+  if (!ids.empty() && ids.back() == format::kMaxSegmentId) {
+    throw Error(ErrorCode::kCorruption,
+                "database '" + dir_.string() + "' has a segment numbered " +
+                    std::to_string(format::kMaxSegmentId) +
+                    ", the highest there can be: no new "
+                    "segment can follow it; merge or convert the database with a reader");
+  }
+  auto fresh = Segment::create(dir_, ids.empty() ? 1 : ids.back() + 1, options_.max_segment_size);
+  table_.add(fresh);
+  table_.set_active(std::move(fresh));
 }
 
-void DBImpl::recover_python() {
-  format_ = DataFormat::kPythonBitcask;
-  read_only_ = true;  // readable in place; converted by `bitcask import`
+void Recovery::python() {
+  absl::MutexLock lock(&table_.mu());
   std::uint32_t id = 0;
   for (const fs::path& path : pybitcask::data_files(dir_)) {
-    auto seg = Segment::open(path, ++id, SegmentFormat::kPython, false);
-    add_segment(seg);
+    auto seg = Segment::open(path, ++id, SegmentFormat::kPython, Segment::Mode::kSealed);
+    table_.add(seg);
     SegmentReader reader(*seg);  // no batches in this format
     RawRecord rec;
-    RecordBatch batch(keydir_, [&](const RawRecord& r) { apply(*seg, r); });
+    RecordBatch batch(table_.keydir(),
+                      [&](const RawRecord& r) ABSL_NO_THREAD_SAFETY_ANALYSIS { apply(*seg, r); });
     while (reader.next(&rec)) {
       if (rec.ok && rec.key_size <= kMaxKeySize) {
         batch.add(rec);

@@ -26,7 +26,7 @@ Segment::Segment(fs::path path, std::uint32_t id, SegmentFormat format, File fil
 std::shared_ptr<Segment> Segment::create(const fs::path& dir, std::uint32_t id,
                                          std::uint64_t max_size) {
   fs::path path = dir / format::segment_file_name(id);
-  File f = open_file(path, O_RDWR | O_CREAT | O_EXCL);
+  File f = open_regular_file(path, O_RDWR | O_CREAT | O_EXCL);
   const std::string header = format::encode_segment_header(id);
   pwrite_all(f, path, header, 0);
   fdatasync_file(f, path);
@@ -37,22 +37,30 @@ std::shared_ptr<Segment> Segment::create(const fs::path& dir, std::uint32_t id,
 }
 
 std::shared_ptr<Segment> Segment::open(const fs::path& path, std::uint32_t id, SegmentFormat format,
-                                       bool writable, std::uint64_t reserve) {
-  File f = open_file(path, writable ? O_RDWR : O_RDONLY);
+                                       Mode mode, std::uint64_t reserve) {
+  File f = open_regular_file(path, mode == Mode::kAppend ? O_RDWR : O_RDONLY);
   const std::uint64_t size = file_size(f, path);
-  const std::uint64_t length = std::max(reserve, size);
-  Mapping map(f, path, length);
+  Mapping map = mode == Mode::kSnapshot ? Mapping::copy_of(f, path, size)
+                                        : Mapping(f, path, std::max(reserve, size));
+  if (mode != Mode::kAppend) f = File();
   return std::shared_ptr<Segment>(
       new Segment(path, id, format, std::move(f), size, std::move(map)));
 }
 
 void Segment::append(std::string_view bytes) {
+  // Only the active segment is writable (kAppend or create()).
+  if (!file_.valid()) {
+    throw Error(ErrorCode::kReadOnly, "segment '" + path_.string() + "' is sealed");
+  }
   const std::uint64_t at = size();
   pwrite_all(file_, path_, bytes, at);
   size_.store(at + bytes.size(), std::memory_order_release);
 }
 
-void Segment::sync() const { fdatasync_file(file_, path_); }
+void Segment::sync() const {
+  // A sealed segment was synced before it was sealed (rotation, merge).
+  if (file_.valid()) fdatasync_file(file_, path_);
+}
 
 void Segment::truncate(std::uint64_t size) {
   truncate_file(file_, path_, size);

@@ -5,7 +5,9 @@
 // memcpy from the page cache instead of a pread system call. The active
 // segment's mapping is reserved at its maximum size up front (address space
 // only), so it never has to move while readers use it; only bytes below the
-// file's size are ever touched.
+// file's size are ever touched. Only the active segment keeps its file
+// descriptor: a mapping does not need one, so a database of thousands of
+// segments opens under the usual limit of 1,024 open files.
 #pragma once
 
 #include <atomic>
@@ -26,10 +28,18 @@ class Segment {
   // directory synced) and opens it for appends.
   static std::shared_ptr<Segment> create(const fs::path& dir, std::uint32_t id,
                                          std::uint64_t max_size);
-  // Opens an existing file. `reserve` is the mapping size for a segment that
-  // will take appends; 0 maps the file as it is.
+  // How an existing file is opened.
+  enum class Mode {
+    kSealed,  // mapped as it is; no descriptor kept
+    kAppend,  // writable, mapped at `reserve` bytes, takes appends
+    // A private copy in memory: the newest segment seen by a read-only
+    // reader, which the directory's writer may cut back (a torn tail) or
+    // grow while it is read.
+    kSnapshot,
+  };
+  // Opens an existing file, never through a symbolic link.
   static std::shared_ptr<Segment> open(const fs::path& path, std::uint32_t id, SegmentFormat format,
-                                       bool writable, std::uint64_t reserve = 0);
+                                       Mode mode, std::uint64_t reserve = 0);
 
   std::uint32_t id() const { return id_; }
   const fs::path& path() const { return path_; }
@@ -49,13 +59,6 @@ class Segment {
   void set_path(fs::path path) { path_ = std::move(path); }
   // Cuts the file back to `size` and syncs (recovery of a torn tail).
   void truncate(std::uint64_t size);
-
-  // Figures for stats, maintained by the database under its lock.
-  std::uint64_t records = 0;
-  std::uint64_t tombstones = 0;
-  std::uint64_t live_records = 0;
-  std::uint64_t live_bytes = 0;
-  bool has_hint = false;
 
  private:
   Segment(fs::path path, std::uint32_t id, SegmentFormat format, File file, std::uint64_t size,

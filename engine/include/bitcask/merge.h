@@ -4,6 +4,8 @@
 // open; crash-safe at every step (engine/FORMAT.md, "Merge").
 #pragma once
 
+#include <bitcask/recovery.h>
+
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -54,6 +56,12 @@ struct MergeResult {
   double seconds = 0;
   bool cancelled = false;
   std::vector<std::string> notes;  // inputs kept and why, damaged records skipped
+  // Damaged records found in the inputs. They are never copied; their bytes
+  // are saved under lost+found/ (as <segment file>.<offset>.damaged) before
+  // the segment holding them can be removed. Non-empty means the caller
+  // must report them: the merge removed damage from the database's files.
+  std::vector<Problem> damaged;
+  std::vector<std::string> saved_to;  // the lost+found/ files written
   std::uint64_t bytes_reclaimed() const {
     return bytes_before > bytes_after ? bytes_before - bytes_after : 0;
   }
