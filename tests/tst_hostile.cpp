@@ -278,6 +278,27 @@ class HostileTest : public QObject {
     QVERIFY(!fs::exists(seg));  // removed, but only after the save
   }
 
+  // `bitcask merge` says so and exits 3 when it met damage.
+  void cliMergeReportsDamageAndExits3() {
+    QTemporaryDir tmp;
+    const fs::path dir = path_of(tmp);
+    {
+      auto db = DB::open(dir);
+      for (int i = 1; i <= 3; ++i) db->put("k" + std::to_string(i), "\"v\"");
+    }
+    const fs::path seg = dir / format::segment_file_name(1);
+    std::string bytes = read_file(seg);
+    bytes[40] ^= 1;
+    write_file(seg, bytes);
+    fs::remove(dir / "0000000001.hint");
+    QProcess p;
+    p.start(BITCASK_CLI_PATH, {"merge", QString::fromStdString(dir.string())});
+    QVERIFY(p.waitForFinished(60000));
+    const QString err = QString::fromUtf8(p.readAllStandardError());
+    QCOMPARE(p.exitCode(), 3);
+    QVERIFY2(err.contains("0000000001.seg") && err.contains("lost+found"), qPrintable(err));
+  }
+
   // A merge that fails writing its second output (disk full) removes its
   // outputs and points every key back at the inputs: the directory holds
   // what it held before, and a retry succeeds.

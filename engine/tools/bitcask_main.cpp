@@ -596,6 +596,12 @@ int cmd_merge(const Args& a) {
   const bitcask::MergeResult r = db->merge(options);
   db->close();
   for (const std::string& note : r.notes) print_warning(note);
+  // Damage the merge met is gone from the segments: say where it was and
+  // where its bytes are now, and exit 3 as check does.
+  for (std::size_t i = 0; i < r.damaged.size(); ++i) {
+    print_warning(problem_line(r.damaged[i]) + " (damaged record not copied; its bytes are in " +
+                  (fs::path(a.dir) / r.saved_to[i]).string() + ")");
+  }
   const double seconds = std::max(r.seconds, 1e-9);
   std::cout << "segments merged:   " << r.inputs << " into " << r.outputs << " ("
             << r.inputs_removed << " removed)\n"
@@ -609,7 +615,7 @@ int cmd_merge(const Args& a) {
                    static_cast<double>(r.bytes_before) / 1e6 / seconds)
             << '\n';
   finish_stdout();
-  return kExitOk;
+  return r.damaged.empty() ? kExitOk : kExitCorrupt;
 }
 
 }  // namespace

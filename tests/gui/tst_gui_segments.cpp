@@ -445,6 +445,7 @@ class TestSegments : public QObject {
                      .arg(out.result.records_copied)
                      .arg(out.result.records_dropped)));
     QVERIFY(out.summary().contains(QStringLiteral("reclaimed")));
+    QVERIFY(!out.summary().contains(QStringLiteral("Damaged")));
     for (int r = 0; r < segs->rowCount(); ++r) {
       if (!segs->segmentAt(r).active) QCOMPARE(segs->segmentAt(r).dead_bytes, std::uint64_t(0));
     }
@@ -562,6 +563,19 @@ class TestSegments : public QObject {
     QFuture<VerifyOutcome> f = QtConcurrent::run(runVerify, db.handle());
     f.waitForFinished();
     qInfo("verify: %lld ms, %zu problems", t.elapsed(), f.result().problems.size());
+  }
+
+  // Damaged records a merge met are named in its summary with where their
+  // bytes went: the merge removed them from the segments.
+  void mergeSummaryNamesDamagedRecords() {
+    MergeOutcome out;
+    out.result.inputs = 1;
+    out.result.damaged.push_back({"0000000001.seg", 40, 23, "checksum mismatch"});
+    out.result.saved_to.push_back("lost+found/0000000001.seg.40.damaged");
+    const QString text = out.summary();
+    QVERIFY2(text.contains(QStringLiteral("Damaged, not copied: 1 record")), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("lost+found/0000000001.seg.40.damaged")),
+             qPrintable(text));
   }
 };
 

@@ -97,6 +97,15 @@ QString MergeOutcome::summary() const {
           .arg(result.records_copied)
           .arg(result.records_dropped)
           .arg(formatDuration(result.seconds));
+  if (!result.damaged.empty()) {
+    // The merge removed damaged records from the segments: never silently.
+    text +=
+        QCoreApplication::translate("bb::Merge",
+                                    " Damaged, not copied: %1; their bytes are saved in %2.")
+            .arg(formatCountOf(result.damaged.size(), "1 record", "%L1 records"),
+                 QString::fromStdString(result.saved_to.size() == 1 ? result.saved_to.front()
+                                                                    : std::string("lost+found/")));
+  }
   return text;
 }
 
