@@ -364,7 +364,7 @@ class PyBitcaskLayout final : public Layout {
     for (Encoding e :
          {Encoding::kIIQ, Encoding::kJsonLines, Encoding::kProtobuf, Encoding::kNoRecords}) {
       if (file.encoding == encoding_name(e)) {
-        return decode_record(e, data, size, offset, out, why);
+        return decode_file_record(e, file.first_record_offset, data, size, offset, out, why);
       }
     }
     return damaged(why, file.path.string() + ": not a pybitcask file of this directory");
@@ -453,6 +453,26 @@ DecodeStatus decode_record(Encoding encoding, const char* data, std::uint64_t si
       break;
   }
   return damaged(why, "bytes" + at(offset) + " in a file that holds no records");
+}
+
+DecodeStatus decode_file_record(Encoding encoding, std::uint64_t first_record_offset,
+                                const char* data, std::uint64_t size, std::uint64_t offset,
+                                ForeignRecord* out, std::string* why) {
+  const DecodeStatus status = decode_record(encoding, data, size, offset, out, why);
+  if (status != DecodeStatus::kTruncated && status != DecodeStatus::kDamaged) return status;
+  if (first_record_offset != 1 || offset <= 1 || offset >= size || data[offset] != data[0]) {
+    return status;
+  }
+  // The stray byte as the file's last byte (a rotation that then had no
+  // write): nothing follows it, so the file's records end here.
+  if (offset + 1 == size) return DecodeStatus::kEnd;
+  std::string ignored;
+  if (decode_record(encoding, data, size, offset + 1, out, &ignored) != DecodeStatus::kOk) {
+    return status;
+  }
+  out->offset = offset;
+  out->length += 1;
+  return DecodeStatus::kOk;
 }
 
 FileFormat classify_file(Naming naming, const fs::path& path, std::string_view bytes,

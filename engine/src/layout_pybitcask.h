@@ -49,6 +49,19 @@ FileFormat classify_file(Naming naming, const std::filesystem::path& path, std::
 DecodeStatus decode_record(Encoding encoding, const char* data, std::uint64_t size,
                            std::uint64_t offset, ForeignRecord* out, std::string* why);
 
+// decode_record() in a file whose records start at `first_record_offset`,
+// with the one repair pybitcask's own bug calls for: a stray copy of the
+// file's format byte between two records (38b5eec, reopened with 10 or more
+// files, appends to data_9.db, and its next rotation "creates" the existing
+// data_10.db: it appends the format byte again, mid-file). The stray byte
+// is taken as the start of the record after it (offset and length include
+// it), and only where the record cannot start at the byte itself; as the
+// file's very last byte it gives kEnd (one byte before the end: the engine
+// must not take that byte for a torn tail).
+DecodeStatus decode_file_record(Encoding encoding, std::uint64_t first_record_offset,
+                                const char* data, std::uint64_t size, std::uint64_t offset,
+                                ForeignRecord* out, std::string* why);
+
 // True when `text` is one JSON value as Python's json.dumps writes it: RFC
 // 8259 JSON (checked by nlohmann::json) plus the NaN, Infinity and -Infinity
 // tokens Python allows. Integers of any size are accepted.
