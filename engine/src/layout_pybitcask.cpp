@@ -568,14 +568,18 @@ std::unique_ptr<Layout> recognise_pybitcask(const std::filesystem::path& dir) {
   };
   std::vector<Entry> entries;
   bool dot_data = false, data_db = false;
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    if (!entry.is_regular_file()) continue;
-    const std::string name = entry.path().filename().string();
-    Naming naming = Naming::kDotData;
-    const std::string_view number = file_number(name, &naming);
-    if (number.empty()) continue;
-    (naming == Naming::kDotData ? dot_data : data_db) = true;
-    entries.push_back({entry.path(), std::string(number), naming});
+  try {
+    for (const auto& entry : fs::directory_iterator(dir)) {
+      if (!entry.is_regular_file()) continue;
+      const std::string name = entry.path().filename().string();
+      Naming naming = Naming::kDotData;
+      const std::string_view number = file_number(name, &naming);
+      if (number.empty()) continue;
+      (naming == Naming::kDotData ? dot_data : data_db) = true;
+      entries.push_back({entry.path(), std::string(number), naming});
+    }
+  } catch (const fs::filesystem_error& e) {
+    throw Error(ErrorCode::kIo, "cannot list '" + dir.string() + "': " + e.code().message());
   }
   if (entries.empty()) return nullptr;
   if (dot_data && data_db) {
