@@ -298,6 +298,10 @@ class LayoutPyBitcaskTest : public QObject {
     QTest::newRow("2025 .data unknown byte")
         << "1.data" << b("\x09{\"key\": \"k\"}\n") << "first record is not a pybitcask record";
     QTest::newRow(">IIQ key not UTF-8") << "1.data" << b(iiq("\xff\xfe", "1")) << "not UTF-8";
+    QTest::newRow("protobuf key not UTF-8")
+        << "data_1.db"
+        << b(std::string("\x01\x00\x00\x00\x09\x0a\x02\xff\xfe\x12\x01\x31\x18\x01", 14))
+        << "not UTF-8";
     QTest::newRow(">IIQ value NaN glued") << "1.data" << b(iiq("k", "1NaN")) << "json.dumps";
   }
 
