@@ -218,6 +218,39 @@ bool put_replaces(const KeydirEntry& existing, const KeydirEntry& incoming) {
          (existing.file_id == incoming.file_id && existing.offset < incoming.offset);
 }
 
+std::optional<std::vector<HintEntry>> read_hint(std::string_view bytes) {
+  // tstamp u32 | keysz u16 | totalsz u32 | tombstone bit + offset (63 bits)
+  constexpr std::size_t kEntry = 18;
+  constexpr std::uint64_t kMaxOffset = 0x7fffffffffffffffULL;
+  if (bytes.size() < kEntry) return std::nullopt;
+  const std::size_t body = bytes.size() - kEntry;
+  const char* t = bytes.data() + body;
+  const auto* tu = reinterpret_cast<const unsigned char*>(t);
+  if (decode_u32_be(t) != 0 || tu[4] != 0 || tu[5] != 0 ||
+      (decode_u64_be(t + 10) & kMaxOffset) != kMaxOffset ||
+      decode_u32_be(t + 6) != crc32(bytes.data(), body)) {
+    return std::nullopt;
+  }
+  std::vector<HintEntry> entries;
+  for (std::size_t at = 0; at < body;) {
+    if (body - at < kEntry) return std::nullopt;
+    const char* p = bytes.data() + at;
+    const auto* u = reinterpret_cast<const unsigned char*>(p);
+    const std::size_t keysz = (std::size_t{u[4]} << 8) | u[5];
+    if (body - at - kEntry < keysz) return std::nullopt;
+    HintEntry e;
+    e.tstamp = decode_u32_be(p);
+    e.total_size = decode_u32_be(p + 6);
+    const std::uint64_t word = decode_u64_be(p + 10);
+    e.tombstone = (word >> 63) != 0;
+    e.offset = word & kMaxOffset;
+    e.key.assign(p + kEntry, keysz);
+    entries.push_back(std::move(e));
+    at += kEntry + keysz;
+  }
+  return entries;
+}
+
 std::uint32_t file_id_of(const ForeignFile& file) {
   std::uint32_t id = 0;
   bool too_big = false;

@@ -6,7 +6,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "layout.h"
 
@@ -50,6 +53,24 @@ struct KeydirEntry {
 // the second or third clause always holds: the later record wins, whatever
 // the timestamps say (a clock set back does not resurrect older data).
 bool put_replaces(const KeydirEntry& existing, const KeydirEntry& incoming);
+
+// One entry of a hint file N.bitcask.hint: where a record of data file N is.
+struct HintEntry {
+  std::uint32_t tstamp = 0;
+  std::string key;
+  std::uint32_t total_size = 0;  // of the data record
+  bool tombstone = false;
+  std::uint64_t offset = 0;  // of the data record
+};
+
+// The entries of a hint file's bytes when it validates as Basho checks it
+// (bitcask_fileops:has_valid_hintfile/1): it ends in a trailer entry
+// `0 | 0 | crc32 | bit | 2^63-1` whose CRC-32 covers every byte before it,
+// and the entries before it parse back to back. nullopt otherwise (a hint
+// the writer had not closed, as in a directory copied under a running node,
+// has no trailer). The engine does not need hints (the data files are the
+// source of truth); this is how they are checked against the data.
+std::optional<std::vector<HintEntry>> read_hint(std::string_view bytes);
 
 // True when `value` is what bitcask:is_tombstone/1 takes for a tombstone.
 inline bool is_tombstone(std::string_view value) { return value.starts_with(kTombstonePrefix); }

@@ -2,8 +2,9 @@
 // written as a directory's 1.bitcask.data, recognised, and every record
 // decoded from the input's bytes (skipping damaged ones by their span, as a
 // reader following Basho does); the whole input and every decoded key and
-// value also go through erlang_term_to_text. Errors are fine, crashes and
-// reads out of bounds are not.
+// value also go through erlang_term_to_text, and the input through
+// basho::read_hint as a hint file. Errors are fine, crashes and reads out of
+// bounds are not.
 #include <bitcask/error.h>
 #include <unistd.h>
 
@@ -14,6 +15,7 @@
 
 #include "erlang_term.h"
 #include "layout.h"
+#include "layout_basho.h"
 
 namespace fs = std::filesystem;
 
@@ -22,6 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       fs::temp_directory_path() / ("bitcask-fuzz-basho-" + std::to_string(getpid()));
   const char* bytes = reinterpret_cast<const char*>(data);
   (void)bitcask::erlang_term_to_text(std::string_view(bytes, size), 256);
+  (void)bitcask::basho::read_hint(std::string_view(bytes, size));
 
   fs::remove_all(dir);
   fs::create_directories(dir);
