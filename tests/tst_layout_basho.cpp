@@ -264,6 +264,17 @@ class LayoutBashoTest : public QObject {
     QCOMPARE(erlang_term_to_text(mixed).value_or("?"),
              std::string("{[1|2],-5,16#18EE90FF6C373E0EE4E3F0AD2,3.0e-10,'Quoted atom',<<1,2,3>>,"
                          "<<1:3>>}"));
+    // binaries: UTF-8 text, bytes, the empty binary, escapes
+    QCOMPARE(erlang_term_to_text("\x83\x6d\x00\x00\x00\x08\xd0\xba\xd0\xbb\xd1\x8e\xd1\x87"s)
+                 .value_or("?"),
+             std::string("<<\"\xd0\xba\xd0\xbb\xd1\x8e\xd1\x87\"/utf8>>"));
+    QCOMPARE(erlang_term_to_text("\x83\x6d\x00\x00\x00\x02\xc8\x01"s).value_or("?"),
+             std::string("<<200,1>>"));
+    QCOMPARE(erlang_term_to_text("\x83\x6d\x00\x00\x00\x00"s).value_or("?"), std::string("<<>>"));
+    QCOMPARE(erlang_term_to_text("\x83\x6d\x00\x00\x00\x04"
+                                 "a\"\\\n"s)
+                 .value_or("?"),
+             std::string("<<\"a\\\"\\\\\\n\">>"));
     // not terms, or not shown: nullopt, never a crash
     QVERIFY(!erlang_term_to_text("").has_value());
     QVERIFY(!erlang_term_to_text("plain-1").has_value());

@@ -16,6 +16,7 @@
 #include <climits>
 #include <cstdlib>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 
 namespace bitcask {
@@ -73,40 +74,26 @@ void append_escaped(std::string* out, char c) {
   }
 }
 
-// True when `s` is UTF-8 (no overlongs, no surrogates) with at least one
-// character beyond ASCII and every ASCII byte plain.
+// True when `s` is UTF-8 text beyond ASCII: some byte over 0x7f, every ASCII
+// byte plain, and valid UTF-8 as nlohmann::json checks it when it writes a
+// string (the engine's UTF-8 check, see import.cpp).
 bool is_utf8_text(std::string_view s) {
   bool wide = false;
-  for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      if (!is_plain_char(c)) return false;
-      ++i;
-      continue;
-    }
-    int n;
-    std::uint32_t cp;
-    if ((c & 0xE0) == 0xC0) {
-      n = 1, cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      n = 2, cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      n = 3, cp = c & 0x07;
-    } else {
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u >= 0x80) {
+      wide = true;
+    } else if (!is_plain_char(u)) {
       return false;
     }
-    if (i + static_cast<std::size_t>(n) >= s.size()) return false;  // cut short
-    for (int k = 1; k <= n; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    static constexpr std::uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp < 0xA0) return false;
-    wide = true;
-    i += n + 1;
   }
-  return wide;
+  if (!wide) return false;
+  try {
+    (void)nlohmann::json(std::string(s)).dump();
+    return true;
+  } catch (const nlohmann::json::type_error&) {
+    return false;
+  }
 }
 
 class Printer {

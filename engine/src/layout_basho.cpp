@@ -273,9 +273,13 @@ std::unique_ptr<Layout> recognise_basho(const std::filesystem::path& dir) {
   std::vector<fs::path> pending_delete;
   std::size_t hints = 0;
   bool write_lock = false, merge_lock = false;
-  fs::directory_iterator it(dir, ec);
-  if (ec) throw Error(ErrorCode::kIo, "cannot list '" + dir.string() + "': " + ec.message());
-  for (const fs::directory_entry& e : it) {
+  const auto list_failed = [&] {
+    throw Error(ErrorCode::kIo, "cannot list '" + dir.string() + "': " + ec.message());
+  };
+  for (fs::directory_iterator it(dir, ec);; it.increment(ec)) {
+    if (ec) list_failed();
+    if (it == fs::directory_iterator()) break;
+    const fs::directory_entry& e = *it;
     const std::string name = e.path().filename().string();
     std::uint32_t id = 0;
     bool too_big = false;
