@@ -349,6 +349,7 @@ class LayoutBashoTest : public QObject {
 
   void crc32IsIeee() {
     QCOMPARE(basho::crc32("123456789", 9), 0xCBF43926u);  // the CRC-32 check value
+    QCOMPARE(basho::crc32("6789", 4, basho::crc32("12345", 5)), 0xCBF43926u);  // in pieces
   }
 
   void winnerRule() {
@@ -392,6 +393,23 @@ class LayoutBashoTest : public QObject {
     write_file(dir4 / "1.bitcask.data", basho_record("a", "1"));
     write_file(dir4 / "2.bitcask.data", "garbage that is no record at all");
     expect_refused(dir4, "2.bitcask.data", "not a Basho bitcask data file");
+  }
+
+  // A first record larger than the 1 MiB pieces its CRC is checked in.
+  void bigFirstRecord() {
+    QTemporaryDir tmp;
+    const fs::path dir = path_of(tmp, "big");
+    fs::create_directories(dir);
+    std::string value(3 * 1024 * 1024 + 17, '\0');
+    for (std::size_t i = 0; i < value.size(); ++i) value[i] = static_cast<char>(i * 7);
+    std::string rec = basho_record("big", value);
+    write_file(dir / "1.bitcask.data", rec);
+    auto layout = recognise_basho(dir);
+    QVERIFY(layout != nullptr);
+    QCOMPARE(apply(*layout).live.at("big").second, value);
+    rec.back() ^= 1;
+    write_file(dir / "1.bitcask.data", rec);
+    expect_refused(dir, "1.bitcask.data", "does not match its CRC-32");
   }
 
   void pybitcaskIsNotBasho() {

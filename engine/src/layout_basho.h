@@ -28,8 +28,9 @@ inline constexpr std::string_view kTombstonePrefix = "bitcask_tombstone";
 inline constexpr std::string_view kWriteLock = "bitcask.write.lock";
 inline constexpr std::string_view kMergeLock = "bitcask.merge.lock";
 
-// The CRC-32 (IEEE 802.3, reflected: zlib's and erlang:crc32/1's) of bytes.
-std::uint32_t crc32(const char* data, std::size_t n);
+// The CRC-32 (IEEE 802.3, reflected: zlib's and erlang:crc32/1's) of bytes,
+// continuing `crc`, the CRC-32 of the bytes before them (0 for none).
+std::uint32_t crc32(const char* data, std::size_t n, std::uint32_t crc = 0);
 
 // Basho's own file id of a data file: N of "N.bitcask.data" (ForeignFile::id
 // is the position in apply order instead).
