@@ -107,8 +107,10 @@ class BashoLayout final : public Layout {
   bool write_lock_, merge_lock_;
 };
 
-// The record at `offset`, with everything but the checksum verdict: kOk (the
-// CRC may still be wrong: `*crc_ok`), kEnd or kTruncated.
+// The record at `offset`: kOk when its sizes fit in the file, whether or not
+// its CRC matches (out->checksum_ok says; *why explains a mismatch), kEnd at
+// the end, kTruncated for a record cut short, kDamaged for an offset past
+// the end.
 DecodeStatus decode_record(const ForeignFile& file, const char* data, std::uint64_t size,
                            std::uint64_t offset, ForeignRecord* out, std::string* why) {
   if (offset == size) return DecodeStatus::kEnd;
