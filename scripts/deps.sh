@@ -16,7 +16,7 @@ BITCASK_DEB_PACKAGES=(
   qt6-base-dev qt6-base-dev-tools libqt6concurrent6 libgl-dev libqcustomplot-dev
   # the engine
   nlohmann-json3-dev libabsl-dev libisal-dev libcli11-dev libzstd-dev liblz4-dev libsimdjson-dev
-  libxxhash-dev libprotobuf-dev protobuf-compiler python3-protobuf
+  libxxhash-dev libprotobuf-dev protobuf-compiler python3-protobuf erlang-dev erlang-bitcask
   # fuzzing (clang's libFuzzer)
   clang libclang-rt-14-dev
   # peers for side-by-side benchmarks

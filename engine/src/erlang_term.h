@@ -1,0 +1,29 @@
+// Erlang external term format, for display: Riak stores its bitcask keys as
+// term_to_binary({Bucket, Key}) and many values as term_to_binary(...). The
+// engine keeps and exports the stored bytes; this only renders them as text
+// for the browser and the tools, decoding with erl_interface's `ei` (the
+// decoder that ships with Erlang/OTP), never with a decoder of our own.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace bitcask {
+
+// `bytes` as Erlang writes the term, e.g. {<<"users">>,<<"u1">>} for
+// term_to_binary({<<"users">>, <<"u1">>}): binaries as <<"text">> when
+// printable (<<"text"/utf8>> for UTF-8 text) and <<1,2,3>> otherwise, lists,
+// strings, tuples, maps, atoms, integers and floats.
+//
+// nullopt when `bytes` is not exactly one term in the external format
+// (version byte 131, nothing after the term), or holds what is not shown:
+// compressed terms, pids, ports, references and funs. Safe on any input:
+// every length is checked against the bytes before ei reads them, nesting
+// stops at 100 levels and inputs over 64 MiB are not decoded. The text is
+// cut at about `max_chars` characters, ending in "...".
+std::optional<std::string> erlang_term_to_text(std::string_view bytes,
+                                               std::size_t max_chars = 4096);
+
+}  // namespace bitcask
