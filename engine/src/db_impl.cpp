@@ -9,14 +9,13 @@
 #include "compression.h"
 #include "crc32c.h"
 #include "format.h"
-#include "pybitcask_format.h"
 #include "recovery.h"
 
 namespace bitcask {
 
 namespace {
 
-enum class DirKind { kMissing, kNotADirectory, kEmpty, kNative, kPython, kOther };
+enum class DirKind { kMissing, kNotADirectory, kEmpty, kNative, kOther };
 
 DirKind classify(const fs::path& dir, std::vector<std::uint32_t>* segment_ids) {
   std::error_code ec;
@@ -28,7 +27,7 @@ DirKind classify(const fs::path& dir, std::vector<std::uint32_t>* segment_ids) {
     return DirKind::kMissing;
   }
   if (!fs::is_directory(status)) return DirKind::kNotADirectory;
-  bool marker = false, python = false, other = false;
+  bool marker = false, other = false;
   fs::directory_iterator it(dir, ec);
   if (ec) throw_errno(ec.value(), "cannot list directory", dir);
   for (const auto& entry : it) {
@@ -38,8 +37,6 @@ DirKind classify(const fs::path& dir, std::vector<std::uint32_t>* segment_ids) {
       segment_ids->push_back(id);
     } else if (name == format::kMarkerFile) {
       marker = true;
-    } else if (entry.path().extension() == ".data") {
-      python = true;
     } else if (name == "LOCK" || entry.path().extension() == ".tmp") {
       // Left by a creation that failed half-way: a lock file, or a marker
       // never renamed into place. The directory is still empty of data.
@@ -49,7 +46,6 @@ DirKind classify(const fs::path& dir, std::vector<std::uint32_t>* segment_ids) {
   }
   std::sort(segment_ids->begin(), segment_ids->end());
   if (marker || !segment_ids->empty()) return DirKind::kNative;
-  if (python) return DirKind::kPython;
   return other ? DirKind::kOther : DirKind::kEmpty;
 }
 
@@ -130,16 +126,20 @@ void DBImpl::open_or_create() {
       throw Error(ErrorCode::kNotADatabase,
                   "'" + dir_.string() + "' is a file, not a database directory");
     case DirKind::kOther:
-      throw Error(ErrorCode::kNotADatabase,
-                  "'" + dir_.string() +
-                      "' is not a Bitcask database: it has no BITCASK marker, no segment "
-                      "files (*.seg) and no Python Bitcask data files (*.data)");
-    case DirKind::kPython: {
-      format_ = DataFormat::kPythonBitcask;
-      read_only_ = true;  // readable in place; converted by `bitcask import`
-      Recovery(dir_, options_, read_only_, table_, &report_).python();
+      // Throws, naming the file, when names match a layout but its first
+      // record does not parse in it.
+      layout_ = recognise_layout(dir_);
+      if (!layout_) {
+        throw Error(ErrorCode::kNotADatabase,
+                    "'" + dir_.string() +
+                        "' is not a Bitcask database: it has no BITCASK marker or segment files "
+                        "(*.seg) of this engine, no pybitcask data files (N.data, data_N.db) and "
+                        "no Basho bitcask files (N.bitcask.data)");
+      }
+      format_ = layout_->data_format();
+      read_only_ = true;  // read in place, never changed; converted by `bitcask import`
+      Recovery(dir_, options_, read_only_, table_, &report_).foreign(*layout_);
       return;
-    }
     case DirKind::kNative:
       if (fs::exists(dir_ / format::kMarkerFile)) {
         check_marker(dir_);
@@ -205,12 +205,12 @@ void DBImpl::check_open() const {
 void DBImpl::check_writable() const {
   check_open();
   if (read_only_) {
-    if (format_ == DataFormat::kPythonBitcask) {
-      throw Error(ErrorCode::kReadOnly,
-                  "database '" + dir_.string() +
-                      "' was written by the Python original and is read-only here; convert it "
-                      "with `bitcask import NEW_DIR --pybitcask " +
-                      dir_.string() + "`");
+    if (layout_) {
+      throw Error(ErrorCode::kReadOnly, "database '" + dir_.string() + "' was written by " +
+                                            layout_->description() +
+                                            " and is read-only here; convert it with `bitcask "
+                                            "import NEW_DIR --from " +
+                                            dir_.string() + "`");
     }
     throw Error(ErrorCode::kReadOnly, "database '" + dir_.string() + "' is open read-only");
   }
@@ -588,17 +588,23 @@ std::shared_ptr<Segment> DBImpl::share_segment(std::uint32_t id) const {
 
 std::uint32_t DBImpl::value_size_of(const Location& loc, std::size_t key_size) const {
   const Segment* seg = table_.find(loc.segment);
-  std::uint32_t header =
-      seg && seg->format() == SegmentFormat::kPython
-          ? pybitcask::kHeaderSize
-          : format::kRecordHeaderSize + ((loc.flags & format::kFlagExpiry) ? 8u : 0u);
+  if (seg->format() == SegmentFormat::kForeign) {
+    // No fixed header: decode the record (a foreign value's size is only
+    // shown, never used to read it).
+    SegmentReader reader(*seg, loc.offset);
+    RawRecord rec;
+    return reader.next(&rec) && rec.ok ? rec.value_size : 0;
+  }
+  const std::uint32_t header =
+      format::kRecordHeaderSize + ((loc.flags & format::kFlagExpiry) ? 8u : 0u);
   return loc.size - header - static_cast<std::uint32_t>(key_size);
 }
 
 bool DBImpl::read_value(const Segment& seg, const Location& loc, std::string_view key,
                         std::string* value) const {
+  if (seg.format() == SegmentFormat::kForeign) return read_foreign_value(seg, loc, key, value);
   const char* rec = seg.data() + loc.offset;
-  if (seg.format() == SegmentFormat::kNative && options_.verify_checksums) {
+  if (options_.verify_checksums) {
     format::RecordHeader h;
     if (const auto status = format::parse_record(rec, loc.size, &h, true);
         status != format::ParseStatus::kOk) {
@@ -622,6 +628,31 @@ bool DBImpl::read_value(const Segment& seg, const Location& loc, std::string_vie
     value->assign(stored.data(), stored.size());
   }
   return true;
+}
+
+// A foreign record is decoded again: its value may be escaped in the file
+// (JSON lines), so there is no span of bytes to copy.
+bool DBImpl::read_foreign_value(const Segment& seg, const Location& loc, std::string_view key,
+                                std::string* value) const {
+  SegmentReader reader(seg, loc.offset);
+  RawRecord rec;
+  if (!reader.next(&rec) || !rec.ok || rec.key != key) {
+    throw Error(ErrorCode::kCorruption, "record of key '" + std::string(key) + "' in '" +
+                                            seg.path().string() + "' at offset " +
+                                            std::to_string(loc.offset) +
+                                            " no longer decodes; the file changed since it was "
+                                            "opened");
+  }
+  value->assign(rec.value);
+  return true;
+}
+
+std::string DBImpl::format_description() const {
+  return layout_ ? layout_->description() : "Bitcask Browser (native)";
+}
+
+std::string DBImpl::live_writer_warning() const {
+  return layout_ ? layout_->live_writer_warning() : std::string();
 }
 
 std::uint64_t DBImpl::expiry_of(const Location& loc) const {
@@ -734,7 +765,7 @@ Stats DBImpl::stats() const {
     st.records = f.records;
     st.live_records = f.live_records;
     st.live_bytes = f.live_bytes;
-    const std::uint64_t header = std::min(seg.size(), first_record_offset(seg.format()));
+    const std::uint64_t header = std::min(seg.size(), seg.first_record_offset());
     st.dead_bytes = seg.size() - header - std::min(seg.size() - header, f.live_bytes);
     st.tombstones = f.tombstones;
     // Read-only, the newest segment is still the one a writer appends to.

@@ -25,6 +25,7 @@
 #include "file_util.h"
 #include "hint.h"
 #include "keydir.h"
+#include "layout.h"
 #include "segment.h"
 #include "segment_reader.h"
 #include "segment_table.h"
@@ -51,6 +52,8 @@ class DBImpl final : public DB {
   Stats stats() const override;
   const RecoveryReport& recovery_report() const override { return report_; }
   DataFormat format() const override { return format_; }
+  std::string format_description() const override;
+  std::string live_writer_warning() const override;
   bool read_only() const override { return read_only_; }
   const fs::path& path() const override { return dir_; }
   std::vector<KeyVersion> history(std::string_view key) const override;
@@ -97,6 +100,8 @@ class DBImpl final : public DB {
   // Reading.
   bool read_value(const Segment& seg, const Location& loc, std::string_view key,
                   std::string* value) const ABSL_SHARED_LOCKS_REQUIRED(table_.mu());
+  bool read_foreign_value(const Segment& seg, const Location& loc, std::string_view key,
+                          std::string* value) const;
   std::uint64_t expiry_of(const Location& loc) const ABSL_SHARED_LOCKS_REQUIRED(table_.mu());
   bool expired(const Location& loc, std::uint64_t now_us) const
       ABSL_SHARED_LOCKS_REQUIRED(table_.mu());
@@ -109,6 +114,7 @@ class DBImpl final : public DB {
   const fs::path dir_;
   const Options options_;
   DataFormat format_ = DataFormat::kNative;
+  std::unique_ptr<Layout> layout_;  // a foreign directory's; its segments point into it
   bool read_only_;
   DirLock lock_;
   RecoveryReport report_;

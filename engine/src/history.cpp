@@ -40,12 +40,12 @@ std::vector<KeyVersion> DBImpl::history(std::string_view key) const {
 
 std::optional<std::string> DBImpl::read_version(std::uint32_t id, std::uint64_t offset) const {
   std::shared_ptr<Segment> seg = share_segment(id);
-  if (offset < first_record_offset(seg->format()) || offset >= seg->size()) {
+  if (offset < seg->first_record_offset() || offset >= seg->size()) {
     throw Error(ErrorCode::kInvalidArgument,
                 "database '" + dir_.string() + "' has no record at segment " + std::to_string(id) +
                     " offset " + std::to_string(offset));
   }
-  SegmentReader reader(seg->data(), seg->size(), seg->format(), offset);
+  SegmentReader reader(*seg, offset);
   RawRecord rec;
   if (!reader.next(&rec) || !rec.ok) {
     throw Error(ErrorCode::kCorruption, "no valid record at offset " + std::to_string(offset) +

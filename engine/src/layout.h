@@ -14,6 +14,7 @@
 // One file a layout: layout_pybitcask.cpp, layout_basho.cpp.
 #pragma once
 
+#include <bitcask/db.h>
 #include <bitcask/record.h>
 
 #include <cstdint>
@@ -64,6 +65,8 @@ class Layout {
   // "pybitcask (protobuf, 7 files)", "Basho bitcask": for the read-only
   // banner and `bitcask stats`.
   virtual std::string description() const = 0;
+  // kPythonBitcask or kBasho.
+  virtual DataFormat data_format() const = 0;
   // Set when the writer may still be running (Basho's bitcask.write.lock /
   // bitcask.merge.lock present): the data may change while it is read.
   virtual std::string live_writer_warning() const { return {}; }

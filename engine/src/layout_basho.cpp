@@ -70,6 +70,7 @@ class BashoLayout final : public Layout {
         write_lock_(write_lock),
         merge_lock_(merge_lock) {}
 
+  DataFormat data_format() const override { return DataFormat::kBasho; }
   std::string description() const override {
     std::string d = "Basho bitcask data directory (" + std::to_string(files_.size()) +
                     (files_.size() == 1 ? " data file" : " data files");

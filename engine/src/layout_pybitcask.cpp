@@ -357,6 +357,7 @@ class PyBitcaskLayout final : public Layout {
       : files_(std::move(files)), description_(std::move(description)) {}
 
   std::string description() const override { return description_; }
+  DataFormat data_format() const override { return DataFormat::kPythonBitcask; }
   const std::vector<ForeignFile>& files() const override { return files_; }
 
   DecodeStatus decode(const ForeignFile& file, const char* data, std::uint64_t size,

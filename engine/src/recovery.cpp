@@ -15,7 +15,6 @@
 #include <array>
 
 #include "format.h"
-#include "pybitcask_format.h"
 
 namespace bitcask {
 
@@ -229,33 +228,36 @@ void Recovery::native(const std::vector<std::uint32_t>& ids) {
   table_.set_active(std::move(fresh));
 }
 
-void Recovery::python() {
+// A foreign layout's files, in its order, each record applied as it is
+// read: its key and value live in the reader's buffer only until the next
+// record, so there are no batches here. Damage is reported like native
+// damage: an incomplete record at the end of the last file is a torn tail
+// (ignored: nothing is ever cut here), anything else is corrupt.
+void Recovery::foreign(const Layout& layout) {
   absl::MutexLock lock(&table_.mu());
-  std::uint32_t id = 0;
-  for (const fs::path& path : pybitcask::data_files(dir_)) {
-    auto seg = Segment::open(path, ++id, SegmentFormat::kPython, Segment::Mode::kSealed);
+  const std::vector<ForeignFile>& files = layout.files();
+  for (const ForeignFile& file : files) {
+    auto seg = Segment::open(file.path, file.id, SegmentFormat::kForeign, Segment::Mode::kSealed);
+    seg->set_foreign(&layout, &file);
     table_.add(seg);
-    SegmentReader reader(*seg);  // no batches in this format
+    const bool is_last = &file == &files.back();
+    SegmentReader reader(*seg);
     RawRecord rec;
-    RecordBatch batch(table_.keydir(),
-                      [&](const RawRecord& r) ABSL_NO_THREAD_SAFETY_ANALYSIS { apply(*seg, r); });
     while (reader.next(&rec)) {
       if (rec.ok && rec.key_size <= kMaxKeySize) {
-        batch.add(rec);
-        continue;
-      }
-      batch.flush();
-      if (!rec.ok) {
-        report_.truncated_tails.push_back({seg->file_name(), rec.offset, rec.length, rec.problem});
-      } else {
+        apply(*seg, rec);
+      } else if (rec.ok) {
         report_.corrupt_records.push_back(
             {seg->file_name(), rec.offset, rec.length,
              "key longer than " + std::to_string(kMaxKeySize) + " bytes"});
+      } else if (rec.runs_to_end && is_last) {
+        report_.truncated_tails.push_back({seg->file_name(), rec.offset, rec.length, rec.problem});
+      } else {
+        report_.corrupt_records.push_back({seg->file_name(), rec.offset, rec.length, rec.problem});
       }
     }
-    batch.flush();
   }
-  report_.segments = id;
+  report_.segments = files.size();
 }
 
 }  // namespace bitcask

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "hint.h"
+#include "layout.h"
 #include "segment_table.h"
 
 namespace bitcask {
@@ -27,8 +28,8 @@ class Recovery {
   // Error(kNotFound) when a listed segment is gone (a merge removed it
   // between listing and opening; the caller lists again).
   void native(const std::vector<std::uint32_t>& ids);
-  // Reads the data files of the Python original (read-only).
-  void python();
+  // Reads the files of a foreign layout (read-only, in place).
+  void foreign(const Layout& layout);
 
   // Sealed segments whose hint must be (re)written: hints cover only part.
   const std::vector<std::uint32_t>& hints_owed() const { return hints_owed_; }

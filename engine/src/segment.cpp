@@ -4,6 +4,8 @@
 #include <fcntl.h>
 
 #include "format.h"
+#include "layout.h"
+#include "segment_reader.h"
 
 namespace bitcask {
 
@@ -45,6 +47,10 @@ std::shared_ptr<Segment> Segment::open(const fs::path& path, std::uint32_t id, S
   if (mode != Mode::kAppend) f = File();
   return std::shared_ptr<Segment>(
       new Segment(path, id, format, std::move(f), size, std::move(map)));
+}
+
+std::uint64_t Segment::first_record_offset() const {
+  return foreign_ ? foreign_->first_record_offset : bitcask::first_record_offset(format_);
 }
 
 void Segment::append(std::string_view bytes) {

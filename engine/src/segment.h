@@ -20,7 +20,11 @@
 
 namespace bitcask {
 
-enum class SegmentFormat { kNative, kPython };
+// kForeign: a file of a foreign layout (layout.h), decoded by its Layout.
+enum class SegmentFormat { kNative, kForeign };
+
+class Layout;
+struct ForeignFile;
 
 class Segment {
  public:
@@ -50,6 +54,17 @@ class Segment {
   const char* data() const { return map_.data(); }
   // Bytes that can still be appended before the mapping would be exceeded.
   std::uint64_t capacity() const { return map_.length(); }
+  // Offset of the first record (past a native header or a format byte).
+  std::uint64_t first_record_offset() const;
+
+  // A foreign file: the layout that decodes it (owned by the database, which
+  // outlives its segments' use) and the file's entry in it.
+  void set_foreign(const Layout* layout, const ForeignFile* file) {
+    layout_ = layout;
+    foreign_ = file;
+  }
+  const Layout* layout() const { return layout_; }
+  const ForeignFile* foreign_file() const { return foreign_; }
 
   // Appends `bytes` at the end. On failure the segment's size is unchanged;
   // the file may hold part of the bytes past it (cut back on recovery).
@@ -70,6 +85,8 @@ class Segment {
   File file_;
   std::atomic<std::uint64_t> size_;
   Mapping map_;
+  const Layout* layout_ = nullptr;
+  const ForeignFile* foreign_ = nullptr;
 };
 
 // Mapping size to reserve for an active segment of this maximum size: room

@@ -2,7 +2,6 @@
 
 #include "coding.h"
 #include "format.h"
-#include "pybitcask_format.h"
 
 namespace bitcask {
 
@@ -18,33 +17,65 @@ SegmentReader::SegmentReader(const char* data, std::uint64_t size, SegmentFormat
       verify_(verify_checksums),
       pos_(start == 0 ? first_record_offset(format) : start) {}
 
+SegmentReader::SegmentReader(const Segment& segment, std::uint64_t start, bool verify_checksums)
+    : SegmentReader(segment.data(), segment.size(), segment.format(),
+                    start == 0 ? segment.first_record_offset() : start, verify_checksums) {
+  layout_ = segment.layout();
+  foreign_ = segment.foreign_file();
+}
+
+bool SegmentReader::next_foreign(RawRecord* out) {
+  if (pos_ >= size_) return false;
+  why_.clear();
+  const DecodeStatus status =
+      layout_->decode(*foreign_, data_, size_, pos_, &foreign_record_, &why_);
+  *out = RawRecord{};
+  out->offset = pos_;
+  if (status == DecodeStatus::kEnd) {
+    // pybitcask can leave a lone format byte as a file's last byte: the
+    // layout says where its records end.
+    pos_ = size_;
+    return false;
+  }
+  if (status == DecodeStatus::kOk) {
+    const ForeignRecord& r = foreign_record_;
+    out->length = r.length;
+    out->kind = r.kind;
+    out->key = r.key;
+    out->value = r.value;
+    out->key_size = static_cast<std::uint32_t>(r.key.size());
+    out->value_size = static_cast<std::uint32_t>(r.value.size());
+    out->timestamp_us = r.timestamp_us;
+    out->ok = r.checksum_ok;
+    out->problem = r.checksum_ok ? "" : "checksum mismatch";
+    pos_ += r.length;
+    return true;
+  }
+  // No resynchronisation in a foreign file: without a checksum a later
+  // record boundary cannot be trusted, so the damage runs to the end.
+  out->length = size_ - pos_;
+  out->ok = false;
+  out->problem = why_.c_str();
+  out->runs_to_end = status == DecodeStatus::kTruncated;  // a torn tail, if in the last file
+  pos_ = size_;
+  return true;
+}
+
 bool SegmentReader::parse_at(std::uint64_t at, RawRecord* out) const {
   out->offset = at;
-  if (format_ == SegmentFormat::kPython) {
-    pybitcask::Header h;
-    if (!pybitcask::parse_record(data_ + at, size_ - at, &h)) return false;
-    out->kind = h.value_size == 0 ? RecordKind::kTombstone : RecordKind::kPut;
-    out->flags = 0;
-    out->header_size = pybitcask::kHeaderSize;
-    out->key_size = h.key_size;
-    out->value_size = h.value_size;
-    out->timestamp_us = h.timestamp_ms * 1000;
-    out->expiry_us = 0;
-  } else {
-    format::RecordHeader h;
-    format::ParseStatus st = format::parse_record(data_ + at, size_ - at, &h, verify_);
-    if (st != format::ParseStatus::kOk) {
-      const_cast<SegmentReader*>(this)->last_problem_ = format::to_string(st);
-      return false;
-    }
-    out->kind = h.kind;
-    out->flags = h.flags;
-    out->header_size = h.header_size();
-    out->key_size = h.key_size;
-    out->value_size = h.value_size;
-    out->timestamp_us = h.timestamp_us;
-    out->expiry_us = h.expiry_us;
+  format::RecordHeader h;
+  format::ParseStatus st = format::parse_record(data_ + at, size_ - at, &h, verify_);
+  if (st != format::ParseStatus::kOk) {
+    const_cast<SegmentReader*>(this)->last_problem_ = format::to_string(st);
+    return false;
   }
+  out->kind = h.kind;
+  out->flags = h.flags;
+  out->header_size = h.header_size();
+  out->key_size = h.key_size;
+  out->value_size = h.value_size;
+  out->timestamp_us = h.timestamp_us;
+  out->expiry_us = h.expiry_us;
   out->length = std::uint64_t{out->header_size} + out->key_size + out->value_size;
   out->key = std::string_view(data_ + at + out->header_size, out->key_size);
   out->value = std::string_view(data_ + at + out->header_size + out->key_size, out->value_size);
@@ -54,12 +85,9 @@ bool SegmentReader::parse_at(std::uint64_t at, RawRecord* out) const {
   return true;
 }
 
-// The Python format has no checksum, so nothing after damage can be trusted
-// to be a record boundary: its damage always runs to the end of the file.
-// In the native format a record is only accepted here if its CRC matches,
-// which random bytes pass with probability 2^-32 per offset.
+// A record is only accepted here if its CRC matches, which random bytes pass
+// with probability 2^-32 per offset.
 std::uint64_t SegmentReader::find_next_valid(std::uint64_t from) const {
-  if (format_ == SegmentFormat::kPython) return size_;
   for (std::uint64_t at = from; at + format::kRecordHeaderSize <= size_; ++at) {
     // Cheap pre-check before a full parse: a zero header is never valid.
     if (data_[at] == 0 && data_[at + 1] == 0 && data_[at + 2] == 0 && data_[at + 3] == 0 &&
@@ -75,12 +103,13 @@ std::uint64_t SegmentReader::find_next_valid(std::uint64_t from) const {
 }
 
 bool SegmentReader::next(RawRecord* out) {
+  if (layout_) return next_foreign(out);
   if (pos_ >= size_) return false;
   if (parse_at(pos_, out)) {
     pos_ += out->length;
     return true;
   }
-  const char* problem = format_ == SegmentFormat::kPython ? "truncated record" : last_problem_;
+  const char* problem = last_problem_;
   const std::uint64_t next_valid = find_next_valid(pos_ + 1);
   *out = RawRecord{};
   out->offset = pos_;

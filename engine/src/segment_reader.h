@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "layout.h"
 #include "segment.h"
 
 namespace bitcask {
@@ -37,9 +38,9 @@ class SegmentReader {
   // Reads data[start, size). `start` 0 means the first record.
   SegmentReader(const char* data, std::uint64_t size, SegmentFormat format, std::uint64_t start = 0,
                 bool verify_checksums = true);
+  // Any segment, foreign ones included (decoded by their Layout).
   explicit SegmentReader(const Segment& segment, std::uint64_t start = 0,
-                         bool verify_checksums = true)
-      : SegmentReader(segment.data(), segment.size(), segment.format(), start, verify_checksums) {}
+                         bool verify_checksums = true);
 
   // Fills *out with the next record or damaged region; false at the end.
   bool next(RawRecord* out);
@@ -48,6 +49,9 @@ class SegmentReader {
  private:
   bool parse_at(std::uint64_t at, RawRecord* out) const;
   std::uint64_t find_next_valid(std::uint64_t from) const;
+  // A foreign record: decoded into foreign_record_, whose buffers the
+  // RawRecord's key and value point into until the next call.
+  bool next_foreign(RawRecord* out);
 
   const char* data_;
   std::uint64_t size_;
@@ -55,6 +59,10 @@ class SegmentReader {
   bool verify_;
   std::uint64_t pos_;
   const char* last_problem_ = "";
+  const Layout* layout_ = nullptr;
+  const ForeignFile* foreign_ = nullptr;
+  ForeignRecord foreign_record_;
+  std::string why_;
 };
 
 // Offset of a segment's first record.

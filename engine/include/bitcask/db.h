@@ -30,9 +30,12 @@
 namespace bitcask {
 
 // The on-disk layout a directory was recognised as.
+// Foreign layouts are read in place, read-only, and never changed (no hint,
+// lock or marker is written into them); `bitcask import` converts them.
 enum class DataFormat {
-  kNative,        // this engine's format (engine/FORMAT.md)
-  kPythonBitcask  // written by the Python original; readable in place, read-only
+  kNative,         // this engine's format (engine/FORMAT.md)
+  kPythonBitcask,  // written by pybitcask, any released layout
+  kBasho,          // written by Basho bitcask (Riak KV's backend)
 };
 
 // One key of an ordered scan with where its live value lives.
@@ -116,6 +119,12 @@ class DB {
   virtual Stats stats() const = 0;
   virtual const RecoveryReport& recovery_report() const = 0;
   virtual DataFormat format() const = 0;
+  // Who wrote the directory, for people: "Bitcask Browser (native)",
+  // "pybitcask (protobuf, 7 files)", "Basho bitcask (3 data files)".
+  virtual std::string format_description() const = 0;
+  // Non-empty when another program may be changing the directory while it
+  // is read (a Riak node's bitcask.write.lock): say so to the user.
+  virtual std::string live_writer_warning() const = 0;
   virtual bool read_only() const = 0;
   virtual const std::filesystem::path& path() const = 0;
 
