@@ -1,7 +1,10 @@
 #include <bitcask/bitcask.h>
 
 #include <cmath>
+#include <cstddef>
+#include <iterator>
 #include <limits>
+#include <string>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -37,6 +40,78 @@ bool is_plain_ascii(std::string_view s) {
   }
   return true;
 }
+
+// The text between the quotes when `text` is a JSON string that needs no
+// unescaping: the common value, read without nlohmann.
+std::optional<std::string_view> plain_string(std::string_view text) {
+  if (text.size() < 2 || text.front() != '"' || text.back() != '"') return std::nullopt;
+  const std::string_view inside = text.substr(1, text.size() - 2);
+  if (!is_plain_ascii(inside)) return std::nullopt;
+  return inside;
+}
+
+// nlohmann's lexer takes a NUL byte for the end of the input, so `"x"\0junk`
+// would parse as "x" and the rest be lost without a word.
+void refuse_nul(std::string_view text) {
+  if (const std::size_t at = text.find('\0'); at != std::string_view::npos) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "NUL byte at byte " + std::to_string(at + 1) +
+                    ", which JSON text cannot hold (in a string it is written \\u0000)");
+  }
+}
+
+// Hands `text` to nlohmann a character at a time and counts how many it
+// took, so that an error raised from a parser callback, which is given no
+// position, can say where it is.
+class CountingIterator {
+ public:
+  using iterator_category = std::input_iterator_tag;
+  using value_type = char;
+  using difference_type = std::ptrdiff_t;
+  using pointer = const char*;
+  using reference = const char&;
+
+  CountingIterator(const char* p, std::size_t* taken) : p_(p), taken_(taken) {}
+  reference operator*() const { return *p_; }
+  CountingIterator& operator++() {
+    ++p_;
+    ++*taken_;
+    return *this;
+  }
+  CountingIterator operator++(int) {
+    CountingIterator before = *this;
+    ++*this;
+    return before;
+  }
+  bool operator==(const CountingIterator& other) const { return p_ == other.p_; }
+
+ private:
+  const char* p_;
+  std::size_t* taken_;
+};
+
+// Accepts strict JSON nested at most kMaxJsonDepth deep, building nothing.
+class DepthLimitedAcceptor final : public nlohmann::json_sax<nlohmann::json> {
+ public:
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override { return ++depth_ <= kMaxJsonDepth; }
+  bool key(string_t&) override { return true; }
+  bool end_object() override { return --depth_ >= 0; }
+  bool start_array(std::size_t) override { return ++depth_ <= kMaxJsonDepth; }
+  bool end_array() override { return --depth_ >= 0; }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::json::exception&) override {
+    return false;
+  }
+
+ private:
+  int depth_ = 0;
+};
 
 constexpr std::string_view kSentinelPrefix = "\\u0000bitcask:";
 
@@ -109,32 +184,56 @@ std::string to_json_text(const nlohmann::json& value) {
   return value.dump();
 }
 
-nlohmann::json parse_json_text(std::string_view text) {
-  if (text.size() >= 2 && text.front() == '"' && text.back() == '"' &&
-      is_plain_ascii(text.substr(1, text.size() - 2))) {
-    return nlohmann::json(std::string(text.substr(1, text.size() - 2)));
+nlohmann::json parse_strict_json(std::string_view text, int max_depth) {
+  if (const std::optional<std::string_view> s = plain_string(text)) {
+    return nlohmann::json(std::string(*s));
   }
-  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_discarded()) return j;
-  std::string rewritten;
-  if (rewrite_python_tokens(text, &rewritten)) {
-    j = nlohmann::json::parse(rewritten, nullptr, false);
-    if (!j.is_discarded()) {
-      restore_python_tokens(j);
-      return j;
+  refuse_nul(text);
+  std::size_t taken = 0;
+  // The callback sees each array or object open before its contents are
+  // parsed: refusing there builds nothing deeper than the limit.
+  const auto limit_depth = [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json&) {
+    const bool opens = event == nlohmann::json::parse_event_t::object_start ||
+                       event == nlohmann::json::parse_event_t::array_start;
+    if (opens && depth >= max_depth) {
+      throw Error(ErrorCode::kInvalidArgument, "JSON nested deeper than " +
+                                                   std::to_string(max_depth) + " levels at byte " +
+                                                   std::to_string(taken));
     }
-  }
-  // Parse again with exceptions on, for nlohmann's message with the position.
-  try {
-    nlohmann::json again = nlohmann::json::parse(text);
-    (void)again;
-  } catch (const nlohmann::json::parse_error& e) {
-    throw Error(ErrorCode::kCorruption, std::string("stored value is not JSON: ") + e.what());
-  }
-  throw Error(ErrorCode::kCorruption, "stored value is not JSON");
+    return true;
+  };
+  const char* const begin = text.data();
+  return nlohmann::json::parse(CountingIterator(begin, &taken),
+                               CountingIterator(begin + text.size(), &taken), limit_depth);
 }
 
-bool is_strict_json(std::string_view text) { return nlohmann::json::accept(text); }
+nlohmann::json parse_json_text(std::string_view text) {
+  auto not_json = [](const std::exception& e) {
+    return Error(ErrorCode::kCorruption, std::string("stored value is not JSON: ") + e.what());
+  };
+  try {
+    return parse_strict_json(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    std::string rewritten;
+    if (!rewrite_python_tokens(text, &rewritten)) throw not_json(e);
+    try {
+      nlohmann::json j = parse_strict_json(rewritten);
+      restore_python_tokens(j);
+      return j;
+    } catch (const std::exception&) {
+      // Report the original text's problem, not the rewritten one's.
+      throw not_json(e);
+    }
+  } catch (const Error& e) {
+    throw not_json(e);
+  }
+}
+
+bool is_strict_json(std::string_view text) {
+  if (text.find('\0') != std::string_view::npos) return false;
+  DepthLimitedAcceptor acceptor;
+  return nlohmann::json::sax_parse(text, &acceptor);
+}
 
 Bitcask::Bitcask(const std::filesystem::path& dir, const Options& options)
     : db_(DB::open(dir, options)) {}
