@@ -1,5 +1,6 @@
 #include <bitcask/bitcask.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <iterator>
@@ -61,8 +62,8 @@ void refuse_nul(std::string_view text) {
 }
 
 // Hands `text` to nlohmann a character at a time and counts how many it
-// took, so that an error raised from a parser callback, which is given no
-// position, can say where it is.
+// took: SAX events carry no position, and a walk stopped by one ends where
+// the count stops.
 class CountingIterator {
  public:
   using iterator_category = std::input_iterator_tag;
@@ -90,9 +91,12 @@ class CountingIterator {
   std::size_t* taken_;
 };
 
-// Accepts strict JSON nested at most kMaxJsonDepth deep, building nothing.
+// Accepts strict JSON nested at most `max_depth` deep, building nothing.
 class DepthLimitedAcceptor final : public nlohmann::json_sax<nlohmann::json> {
  public:
+  explicit DepthLimitedAcceptor(int max_depth) : max_depth_(max_depth) {}
+  bool too_deep() const { return too_deep_; }
+
   bool null() override { return true; }
   bool boolean(bool) override { return true; }
   bool number_integer(number_integer_t) override { return true; }
@@ -100,18 +104,44 @@ class DepthLimitedAcceptor final : public nlohmann::json_sax<nlohmann::json> {
   bool number_float(number_float_t, const string_t&) override { return true; }
   bool string(string_t&) override { return true; }
   bool binary(binary_t&) override { return true; }
-  bool start_object(std::size_t) override { return ++depth_ <= kMaxJsonDepth; }
+  bool start_object(std::size_t) override { return open(); }
   bool key(string_t&) override { return true; }
   bool end_object() override { return --depth_ >= 0; }
-  bool start_array(std::size_t) override { return ++depth_ <= kMaxJsonDepth; }
+  bool start_array(std::size_t) override { return open(); }
   bool end_array() override { return --depth_ >= 0; }
   bool parse_error(std::size_t, const std::string&, const nlohmann::json::exception&) override {
     return false;
   }
 
  private:
+  bool open() {
+    too_deep_ = ++depth_ > max_depth_;
+    return !too_deep_;
+  }
+
+  const int max_depth_;
   int depth_ = 0;
+  bool too_deep_ = false;
 };
+
+// The byte (1-based) at which `text` opens a level deeper than `max_depth`,
+// or 0 when it does not (or is not JSON: the parse that follows says so).
+// Checked before nlohmann builds anything, in a walk of its own: a parser
+// callback could refuse as the level opens, but nlohmann 3.11's callback
+// parser is a hundred times slower on large arrays.
+std::size_t too_deep_at(std::string_view text, int max_depth) {
+  // Text with no more brackets than levels allowed cannot nest deeper: most
+  // values are not walked at all.
+  const auto opens =
+      std::count_if(text.begin(), text.end(), [](char c) { return c == '[' || c == '{'; });
+  if (opens <= max_depth) return 0;
+  std::size_t taken = 0;
+  DepthLimitedAcceptor acceptor(max_depth);
+  const char* const begin = text.data();
+  nlohmann::json::sax_parse(CountingIterator(begin, &taken),
+                            CountingIterator(begin + text.size(), &taken), &acceptor);
+  return acceptor.too_deep() ? taken : 0;
+}
 
 constexpr std::string_view kSentinelPrefix = "\\u0000bitcask:";
 
@@ -189,22 +219,12 @@ nlohmann::json parse_strict_json(std::string_view text, int max_depth) {
     return nlohmann::json(std::string(*s));
   }
   refuse_nul(text);
-  std::size_t taken = 0;
-  // The callback sees each array or object open before its contents are
-  // parsed: refusing there builds nothing deeper than the limit.
-  const auto limit_depth = [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json&) {
-    const bool opens = event == nlohmann::json::parse_event_t::object_start ||
-                       event == nlohmann::json::parse_event_t::array_start;
-    if (opens && depth >= max_depth) {
-      throw Error(ErrorCode::kInvalidArgument, "JSON nested deeper than " +
-                                                   std::to_string(max_depth) + " levels at byte " +
-                                                   std::to_string(taken));
-    }
-    return true;
-  };
-  const char* const begin = text.data();
-  return nlohmann::json::parse(CountingIterator(begin, &taken),
-                               CountingIterator(begin + text.size(), &taken), limit_depth);
+  if (const std::size_t at = too_deep_at(text, max_depth)) {
+    throw Error(ErrorCode::kInvalidArgument, "JSON nested deeper than " +
+                                                 std::to_string(max_depth) + " levels at byte " +
+                                                 std::to_string(at));
+  }
+  return nlohmann::json::parse(text);
 }
 
 nlohmann::json parse_json_text(std::string_view text) {
@@ -231,7 +251,7 @@ nlohmann::json parse_json_text(std::string_view text) {
 
 bool is_strict_json(std::string_view text) {
   if (text.find('\0') != std::string_view::npos) return false;
-  DepthLimitedAcceptor acceptor;
+  DepthLimitedAcceptor acceptor(kMaxJsonDepth);
   return nlohmann::json::sax_parse(text, &acceptor);
 }
 
