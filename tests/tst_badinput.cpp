@@ -605,19 +605,23 @@ class BadInputTest : public QObject {
     {
       auto db = DB::open(dir);
       db->put("deep", deep);
+      // Parsed by the JSON API only after NaN is rewritten: still refused.
+      db->put("deep-nan", "[NaN," + deep + "]");
       db->close();
     }
     QVERIFY(!is_strict_json(deep));
     QVERIFY(is_strict_json(std::string(512, '[') + std::string(512, ']')));
     {
       Bitcask db(dir, read_only_options());
-      try {
-        (void)db.get("deep");
-        QFAIL("a value nested 100,000 deep was parsed");
-      } catch (const Error& e) {
-        QCOMPARE(e.code(), ErrorCode::kCorruption);
-        QVERIFY2(std::string(e.what()).find("nested deeper than 512 levels") != std::string::npos,
-                 e.what());
+      for (const char* key : {"deep", "deep-nan"}) {
+        try {
+          (void)db.get(key);
+          QFAIL("a value nested 100,000 deep was parsed");
+        } catch (const Error& e) {
+          QCOMPARE(e.code(), ErrorCode::kCorruption);
+          QVERIFY2(std::string(e.what()).find("nested deeper than 512 levels") != std::string::npos,
+                   e.what());
+        }
       }
       QCOMPARE(*db.get_text("deep"), deep);
     }
@@ -629,7 +633,9 @@ class BadInputTest : public QObject {
     r = run({QStringLiteral("export"), qdir});
     QVERIFY2(clean_exit(r), qPrintable(describe({"export"}, r)));
     QCOMPARE(r.code, 0);
-    QCOMPARE(r.out.toStdString(), "{\"key\":\"deep\",\"raw\":\"" + deep + "\"}\n");
+    QCOMPARE(r.out.toStdString(), "{\"key\":\"deep\",\"raw\":\"" + deep +
+                                      "\"}\n{\"key\":\"deep-nan\",\"raw\":\"[NaN," + deep +
+                                      "]\"}\n");
   }
 
   // ---- a JSON line longer than any record --------------------------------------------

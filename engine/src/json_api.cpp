@@ -240,9 +240,10 @@ nlohmann::json parse_json_text(std::string_view text) {
       nlohmann::json j = parse_strict_json(rewritten);
       restore_python_tokens(j);
       return j;
-    } catch (const std::exception&) {
-      // Report the original text's problem, not the rewritten one's.
-      throw not_json(e);
+    } catch (const nlohmann::json::parse_error&) {
+      throw not_json(e);  // the original text's position, not the rewritten one's
+    } catch (const Error& deep) {
+      throw not_json(deep);
     }
   } catch (const Error& e) {
     throw not_json(e);
