@@ -609,9 +609,7 @@ int cmd_export(const Args& a) {
   bitcask::export_jsonl(*db, std::cout, {}, &skipped);
   finish_stdout();
   for (const std::string& line : skipped) print_warning(line);
-  const bitcask::RecoveryReport& report = db->recovery_report();
-  const bool damaged_at_open = !report.truncated_tails.empty() || !report.corrupt_records.empty();
-  return skipped.empty() && !damaged_at_open ? kExitOk : kExitCorrupt;
+  return skipped.empty() && db->recovery_report().clean() ? kExitOk : kExitCorrupt;
 }
 
 int cmd_merge(const Args& a) {
