@@ -677,6 +677,19 @@ class BadInputTest : public QObject {
     QVERIFY(r.out.isEmpty());
     QVERIFY2(r.err.contains(input.toUtf8() + ": it is a directory"), r.err.constData());
     QVERIFY(!QFileInfo::exists(dir));
+    // The engine, given the directory as a stream (as the browser would),
+    // reports the failed read instead of importing nothing.
+    auto db = DB::open(path_of(tmp, "api"));
+    std::ifstream in(input.toStdString(), std::ios::binary);
+    try {
+      import_jsonl(in, *db);
+      QFAIL("a directory was imported as an empty file");
+    } catch (const Error& e) {
+      QCOMPARE(e.code(), ErrorCode::kIo);
+      QVERIFY2(std::string(e.what()).find("cannot read line 1 of the input: Is a directory") !=
+                   std::string::npos,
+               e.what());
+    }
   }
 
   // ---- a missing directory ----------------------------------------------------------

@@ -2,6 +2,8 @@
 #include <bitcask/import.h>
 
 #include <array>
+#include <cerrno>
+#include <cstring>
 #include <istream>
 #include <optional>
 #include <ostream>
@@ -128,10 +130,12 @@ bool read_line(std::istream& in, std::string& line, std::uint64_t line_no) {
     line.append(chunk.data(), n);
   };
   for (;;) {
+    errno = 0;
     in.getline(chunk.data(), static_cast<std::streamsize>(chunk.size()));
     const auto got = static_cast<std::size_t>(in.gcount());
-    if (in.bad()) {
-      throw Error(ErrorCode::kIo, "cannot read line " + std::to_string(line_no) + " of the input");
+    if (in.bad()) {  // a read failed, e.g. of a directory opened as a file
+      throw Error(ErrorCode::kIo, "cannot read line " + std::to_string(line_no) + " of the input" +
+                                      (errno ? std::string(": ") + std::strerror(errno) : ""));
     }
     if (!in.fail()) {  // the line ended: at its '\n' (counted in got) or at the end of the input
       append(in.eof() ? got : got - 1);
