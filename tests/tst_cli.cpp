@@ -112,6 +112,30 @@ QStringList segment_files(const QString& dir) {
   return d.entryList(QStringList() << QStringLiteral("*.seg"), QDir::Files, QDir::Name);
 }
 
+// `depth` arrays nested inside one another: [[...]].
+std::string nested(int depth) {
+  return std::string(static_cast<std::size_t>(depth), '[') +
+         std::string(static_cast<std::size_t>(depth), ']');
+}
+
+QByteArray bytes(const std::string& s) {
+  return QByteArray(s.data(), static_cast<qsizetype>(s.size()));
+}
+
+std::string from_hex(const json& hex) {
+  return str(QByteArray::fromHex(QByteArray::fromStdString(hex.get<std::string>())));
+}
+
+// The key and the value bytes an export line stands for, as import stores
+// them ("value" as its compact JSON).
+std::pair<std::string, std::string> decode_export_line(const QByteArray& line) {
+  const json j = json::parse(str(line));
+  const std::string key = j.contains("key") ? j["key"].get<std::string>() : from_hex(j["key_hex"]);
+  if (j.contains("value")) return {key, j["value"].dump()};
+  if (j.contains("raw")) return {key, j["raw"].get<std::string>()};
+  return {key, from_hex(j["raw_hex"])};
+}
+
 }  // namespace
 
 // Returns from the test function when a helper failed.
@@ -856,11 +880,15 @@ class TstCli : public QObject {
     const bool torn = name.contains(QLatin1String("torn"));
 
     Run r;
-    CHECKED(r = ok({QStringLiteral("export"), dir}));
-    if (torn)
+    if (torn) {
+      // What the torn tail held is not exported: exit 3, with a warning saying where.
+      r = run({QStringLiteral("export"), dir});
+      QCOMPARE(r.code, 3);
       QVERIFY2(r.err.contains("warning") && r.err.contains("1.data"), r.err.constData());
-    else
+    } else {
+      CHECKED(r = ok({QStringLiteral("export"), dir}));
       QVERIFY2(r.err.isEmpty(), r.err.constData());
+    }
     std::map<std::string, json> got;
     std::vector<std::string> order;
     QVERIFY(parse_export(r.out, &got, &order));
@@ -1065,6 +1093,188 @@ class TstCli : public QObject {
     CHECKED(ok({QStringLiteral("delete"), empty, QStringLiteral("k")}));
     CHECKED(r = ok({QStringLiteral("export"), empty}));
     QVERIFY(r.out.isEmpty());
+  }
+
+  // JSON nested deeper than kMaxJsonDepth (512) is refused where it comes in,
+  // naming the line, the byte and the limit; stored bytes nested deeper are
+  // printed and exported as they are. Nothing crashes (issue 14: a value
+  // nested 100,000 deep overflowed the stack in nlohmann's dump()).
+  void deep_json() {
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QString dir = tmp.filePath(QStringLiteral("db"));
+    const QStringList import_stdin = {QStringLiteral("import"), dir, QStringLiteral("--jsonl"),
+                                      QStringLiteral("-")};
+    Run r;
+    // At the limit: stored, and printed back as it went in.
+    CHECKED(ok(import_stdin, bytes("{\"key\":\"k\",\"value\":" + nested(512) + "}\n")));
+    CHECKED(r = ok({QStringLiteral("get"), dir, QStringLiteral("k")}));
+    QCOMPARE(str(r.out), nested(512) + "\n");
+    CHECKED(
+        ok({QStringLiteral("put"), dir, QStringLiteral("p"), QString::fromStdString(nested(512))}));
+
+    // Deeper: refused. A line's own object is one more level.
+    const std::string prefix = "{\"key\":\"deep\",\"value\":";
+    for (const int depth : {513, 100000}) {
+      r = run(import_stdin,
+              bytes("{\"key\":\"a\",\"value\":1}\n" + prefix + nested(depth) + "}\n"));
+      QCOMPARE(r.code, 2);
+      const std::string where = "line 2: JSON nested deeper than 513 levels at byte " +
+                                std::to_string(prefix.size() + 513);
+      QVERIFY2(r.err.contains(bytes(where)), r.err.constData());
+    }
+    r = run({QStringLiteral("put"), dir, QStringLiteral("p"), QString::fromStdString(nested(513))});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains("JSON nested deeper than 512 levels at byte 513"), r.err.constData());
+    CHECKED(r = ok({QStringLiteral("keys"), dir}));
+    QCOMPARE(r.out, QByteArray("a\nk\np\n"));
+
+    // Stored as raw text, the deep value is printed as stored with a note,
+    // exported as "raw", and round-trips.
+    const std::string deep = nested(100000);
+    CHECKED(ok(import_stdin, bytes(json({{"key", "raw"}, {"raw", deep}}).dump() + "\n")));
+    CHECKED(r = ok({QStringLiteral("get"), dir, QStringLiteral("raw")}));
+    QCOMPARE(str(r.out), deep + "\n");
+    QVERIFY2(r.err.contains("nested deeper than 512 levels at byte 513; printed as stored"),
+             r.err.constData());
+    CHECKED(r = ok({QStringLiteral("export"), dir}));
+    QVERIFY2(r.out.contains(bytes(json({{"key", "raw"}, {"raw", deep}}).dump() + "\n")),
+             r.out.left(200).constData());
+    const QString copy = tmp.filePath(QStringLiteral("copy"));
+    CHECKED(ok({QStringLiteral("import"), copy, QStringLiteral("--jsonl"), QStringLiteral("-")},
+               r.out));
+    Run again;
+    CHECKED(again = ok({QStringLiteral("export"), copy}));
+    QCOMPARE(again.out, r.out);
+  }
+
+  // The same in a directory of the Python original, read in place and
+  // imported: the value is kept as its text, with a warning naming the key.
+  void deep_json_python_layout() {
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QString dir = tmp.filePath(QStringLiteral("py"));
+    QVERIFY(QDir().mkpath(dir));
+    const std::string deep = nested(100000);
+    {
+      QFile f(dir + QStringLiteral("/1.data"));
+      QVERIFY(f.open(QIODevice::WriteOnly));
+      const QByteArray data = py_record("deep", bytes(deep), 1700000000123ull) +
+                              py_record("ok", "[[1]]", 1700000000124ull);
+      QCOMPARE(f.write(data), data.size());
+    }
+    Run r;
+    CHECKED(r = ok({QStringLiteral("get"), dir, QStringLiteral("deep")}));
+    QCOMPARE(str(r.out), deep + "\n");
+    QVERIFY2(r.err.contains("nested deeper than 512 levels"), r.err.constData());
+    CHECKED(r = ok({QStringLiteral("export"), dir}));
+    QCOMPARE(str(r.out), json({{"key", "deep"}, {"raw", deep}}).dump() +
+                             "\n{\"key\":\"ok\",\"value\":[[1]]}\n");
+
+    const QString native = tmp.filePath(QStringLiteral("native"));
+    CHECKED(r = ok({QStringLiteral("import"), native, QStringLiteral("--pybitcask"), dir}));
+    QVERIFY2(r.out.contains("keys written:      2\n") && r.out.contains("warnings:          1\n"),
+             r.out.constData());
+    QVERIFY2(r.err.contains("value of key \"deep\" kept as stored: JSON nested deeper than 512"),
+             r.err.constData());
+    CHECKED(r = ok({QStringLiteral("get"), native, QStringLiteral("deep")}));
+    QCOMPARE(str(r.out), deep + "\n");
+  }
+
+  // A value "x" followed by a NUL byte and more: nlohmann stops reading at
+  // the NUL, so get printed "x" and export wrote a raw NUL (issue 14).
+  void nul_after_json_value() {
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QString dir = tmp.filePath(QStringLiteral("db"));
+    const QByteArray line = "{\"key\":\"k\",\"raw\":\"\\\"x\\\"\\u0000junk\"}\n";
+    Run r;
+    CHECKED(
+        ok({QStringLiteral("import"), dir, QStringLiteral("--jsonl"), QStringLiteral("-")}, line));
+    CHECKED(r = ok({QStringLiteral("get"), dir, QStringLiteral("k")}));
+    QCOMPARE(r.out, QByteArray("\"x\"\0junk\n", 9));
+    QVERIFY2(r.err.contains("NUL byte at byte 4"), r.err.constData());
+    CHECKED(r = ok({QStringLiteral("export"), dir}));
+    QCOMPARE(r.out, line);
+
+    // A NUL byte in a line is refused, not taken for the end of the line.
+    r = run({QStringLiteral("import"), dir, QStringLiteral("--jsonl"), QStringLiteral("-")},
+            QByteArray("{\"key\":\"j\",\"value\":1}\0{\"key\":\"lost\"}\n", 37));
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains("line 1: NUL byte at byte 22"), r.err.constData());
+    CHECKED(r = ok({QStringLiteral("keys"), dir}));
+    QCOMPARE(r.out, QByteArray("k\n"));
+  }
+
+  // export -> import -> export is exact for any bytes in keys and values:
+  // NUL, invalid UTF-8, newlines, JSON that is not in compact form.
+  void export_import_exact_bytes() {
+    const std::map<std::string, std::string> records = {
+        {std::string("nul\0key", 7), std::string("\"x\"\0junk", 8)},
+        {"\xff\xfe", "\xc3("},                  // not UTF-8
+        {"new\nline", "[1,\n2]"},               // JSON over two lines
+        {"spaced", "{\"a\": 1}"},               // JSON, not compact
+        {"escaped", "\"caf\\u00e9\""},          // JSON, not as import stores it
+        {"exponent", "1E2"},                    // likewise
+        {"compact", "{\"a\":[1,2.5,\"s\"]}"},   // exactly as import stores it
+        {"controls", std::string(64, '\x01')},  // escaped: 6 times as long
+        {"back\\slash\r", "\\"},
+        {"deep", nested(600)},
+    };
+    QByteArray input;
+    for (const auto& [key, value] : records) {
+      input += "{\"key_hex\":\"" + bytes(key).toHex() + "\",\"raw_hex\":\"" + bytes(value).toHex() +
+               "\"}\n";
+    }
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QString dir = tmp.filePath(QStringLiteral("db"));
+    CHECKED(
+        ok({QStringLiteral("import"), dir, QStringLiteral("--jsonl"), QStringLiteral("-")}, input));
+    Run first;
+    CHECKED(first = ok({QStringLiteral("export"), dir}));
+    QVERIFY(!first.out.contains('\0'));
+    const QList<QByteArray> lines = lines_of(first.out);
+    QCOMPARE(static_cast<std::size_t>(lines.size()), records.size());
+    std::map<std::string, std::string> got;
+    for (const QByteArray& line : lines) got.insert(decode_export_line(line));
+    QVERIFY(got == records);
+    QVERIFY(first.out.contains("{\"key\":\"compact\",\"value\":{\"a\":[1,2.5,\"s\"]}}\n"));
+    QVERIFY(first.out.contains("{\"key\":\"spaced\",\"raw\":\"{\\\"a\\\": 1}\"}\n"));
+    QVERIFY(first.out.contains("{\"key\":\"controls\",\"raw_hex\":\"0101"));
+
+    const QString copy = tmp.filePath(QStringLiteral("copy"));
+    CHECKED(ok({QStringLiteral("import"), copy, QStringLiteral("--jsonl"), QStringLiteral("-")},
+               first.out));
+    Run second;
+    CHECKED(second = ok({QStringLiteral("export"), copy}));
+    QCOMPARE(second.out, first.out);
+  }
+
+  // keys prints one line a key whatever it holds: a backslash as \\, a
+  // control byte as \xHH; -z/--null prints keys as they are, NUL-terminated.
+  void keys_unambiguous() {
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QString dir = tmp.filePath(QStringLiteral("db"));
+    const std::vector<std::string> keys = {"\x01z", "a\nb", "a\\x0ab", "plain", "tab\tx", "é"};
+    QByteArray input;
+    for (const std::string& key : keys)
+      input += "{\"key_hex\":\"" + bytes(key).toHex() + "\",\"value\":1}\n";
+    CHECKED(
+        ok({QStringLiteral("import"), dir, QStringLiteral("--jsonl"), QStringLiteral("-")}, input));
+    Run r;
+    CHECKED(r = ok({QStringLiteral("keys"), dir}));
+    QCOMPARE(r.out, QByteArray("\\x01z\na\\x0ab\na\\\\x0ab\nplain\ntab\\x09x\né\n"));
+    QByteArray raw;
+    for (const std::string& key : keys) raw += bytes(key) + '\0';
+    for (const char* flag : {"-z", "--null"}) {
+      CHECKED(r = ok({QStringLiteral("keys"), dir, QString::fromLatin1(flag)}));
+      QCOMPARE(r.out, raw);
+    }
+    CHECKED(r = ok({QStringLiteral("keys"), dir, QStringLiteral("-z"), QStringLiteral("--prefix"),
+                    QStringLiteral("a"), QStringLiteral("--limit"), QStringLiteral("1")}));
+    QCOMPARE(r.out, QByteArray("a\nb\0", 4));
   }
 };
 

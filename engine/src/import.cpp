@@ -1,6 +1,11 @@
 #include <bitcask/bitcask.h>
 #include <bitcask/import.h>
 
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <istream>
+#include <optional>
 #include <ostream>
 
 namespace bitcask {
@@ -61,6 +66,87 @@ std::optional<std::string> json_string(std::string_view s) {
   }
 }
 
+// A key as messages name it: a JSON string, or 0x and hex when not UTF-8.
+std::string key_name(std::string_view key) {
+  const std::optional<std::string> text = json_string(key);
+  return text ? *text : "0x" + to_hex(key);
+}
+
+// `"name":"text"` when `bytes` are UTF-8 and escaping them at most doubles
+// them, else `"name_hex":"hex"`. Either way import gets the bytes back
+// exactly, and no field is longer than hex, which keeps every export line
+// within kMaxJsonlLineBytes.
+std::string bytes_field(const std::string& name, std::string_view bytes) {
+  const std::optional<std::string> text = json_string(bytes);
+  if (text && text->size() <= 2 * bytes.size() + 2) return "\"" + name + "\":" + *text;
+  return "\"" + name + "_hex\":\"" + to_hex(bytes) + "\"";
+}
+
+// The compact JSON of stored text, or nullopt when it is not strict JSON.
+// `why` (when given) tells a NUL byte or too deep a nesting; it stays empty
+// for text that is simply not JSON, such as the Python original's NaN.
+std::optional<std::string> compact_json(std::string_view text, std::string* why = nullptr) {
+  try {
+    return to_json_text(parse_strict_json(text));
+  } catch (const nlohmann::json::parse_error&) {
+  } catch (const Error& e) {
+    if (why) *why = e.what();
+  }
+  return std::nullopt;
+}
+
+// The value as an export line holds it. "value" is JSON that import stores
+// as exactly the bytes it came from (its compact form), so the round trip is
+// exact; a Python-layout value is re-encoded, as import --pybitcask does.
+// Any other bytes (not strict JSON, other spacing, a NUL byte, nesting deeper
+// than kMaxJsonDepth) go out as they are stored, "raw" or "raw_hex".
+std::string value_field(std::string_view text, bool reencode) {
+  const std::optional<std::string> compact = compact_json(text);
+  if (compact && (reencode || *compact == text)) return "\"value\":" + *compact;
+  return bytes_field("raw", text);
+}
+
+// Reads the next line of `in` into `line`, without its '\n'; false at the
+// end of the input. A line over kMaxJsonlLineBytes is refused as soon as
+// that is known, so a huge line costs no more memory than the longest
+// record can need.
+bool read_line(std::istream& in, std::string& line, std::uint64_t line_no) {
+  line.clear();
+  std::array<char, 16 * 1024> chunk;
+  auto append = [&](std::size_t n) {
+    if (line.size() + n > kMaxJsonlLineBytes) {
+      throw Error(ErrorCode::kInvalidArgument,
+                  "line " + std::to_string(line_no) + ": longer than " +
+                      std::to_string(kMaxJsonlLineBytes) +
+                      " bytes, the most a record can need (a key and a value of the largest "
+                      "sizes, both as hex)");
+    }
+    // Past a megabyte, room for the longest line is reserved in one step: its
+    // pages are only used as they are written, and no doubling reallocation
+    // copies a long line into a buffer twice its size.
+    if (line.size() + n > line.capacity() && line.size() >= (std::size_t{1} << 20)) {
+      line.reserve(kMaxJsonlLineBytes);
+    }
+    line.append(chunk.data(), n);
+  };
+  for (;;) {
+    errno = 0;
+    in.getline(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    const auto got = static_cast<std::size_t>(in.gcount());
+    if (in.bad()) {  // a read failed, e.g. of a directory opened as a file
+      throw Error(ErrorCode::kIo, "cannot read line " + std::to_string(line_no) + " of the input" +
+                                      (errno ? std::string(": ") + std::strerror(errno) : ""));
+    }
+    if (!in.fail()) {  // the line ended: at its '\n' (counted in got) or at the end of the input
+      append(in.eof() ? got : got - 1);
+      return true;
+    }
+    if (in.eof()) return !line.empty();  // nothing more to read
+    append(got);                         // the chunk filled up before the line ended
+    in.clear();
+  }
+}
+
 }  // namespace
 
 ImportResult import_pybitcask(const std::filesystem::path& src, DB& dst,
@@ -94,13 +180,15 @@ ImportResult import_pybitcask(const std::filesystem::path& src, DB& dst,
     }
     source->get(e.key, &text);
     // Re-encode as compact UTF-8 JSON; keep what is not strict JSON as text.
-    nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
-    if (j.is_discarded()) {
+    std::string why;
+    const std::optional<std::string> compact = compact_json(text, &why);
+    if (!compact) {
       ++result.not_strict_json;
-      dst.put(e.key, text);
-    } else {
-      dst.put(e.key, to_json_text(j));
+      if (!why.empty()) {
+        result.warnings.push_back("value of key " + key_name(e.key) + " kept as stored: " + why);
+      }
     }
+    dst.put(e.key, compact ? *compact : text);
     ++result.keys_written;
     if (progress && (++done % 1024 == 0) && !progress(done, total)) {
       throw Error(ErrorCode::kCancelled, "import from '" + src.string() + "' cancelled");
@@ -118,15 +206,17 @@ ImportResult import_jsonl(std::istream& in, DB& dst, const ProgressFn& progress)
   auto bad = [&](const std::string& what) {
     return Error(ErrorCode::kInvalidArgument, "line " + std::to_string(line_no) + ": " + what);
   };
-  while (std::getline(in, line)) {
-    ++line_no;
+  while (read_line(in, line, ++line_no)) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     ++result.records_read;
     nlohmann::json j;
     try {
-      j = nlohmann::json::parse(line);
+      // One level more than a value may nest: the line's own object.
+      j = parse_strict_json(line, kMaxJsonDepth + 1);
     } catch (const nlohmann::json::parse_error& e) {
       throw bad(std::string("not JSON: ") + e.what());
+    } catch (const Error& e) {
+      throw bad(e.what());
     }
     if (!j.is_object()) throw bad("expected an object {\"key\": ..., \"value\": ...}");
     if (j.contains("key") && j["key"].is_string()) {
@@ -139,7 +229,7 @@ ImportResult import_jsonl(std::istream& in, DB& dst, const ProgressFn& progress)
       value = to_json_text(j["value"]);
     } else if (j.contains("raw") && j["raw"].is_string()) {
       value = j["raw"].get<std::string>();
-      ++result.not_strict_json;
+      if (!is_strict_json(value)) ++result.not_strict_json;
     } else if (!(j.contains("raw_hex") && j["raw_hex"].is_string() &&
                  from_hex(j["raw_hex"].get<std::string>(), &value))) {
       throw bad("missing \"value\", \"raw\" or \"raw_hex\"");
@@ -163,24 +253,16 @@ std::uint64_t export_jsonl(const DB& db, std::ostream& out, const ProgressFn& pr
   const std::uint64_t total = db.size();
   std::uint64_t done = 0;
   std::string text;
+  const bool reencode = db.format() == DataFormat::kPythonBitcask;
   for_each_key(db, [&](const KeyEntry& e) {
-    std::optional<std::string> key = json_string(e.key);
     try {
       if (!db.get(e.key, &text)) return;  // removed since the page was read
     } catch (const Error& error) {
       if (!skipped || error.code() != ErrorCode::kCorruption) throw;
-      skipped->push_back("skipped key " + (key ? *key : "0x" + to_hex(e.key)) + ": " +
-                         error.what());
+      skipped->push_back("skipped key " + key_name(e.key) + ": " + error.what());
       return;
     }
-    out << (key ? "{\"key\":" + *key : "{\"key_hex\":\"" + to_hex(e.key) + "\"");
-    if (is_strict_json(text)) {
-      out << ",\"value\":" << text << "}\n";
-    } else if (std::optional<std::string> raw = json_string(text)) {
-      out << ",\"raw\":" << *raw << "}\n";
-    } else {
-      out << ",\"raw_hex\":\"" << to_hex(text) << "\"}\n";
-    }
+    out << '{' << bytes_field("key", e.key) << ',' << value_field(text, reencode) << "}\n";
     ++done;
     if (progress && done % 1024 == 0 && !progress(done, total)) {
       throw Error(ErrorCode::kCancelled, "export cancelled");

@@ -1,7 +1,11 @@
 #include <bitcask/bitcask.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstddef>
+#include <iterator>
 #include <limits>
+#include <string>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -36,6 +40,107 @@ bool is_plain_ascii(std::string_view s) {
     if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') return false;
   }
   return true;
+}
+
+// The text between the quotes when `text` is a JSON string that needs no
+// unescaping: the common value, read without nlohmann.
+std::optional<std::string_view> plain_string(std::string_view text) {
+  if (text.size() < 2 || text.front() != '"' || text.back() != '"') return std::nullopt;
+  const std::string_view inside = text.substr(1, text.size() - 2);
+  if (!is_plain_ascii(inside)) return std::nullopt;
+  return inside;
+}
+
+// nlohmann's lexer takes a NUL byte for the end of the input, so `"x"\0junk`
+// would parse as "x" and the rest be lost without a word.
+void refuse_nul(std::string_view text) {
+  if (const std::size_t at = text.find('\0'); at != std::string_view::npos) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "NUL byte at byte " + std::to_string(at + 1) +
+                    ", which JSON text cannot hold (in a string it is written \\u0000)");
+  }
+}
+
+// Hands `text` to nlohmann a character at a time and counts how many it
+// took: SAX events carry no position, and a walk stopped by one ends where
+// the count stops.
+class CountingIterator {
+ public:
+  using iterator_category = std::input_iterator_tag;
+  using value_type = char;
+  using difference_type = std::ptrdiff_t;
+  using pointer = const char*;
+  using reference = const char&;
+
+  CountingIterator(const char* p, std::size_t* taken) : p_(p), taken_(taken) {}
+  reference operator*() const { return *p_; }
+  CountingIterator& operator++() {
+    ++p_;
+    ++*taken_;
+    return *this;
+  }
+  CountingIterator operator++(int) {
+    CountingIterator before = *this;
+    ++*this;
+    return before;
+  }
+  bool operator==(const CountingIterator& other) const { return p_ == other.p_; }
+
+ private:
+  const char* p_;
+  std::size_t* taken_;
+};
+
+// Accepts strict JSON nested at most `max_depth` deep, building nothing.
+class DepthLimitedAcceptor final : public nlohmann::json_sax<nlohmann::json> {
+ public:
+  explicit DepthLimitedAcceptor(int max_depth) : max_depth_(max_depth) {}
+  bool too_deep() const { return too_deep_; }
+
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override { return open(); }
+  bool key(string_t&) override { return true; }
+  bool end_object() override { return --depth_ >= 0; }
+  bool start_array(std::size_t) override { return open(); }
+  bool end_array() override { return --depth_ >= 0; }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::json::exception&) override {
+    return false;
+  }
+
+ private:
+  bool open() {
+    too_deep_ = ++depth_ > max_depth_;
+    return !too_deep_;
+  }
+
+  const int max_depth_;
+  int depth_ = 0;
+  bool too_deep_ = false;
+};
+
+// The byte (1-based) at which `text` opens a level deeper than `max_depth`,
+// or 0 when it does not (or is not JSON: the parse that follows says so).
+// Checked before nlohmann builds anything, in a walk of its own: a parser
+// callback could refuse as the level opens, but nlohmann 3.11's callback
+// parser is a hundred times slower on large arrays.
+std::size_t too_deep_at(std::string_view text, int max_depth) {
+  // Text with no more brackets than levels allowed cannot nest deeper: most
+  // values are not walked at all.
+  const auto opens =
+      std::count_if(text.begin(), text.end(), [](char c) { return c == '[' || c == '{'; });
+  if (opens <= max_depth) return 0;
+  std::size_t taken = 0;
+  DepthLimitedAcceptor acceptor(max_depth);
+  const char* const begin = text.data();
+  nlohmann::json::sax_parse(CountingIterator(begin, &taken),
+                            CountingIterator(begin + text.size(), &taken), &acceptor);
+  return acceptor.too_deep() ? taken : 0;
 }
 
 constexpr std::string_view kSentinelPrefix = "\\u0000bitcask:";
@@ -109,32 +214,47 @@ std::string to_json_text(const nlohmann::json& value) {
   return value.dump();
 }
 
-nlohmann::json parse_json_text(std::string_view text) {
-  if (text.size() >= 2 && text.front() == '"' && text.back() == '"' &&
-      is_plain_ascii(text.substr(1, text.size() - 2))) {
-    return nlohmann::json(std::string(text.substr(1, text.size() - 2)));
+nlohmann::json parse_strict_json(std::string_view text, int max_depth) {
+  if (const std::optional<std::string_view> s = plain_string(text)) {
+    return nlohmann::json(std::string(*s));
   }
-  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_discarded()) return j;
-  std::string rewritten;
-  if (rewrite_python_tokens(text, &rewritten)) {
-    j = nlohmann::json::parse(rewritten, nullptr, false);
-    if (!j.is_discarded()) {
-      restore_python_tokens(j);
-      return j;
-    }
+  refuse_nul(text);
+  if (const std::size_t at = too_deep_at(text, max_depth)) {
+    throw Error(ErrorCode::kInvalidArgument, "JSON nested deeper than " +
+                                                 std::to_string(max_depth) + " levels at byte " +
+                                                 std::to_string(at));
   }
-  // Parse again with exceptions on, for nlohmann's message with the position.
-  try {
-    nlohmann::json again = nlohmann::json::parse(text);
-    (void)again;
-  } catch (const nlohmann::json::parse_error& e) {
-    throw Error(ErrorCode::kCorruption, std::string("stored value is not JSON: ") + e.what());
-  }
-  throw Error(ErrorCode::kCorruption, "stored value is not JSON");
+  return nlohmann::json::parse(text);
 }
 
-bool is_strict_json(std::string_view text) { return nlohmann::json::accept(text); }
+nlohmann::json parse_json_text(std::string_view text) {
+  auto not_json = [](const std::exception& e) {
+    return Error(ErrorCode::kCorruption, std::string("stored value is not JSON: ") + e.what());
+  };
+  try {
+    return parse_strict_json(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    std::string rewritten;
+    if (!rewrite_python_tokens(text, &rewritten)) throw not_json(e);
+    try {
+      nlohmann::json j = parse_strict_json(rewritten);
+      restore_python_tokens(j);
+      return j;
+    } catch (const nlohmann::json::parse_error&) {
+      throw not_json(e);  // the original text's position, not the rewritten one's
+    } catch (const Error& deep) {
+      throw not_json(deep);
+    }
+  } catch (const Error& e) {
+    throw not_json(e);
+  }
+}
+
+bool is_strict_json(std::string_view text) {
+  if (text.find('\0') != std::string_view::npos) return false;
+  DepthLimitedAcceptor acceptor(kMaxJsonDepth);
+  return nlohmann::json::sax_parse(text, &acceptor);
+}
 
 Bitcask::Bitcask(const std::filesystem::path& dir, const Options& options)
     : db_(DB::open(dir, options)) {}

@@ -3,7 +3,7 @@
 //   bitcask put DIR KEY JSON
 //   bitcask get DIR KEY
 //   bitcask delete DIR KEY
-//   bitcask keys DIR [--prefix P] [--limit N]
+//   bitcask keys DIR [--prefix P] [--limit N] [-z|--null]
 //   bitcask stats DIR [--json]
 //   bitcask check DIR
 //   bitcask dump DIR [SEGMENT] [--no-header]
@@ -24,7 +24,8 @@
 //   1  not found: the key is absent (get, delete)
 //   2  usage error, or any error opening, reading or writing the database
 //   3  check: the database has damaged records or a torn tail;
-//      export: keys whose records are damaged were left out
+//      export: keys whose records are damaged were left out, or the open
+//      found damaged records or a torn tail
 #include <bitcask/bitcask.h>
 #include <bitcask/db.h>
 #include <bitcask/error.h>
@@ -102,6 +103,26 @@ void write_out(std::string_view bytes) {
 void finish_stdout() {
   std::cout.flush();
   if (!std::cout) throw bitcask::Error(bitcask::ErrorCode::kIo, "cannot write to standard output");
+}
+
+// A key on one line whatever bytes it holds, as the browser's key list shows
+// it: a backslash as \\, a control byte (0x00-0x1f, 0x7f; a newline above
+// all) as \xHH, every other byte (UTF-8 included) as it is. Unambiguous:
+// each output line reads back to one key.
+void append_escaped(std::string& out, std::string_view key) {
+  static const char* const kHex = "0123456789abcdef";
+  for (const char ch : key) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (c < 0x20 || c == 0x7f) {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += ch;
+    }
+  }
 }
 
 // A key as a quoted JSON string, readable whatever bytes it holds.
@@ -231,6 +252,7 @@ struct Args {
   std::string jsonl_src;
   std::uint64_t max_segment_size = 0;  // 0: the engine's default
   bool if_needed = false;
+  bool null_terminated = false;
 };
 
 // "invalid JSON value at line L, column C: <nlohmann's message>". nlohmann
@@ -287,7 +309,7 @@ int cmd_put(const Args& a) {
   }
   json value;
   try {
-    value = json::parse(a.value);
+    value = bitcask::parse_strict_json(a.value);
   } catch (const json::parse_error& e) {
     print_error(json_error_message(a.value, e));
     return kExitError;
@@ -306,21 +328,18 @@ int cmd_get(const Args& a) {
     return kExitNotFound;
   }
   std::string out;
-  bool printed_as_stored = false;
-  if (bitcask::is_strict_json(text)) {
-    try {
-      out = json::parse(text).dump(-1, ' ', false, json::error_handler_t::replace);
-    } catch (const json::exception&) {
-      printed_as_stored = true;
-    }
-  } else {
-    printed_as_stored = true;
+  std::string why;
+  try {
+    out = bitcask::parse_strict_json(text).dump(-1, ' ', false, json::error_handler_t::replace);
+  } catch (const json::exception&) {
+    why = " (NaN or Infinity written by the Python original?)";
+  } catch (const bitcask::Error& e) {
+    why = std::string(": ") + e.what();  // a NUL byte, or nested too deep to handle as JSON
   }
-  if (printed_as_stored) {
+  if (!why.empty()) {
     out = text;
-    std::cerr << "bitcask: note: the value of " << json_quoted(a.key)
-              << " is not strict JSON (NaN or Infinity written by the Python original?);"
-                 " printed as stored\n";
+    std::cerr << "bitcask: note: the value of " << json_quoted(a.key) << " is not strict JSON"
+              << why << "; printed as stored\n";
   }
   out += '\n';
   write_out(out);
@@ -354,8 +373,13 @@ int cmd_keys(const Args& a) {
     const std::vector<bitcask::KeyEntry> page = db->scan(scan);
     buffer.clear();
     for (const bitcask::KeyEntry& e : page) {
-      buffer += e.key;
-      buffer += '\n';
+      if (a.null_terminated) {
+        buffer += e.key;
+        buffer += '\0';
+      } else {
+        append_escaped(buffer, e.key);
+        buffer += '\n';
+      }
     }
     write_out(buffer);
     remaining -= page.size();
@@ -548,6 +572,15 @@ int cmd_import(const Args& a) {
     db = open_write(a.dir, a.sync, /*create=*/true, a.max_segment_size);
     result = bitcask::import_jsonl(std::cin, *db);
   } else {
+    // A directory opens as a stream that reads nothing: refuse it rather
+    // than import zero records.
+    std::error_code ec;
+    if (fs::is_directory(a.jsonl_src, ec)) {
+      print_error("cannot import " + a.jsonl_src +
+                  ": it is a directory (--jsonl takes a file of JSON lines, or - for standard "
+                  "input; --pybitcask takes a directory)");
+      return kExitError;
+    }
     std::ifstream in(a.jsonl_src, std::ios::binary);
     if (!in) {
       print_error("cannot open " + a.jsonl_src + ": " + std::strerror(errno));
@@ -568,14 +601,15 @@ int cmd_import(const Args& a) {
 }
 
 // Exports what can be read: a damaged record's key is left out with a
-// warning, and the exit code says damage was found.
+// warning, and the exit code says damage was found, whether by the export
+// or by the open (whose warnings open_read printed).
 int cmd_export(const Args& a) {
   auto db = open_read(a.dir);
   std::vector<std::string> skipped;
   bitcask::export_jsonl(*db, std::cout, {}, &skipped);
   finish_stdout();
   for (const std::string& line : skipped) print_warning(line);
-  return skipped.empty() ? kExitOk : kExitCorrupt;
+  return skipped.empty() && db->recovery_report().clean() ? kExitOk : kExitCorrupt;
 }
 
 int cmd_merge(const Args& a) {
@@ -628,7 +662,7 @@ int main(int argc, char** argv) {
       "Read commands (get, keys, stats, check, dump, export) open the database read-only:\n"
       "they never create or modify files and work beside a running writer.\n"
       "Exit codes: 0 ok, 1 key not found, 2 usage or database error,\n"
-      "3 check found damaged records, or export left out damaged ones.",
+      "3 check or export found damaged records or a torn tail.",
       "bitcask"};
   app.set_version_flag("--version", std::string("bitcask ") + bitcask::kVersion);
   app.require_subcommand(1);
@@ -674,8 +708,14 @@ int main(int argc, char** argv) {
   add_key(del);
   add_sync(del);
 
-  CLI::App* keys = app.add_subcommand("keys", "Print the live keys in key order, one a line");
+  CLI::App* keys = app.add_subcommand(
+      "keys",
+      "Print the live keys in key order, one a line; a backslash prints as \\\\ and a control "
+      "byte (newline, tab, ...) as \\xHH");
   add_dir(keys);
+  keys->add_flag("-z,--null", a.null_terminated,
+                 "Print each key as it is, ended by a NUL byte instead of a newline (for "
+                 "xargs -0)");
   keys->add_option("--prefix", a.prefix, "Only keys beginning with this");
   CLI::Option* limit_opt = keys->add_option("--limit", a.limit, "Print at most N keys")
                                ->check(CLI::Validator(
@@ -720,8 +760,9 @@ int main(int argc, char** argv) {
 
   CLI::App* exp = app.add_subcommand(
       "export",
-      "Print every live key as JSON lines {\"key\":..,\"value\":..} in key order; a key whose "
-      "record is damaged is left out with a warning (exit 3)");
+      "Print every live key as JSON lines {\"key\":..,\"value\":..} in key order (\"raw\" or "
+      "\"raw_hex\" for bytes that are not exactly compact JSON); a key whose record is "
+      "damaged is left out with a warning (exit 3)");
   add_dir(exp);
 
   CLI::App* merge = app.add_subcommand(

@@ -54,14 +54,28 @@ class Bitcask {
   std::unique_ptr<DB> db_;
 };
 
+// How deeply JSON may nest (arrays and objects inside one another) to be
+// taken as JSON. nlohmann's dump(), copies and comparisons recurse once a
+// level, so a value nested 100,000 deep overflows the stack; Python's json
+// module stops near 1,000 levels, and real data nests a few dozen. Deeper
+// text is refused before anything that deep is built.
+inline constexpr int kMaxJsonDepth = 512;
+
 // Compact JSON text of a value, as stored. Fast for plain strings.
 std::string to_json_text(const nlohmann::json& value);
+// Parses strict JSON text like nlohmann::json::parse, throwing its
+// parse_error on bad syntax. Also throws Error(kInvalidArgument), naming the
+// byte, for text that holds a NUL byte (nlohmann stops reading there and
+// would drop the rest silently) or nests deeper than `max_depth` levels.
+nlohmann::json parse_strict_json(std::string_view text, int max_depth = kMaxJsonDepth);
 // Parses stored JSON text. Accepts the Python original's NaN, Infinity and
 // -Infinity tokens as floating-point values. Throws Error(kCorruption) with
-// the position on text that is not JSON.
+// the position on text that is not JSON, holds a NUL byte or nests deeper
+// than kMaxJsonDepth.
 nlohmann::json parse_json_text(std::string_view text);
-// True when `text` is strict JSON; false for anything else, including text
-// that parses only with the Python extensions (NaN, Infinity).
+// True when parse_strict_json(text) would succeed; false for anything else,
+// including text that parses only with the Python extensions (NaN,
+// Infinity). Builds nothing.
 bool is_strict_json(std::string_view text);
 
 }  // namespace bitcask
