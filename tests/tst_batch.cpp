@@ -76,7 +76,7 @@ class BatchTest : public QObject {
     auto db = DB::open(path_of(tmp));
     WriteBatch b;
     b.put("ok", "1");
-    b.put("", "empty key");
+    b.put(std::string(kMaxKeySize + 1, 'k'), "key over the limit");
     QVERIFY_THROWS_EXCEPTION(Error, db->write(b));
     QVERIFY(!db->contains("ok"));
     QCOMPARE(db->stats().segment_stats[0].records, 0ull);

@@ -28,8 +28,8 @@ std::map<std::string, QByteArray> digests(const fs::path& dir) {
   for (const auto& e : fs::recursive_directory_iterator(dir)) {
     if (!e.is_regular_file()) continue;
     const std::string bytes = read_file(e.path());
-    out[e.path().string()] = QCryptographicHash::hash(QByteArray::fromStdString(bytes),
-                                                      QCryptographicHash::Sha256);
+    out[e.path().string()] =
+        QCryptographicHash::hash(QByteArray::fromStdString(bytes), QCryptographicHash::Sha256);
   }
   return out;
 }
@@ -51,7 +51,8 @@ Expected load_expected(const fs::path& file, bool hex) {
       e.digest[k] = {v.at("length").get<std::size_t>(), v.at("sha256").get<std::string>()};
     }
   }
-  for (const auto& k : j.at("deleted")) e.deleted.push_back(hex ? from_hex(k) : k.get<std::string>());
+  for (const auto& k : j.at("deleted"))
+    e.deleted.push_back(hex ? from_hex(k) : k.get<std::string>());
   return e;
 }
 
@@ -119,11 +120,11 @@ class ForeignTest : public QObject {
       for (const auto& [k, d] : want.digest) {
         const std::string got = db->get(k).value_or("");
         QCOMPARE(got.size(), d.first);
-        QCOMPARE(QCryptographicHash::hash(QByteArray::fromStdString(got),
-                                          QCryptographicHash::Sha256)
-                     .toHex()
-                     .toStdString(),
-                 d.second);
+        QCOMPARE(
+            QCryptographicHash::hash(QByteArray::fromStdString(got), QCryptographicHash::Sha256)
+                .toHex()
+                .toStdString(),
+            d.second);
       }
       for (const std::string& k : want.deleted) QVERIFY2(!db->contains(k), k.c_str());
       read_everything(*db);
@@ -163,8 +164,8 @@ class ForeignTest : public QObject {
     QTest::addColumn<QByteArray>("bytes");
     QTest::newRow("pybitcask, unknown format byte")
         << "data_1.db" << QByteArray("\x07garbage garbage garbage", 24);
-    QTest::newRow("pybitcask, JSON line that is not an object") << "data_1.db"
-                                                                 << QByteArray("\x02[1,2,3]\n");
+    QTest::newRow("pybitcask, JSON line that is not an object")
+        << "data_1.db" << QByteArray("\x02[1,2,3]\n");
     QTest::newRow("Basho, bad CRC") << "1.bitcask.data" << QByteArray(40, '\x11');
   }
   void firstRecordThatDoesNotParseIsAnError() {

@@ -104,9 +104,6 @@ class FormatTest : public QObject {
     bad[13] = static_cast<char>(format::kFlagCompressionMask);  // both codecs at once
     QCOMPARE(format::parse_record(bad.data(), bad.size(), &h), format::ParseStatus::kBadFlags);
     bad = buf;
-    bad[14] = bad[15] = 0;  // empty key on a put
-    QCOMPARE(format::parse_record(bad.data(), bad.size(), &h), format::ParseStatus::kEmptyKey);
-    bad = buf;
     encode_u32_le(bad.data() + 16, kMaxValueSize + 1);  // value over the limit
     QCOMPARE(format::parse_record(bad.data(), bad.size(), &h), format::ParseStatus::kValueTooLarge);
     bad = buf;

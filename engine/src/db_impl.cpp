@@ -307,8 +307,9 @@ std::uint64_t DBImpl::append_locked(RecordKind kind, std::string_view key, std::
 }
 
 namespace {
+// Empty keys are allowed, as LevelDB, RocksDB and SQLite allow them and the
+// Python writer produces them.
 void check_key(std::string_view key) {
-  if (key.empty()) throw Error(ErrorCode::kInvalidArgument, "keys must not be empty");
   if (key.size() > kMaxKeySize) {
     throw Error(ErrorCode::kInvalidArgument, "key of " + std::to_string(key.size()) +
                                                  " bytes is over the limit of " +

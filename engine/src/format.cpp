@@ -88,8 +88,6 @@ ParseStatus parse_record(const char* data, std::uint64_t available, RecordHeader
   }
   if (h->value_size > kMaxValueSize) return ParseStatus::kValueTooLarge;
   h->kind = static_cast<RecordKind>(kind);
-  const bool is_data = h->kind == RecordKind::kPut || h->kind == RecordKind::kTombstone;
-  if (is_data && h->key_size == 0) return ParseStatus::kEmptyKey;
   if (h->kind == RecordKind::kTombstone && h->value_size != 0) {
     return ParseStatus::kTombstoneWithValue;
   }
@@ -119,8 +117,6 @@ const char* to_string(ParseStatus status) {
       return "malformed record header: unknown flags (byte 13)";
     case ParseStatus::kValueTooLarge:
       return "malformed record header: value size over the 256 MiB limit (bytes 16-19)";
-    case ParseStatus::kEmptyKey:
-      return "malformed record header: empty key on a put or tombstone (bytes 14-15)";
     case ParseStatus::kTombstoneWithValue:
       return "malformed record header: tombstone with a value (bytes 16-19)";
     case ParseStatus::kBadChecksum:

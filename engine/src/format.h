@@ -71,7 +71,6 @@ enum class ParseStatus {
   kBadKind,
   kBadFlags,
   kValueTooLarge,
-  kEmptyKey,
   kTombstoneWithValue,
   kBadChecksum,
 };

@@ -97,12 +97,12 @@ std::optional<std::string> compact_json(std::string_view text, std::string* why 
 
 // The value as an export line holds it. "value" is JSON that import stores
 // as exactly the bytes it came from (its compact form), so the round trip is
-// exact; a Python-layout value is re-encoded, as import --pybitcask does.
-// Any other bytes (not strict JSON, other spacing, a NUL byte, nesting deeper
-// than kMaxJsonDepth) go out as they are stored, "raw" or "raw_hex".
-std::string value_field(std::string_view text, bool reencode) {
+// exact. Any other bytes (not strict JSON, other spacing, a NUL byte,
+// nesting deeper than kMaxJsonDepth) go out as they are stored, "raw" or
+// "raw_hex".
+std::string value_field(std::string_view text) {
   const std::optional<std::string> compact = compact_json(text);
-  if (compact && (reencode || *compact == text)) return "\"value\":" + *compact;
+  if (compact && *compact == text) return "\"value\":" + *compact;
   return bytes_field("raw", text);
 }
 
@@ -149,16 +149,12 @@ bool read_line(std::istream& in, std::string& line, std::uint64_t line_no) {
 
 }  // namespace
 
-ImportResult import_pybitcask(const std::filesystem::path& src, DB& dst,
+ImportResult import_directory(const std::filesystem::path& src, DB& dst,
                               const ProgressFn& progress) {
   Options options;
   options.read_only = true;
   options.create_if_missing = false;
   std::unique_ptr<DB> source = DB::open(src, options);
-  if (source->format() != DataFormat::kPythonBitcask) {
-    throw Error(ErrorCode::kInvalidArgument,
-                "'" + src.string() + "' is not a directory written by the Python Bitcask");
-  }
   ImportResult result;
   const RecoveryReport& report = source->recovery_report();
   result.records_read = report.records;
@@ -169,26 +165,21 @@ ImportResult import_pybitcask(const std::filesystem::path& src, DB& dst,
   for (const Problem& p : report.corrupt_records) {
     result.warnings.push_back(p.file + " at offset " + std::to_string(p.offset) + ": " + p.what);
   }
+  result.source_problems = report.truncated_tails.size() + report.corrupt_records.size();
   result.keys_deleted = source->stats().tombstones;
   const std::uint64_t total = source->size();
   std::uint64_t done = 0;
   std::string text;
   for_each_key(*source, [&](const KeyEntry& e) {
-    if (e.key.empty()) {
-      result.warnings.push_back("skipped a record with an empty key (not allowed here)");
-      return;
-    }
     source->get(e.key, &text);
-    // Re-encode as compact UTF-8 JSON; keep what is not strict JSON as text.
+    // The exact bytes: a big integer or a NaN stays as written, never
+    // rounded through a double; the browser shows them as they are.
     std::string why;
-    const std::optional<std::string> compact = compact_json(text, &why);
-    if (!compact) {
+    if (!compact_json(text, &why)) {
       ++result.not_strict_json;
-      if (!why.empty()) {
-        result.warnings.push_back("value of key " + key_name(e.key) + " kept as stored: " + why);
-      }
+      if (!why.empty()) result.warnings.push_back("value of key " + key_name(e.key) + ": " + why);
     }
-    dst.put(e.key, compact ? *compact : text);
+    dst.put(e.key, text);
     ++result.keys_written;
     if (progress && (++done % 1024 == 0) && !progress(done, total)) {
       throw Error(ErrorCode::kCancelled, "import from '" + src.string() + "' cancelled");
@@ -253,7 +244,6 @@ std::uint64_t export_jsonl(const DB& db, std::ostream& out, const ProgressFn& pr
   const std::uint64_t total = db.size();
   std::uint64_t done = 0;
   std::string text;
-  const bool reencode = db.format() == DataFormat::kPythonBitcask;
   for_each_key(db, [&](const KeyEntry& e) {
     try {
       if (!db.get(e.key, &text)) return;  // removed since the page was read
@@ -262,7 +252,7 @@ std::uint64_t export_jsonl(const DB& db, std::ostream& out, const ProgressFn& pr
       skipped->push_back("skipped key " + key_name(e.key) + ": " + error.what());
       return;
     }
-    out << '{' << bytes_field("key", e.key) << ',' << value_field(text, reencode) << "}\n";
+    out << '{' << bytes_field("key", e.key) << ',' << value_field(text) << "}\n";
     ++done;
     if (progress && done % 1024 == 0 && !progress(done, total)) {
       throw Error(ErrorCode::kCancelled, "export cancelled");

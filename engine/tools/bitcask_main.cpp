@@ -7,7 +7,7 @@
 //   bitcask stats DIR [--json]
 //   bitcask check DIR
 //   bitcask dump DIR [SEGMENT] [--no-header]
-//   bitcask import DIR (--pybitcask SRC_DIR | --jsonl FILE|-)
+//   bitcask import DIR (--from SRC_DIR | --jsonl FILE|-)
 //   bitcask export DIR
 //   bitcask merge DIR [--if-needed]
 //   bitcask --version
@@ -163,7 +163,9 @@ const char* format_name(bitcask::DataFormat format) {
     case bitcask::DataFormat::kNative:
       return "native";
     case bitcask::DataFormat::kPythonBitcask:
-      return "python-bitcask";
+      return "pybitcask";
+    case bitcask::DataFormat::kBasho:
+      return "basho";
   }
   return "unknown";
 }
@@ -194,6 +196,7 @@ std::unique_ptr<bitcask::DB> open_with(const fs::path& dir, const bitcask::Optio
 
 // Prints one warning line for each problem recovery found.
 void warn_recovery(const bitcask::DB& db) {
+  if (const std::string live = db.live_writer_warning(); !live.empty()) print_warning(live);
   const bitcask::RecoveryReport& report = db.recovery_report();
   for (const bitcask::Problem& p : report.truncated_tails) {
     print_warning(problem_line(p) + (db.read_only()
@@ -248,7 +251,7 @@ struct Args {
   std::uint32_t segment = 0;
   bool has_segment = false;
   bool no_header = false;
-  std::string pybitcask_src;
+  std::string from_src;
   std::string jsonl_src;
   std::uint64_t max_segment_size = 0;  // 0: the engine's default
   bool if_needed = false;
@@ -417,6 +420,7 @@ int cmd_stats(const Args& a) {
                 {"fragmentation", s.fragmentation},
                 {"keydir_bytes", s.keydir_bytes},
                 {"format", format_name(db->format())},
+                {"written_by", db->format_description()},
                 {"read_only", db->read_only()},
                 {"segment_stats", std::move(segs)}};
     write_out(out.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
@@ -432,7 +436,7 @@ int cmd_stats(const Args& a) {
   char frag[32];
   std::snprintf(frag, sizeof frag, "%.1f %%", s.fragmentation * 100.0);
   row("directory:", db->path().string());
-  row("format:", std::string(format_name(db->format())));
+  row("format:", std::string(format_name(db->format())) + " (" + db->format_description() + ")");
   row("keys:", std::to_string(s.keys));
   row("segments:", std::to_string(s.segments));
   row("total bytes:", bytes(s.total_bytes));
@@ -562,12 +566,33 @@ bitcask::ProgressFn progress_on_tty(const char* what) {
   };
 }
 
+int import_into(const Args& a);
+
 int cmd_import(const Args& a) {
+  // A failed import removes the directory it created: no empty database
+  // (marker, lock, segment) is left behind to be mistaken for a result.
+  std::error_code ec;
+  const bool existed = fs::exists(a.dir, ec);
+  try {
+    return import_into(a);
+  } catch (...) {
+    if (!existed) fs::remove_all(a.dir, ec);
+    throw;
+  }
+}
+
+int import_into(const Args& a) {
   bitcask::ImportResult result;
   std::unique_ptr<bitcask::DB> db;
-  if (!a.pybitcask_src.empty()) {
+  if (!a.from_src.empty()) {
+    // The source is opened (and refused, when it is no Bitcask) before the
+    // destination is created.
+    bitcask::Options source_options;
+    source_options.read_only = true;
+    source_options.create_if_missing = false;
+    open_with(a.from_src, source_options);
     db = open_write(a.dir, a.sync, /*create=*/true, a.max_segment_size);
-    result = bitcask::import_pybitcask(a.pybitcask_src, *db, progress_on_tty("importing"));
+    result = bitcask::import_directory(a.from_src, *db, progress_on_tty("importing"));
   } else if (a.jsonl_src == "-") {
     db = open_write(a.dir, a.sync, /*create=*/true, a.max_segment_size);
     result = bitcask::import_jsonl(std::cin, *db);
@@ -597,7 +622,7 @@ int cmd_import(const Args& a) {
             << "not-strict values: " << result.not_strict_json << '\n'
             << "warnings:          " << result.warnings.size() << '\n';
   finish_stdout();
-  return kExitOk;
+  return result.source_problems ? kExitCorrupt : kExitOk;
 }
 
 // Exports what can be read: a damaged record's key is left out with a
@@ -752,8 +777,10 @@ int main(int argc, char** argv) {
   add_sync(imp);
   add_segment_size(imp);
   CLI::Option_group* source = imp->add_option_group("source", "What to import (exactly one)");
-  source->add_option("--pybitcask", a.pybitcask_src,
-                     "A directory written by the Python bitcask (read only)");
+  source->add_option("--from", a.from_src,
+                     "Any Bitcask directory: this engine's, pybitcask's (every released "
+                     "layout) or Basho bitcask's (read only, never changed)");
+  source->add_option("--pybitcask", a.from_src, "The same as --from (kept for scripts)");
   source->add_option("--jsonl", a.jsonl_src,
                      "A file of JSON lines {\"key\":..,\"value\":..}, or - for stdin");
   source->require_option(1);

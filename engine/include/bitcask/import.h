@@ -19,15 +19,20 @@ struct ImportResult {
   std::uint64_t keys_deleted = 0;     // tombstones applied
   std::uint64_t not_strict_json = 0;  // values kept as text (NaN, Infinity)
   std::vector<std::string> warnings;  // torn tails, lines skipped, ...
+  // Damaged records and torn tails of an import_directory source: what they
+  // held was not imported (each is also in `warnings`).
+  std::uint64_t source_problems = 0;
 };
 
 // Progress: (done, total) in bytes; return false to cancel (kCancelled).
 using ProgressFn = std::function<bool(std::uint64_t done, std::uint64_t total)>;
 
-// Copies the live keys of a directory written by the Python original into
-// `dst`, reading `src` only (it is never modified). Values are re-encoded as
-// compact JSON; values that are not strict JSON are kept as their text.
-ImportResult import_pybitcask(const std::filesystem::path& src, DB& dst,
+// Copies the live keys of any Bitcask directory this engine reads (its own,
+// pybitcask's in every released layout, Basho's) into `dst`, reading `src`
+// only (it is never modified). Keys and values keep their exact bytes.
+// Damage or a torn tail found in `src` is listed in `warnings`: the caller
+// must report it (what it held was not imported).
+ImportResult import_directory(const std::filesystem::path& src, DB& dst,
                               const ProgressFn& progress = {});
 
 // The longest JSON line import_jsonl takes: what export_jsonl writes for the
@@ -51,9 +56,9 @@ ImportResult import_jsonl(std::istream& in, DB& dst, const ProgressFn& progress 
 // the format import_jsonl reads. Export and import round-trip exactly: a
 // value goes out as "value" only when import would store it as the same
 // bytes (its compact JSON), otherwise as "raw" text or "raw_hex"; a key
-// goes out as "key" text or "key_hex". A database written by the Python
-// original is the exception: its JSON values are re-encoded compactly, as
-// import_pybitcask stores them. Returns the keys written.
+// goes out as "key" text or "key_hex", whoever wrote the database (a
+// pybitcask value keeps its spacing and NaN tokens). Returns the keys
+// written.
 // With `skipped`, a key whose record cannot be read (it fails its checksum
 // or is malformed) is left out and the export goes on, rescuing everything
 // else: one line a key goes to *skipped, naming it and where the damage is.

@@ -106,7 +106,7 @@ void convertPythonTask(QPromise<TransferOutcome>& promise, QString source, QStri
     return finish(promise, std::move(out));
   }
   try {
-    out.imported = bitcask::import_pybitcask(source.toStdString(), *opened.db, progressOf(promise));
+    out.imported = bitcask::import_directory(source.toStdString(), *opened.db, progressOf(promise));
     opened.db->close();
     out.ok = true;
     out.message = importSummary(out.imported);
