@@ -238,11 +238,23 @@ class LayoutBashoTest : public QObject {
     }
     QVERIFY(found);
     QVERIFY(riak_keys > 20);
+    // bucket and key columns
+    for (const auto& [k, e] : a.live) {
+      const auto rk = riak_key_of(k);
+      QCOMPARE(rk.has_value(), !k.starts_with("plain-"));
+      if (rk) {
+        QVERIFY(!rk->typed);
+        QVERIFY(rk->bucket == "bucket" || rk->bucket == "users");
+      }
+    }
     const Applied edge = apply(*recognise_basho(kFixtures / "edge"));
     bool typed = false;
     for (const auto& [k, e] : edge.live) {
       if (erlang_term_to_text(k) == "{{<<\"type\">>,<<\"bucket\">>},<<\"typed\">>}") {
         typed = true;
+        const auto rk = riak_key_of(k);
+        QVERIFY(rk && rk->typed);
+        QCOMPARE(rk->type + "/" + rk->bucket + "/" + rk->key, std::string("type/bucket/typed"));
         QCOMPARE(erlang_term_to_text(e.second).value_or("?"),
                  std::string("[1,2.5,atom,\"str\",#{a => 1}]"));
       }
@@ -275,6 +287,15 @@ class LayoutBashoTest : public QObject {
                                  "a\"\\\n"s)
                  .value_or("?"),
              std::string("<<\"a\\\"\\\\\\n\">>"));
+    // Riak keys: the parts, and nothing for other terms
+    QCOMPARE(riak_key_of("\x83\x68\x02\x6d\x00\x00\x00\x05users\x6d\x00\x00\x00\x02u1"s)
+                 .value_or(RiakKey{})
+                 .key,
+             std::string("u1"));
+    QVERIFY(!riak_key_of("\x83\x68\x02\x6d\x00\x00\x00\x05users\x6a"s).has_value());
+    QVERIFY(!riak_key_of("\x83\x68\x02\x6d\xff\xff\xff\xffusers"s).has_value());
+    QVERIFY(!riak_key_of(mixed).has_value());
+    QVERIFY(!riak_key_of("plain-1").has_value());
     // not terms, or not shown: nullopt, never a crash
     QVERIFY(!erlang_term_to_text("").has_value());
     QVERIFY(!erlang_term_to_text("plain-1").has_value());

@@ -380,7 +380,53 @@ bool Printer::term(int* index, int depth) {
   return inside(*index);
 }
 
+// A binary term at *index as its bytes, bounded like Printer.
+bool decode_binary(const char* buf, int len, int* index, std::string* out) {
+  int type = 0, size = 0;
+  if (*index >= len || ei_get_type(buf, index, &type, &size) < 0 || type != ERL_BINARY_EXT ||
+      size < 0 || size > len - *index) {
+    return false;
+  }
+  out->assign(static_cast<std::size_t>(size), '\0');
+  long n = 0;
+  return ei_decode_binary(buf, index, out->data(), &n) == 0 && n == size && *index <= len;
+}
+
+// A 2-tuple header at *index.
+bool decode_pair(const char* buf, int len, int* index) {
+  int type = 0, size = 0, arity = 0;
+  return *index < len && ei_get_type(buf, index, &type, &size) == 0 &&
+         type == ERL_SMALL_TUPLE_EXT && size == 2 &&
+         ei_decode_tuple_header(buf, index, &arity) == 0 && arity == 2 && *index <= len;
+}
+
 }  // namespace
+
+std::optional<RiakKey> riak_key_of(std::string_view bytes) {
+  if (bytes.size() < 2 || bytes.size() > kMaxInput) return std::nullopt;
+  init_ei();
+  std::string padded(bytes);
+  padded.append(kPadding, '\0');
+  const char* buf = padded.data();
+  const int len = static_cast<int>(bytes.size());
+  int index = 0, version = 0;
+  if (ei_decode_version(buf, &index, &version) < 0 || !decode_pair(buf, len, &index)) {
+    return std::nullopt;
+  }
+  RiakKey k;
+  int type = 0, size = 0;
+  if (index < len && ei_get_type(buf, &index, &type, &size) == 0 && type == ERL_SMALL_TUPLE_EXT) {
+    k.typed = true;
+    if (!decode_pair(buf, len, &index) || !decode_binary(buf, len, &index, &k.type)) {
+      return std::nullopt;
+    }
+  }
+  if (!decode_binary(buf, len, &index, &k.bucket) || !decode_binary(buf, len, &index, &k.key) ||
+      index != len) {
+    return std::nullopt;
+  }
+  return k;
+}
 
 std::optional<std::string> erlang_term_to_text(std::string_view bytes, std::size_t max_chars) {
   if (bytes.size() < 2 || bytes.size() > kMaxInput) return std::nullopt;

@@ -26,4 +26,17 @@ namespace bitcask {
 std::optional<std::string> erlang_term_to_text(std::string_view bytes,
                                                std::size_t max_chars = 4096);
 
+// A Riak KV key: term_to_binary({Bucket, Key}), or {{Type, Bucket}, Key} for
+// a bucket type, each part a binary; for bucket and key columns.
+struct RiakKey {
+  std::string type;  // empty without a bucket type
+  std::string bucket;
+  std::string key;
+  bool typed = false;
+};
+
+// The parts of a Riak key, as stored (binaries, not text); nullopt when
+// `bytes` is anything else. Decoded with ei, bounded as above.
+std::optional<RiakKey> riak_key_of(std::string_view bytes);
+
 }  // namespace bitcask

@@ -3,7 +3,7 @@
 // decoded from the input's bytes (skipping damaged ones by their span, as a
 // reader following Basho does); the whole input and every decoded key and
 // value also go through erlang_term_to_text, and the input through
-// basho::read_hint as a hint file. Errors are fine, crashes and reads out of
+// riak_key_of and basho::read_hint (as a hint file). Errors are fine, crashes and reads out of
 // bounds are not.
 #include <bitcask/error.h>
 #include <unistd.h>
@@ -25,6 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const char* bytes = reinterpret_cast<const char*>(data);
   (void)bitcask::erlang_term_to_text(std::string_view(bytes, size), 256);
   (void)bitcask::basho::read_hint(std::string_view(bytes, size));
+  (void)bitcask::riak_key_of(std::string_view(bytes, size));
 
   fs::remove_all(dir);
   fs::create_directories(dir);
