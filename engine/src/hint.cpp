@@ -21,7 +21,43 @@ constexpr std::uint16_t kVersion = 2;
 // Builder's in-memory entries, before sorting: timestamp_us u64 | offset u32 |
 // size u32 | kind u8 | flags u8 | key_size u16 | [expiry_us u64] | key.
 constexpr std::size_t kEntryFixed = 20;
-constexpr std::size_t kMinEntrySize = 6;  // six one-byte varints, an empty suffix
+
+// Bounds from the format, so a hint is checked against its segment before it
+// is trusted, or even mapped. Every entry describes a distinct record of the
+// bytes the hint covers (the last of its key), and a record takes at least a
+// header and a one-byte key (a batch marker, 24 bytes, more).
+constexpr std::uint64_t kMinRecordSize = format::kRecordHeaderSize + 1;
+// An entry takes its unshared key bytes and at most this much more: shared
+// and unshared (3 bytes each, up to 65535), kind_flags (2, up to 0x1FF), the
+// offset delta (5: 33 bits zigzagged), the record size (5), the timestamp
+// delta and the expiry (10 each).
+constexpr std::uint64_t kMaxEntryOverhead = 3 + 3 + 2 + 5 + 5 + 10 + 10;
+// So the entry of a key of k >= 1 bytes takes at most 38 + k <= 2 * (20 + k)
+// bytes: at most twice its record.
+static_assert(kMaxEntryOverhead <= 2 * format::kRecordHeaderSize);
+
+std::uint64_t max_records(std::uint64_t segment_bytes) {
+  return segment_bytes < format::kSegmentHeaderSize
+             ? 0
+             : (segment_bytes - format::kSegmentHeaderSize) / kMinRecordSize;
+}
+
+// The largest hint a segment of `segment_size` bytes could have.
+std::uint64_t max_hint_size(std::uint64_t segment_size) {
+  const std::uint64_t records =
+      segment_size < format::kSegmentHeaderSize ? 0 : segment_size - format::kSegmentHeaderSize;
+  return kHeaderSize + kTrailerSize + 2 * records;
+}
+
+// The size of the hint at `path`, open as `f`, when it is plausible for a
+// segment of `segment_size` bytes; nullopt otherwise (a huge or sparse file is
+// refused here, before anything reads it whole or sizes anything by it).
+std::optional<std::uint64_t> plausible_size(const File& f, const std::filesystem::path& path,
+                                            std::uint64_t segment_size) {
+  const std::uint64_t size = file_size(f, path);
+  if (size < kHeaderSize + kTrailerSize || size > max_hint_size(segment_size)) return std::nullopt;
+  return size;
+}
 }  // namespace
 
 std::string file_name(std::uint32_t segment_id) {
@@ -108,16 +144,18 @@ void Builder::write(const std::filesystem::path& dir, std::uint64_t covered) con
   write_file_durably(dir / file_name(segment_id_), out);
 }
 
-std::uint64_t entry_count(const std::filesystem::path& path) {
+std::uint64_t entry_count(const std::filesystem::path& dir, std::uint32_t segment_id) {
   try {
+    const std::filesystem::path seg_path = dir / format::segment_file_name(segment_id);
+    const std::uint64_t segment_size = file_size(open_file(seg_path, O_RDONLY), seg_path);
+    const std::filesystem::path path = dir / file_name(segment_id);
     File f = open_file(path, O_RDONLY);
-    const std::uint64_t size = file_size(f, path);
-    if (size < kHeaderSize + kTrailerSize) return 0;
+    const auto size = plausible_size(f, path, segment_size);
+    if (!size) return 0;
     char trailer[8];
-    pread_exact(f, path, trailer, sizeof trailer, size - kTrailerSize);
-    // Unchecked, so bounded by what the file could hold.
-    return std::min<std::uint64_t>(decode_u64_le(trailer),
-                                   (size - kHeaderSize - kTrailerSize) / kMinEntrySize);
+    pread_exact(f, path, trailer, sizeof trailer, *size - kTrailerSize);
+    // Unchecked, so bounded by what the segment could hold.
+    return std::min(decode_u64_le(trailer), max_records(segment_size));
   } catch (const Error&) {
     return 0;
   }
@@ -138,13 +176,22 @@ bool Cursor::decode(Fields* f) {
     return false;
   }
   if (f->shared > key_size_ || f->unshared > static_cast<std::uint64_t>(end_ - pos_) ||
-      f->shared + f->unshared > kMaxKeySize || f->size > UINT32_MAX) {
+      f->shared + f->unshared > kMaxKeySize || f->shared + f->unshared == 0 ||
+      (f->flags & format::kFlagCompressionMask) == format::kFlagCompressionMask) {
     return false;
   }
   offset_ += static_cast<std::uint64_t>(zigzag_decode(offset_delta));
   timestamp_us_ += static_cast<std::uint64_t>(zigzag_decode(timestamp_delta));
   key_size_ = f->shared + f->unshared;
-  return offset_ <= UINT32_MAX;
+  // A record of this key, whole inside the covered bytes (reads through the
+  // keydir then stay inside the segment): its header and key at least, no
+  // more value than a record holds, none for a tombstone.
+  const std::uint64_t least =
+      format::kRecordHeaderSize + ((f->flags & format::kFlagExpiry) ? 8 : 0) + key_size_;
+  return offset_ >= format::kSegmentHeaderSize &&
+         offset_ <= std::min<std::uint64_t>(covered_, UINT32_MAX) &&
+         f->size <= covered_ - offset_ && f->size >= least &&
+         f->size - least <= (f->tombstone ? 0 : kMaxValueSize);
 }
 
 bool Cursor::next(Entry* e) {
@@ -173,8 +220,9 @@ bool Reader::open(const std::filesystem::path& path, std::uint32_t segment_id,
   std::size_t size = 0;
   try {
     File f = open_file(path, O_RDONLY);
-    size = file_size(f, path);
-    if (size < kHeaderSize + kTrailerSize) return false;
+    const auto plausible = plausible_size(f, path, segment_size);
+    if (!plausible) return false;
+    size = *plausible;
     map_ = Mapping(f, path, size);
   } catch (const Error&) {
     return false;
@@ -187,21 +235,26 @@ bool Reader::open(const std::filesystem::path& path, std::uint32_t segment_id,
     return false;
   }
   segment_id_ = segment_id;
+  const std::uint64_t count = decode_u64_le(data + end_);
   records_ = decode_u64_le(data + end_ + 8);
   covered_ = decode_u64_le(data + end_ + 16);
-  if (covered_ > segment_size) return false;
-  // Every entry must parse, to exactly the count, before any is used.
+  // Entries are records of the covered bytes, which are the segment's.
+  if (covered_ < format::kSegmentHeaderSize || covered_ > segment_size ||
+      records_ > max_records(covered_) || count > records_) {
+    return false;
+  }
+  // Every entry must parse and fit, to exactly the count, before any is used.
   Cursor cursor = entries();
   std::uint64_t seen = 0;
   while (!cursor.at_end()) {
     if (!cursor.skip()) return false;
     ++seen;
   }
-  return seen == decode_u64_le(data + end_);
+  return seen == count;
 }
 
 Cursor Reader::entries() const {
-  return Cursor(map_.data() + kHeaderSize, map_.data() + end_, segment_id_);
+  return Cursor(map_.data() + kHeaderSize, map_.data() + end_, segment_id_, covered_);
 }
 
 }  // namespace bitcask::hint
