@@ -161,47 +161,58 @@ std::uint64_t entry_count(const std::filesystem::path& dir, std::uint32_t segmen
   }
 }
 
+Cursor::Cursor(const char* begin, const char* end, std::uint32_t segment_id, std::uint64_t covered)
+    : pos_(begin), end_(end), segment_id_(segment_id), covered_(covered), key_(kMaxKeySize) {}
+
 bool Cursor::decode(Fields* f) {
+  // On a local copy of the position, which stays in a register: opening
+  // decodes every entry twice (checked, then applied), millions of them.
+  const char* p = pos_;
   std::uint64_t kind_flags, offset_delta, timestamp_delta;
   f->expiry_us = 0;
-  if (!get_varint64(&pos_, end_, &f->shared) || !get_varint64(&pos_, end_, &f->unshared) ||
-      !get_varint64(&pos_, end_, &kind_flags) || !get_varint64(&pos_, end_, &offset_delta) ||
-      !get_varint64(&pos_, end_, &f->size) || !get_varint64(&pos_, end_, &timestamp_delta)) {
+  if (!get_varint64(&p, end_, &f->shared) || !get_varint64(&p, end_, &f->unshared) ||
+      !get_varint64(&p, end_, &kind_flags) || !get_varint64(&p, end_, &offset_delta) ||
+      !get_varint64(&p, end_, &f->size) || !get_varint64(&p, end_, &timestamp_delta)) {
     return false;
   }
   f->flags = static_cast<std::uint8_t>(kind_flags >> 1);
   f->tombstone = kind_flags & 1;
   if (kind_flags >> 9 || (f->flags & ~format::kKnownFlags) ||
-      ((f->flags & format::kFlagExpiry) && !get_varint64(&pos_, end_, &f->expiry_us))) {
+      ((f->flags & format::kFlagExpiry) && !get_varint64(&p, end_, &f->expiry_us))) {
     return false;
   }
-  if (f->shared > key_size_ || f->unshared > static_cast<std::uint64_t>(end_ - pos_) ||
-      f->shared + f->unshared > kMaxKeySize || f->shared + f->unshared == 0 ||
+  const std::uint64_t key_size = f->shared + f->unshared;
+  if (f->shared > key_size_ || f->unshared > static_cast<std::uint64_t>(end_ - p) ||
+      key_size > kMaxKeySize || key_size == 0 ||
       (f->flags & format::kFlagCompressionMask) == format::kFlagCompressionMask) {
     return false;
   }
-  offset_ += static_cast<std::uint64_t>(zigzag_decode(offset_delta));
-  timestamp_us_ += static_cast<std::uint64_t>(zigzag_decode(timestamp_delta));
-  key_size_ = f->shared + f->unshared;
+  const std::uint64_t offset = offset_ + static_cast<std::uint64_t>(zigzag_decode(offset_delta));
   // A record of this key, whole inside the covered bytes (reads through the
   // keydir then stay inside the segment): its header and key at least, no
   // more value than a record holds, none for a tombstone.
   const std::uint64_t least =
-      format::kRecordHeaderSize + ((f->flags & format::kFlagExpiry) ? 8 : 0) + key_size_;
-  return offset_ >= format::kSegmentHeaderSize &&
-         offset_ <= std::min<std::uint64_t>(covered_, UINT32_MAX) &&
-         f->size <= covered_ - offset_ && f->size >= least &&
-         f->size - least <= (f->tombstone ? 0 : kMaxValueSize);
+      format::kRecordHeaderSize + ((f->flags & format::kFlagExpiry) ? 8 : 0) + key_size;
+  if (offset < format::kSegmentHeaderSize ||
+      offset > std::min<std::uint64_t>(covered_, UINT32_MAX) || f->size > covered_ - offset ||
+      f->size < least || f->size - least > (f->tombstone ? 0 : kMaxValueSize)) {
+    return false;
+  }
+  pos_ = p;
+  offset_ = offset;
+  timestamp_us_ += static_cast<std::uint64_t>(zigzag_decode(timestamp_delta));
+  key_size_ = key_size;
+  return true;
 }
 
 bool Cursor::next(Entry* e) {
   Fields f;
   if (!decode(&f)) return false;
-  key_.resize(f.shared);
-  key_.append(pos_, f.unshared);
+  // The shared bytes are the previous key's, already in place.
+  std::memcpy(key_.data() + f.shared, pos_, f.unshared);
   pos_ += f.unshared;
   e->kind = f.tombstone ? RecordKind::kTombstone : RecordKind::kPut;
-  e->key = key_;
+  e->key = std::string_view(key_.data(), key_size_);
   e->loc = Location{segment_id_, static_cast<std::uint32_t>(offset_),
                     static_cast<std::uint32_t>(f.size), timestamp_us_, f.flags};
   e->expiry_us = f.expiry_us;

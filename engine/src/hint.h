@@ -82,8 +82,7 @@ std::uint64_t entry_count(const std::filesystem::path& dir, std::uint32_t segmen
 // few ahead of the one it applies: cache misses dominate opening).
 class Cursor {
  public:
-  Cursor(const char* begin, const char* end, std::uint32_t segment_id, std::uint64_t covered)
-      : pos_(begin), end_(end), segment_id_(segment_id), covered_(covered) {}
+  Cursor(const char* begin, const char* end, std::uint32_t segment_id, std::uint64_t covered);
   // Decodes the next entry into *e; its key stays valid until the next call.
   // False at the end, or at an entry that does not parse or could not be a
   // record of the covered bytes.
@@ -105,8 +104,8 @@ class Cursor {
   const char* end_;
   std::uint32_t segment_id_;
   std::uint64_t covered_;
-  std::string key_;
-  std::uint64_t key_size_ = 0;  // of the previous entry
+  std::vector<char> key_;  // the last key, in room for the longest
+  std::uint64_t key_size_ = 0;
   std::uint64_t offset_ = 0;
   std::uint64_t timestamp_us_ = 0;
 };
