@@ -2,11 +2,13 @@
 //
 //   bitcask-bench [python-matrix|peers|engine] [--engines LIST] [--quick]
 //                 [--format markdown|json] [--sync none|always|both]
+//                 [--only keydir,latency,open,merge,seek]
 //
 // Without a suite: python-matrix, then peers. --engines (comma-separated, of
 // bitcask, leveldb, rocksdb, lmdb, sqlite; default all) chooses the engines of
 // the peers suite, --sync (default both) its durability levels. --quick uses
-// small entry counts (for CI; under a minute).
+// small entry counts (for CI; under a minute). --only runs some sections of
+// the engine suite.
 // --format json prints one JSON array of result rows (bench/report.h) for
 // python-matrix and peers; the engine suite prints its own JSON object.
 // Scratch directories go under $BITCASK_BENCH_DIR (or the temp directory) and
@@ -23,7 +25,7 @@
 #include "report.h"
 
 namespace bench {
-int run_engine_suite(bool quick, bool json_out);
+int run_engine_suite(bool quick, bool json_out, const std::vector<std::string>& only);
 }
 
 namespace {
@@ -64,6 +66,10 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"none", "always", "both"}))
       ->capture_default_str();
   app.add_flag("--quick", quick, "Small entry counts, for CI");
+  std::vector<std::string> only;
+  app.add_option("--only", only, "Sections of the engine suite to run (default all)")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"keydir", "latency", "open", "merge", "seek"}));
   app.add_option("--format", format, "Output format")
       ->check(CLI::IsMember({"markdown", "json"}))
       ->capture_default_str();
@@ -84,7 +90,7 @@ int main(int argc, char** argv) {
   int rc = 0;
   try {
     if (suite == "engine") {
-      rc = bench::run_engine_suite(quick, json);
+      rc = bench::run_engine_suite(quick, json, only);
     } else {
       const bool matrix = suite.empty() || suite == "python-matrix";
       const bool peers = suite.empty() || suite == "peers";

@@ -4,6 +4,7 @@
 #include <malloc.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -76,15 +77,36 @@ double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-// Open time of `keys` keys with 100-byte values, with and without hints.
-nlohmann::json open_time(std::uint64_t keys) {
+// An open-time case: `keys` keys with 100-byte values.
+struct OpenCase {
+  std::uint64_t keys;
+  // 15-byte keys written in key order (key_of), or 20-byte keys written in a
+  // random order: a hint lists its entries by key, so there the offsets and
+  // timestamps of neighbouring entries are far apart, as for any database
+  // not filled in key order.
+  bool shuffled;
+  std::uint64_t max_segment_size;
+};
+
+std::string key_of(const OpenCase& c, std::uint64_t i) {
+  if (!c.shuffled) return key_of(i);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%020llu", static_cast<unsigned long long>(i));
+  return buf;
+}
+
+// Open time with and without hints, each the best of three.
+nlohmann::json open_time(const OpenCase& c) {
   ScratchDir dir("open");
   bitcask::Options o;
-  o.max_segment_size = 64ull << 20;
+  o.max_segment_size = c.max_segment_size;
   {
     auto db = bitcask::DB::open(dir.path(), o);
     const std::string value(100, 'v');
-    for (std::uint64_t i = 0; i < keys; ++i) db->put(key_of(i), value);
+    std::mt19937_64 rng(11);
+    std::vector<std::uint32_t> order;
+    if (c.shuffled) order = permutation(c.keys, rng);
+    for (std::uint64_t i = 0; i < c.keys; ++i) db->put(key_of(c, c.shuffled ? order[i] : i), value);
   }
   bitcask::Options ro;
   ro.read_only = true;
@@ -104,7 +126,7 @@ nlohmann::json open_time(std::uint64_t keys) {
       const auto t0 = Clock::now();
       auto db = bitcask::DB::open(dir.path(), ro);
       best = std::min(best, seconds_since(t0));
-      if (db->size() != keys) throw std::runtime_error("open lost keys");
+      if (db->size() != c.keys) throw std::runtime_error("open lost keys");
     }
     return best;
   };
@@ -118,8 +140,12 @@ nlohmann::json open_time(std::uint64_t keys) {
     std::filesystem::remove(e.path());
   }
   const double warm_scan = timed_open(false), cold_scan = timed_open(true);
-  return {{"keys", keys},
+  return {{"keys", c.keys},
+          {"key_bytes", key_of(c, 0).size()},
+          {"written_in_key_order", !c.shuffled},
+          {"segment_mib", c.max_segment_size >> 20},
           {"hint_mb", hint_bytes / 1e6},
+          {"hint_bytes_per_key", static_cast<double>(hint_bytes) / c.keys},
           {"segment_mb", segment_bytes / 1e6},
           {"with_hints_s", warm_hints},
           {"without_hints_s", warm_scan},
@@ -178,68 +204,89 @@ nlohmann::json seek_latency(std::uint64_t keys) {
 
 }  // namespace
 
-int run_engine_suite(bool quick, bool json_out) {
+int run_engine_suite(bool quick, bool json_out, const std::vector<std::string>& only) {
+  auto wanted = [&](const char* section) {
+    return only.empty() || std::find(only.begin(), only.end(), section) != only.end();
+  };
   const std::uint64_t keys = quick ? 100'000 : 1'000'000;
   nlohmann::json result;
-  result["keydir"] = keydir_memory(keys);
-  nlohmann::json lat = nlohmann::json::array();
-  for (auto& r : latency(bitcask::SyncPolicy::None, "none", quick ? 20'000 : 200'000))
-    lat.push_back(r);
-  for (auto& r : latency(bitcask::SyncPolicy::Interval, "interval", quick ? 20'000 : 200'000))
-    lat.push_back(r);
-  for (auto& r : latency(bitcask::SyncPolicy::Always, "always", quick ? 300 : 3'000))
-    lat.push_back(r);
-  result["latency"] = lat;
-  result["open"] = open_time(keys);
-  result["merge"] = merge_throughput(quick ? 100'000 : 1'000'000);
-  result["seek"] = seek_latency(quick ? 1'000'000 : 10'000'000);
+  if (wanted("keydir")) result["keydir"] = keydir_memory(keys);
+  if (wanted("latency")) {
+    nlohmann::json lat = nlohmann::json::array();
+    for (auto& r : latency(bitcask::SyncPolicy::None, "none", quick ? 20'000 : 200'000))
+      lat.push_back(r);
+    for (auto& r : latency(bitcask::SyncPolicy::Interval, "interval", quick ? 20'000 : 200'000))
+      lat.push_back(r);
+    for (auto& r : latency(bitcask::SyncPolicy::Always, "always", quick ? 300 : 3'000))
+      lat.push_back(r);
+    result["latency"] = lat;
+  }
+  if (wanted("open")) {
+    result["open"] = nlohmann::json::array(
+        {open_time({keys, false, 64ull << 20}),
+         open_time({quick ? 500'000u : 5'000'000u, true, bitcask::kDefaultSegmentSize})});
+  }
+  if (wanted("merge")) result["merge"] = merge_throughput(quick ? 100'000 : 1'000'000);
+  if (wanted("seek")) result["seek"] = seek_latency(quick ? 1'000'000 : 10'000'000);
   if (json_out) {
     std::cout << result.dump(2) << "\n";
     return 0;
   }
-  const auto& k = result["keydir"];
-  std::printf("## Keydir memory (%llu keys of 15 bytes)\n\n",
-              static_cast<unsigned long long>(keys));
-  std::printf(
-      "| keydir bytes per key | of which the key | overhead per key | heap growth per key | open "
-      "(no hints) |\n|---:|---:|---:|---:|---:|\n");
-  std::printf("| %.1f | 15 | %.1f | %.1f | %.3f s |\n\n", k["keydir_bytes_per_key"].get<double>(),
-              k["keydir_overhead_per_key"].get<double>(), k["heap_bytes_per_key"].get<double>(),
-              k["open_s_without_hints"].get<double>());
-  std::printf("## Put / get latency, 100-byte values, raw API\n\n");
-  std::printf(
-      "| sync | op | ops | mean µs | p50 µs | p99 µs | ops/s "
-      "|\n|---|---|---:|---:|---:|---:|---:|\n");
-  for (const auto& r : lat) {
-    std::printf("| %s | %s | %llu | %.2f | %.2f | %.2f | %.0f |\n",
-                r["sync"].get<std::string>().c_str(), r["op"].get<std::string>().c_str(),
-                r["ops"].get<unsigned long long>(), r["mean_us"].get<double>(),
-                r["p50_us"].get<double>(), r["p99_us"].get<double>(),
-                r["ops_per_sec"].get<double>());
+  if (result.contains("keydir")) {
+    const auto& k = result["keydir"];
+    std::printf("## Keydir memory (%llu keys of 15 bytes)\n\n",
+                static_cast<unsigned long long>(keys));
+    std::printf(
+        "| keydir bytes per key | of which the key | overhead per key | heap growth per key | "
+        "open (no hints) |\n|---:|---:|---:|---:|---:|\n");
+    std::printf("| %.1f | 15 | %.1f | %.1f | %.3f s |\n\n", k["keydir_bytes_per_key"].get<double>(),
+                k["keydir_overhead_per_key"].get<double>(), k["heap_bytes_per_key"].get<double>(),
+                k["open_s_without_hints"].get<double>());
   }
-  const auto& op = result["open"];
-  std::printf(
-      "\n## Open (%llu keys, 100-byte values, 64 MiB segments: %.1f MB of hints, %.1f MB of "
-      "segments)\n\n",
-      op["keys"].get<unsigned long long>(), op["hint_mb"].get<double>(),
-      op["segment_mb"].get<double>());
-  std::printf("| page cache | with hints | without hints | speed-up |\n|---|---:|---:|---:|\n");
-  std::printf("| warm | %.3f s | %.3f s | %.1fx |\n", op["with_hints_s"].get<double>(),
-              op["without_hints_s"].get<double>(), op["speedup"].get<double>());
-  if (op["cold_with_hints_s"].get<double>() > 0) {
-    std::printf("| cold (dropped) | %.3f s | %.3f s | %.1fx |\n",
-                op["cold_with_hints_s"].get<double>(), op["cold_without_hints_s"].get<double>(),
-                op["cold_speedup"].get<double>());
-  } else {
-    std::printf("| cold | not measured (needs root to drop the page cache) | | |\n");
+  if (result.contains("latency")) {
+    std::printf("## Put / get latency, 100-byte values, raw API\n\n");
+    std::printf(
+        "| sync | op | ops | mean µs | p50 µs | p99 µs | ops/s "
+        "|\n|---|---|---:|---:|---:|---:|---:|\n");
+    for (const auto& r : result["latency"]) {
+      std::printf("| %s | %s | %llu | %.2f | %.2f | %.2f | %.0f |\n",
+                  r["sync"].get<std::string>().c_str(), r["op"].get<std::string>().c_str(),
+                  r["ops"].get<unsigned long long>(), r["mean_us"].get<double>(),
+                  r["p50_us"].get<double>(), r["p99_us"].get<double>(),
+                  r["ops_per_sec"].get<double>());
+    }
   }
-  const auto& m = result["merge"];
-  std::printf(
-      "\n## Merge (every key written twice)\n\n| input | output | time | throughput "
-      "|\n|---:|---:|---:|---:|\n");
-  std::printf("| %.0f MB | %.0f MB | %.2f s | %.0f MB/s |\n", m["input_mb"].get<double>(),
-              m["output_mb"].get<double>(), m["seconds"].get<double>(),
-              m["mb_per_s"].get<double>());
+  if (result.contains("open")) {
+    std::printf(
+        "\n## Open, 100-byte values (best of 3; cold: the page cache dropped, needs root)\n\n"
+        "| keys | key bytes | written | segments | hints | hint bytes per key | page cache | with "
+        "hints | without hints | speed-up |\n|---:|---:|---|---:|---:|---:|---|---:|---:|---:|\n");
+    for (const auto& op : result["open"]) {
+      auto row = [&](const char* cache, double with, double without) {
+        std::printf(
+            "| %llu | %llu | %s | %llu MiB | %.1f MB | %.1f | %s | %.3f s | %.3f s | %.1fx |\n",
+            op["keys"].get<unsigned long long>(), op["key_bytes"].get<unsigned long long>(),
+            op["written_in_key_order"].get<bool>() ? "in key order" : "in random order",
+            op["segment_mib"].get<unsigned long long>(), op["hint_mb"].get<double>(),
+            op["hint_bytes_per_key"].get<double>(), cache, with, without, without / with);
+      };
+      row("warm", op["with_hints_s"].get<double>(), op["without_hints_s"].get<double>());
+      if (op["cold_with_hints_s"].get<double>() > 0) {
+        row("cold", op["cold_with_hints_s"].get<double>(),
+            op["cold_without_hints_s"].get<double>());
+      }
+    }
+  }
+  if (result.contains("merge")) {
+    const auto& m = result["merge"];
+    std::printf(
+        "\n## Merge (every key written twice)\n\n| input | output | time | throughput "
+        "|\n|---:|---:|---:|---:|\n");
+    std::printf("| %.0f MB | %.0f MB | %.2f s | %.0f MB/s |\n", m["input_mb"].get<double>(),
+                m["output_mb"].get<double>(), m["seconds"].get<double>(),
+                m["mb_per_s"].get<double>());
+  }
+  if (!result.contains("seek")) return 0;
   const auto& sk = result["seek"];
   std::printf(
       "\n## Seek and read the next 100 keys (%llu keys)\n\n| mean µs | p50 µs | p99 µs | keydir "

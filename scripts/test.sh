@@ -113,7 +113,7 @@ run_ctest_tsan() {
 # Each fuzzer from its seed corpus; new inputs go to a scratch directory.
 run_fuzzers() {
   local seconds="${BITCASK_FUZZ_SECONDS:-20}" name work status=0
-  for name in segment open python ops layout_pybitcask layout_basho; do
+  for name in segment open python ops hint layout_pybitcask layout_basho; do
     work="$(mktemp -d)"
     echo "fuzz_$name: ${seconds}s"
     (cd "$work" && "$root/build-fuzz/tests/fuzz/fuzz_$name" -max_total_time="$seconds" \

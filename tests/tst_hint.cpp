@@ -1,6 +1,8 @@
 // Hint files, version 2: varints, prefix-compressed keys, delta-coded
 // numbers; every way a hint can be wrong makes it ignored as a whole.
 #include <QTest>
+#include <fstream>
+#include <functional>
 
 #include "../engine/src/coding.h"
 #include "../engine/src/crc32c.h"
@@ -62,6 +64,26 @@ void reseal(const fs::path& path, std::string bytes) {
   write_file(path, bytes);
 }
 
+// A database of one segment, k0 … k9 holding "v0" … "v9", closed, so its
+// hint covers all of it.
+void make_ten_keys(const fs::path& dir) {
+  auto db = DB::open(dir);
+  for (int i = 0; i < 10; ++i) db->put("k" + std::to_string(i), "v" + std::to_string(i));
+}
+
+// Every key of make_ten_keys is read back right, and verify names the hint
+// of segment 1 as damaged: what an open must make of a hint it refuses.
+void expect_hint_refused(const fs::path& dir) {
+  auto db = DB::open(dir, testutil::read_only_options());
+  QCOMPARE(db->size(), 10ull);
+  for (int i = 0; i < 10; ++i) {
+    QCOMPARE(db->get("k" + std::to_string(i)).value_or("<missing>"), "v" + std::to_string(i));
+  }
+  const auto problems = db->verify();
+  QCOMPARE(problems.size(), std::size_t{1});
+  QCOMPARE(problems[0].file, hint::file_name(1));
+}
+
 }  // namespace
 
 class HintTest : public QObject {
@@ -106,31 +128,34 @@ class HintTest : public QObject {
     const fs::path dir = path_of(tmp);
     fs::create_directories(dir);
     const std::string long_key(kMaxKeySize, 'z');
+    // Large enough for the largest record at the last 32-bit offset.
+    constexpr std::uint64_t kCovered = 1ull << 33;
+    constexpr std::uint32_t kLargest = format::kRecordHeaderSize + 1 + kMaxValueSize;
     hint::Builder b(7);
     b.add(record("user:0002", 16, 40, 5'000'000));
     b.add(record("user:0001", 100, 41, 4'000'000));  // offset and time going down
-    b.add(record("user:0002", 200, 42, 6'000'000, RecordKind::kTombstone));
+    b.add(record("user:0002", 200, 29, 6'000'000, RecordKind::kTombstone));
     b.add(record("user:00011", 300, 43, 1, RecordKind::kPut, format::kFlagExpiry | 0x02,
                  0xFFFF'FFFF'FFFFull));
-    b.add(record("a", 0xFFFF'FF00u, 0xFFFF'FFFFu, ~0ull >> 1));
+    b.add(record("a", 0xFFFF'FF00u, kLargest, ~0ull >> 1));
     b.add(record(long_key, 400, 70000, 2));
-    b.add(record("user:0001", 500, 44, 7'000'000), 12);  // a merge output's new offset
+    b.add(record("user:0001", 500, 44, 7'000'000), 16);  // a merge output's new offset
     b.count_record();                                    // a batch marker
-    b.write(dir, 123456);
+    b.write(dir, kCovered);
 
-    auto read = read_hint(dir, 7, 123456);
+    auto read = read_hint(dir, 7, kCovered);
     QVERIFY(read);
     QCOMPARE(read->records, 8ull);
-    QCOMPARE(read->covered, 123456ull);
+    QCOMPARE(read->covered, kCovered);
     const auto& e = read->entries;
     QCOMPARE(e.size(), std::size_t(5));
     QCOMPARE(e[0].key, std::string_view("a"));
     QCOMPARE(e[0].loc.offset, 0xFFFF'FF00u);
-    QCOMPARE(e[0].loc.size, 0xFFFF'FFFFu);
+    QCOMPARE(e[0].loc.size, kLargest);
     QCOMPARE(e[0].loc.timestamp_us, ~0ull >> 1);
     QCOMPARE(e[0].loc.segment, 7u);
     QCOMPARE(e[1].key, std::string_view("user:0001"));
-    QCOMPARE(e[1].loc.offset, 12u);
+    QCOMPARE(e[1].loc.offset, 16u);
     QCOMPARE(e[1].loc.size, 44u);
     QCOMPARE(e[1].loc.timestamp_us, 7'000'000ull);
     QCOMPARE(e[2].key, std::string_view("user:00011"));
@@ -146,7 +171,13 @@ class HintTest : public QObject {
       if (i != 3) QCOMPARE(e[i].kind, RecordKind::kPut);
       QVERIFY(e[i].key < e[i + 1].key);
     }
-    QCOMPARE(hint::entry_count(dir / hint::file_name(7)), 5ull);
+    // Sizing the keydir: the trailer's count, bounded by what segment 7
+    // could hold, and nothing without the segment.
+    QCOMPARE(hint::entry_count(dir, 7), 0ull);
+    write_file(dir / format::segment_file_name(7), std::string(123456, '\0'));
+    QCOMPARE(hint::entry_count(dir, 7), 5ull);
+    fs::resize_file(dir / format::segment_file_name(7), 16 + 4 * 21);
+    QCOMPARE(hint::entry_count(dir, 7), 0ull);  // the hint is larger than it could be
   }
 
   // Keys written in order share their prefixes and their numbers move by
@@ -183,24 +214,24 @@ class HintTest : public QObject {
     hint::Builder b(3);
     b.add(record("alpha", 16, 30, 10));
     b.add(record("alphabet", 46, 30, 11));
-    b.add(record("beta", 76, 30, 12, RecordKind::kTombstone));
-    b.write(dir, 106);
+    b.add(record("beta", 76, 24, 12, RecordKind::kTombstone));
+    b.write(dir, 100);
     const fs::path path = dir / hint::file_name(3);
     const std::string good = read_file(path);
-    QVERIFY(read_hint(dir, 3, 106));
+    QVERIFY(read_hint(dir, 3, 100));
 
     for (std::size_t i = 0; i < good.size(); ++i) {
       std::string bad = good;
       bad[i] ^= 0x20;
       write_file(path, bad);
-      QVERIFY2(!read_hint(dir, 3, 106), qPrintable(QString("byte %1").arg(i)));
+      QVERIFY2(!read_hint(dir, 3, 100), qPrintable(QString("byte %1").arg(i)));
     }
     write_file(path, good.substr(0, good.size() - 1));
-    QVERIFY(!read_hint(dir, 3, 106));
+    QVERIFY(!read_hint(dir, 3, 100));
 
     write_file(path, good);
-    QVERIFY(!read_hint(dir, 4, 106));  // names another segment
-    QVERIFY(!read_hint(dir, 3, 105));  // covers more than the segment has
+    QVERIFY(!read_hint(dir, 4, 100));  // names another segment
+    QVERIFY(!read_hint(dir, 3, 99));   // covers more than the segment has
 
     // Behind a valid checksum: the entry count, the version, a key sharing
     // more bytes than the previous key has, unknown flags.
@@ -208,31 +239,129 @@ class HintTest : public QObject {
     std::string bad = good;
     encode_u64_le(bad.data() + trailer, 4);
     reseal(path, bad);
-    QVERIFY(!read_hint(dir, 3, 106));
+    QVERIFY(!read_hint(dir, 3, 100));
 
     bad = good;
     encode_u16_le(bad.data() + 8, 1);
     reseal(path, bad);
-    QVERIFY(!read_hint(dir, 3, 106));
+    QVERIFY(!read_hint(dir, 3, 100));
 
     bad = good;
     bad[16] = 9;  // the first entry's shared bytes: there is no previous key
     reseal(path, bad);
-    QVERIFY(!read_hint(dir, 3, 106));
+    QVERIFY(!read_hint(dir, 3, 100));
 
     bad = good;
     bad[18] = 0x08 << 1;  // kind_flags: a flag no record format has
     reseal(path, bad);
-    QVERIFY(!read_hint(dir, 3, 106));
+    QVERIFY(!read_hint(dir, 3, 100));
 
     bad = good;
     bad[18] = '\x80';  // kind_flags 0x200: more than 8 bits of flags
     bad.insert(19, 1, '\x04');
     reseal(path, bad);
-    QVERIFY(!read_hint(dir, 3, 106));
+    QVERIFY(!read_hint(dir, 3, 100));
 
     reseal(path, good);
-    QVERIFY(read_hint(dir, 3, 106));
+    QVERIFY(read_hint(dir, 3, 100));
+  }
+
+  // A hint far larger than its segment could need (here sparse, 100 GiB
+  // for one key, its trailer claiming 2^40 entries) is refused before it is
+  // mapped or read, and its count sizes nothing: opening used to abort on
+  // the allocation, and took seconds and gigabytes at 1 GiB.
+  void oversizedHintsAreIgnored() {
+    QTemporaryDir tmp;
+    const fs::path dir = path_of(tmp);
+    make_ten_keys(dir);
+    const fs::path path = dir / hint::file_name(1);
+    constexpr std::uint64_t kSize = 100ull << 30;
+    std::error_code ec;
+    fs::resize_file(path, kSize, ec);
+    if (ec) QSKIP("no sparse files here");
+    {
+      std::fstream f(path, std::ios::binary | std::ios::in | std::ios::out);
+      f.seekp(static_cast<std::streamoff>(kSize - 28));
+      f.write("\0\0\0\0\0\1\0\0", 8);
+    }
+    expect_hint_refused(dir);
+  }
+
+  // Entries behind a valid checksum that cannot describe their segment: any
+  // one of them makes the whole hint refused (the segment is scanned) and
+  // verify report it. Each used to be trusted, and a read through it went
+  // outside the mapping (SIGSEGV, SIGBUS) while check said OK.
+  void entriesMustFitTheirSegment() {
+    QTemporaryDir tmp;
+    const fs::path dir = path_of(tmp);
+    make_ten_keys(dir);
+    const fs::path path = dir / hint::file_name(1);
+    const std::uint64_t segment_size = fs::file_size(dir / format::segment_file_name(1));
+    const auto good = read_hint(dir, 1, segment_size);
+    QVERIFY(good);
+    QCOMPARE(good->entries.size(), std::size_t{10});
+    QCOMPARE(good->covered, segment_size);
+    const std::string good_bytes = read_file(path);
+
+    // Rewrites the hint from the good entries, the fourth changed by `bad`.
+    auto rewrite = [&](auto bad, std::uint64_t covered) {
+      std::vector<RawRecord> recs;
+      std::vector<std::string> keys(good->keys);
+      for (std::size_t i = 0; i < good->entries.size(); ++i) {
+        const hint::Entry& e = good->entries[i];
+        recs.push_back(record(keys[i], e.loc.offset, e.loc.size, e.loc.timestamp_us, e.kind,
+                              e.loc.flags, e.expiry_us));
+      }
+      bad(recs[3]);
+      hint::Builder b(1);
+      for (const RawRecord& r : recs) b.add(r);
+      b.write(dir, covered);
+    };
+    struct Case {
+      const char* what;
+      std::function<void(RawRecord&)> bad;
+      std::uint64_t covered;
+    };
+    const std::string empty_key;
+    const std::vector<Case> cases = {
+        {"offset far past the end", [](RawRecord& r) { r.offset = 0xFFFFF000u; }, segment_size},
+        {"size of 4e9", [](RawRecord& r) { r.length = 4'000'000'000u; }, segment_size},
+        {"offset inside the segment header", [](RawRecord& r) { r.offset = 4; }, segment_size},
+        {"size below header + key", [](RawRecord& r) { r.length = 10; }, segment_size},
+        {"expiry flag without room for it", [](RawRecord& r) { r.flags |= format::kFlagExpiry; },
+         segment_size},
+        {"tombstone holding a value", [](RawRecord& r) { r.kind = RecordKind::kTombstone; },
+         segment_size},
+        {"both compression bits", [](RawRecord& r) { r.flags |= format::kFlagCompressionMask; },
+         segment_size},
+        {"empty key", [&](RawRecord& r) { r.key = empty_key; }, segment_size},
+        {"past the bytes covered", [](RawRecord&) {}, segment_size - 1},
+        {"covering less than the segment header", [](RawRecord&) {}, 8},
+    };
+    for (const Case& c : cases) {
+      rewrite(c.bad, c.covered);
+      QVERIFY2(!read_hint(dir, 1, segment_size), c.what);
+      expect_hint_refused(dir);
+    }
+
+    // The trailer's counts: more entries than records, and more records
+    // than the bytes covered can hold (a record takes at least 21 bytes).
+    const std::size_t trailer = good_bytes.size() - 28;
+    std::string bad = good_bytes;
+    encode_u64_le(bad.data() + trailer + 8, 9);
+    reseal(path, bad);
+    QVERIFY(!read_hint(dir, 1, segment_size));
+    expect_hint_refused(dir);
+    bad = good_bytes;
+    encode_u64_le(bad.data() + trailer + 8, segment_size / 21 + 1);
+    reseal(path, bad);
+    QVERIFY(!read_hint(dir, 1, segment_size));
+    expect_hint_refused(dir);
+
+    write_file(path, good_bytes);
+    QVERIFY(read_hint(dir, 1, segment_size));
+    auto db = DB::open(dir, testutil::read_only_options());
+    QVERIFY(db->verify().empty());
   }
 
   // A version 1 hint (from 0.1.0 before this format) is ignored like a

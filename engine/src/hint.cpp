@@ -21,7 +21,43 @@ constexpr std::uint16_t kVersion = 2;
 // Builder's in-memory entries, before sorting: timestamp_us u64 | offset u32 |
 // size u32 | kind u8 | flags u8 | key_size u16 | [expiry_us u64] | key.
 constexpr std::size_t kEntryFixed = 20;
-constexpr std::size_t kMinEntrySize = 6;  // six one-byte varints, an empty suffix
+
+// Bounds from the format, so a hint is checked against its segment before it
+// is trusted, or even mapped. Every entry describes a distinct record of the
+// bytes the hint covers (the last of its key), and a record takes at least a
+// header and a one-byte key (a batch marker, 24 bytes, more).
+constexpr std::uint64_t kMinRecordSize = format::kRecordHeaderSize + 1;
+// An entry takes its unshared key bytes and at most this much more: shared
+// and unshared (3 bytes each, up to 65535), kind_flags (2, up to 0x1FF), the
+// offset delta (5: 33 bits zigzagged), the record size (5), the timestamp
+// delta and the expiry (10 each).
+constexpr std::uint64_t kMaxEntryOverhead = 3 + 3 + 2 + 5 + 5 + 10 + 10;
+// So the entry of a key of k >= 1 bytes takes at most 38 + k <= 2 * (20 + k)
+// bytes: at most twice its record.
+static_assert(kMaxEntryOverhead <= 2 * format::kRecordHeaderSize);
+
+std::uint64_t max_records(std::uint64_t segment_bytes) {
+  return segment_bytes < format::kSegmentHeaderSize
+             ? 0
+             : (segment_bytes - format::kSegmentHeaderSize) / kMinRecordSize;
+}
+
+// The largest hint a segment of `segment_size` bytes could have.
+std::uint64_t max_hint_size(std::uint64_t segment_size) {
+  const std::uint64_t records =
+      segment_size < format::kSegmentHeaderSize ? 0 : segment_size - format::kSegmentHeaderSize;
+  return kHeaderSize + kTrailerSize + 2 * records;
+}
+
+// The size of the hint at `path`, open as `f`, when it is plausible for a
+// segment of `segment_size` bytes; nullopt otherwise (a huge or sparse file is
+// refused here, before anything reads it whole or sizes anything by it).
+std::optional<std::uint64_t> plausible_size(const File& f, const std::filesystem::path& path,
+                                            std::uint64_t segment_size) {
+  const std::uint64_t size = file_size(f, path);
+  if (size < kHeaderSize + kTrailerSize || size > max_hint_size(segment_size)) return std::nullopt;
+  return size;
+}
 }  // namespace
 
 std::string file_name(std::uint32_t segment_id) {
@@ -108,53 +144,75 @@ void Builder::write(const std::filesystem::path& dir, std::uint64_t covered) con
   write_file_durably(dir / file_name(segment_id_), out);
 }
 
-std::uint64_t entry_count(const std::filesystem::path& path) {
+std::uint64_t entry_count(const std::filesystem::path& dir, std::uint32_t segment_id) {
   try {
+    const std::filesystem::path seg_path = dir / format::segment_file_name(segment_id);
+    const std::uint64_t segment_size = file_size(open_file(seg_path, O_RDONLY), seg_path);
+    const std::filesystem::path path = dir / file_name(segment_id);
     File f = open_file(path, O_RDONLY);
-    const std::uint64_t size = file_size(f, path);
-    if (size < kHeaderSize + kTrailerSize) return 0;
+    const auto size = plausible_size(f, path, segment_size);
+    if (!size) return 0;
     char trailer[8];
-    pread_exact(f, path, trailer, sizeof trailer, size - kTrailerSize);
-    // Unchecked, so bounded by what the file could hold.
-    return std::min<std::uint64_t>(decode_u64_le(trailer),
-                                   (size - kHeaderSize - kTrailerSize) / kMinEntrySize);
+    pread_exact(f, path, trailer, sizeof trailer, *size - kTrailerSize);
+    // Unchecked, so bounded by what the segment could hold.
+    return std::min(decode_u64_le(trailer), max_records(segment_size));
   } catch (const Error&) {
     return 0;
   }
 }
 
+Cursor::Cursor(const char* begin, const char* end, std::uint32_t segment_id, std::uint64_t covered)
+    : pos_(begin), end_(end), segment_id_(segment_id), covered_(covered), key_(kMaxKeySize) {}
+
 bool Cursor::decode(Fields* f) {
+  // On a local copy of the position, which stays in a register: opening
+  // decodes every entry twice (checked, then applied), millions of them.
+  const char* p = pos_;
   std::uint64_t kind_flags, offset_delta, timestamp_delta;
   f->expiry_us = 0;
-  if (!get_varint64(&pos_, end_, &f->shared) || !get_varint64(&pos_, end_, &f->unshared) ||
-      !get_varint64(&pos_, end_, &kind_flags) || !get_varint64(&pos_, end_, &offset_delta) ||
-      !get_varint64(&pos_, end_, &f->size) || !get_varint64(&pos_, end_, &timestamp_delta)) {
+  if (!get_varint64(&p, end_, &f->shared) || !get_varint64(&p, end_, &f->unshared) ||
+      !get_varint64(&p, end_, &kind_flags) || !get_varint64(&p, end_, &offset_delta) ||
+      !get_varint64(&p, end_, &f->size) || !get_varint64(&p, end_, &timestamp_delta)) {
     return false;
   }
   f->flags = static_cast<std::uint8_t>(kind_flags >> 1);
   f->tombstone = kind_flags & 1;
   if (kind_flags >> 9 || (f->flags & ~format::kKnownFlags) ||
-      ((f->flags & format::kFlagExpiry) && !get_varint64(&pos_, end_, &f->expiry_us))) {
+      ((f->flags & format::kFlagExpiry) && !get_varint64(&p, end_, &f->expiry_us))) {
     return false;
   }
-  if (f->shared > key_size_ || f->unshared > static_cast<std::uint64_t>(end_ - pos_) ||
-      f->shared + f->unshared > kMaxKeySize || f->size > UINT32_MAX) {
+  const std::uint64_t key_size = f->shared + f->unshared;
+  if (f->shared > key_size_ || f->unshared > static_cast<std::uint64_t>(end_ - p) ||
+      key_size > kMaxKeySize || key_size == 0 ||
+      (f->flags & format::kFlagCompressionMask) == format::kFlagCompressionMask) {
     return false;
   }
-  offset_ += static_cast<std::uint64_t>(zigzag_decode(offset_delta));
+  const std::uint64_t offset = offset_ + static_cast<std::uint64_t>(zigzag_decode(offset_delta));
+  // A record of this key, whole inside the covered bytes (reads through the
+  // keydir then stay inside the segment): its header and key at least, no
+  // more value than a record holds, none for a tombstone.
+  const std::uint64_t least =
+      format::kRecordHeaderSize + ((f->flags & format::kFlagExpiry) ? 8 : 0) + key_size;
+  if (offset < format::kSegmentHeaderSize ||
+      offset > std::min<std::uint64_t>(covered_, UINT32_MAX) || f->size > covered_ - offset ||
+      f->size < least || f->size - least > (f->tombstone ? 0 : kMaxValueSize)) {
+    return false;
+  }
+  pos_ = p;
+  offset_ = offset;
   timestamp_us_ += static_cast<std::uint64_t>(zigzag_decode(timestamp_delta));
-  key_size_ = f->shared + f->unshared;
-  return offset_ <= UINT32_MAX;
+  key_size_ = key_size;
+  return true;
 }
 
 bool Cursor::next(Entry* e) {
   Fields f;
   if (!decode(&f)) return false;
-  key_.resize(f.shared);
-  key_.append(pos_, f.unshared);
+  // The shared bytes are the previous key's, already in place.
+  std::memcpy(key_.data() + f.shared, pos_, f.unshared);
   pos_ += f.unshared;
   e->kind = f.tombstone ? RecordKind::kTombstone : RecordKind::kPut;
-  e->key = key_;
+  e->key = std::string_view(key_.data(), key_size_);
   e->loc = Location{segment_id_, static_cast<std::uint32_t>(offset_),
                     static_cast<std::uint32_t>(f.size), timestamp_us_, f.flags};
   e->expiry_us = f.expiry_us;
@@ -173,8 +231,9 @@ bool Reader::open(const std::filesystem::path& path, std::uint32_t segment_id,
   std::size_t size = 0;
   try {
     File f = open_file(path, O_RDONLY);
-    size = file_size(f, path);
-    if (size < kHeaderSize + kTrailerSize) return false;
+    const auto plausible = plausible_size(f, path, segment_size);
+    if (!plausible) return false;
+    size = *plausible;
     map_ = Mapping(f, path, size);
   } catch (const Error&) {
     return false;
@@ -187,21 +246,26 @@ bool Reader::open(const std::filesystem::path& path, std::uint32_t segment_id,
     return false;
   }
   segment_id_ = segment_id;
+  const std::uint64_t count = decode_u64_le(data + end_);
   records_ = decode_u64_le(data + end_ + 8);
   covered_ = decode_u64_le(data + end_ + 16);
-  if (covered_ > segment_size) return false;
-  // Every entry must parse, to exactly the count, before any is used.
+  // Entries are records of the covered bytes, which are the segment's.
+  if (covered_ < format::kSegmentHeaderSize || covered_ > segment_size ||
+      records_ > max_records(covered_) || count > records_) {
+    return false;
+  }
+  // Every entry must parse and fit, to exactly the count, before any is used.
   Cursor cursor = entries();
   std::uint64_t seen = 0;
   while (!cursor.at_end()) {
     if (!cursor.skip()) return false;
     ++seen;
   }
-  return seen == decode_u64_le(data + end_);
+  return seen == count;
 }
 
 Cursor Reader::entries() const {
-  return Cursor(map_.data() + kHeaderSize, map_.data() + end_, segment_id_);
+  return Cursor(map_.data() + kHeaderSize, map_.data() + end_, segment_id_, covered_);
 }
 
 }  // namespace bitcask::hint

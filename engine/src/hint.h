@@ -20,8 +20,11 @@
 // kind_flags is the record's flags << 1, | 1 for a tombstone.
 // A hint covers the segment from its start to `covered`: all of a sealed
 // segment, or the active segment as it was at close (the rest is scanned).
-// A hint whose checksum, header, version or entry count is wrong is ignored
-// as a whole (a version 1 hint is rebuilt like a damaged one).
+// A hint is trusted whole or not at all: one whose size, checksum, header,
+// version or counts are wrong, or with any entry that could not describe a
+// record of its segment, is ignored as a whole (the segment is scanned), so
+// nothing read from it can point a read outside the segment. A version 1
+// hint is rebuilt like a damaged one.
 #pragma once
 
 #include <cstdint>
@@ -68,19 +71,21 @@ class Builder {
   std::uint64_t records_ = 0;
 };
 
-// The entry count from a hint's trailer (unchecked: for sizing only), 0
-// when it cannot be read.
-std::uint64_t entry_count(const std::filesystem::path& path);
+// The entry count from the trailer of segment `segment_id`'s hint in `dir`,
+// for sizing only: unchecked, but never more than the segment could hold; 0
+// when the hint cannot be read or is larger than its segment could need.
+std::uint64_t entry_count(const std::filesystem::path& dir, std::uint32_t segment_id);
 
-// Decodes a checked hint's entries in order. Copyable, so one cursor can run
+// Decodes a hint's entries in order, checking each against the segment
+// bytes the hint covers. Copyable, so one cursor can run
 // ahead of another (opening prefetches the keydir slots of the entries a
 // few ahead of the one it applies: cache misses dominate opening).
 class Cursor {
  public:
-  Cursor(const char* begin, const char* end, std::uint32_t segment_id)
-      : pos_(begin), end_(end), segment_id_(segment_id) {}
+  Cursor(const char* begin, const char* end, std::uint32_t segment_id, std::uint64_t covered);
   // Decodes the next entry into *e; its key stays valid until the next call.
-  // False at the end, or at an entry that does not parse.
+  // False at the end, or at an entry that does not parse or could not be a
+  // record of the covered bytes.
   bool next(Entry* e);
   // Checks the next entry without building its key; false as next() would.
   bool skip();
@@ -98,8 +103,9 @@ class Cursor {
   const char* pos_;
   const char* end_;
   std::uint32_t segment_id_;
-  std::string key_;
-  std::uint64_t key_size_ = 0;  // of the previous entry
+  std::uint64_t covered_;
+  std::vector<char> key_;  // the last key, in room for the longest
+  std::uint64_t key_size_ = 0;
   std::uint64_t offset_ = 0;
   std::uint64_t timestamp_us_ = 0;
 };
@@ -109,8 +115,9 @@ class Cursor {
 // then scans the segment and rebuilds the hint).
 class Reader {
  public:
-  // False when the hint is missing or damaged in any way; a hint claiming
-  // to cover more than `segment_size` bytes is damaged too.
+  // False when the hint is missing or damaged in any way. `segment_size`
+  // bounds what the hint may claim: it is checked against it before it is
+  // mapped, and every entry must lie inside the bytes it covers.
   bool open(const std::filesystem::path& path, std::uint32_t segment_id,
             std::uint64_t segment_size);
   Cursor entries() const;

@@ -175,7 +175,7 @@ void Recovery::native(const std::vector<std::uint32_t>& ids) {
   // Size the keydir once from the hints, instead of growing it step by step
   // (each step rehashes every key).
   std::uint64_t expected = 0;
-  for (std::uint32_t id : ids) expected += hint::entry_count(dir_ / hint::file_name(id));
+  for (std::uint32_t id : ids) expected += hint::entry_count(dir_, id);
   table_.reserve_keys(std::min<std::uint64_t>(expected, 1ull << 32));
   for (std::size_t i = 0; i < ids.size(); ++i) {
     const bool is_last = i + 1 == ids.size();
