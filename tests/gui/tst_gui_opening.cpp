@@ -77,7 +77,7 @@ class TestOpening : public QObject {
       QVERIFY(w.database()->isPythonFormat());
       // The banner offers conversion; edit actions are off.
       QVERIFY(w.banner()->isVisibleTo(&w));
-      QVERIFY(w.banner()->text().contains("Python"));
+      QVERIFY2(w.banner()->text().contains("Written by pybitcask"), qPrintable(w.banner()->text()));
       QVERIFY(w.action("actionConvert")->isEnabled());
       QVERIFY(!w.action("actionAddKey")->isEnabled());
       QVERIFY(w.windowTitle().contains("read-only"));
@@ -88,6 +88,35 @@ class TestOpening : public QObject {
         QVERIFY(w.banner()->text().contains("incomplete last write"));
       }
     }
+  }
+
+  // Directories written by the real pybitcask (its layouts of today) and
+  // Basho bitcask: the banner names the writer and layout, says when a Riak
+  // node holds the write lock, and offers conversion.
+  void foreignLayoutsInTheWindow_data() {
+    QTest::addColumn<QString>("dir");
+    QTest::addColumn<QString>("banner");
+    const QString fixtures = QStringLiteral(BITCASK_SOURCE_DIR "/tests/fixtures/");
+    QTest::newRow("pybitcask protobuf") << fixtures + "pybitcask/today-proto"
+                                        << "Written by pybitcask (protobuf, 20 files)";
+    QTest::newRow("pybitcask JSON lines") << fixtures + "pybitcask/today-json-compacted"
+                                          << "Written by pybitcask (JSON lines";
+    QTest::newRow("Basho") << fixtures + "basho/rotated"
+                           << "Written by Basho bitcask";
+    QTest::newRow("Basho, node running") << fixtures + "basho/locked"
+                                         << "write lock";
+  }
+  void foreignLayoutsInTheWindow() {
+    QFETCH(QString, dir);
+    QFETCH(QString, banner);
+    MainWindow w;
+    w.openDatabase(dir);
+    QVERIFY(waitOpened(w));
+    QVERIFY(w.database()->isForeignFormat());
+    QVERIFY2(w.banner()->text().contains(banner), qPrintable(w.banner()->text()));
+    QVERIFY(w.action("actionConvert")->isEnabled());
+    QVERIFY(!w.action("actionAddKey")->isEnabled());
+    QVERIFY(w.tableModel()->rowCount() > 0);
   }
 
   void lockedDirectory() {

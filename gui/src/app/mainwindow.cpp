@@ -232,7 +232,7 @@ void MainWindow::createActions() {
   exportAct_ = make(QStringLiteral("actionExport"), tr("&Export JSON Lines…"),
                     QKeySequence(Qt::CTRL | Qt::Key_E), &MainWindow::exportJsonl);
   convertAct_ = make(QStringLiteral("actionConvert"), tr("Con&vert to Native Format…"),
-                     QKeySequence(), &MainWindow::convertPython);
+                     QKeySequence(), &MainWindow::convertForeign);
   quitAct_ = make(QStringLiteral("actionQuit"), tr("&Quit"), QKeySequence::Quit, &QWidget::close);
   quitAct_->setMenuRole(QAction::QuitRole);
 
@@ -589,11 +589,14 @@ void MainWindow::showBanners() {
   if (!db_) return;
   QString summary = recoverySummary(db_->db().recovery_report());
   if (!summary.isEmpty()) summary[0] = summary[0].toUpper();
-  if (db_->isPythonFormat()) {
-    QString text =
-        tr("<b>This database was written by the Python version of Bitcask.</b> It is "
-           "open read-only. Convert it to a native database to edit it (the original "
-           "stays untouched).");
+  if (db_->isForeignFormat()) {
+    QString text = tr("<b>Written by %1.</b> It is open read-only, in place: nothing is "
+                      "written into it. Convert it to a native database to edit it (the "
+                      "original stays untouched).")
+                       .arg(db_->writtenBy().toHtmlEscaped());
+    if (const QString live = db_->liveWriterWarning(); !live.isEmpty()) {
+      text += QStringLiteral("<br><b>%1</b>").arg(live.toHtmlEscaped());
+    }
     if (!summary.isEmpty()) text += QStringLiteral("<br>") + summary.toHtmlEscaped();
     QList<QAction*> actions{convertAct_};
     if (!summary.isEmpty()) actions << problemsAct_;
@@ -773,7 +776,7 @@ void MainWindow::updateActions() {
   closeAct_->setEnabled(open);
   importAct_->setEnabled(writable && !busy);
   exportAct_->setEnabled(open && !busy);
-  convertAct_->setEnabled(open && db_->isPythonFormat() && !busy);
+  convertAct_->setEnabled(open && db_->isForeignFormat() && !busy);
   addAct_->setEnabled(writable);
   renameAct_->setEnabled(writable && one);
   duplicateAct_->setEnabled(writable && one);
@@ -817,9 +820,11 @@ void MainWindow::updateStatus() {
       formatCountOf(tableModel_->matchCount(), tr("1 match"), tr("%L1 matches")));
   sizeLabel_->setText(tr("%1 on disk").arg(formatBytes(db_->bytesOnDisk())));
   sizeLabel_->show();
-  modeLabel_->setText(db_->isPythonFormat() ? tr("Python format · read-only")
-                      : db_->isReadOnly()   ? tr("Read-only")
-                                            : tr("Read-write"));
+  modeLabel_->setText(
+      db_->isForeignFormat()
+          ? tr("%1 · read-only").arg(db_->isPythonFormat() ? tr("pybitcask") : tr("Basho bitcask"))
+      : db_->isReadOnly() ? tr("Read-only")
+                          : tr("Read-write"));
   modeLabel_->show();
 }
 
@@ -906,15 +911,15 @@ void MainWindow::exportJsonl() {
       });
 }
 
-void MainWindow::convertPython() {
-  if (!db_ || !db_->isPythonFormat()) return;
+void MainWindow::convertForeign() {
+  if (!db_ || !db_->isForeignFormat()) return;
   const QString source = db_->path();
   const QString target = QFileDialog::getSaveFileName(
       this, tr("Convert — choose a new folder for the native database"),
       source + QStringLiteral("-native"), QString(), nullptr, QFileDialog::ShowDirsOnly);
   if (target.isEmpty()) return;
   runTransfer(tr("Converting %1…").arg(QFileInfo(source).fileName()),
-              QtConcurrent::run(convertPythonTask, source, target),
+              QtConcurrent::run(convertForeignTask, source, target),
               [this, target](const TransferOutcome& out) {
                 if (!out.ok) {
                   if (!out.cancelled) QMessageBox::warning(this, tr("Convert"), out.message);

@@ -115,7 +115,7 @@ class MainWindow : public QMainWindow {
   void openDialog(OpenMode mode);
   void importJsonl();
   void exportJsonl();
-  void convertPython();
+  void convertForeign();
   void runTransfer(const QString& label, QFuture<TransferOutcome> future,
                    std::function<void(const TransferOutcome&)> done);
   // Edit

@@ -31,7 +31,14 @@ class Database : public QObject {
   // The directory's name, for window titles.
   QString displayName() const;
   bool isReadOnly() const { return db_->read_only(); }
+  // Written by another program (pybitcask, Basho bitcask): read in place,
+  // read-only, convertible.
+  bool isForeignFormat() const { return db_->format() != bitcask::DataFormat::kNative; }
   bool isPythonFormat() const { return db_->format() == bitcask::DataFormat::kPythonBitcask; }
+  // "pybitcask (protobuf, 7 files)", "Basho bitcask data directory (…)".
+  QString writtenBy() const { return QString::fromStdString(db_->format_description()); }
+  // Non-empty when another program may be changing the directory now.
+  QString liveWriterWarning() const { return QString::fromStdString(db_->live_writer_warning()); }
   quint64 keyCount() const { return db_->size(); }
   quint64 bytesOnDisk() const;
 

@@ -39,9 +39,10 @@ bool EditController::canEdit() const { return db_ && !db_->isReadOnly(); }
 EditResult EditController::checkWritable() const {
   if (!db_) return {false, tr("No database is open.")};
   if (db_->isReadOnly()) {
-    return {false, db_->isPythonFormat()
-                       ? tr("This database was written by the Python version and is open "
-                            "read-only. Convert it to edit it.")
+    return {false, db_->isForeignFormat()
+                       ? tr("This database was written by %1 and is open read-only. Convert "
+                            "it to edit it.")
+                             .arg(db_->writtenBy())
                        : tr("The database is open read-only.")};
   }
   return {true, {}};

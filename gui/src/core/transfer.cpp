@@ -98,7 +98,7 @@ void exportJsonlTask(QPromise<TransferOutcome>& promise, DbPtr db, QString file)
   finish(promise, std::move(out));
 }
 
-void convertPythonTask(QPromise<TransferOutcome>& promise, QString source, QString target) {
+void convertForeignTask(QPromise<TransferOutcome>& promise, QString source, QString target) {
   TransferOutcome out;
   OpenOutcome opened = openDatabase(target, OpenMode::kCreate);
   if (!opened.ok()) {

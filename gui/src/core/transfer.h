@@ -26,6 +26,6 @@ void importJsonlTask(QPromise<TransferOutcome>& promise, DbPtr db, QString file)
 void exportJsonlTask(QPromise<TransferOutcome>& promise, DbPtr db, QString file);
 // Creates a native database at `target` (missing or empty) from the Python
 // directory `source`, then closes it.
-void convertPythonTask(QPromise<TransferOutcome>& promise, QString source, QString target);
+void convertForeignTask(QPromise<TransferOutcome>& promise, QString source, QString target);
 
 }  // namespace bb
