@@ -16,6 +16,7 @@
 
 #include <bitcask/db.h>
 #include <bitcask/error.h>
+#include <bitcask/export.h>
 #include <bitcask/options.h>
 #include <bitcask/version.h>
 
@@ -28,7 +29,7 @@
 
 namespace bitcask {
 
-class Bitcask {
+class BITCASK_EXPORT Bitcask {
  public:
   explicit Bitcask(const std::filesystem::path& dir, const Options& options = {});
   ~Bitcask();
@@ -55,13 +56,13 @@ class Bitcask {
 };
 
 // Compact JSON text of a value, as stored. Fast for plain strings.
-std::string to_json_text(const nlohmann::json& value);
+BITCASK_EXPORT std::string to_json_text(const nlohmann::json& value);
 // Parses stored JSON text. Accepts the Python original's NaN, Infinity and
 // -Infinity tokens as floating-point values. Throws Error(kCorruption) with
 // the position on text that is not JSON.
-nlohmann::json parse_json_text(std::string_view text);
+BITCASK_EXPORT nlohmann::json parse_json_text(std::string_view text);
 // True when `text` is strict JSON; false for anything else, including text
 // that parses only with the Python extensions (NaN, Infinity).
-bool is_strict_json(std::string_view text);
+BITCASK_EXPORT bool is_strict_json(std::string_view text);
 
 }  // namespace bitcask

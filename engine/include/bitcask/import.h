@@ -2,6 +2,7 @@
 #pragma once
 
 #include <bitcask/db.h>
+#include <bitcask/export.h>
 
 #include <cstdint>
 #include <filesystem>
@@ -12,7 +13,7 @@
 
 namespace bitcask {
 
-struct ImportResult {
+struct BITCASK_EXPORT ImportResult {
   std::uint64_t records_read = 0;
   std::uint64_t keys_written = 0;
   std::uint64_t keys_deleted = 0;     // tombstones applied
@@ -26,8 +27,8 @@ using ProgressFn = std::function<bool(std::uint64_t done, std::uint64_t total)>;
 // Copies the live keys of a directory written by the Python original into
 // `dst`, reading `src` only (it is never modified). Values are re-encoded as
 // compact JSON; values that are not strict JSON are kept as their text.
-ImportResult import_pybitcask(const std::filesystem::path& src, DB& dst,
-                              const ProgressFn& progress = {});
+BITCASK_EXPORT ImportResult import_pybitcask(const std::filesystem::path& src, DB& dst,
+                                             const ProgressFn& progress = {});
 
 // Reads JSON lines into `dst`, one object a line: {"key": "...", "value":
 // <json>}. Instead of "value", "raw" gives the stored text verbatim (values
@@ -35,7 +36,8 @@ ImportResult import_pybitcask(const std::filesystem::path& src, DB& dst,
 // of "key", "key_hex" gives a key that is not UTF-8. A line that is not such
 // an object stops the import with kInvalidArgument naming the line number;
 // what was written before it stays.
-ImportResult import_jsonl(std::istream& in, DB& dst, const ProgressFn& progress = {});
+BITCASK_EXPORT ImportResult import_jsonl(std::istream& in, DB& dst,
+                                         const ProgressFn& progress = {});
 
 // Writes every live key in key order as JSON lines {"key":..,"value":..},
 // the format import_jsonl reads, so export and import round-trip exactly:
@@ -45,7 +47,8 @@ ImportResult import_jsonl(std::istream& in, DB& dst, const ProgressFn& progress 
 // or is malformed) is left out and the export goes on, rescuing everything
 // else: one line a key goes to *skipped, naming it and where the damage is.
 // Without, the first such key stops the export (kCorruption).
-std::uint64_t export_jsonl(const DB& db, std::ostream& out, const ProgressFn& progress = {},
-                           std::vector<std::string>* skipped = nullptr);
+BITCASK_EXPORT std::uint64_t export_jsonl(const DB& db, std::ostream& out,
+                                          const ProgressFn& progress = {},
+                                          std::vector<std::string>* skipped = nullptr);
 
 }  // namespace bitcask
