@@ -15,8 +15,7 @@ BITCASK_DEB_PACKAGES=(
   # the desktop browser (Qt 6 Widgets, Concurrent, Test, PrintSupport; QCustomPlot)
   qt6-base-dev qt6-base-dev-tools libqt6concurrent6 libgl-dev libqcustomplot-dev
   # the engine
-  nlohmann-json3-dev libabsl-dev libisal-dev libcli11-dev libzstd-dev liblz4-dev libsimdjson-dev
-  libxxhash-dev
+  nlohmann-json3-dev libabsl-dev libisal-dev libcli11-dev libzstd-dev liblz4-dev libxxhash-dev
   # fuzzing (clang's libFuzzer)
   clang libclang-rt-14-dev
   # peers for side-by-side benchmarks
