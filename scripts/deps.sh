@@ -16,7 +16,7 @@ BITCASK_DEB_PACKAGES=(
   qt6-base-dev qt6-base-dev-tools libqt6concurrent6 libgl-dev libqcustomplot-dev
   # the engine
   nlohmann-json3-dev libabsl-dev libisal-dev libcli11-dev libzstd-dev liblz4-dev libxxhash-dev
-  # fuzzing (clang's libFuzzer)
+  # clang: the fuzzers (libFuzzer) and the thread-safety analysis build (scripts/test.sh)
   clang libclang-rt-14-dev
   # peers for side-by-side benchmarks
   libleveldb-dev librocksdb-dev liblmdb-dev libsqlite3-dev
