@@ -15,9 +15,9 @@ BITCASK_DEB_PACKAGES=(
   # the desktop browser (Qt 6 Widgets, Concurrent, Test, PrintSupport; QCustomPlot)
   qt6-base-dev qt6-base-dev-tools libqt6concurrent6 libgl-dev libqcustomplot-dev
   # the engine
-  nlohmann-json3-dev libabsl-dev libisal-dev libcli11-dev libzstd-dev liblz4-dev libsimdjson-dev
-  libxxhash-dev libprotobuf-dev protobuf-compiler python3-protobuf erlang-dev erlang-bitcask
-  # fuzzing (clang's libFuzzer)
+  nlohmann-json3-dev libabsl-dev libisal-dev libcli11-dev libzstd-dev liblz4-dev libxxhash-dev
+  libprotobuf-dev protobuf-compiler python3-protobuf erlang-dev erlang-bitcask
+  # clang: the fuzzers (libFuzzer) and the thread-safety analysis build (scripts/test.sh)
   clang libclang-rt-14-dev
   # peers for side-by-side benchmarks
   libleveldb-dev librocksdb-dev liblmdb-dev libsqlite3-dev

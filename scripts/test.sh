@@ -2,35 +2,39 @@
 # Sets up the machine and runs every test:
 #   1. installs missing Debian packages (scripts/deps.sh)
 #   2. builds build/ and runs its CTest suites (QT_QPA_PLATFORM=offscreen)
-#   3. builds build-asan/ with AddressSanitizer + UndefinedBehaviorSanitizer (no GUI, no bench)
+#   3. builds the engine in build-tsa/ with clang's thread-safety analysis (-Wthread-safety
+#      -Werror=thread-safety: a broken lock annotation fails the build; engine and CLI only)
+#   4. builds build-asan/ with AddressSanitizer + UndefinedBehaviorSanitizer (no GUI, no bench)
 #      and runs its CTest suites
-#   4. builds build-tsan/ with ThreadSanitizer and runs the engine's concurrency suites
-#   5. builds build-fuzz/ (clang, libFuzzer + ASan + UBSan) and runs each fuzzer briefly
+#   5. builds build-tsan/ with ThreadSanitizer and runs the engine's concurrency suites
+#   6. builds build-fuzz/ (clang, libFuzzer + ASan + UBSan) and runs each fuzzer briefly
 #      (BITCASK_FUZZ_SECONDS each, default 20) from the seed corpora in tests/fuzz/corpus
-#   6. builds the Debian packages in build-pkg/ and checks them (scripts/package.sh: lintian,
+#   7. builds the Debian packages in build-pkg/ and checks them (scripts/package.sh: lintian,
 #      the desktop and AppStream validators, tests/package/install_test.sh)
 # Prints a summary and exits non-zero when any step fails. Every step runs even after a failure
 # of an earlier one, except those that need what failed.
 #
-#   scripts/test.sh [--no-asan] [--no-tsan] [--no-fuzz] [--no-package]
+#   scripts/test.sh [--no-tsa] [--no-asan] [--no-tsan] [--no-fuzz] [--no-package]
 # BITCASK_TEST_JOBS sets how many tests run at once (default: the number of cores).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
+tsa=1
 asan=1
 tsan=1
 fuzz=1
 package=1
 for arg in "$@"; do
   case "$arg" in
+    --no-tsa) tsa=0 ;;
     --no-asan) asan=0 ;;
     --no-tsan) tsan=0 ;;
     --no-fuzz) fuzz=0 ;;
     --no-package) package=0 ;;
     -h | --help)
-      sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
@@ -136,6 +140,17 @@ if stage "build: build/" bash scripts/build.sh build; then
   stage "ctest: build/" run_ctest build || true
 else
   skip "ctest: build/"
+fi
+
+# The engine's lock annotations (ABSL_GUARDED_BY, ABSL_EXCLUSIVE_LOCKS_REQUIRED, ...) checked
+# by clang at compile time; the stage is the build itself. No tests, GUI or bench: the flags
+# apply to the engine's sources only (BITCASK_THREAD_SAFETY_ANALYSIS, engine/CMakeLists.txt).
+if [[ $tsa == 1 ]]; then
+  stage "build: build-tsa/ (clang -Wthread-safety)" env CXX=clang++ bash scripts/build.sh \
+    build-tsa -DBITCASK_THREAD_SAFETY_ANALYSIS=ON -DBITCASK_BUILD_GUI=OFF \
+    -DBITCASK_BUILD_TESTS=OFF -DBITCASK_BUILD_BENCH=OFF || true
+else
+  skip "build: build-tsa/ (--no-tsa)"
 fi
 
 if [[ $asan == 1 ]]; then

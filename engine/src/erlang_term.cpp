@@ -8,7 +8,7 @@
 // float) never leave it; and after each call the index must still be inside
 // the input. Terms that hold other terms in ways ei walks by itself (pids,
 // ports, references, funs) are not shown at all.
-#include "erlang_term.h"
+#include <bitcask/erlang_term.h>
 
 #include <ei.h>
 

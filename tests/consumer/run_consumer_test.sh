@@ -85,6 +85,45 @@ kind=static
 [[ $shared == 0 ]] || kind=shared
 echo "   installed into $prefix (libdir ${libdir#"$prefix"/}, $kind)"
 
+# ---- 1b. a shared libbitcask exports its public API and nothing else of the engine ---------
+# It is built with hidden visibility; the installed headers mark the API BITCASK_EXPORT
+# (bitcask/export.h). Every exported symbol of namespace bitcask must belong to a class, struct
+# or function they mark. Symbols of other namespaces are listed, not judged: template
+# instantiations of namespace std keep libstdc++'s default visibility.
+if [[ $shared == 1 ]]; then
+  api_names="$(sed -nE \
+    -e 's/.*(class|struct) BITCASK_EXPORT ([A-Za-z_][A-Za-z0-9_]*).*/\2/p' \
+    -e 's/^BITCASK_EXPORT [^(]*[^A-Za-z0-9_]([A-Za-z_][A-Za-z0-9_]*)\(.*/\1/p' \
+    "$prefix"/include/bitcask/*.h | sort -u)"
+  [[ -n "$api_names" ]] || fail "no BITCASK_EXPORT declaration in the installed headers"
+  nm -DC --defined-only "$libdir/libbitcask.so" | sed -E 's/^[0-9a-f]+ [A-Za-z] //' \
+    >"$logs/exports.txt" || fail "nm -DC $libdir/libbitcask.so failed"
+  unexpected=()
+  others=0
+  api=0
+  while IFS= read -r sym; do
+    name="$(sed -E 's/^(typeinfo name for |typeinfo for |vtable for |VTT for )//' <<<"$sym")"
+    if [[ "$name" != bitcask::* ]]; then
+      others=$((others + 1))
+      continue
+    fi
+    ident="$(sed -E 's/^bitcask::([A-Za-z_][A-Za-z0-9_]*).*/\1/' <<<"$name")"
+    if grep -qxF -- "$ident" <<<"$api_names"; then
+      api=$((api + 1))
+    else
+      unexpected+=("$sym")
+    fi
+  done <"$logs/exports.txt"
+  grep -q '^bitcask::DB::open(' "$logs/exports.txt" || fail "libbitcask.so does not export DB::open"
+  if [[ ${#unexpected[@]} -gt 0 ]]; then
+    printf '   not part of the API: %s\n' "${unexpected[@]}" >&2
+    fail "libbitcask.so exports ${#unexpected[@]} symbol(s) of namespace bitcask that the" \
+      "installed headers do not mark BITCASK_EXPORT (list: $logs/exports.txt)"
+  fi
+  echo "   libbitcask.so exports $api API symbol(s), $others of other namespaces" \
+    "(std template instantiations; $logs/exports.txt), no internals"
+fi
+
 export LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 
 # ---- 2. CMake: find_package(Bitcask CONFIG REQUIRED) ---------------------------------------

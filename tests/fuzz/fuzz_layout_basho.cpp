@@ -13,7 +13,7 @@
 #include <fstream>
 #include <string>
 
-#include "erlang_term.h"
+#include <bitcask/erlang_term.h>
 #include "layout.h"
 #include "layout_basho.h"
 

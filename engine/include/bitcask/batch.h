@@ -3,6 +3,7 @@
 // batch costs one fdatasync.
 #pragma once
 
+#include <bitcask/export.h>
 #include <bitcask/record.h>
 
 #include <cstddef>
@@ -12,7 +13,7 @@
 
 namespace bitcask {
 
-class WriteBatch {
+class BITCASK_EXPORT WriteBatch {
  public:
   struct Op {
     RecordKind kind;  // kPut or kTombstone

@@ -16,6 +16,7 @@
 
 #include <bitcask/db.h>
 #include <bitcask/error.h>
+#include <bitcask/export.h>
 #include <bitcask/options.h>
 #include <bitcask/version.h>
 
@@ -28,7 +29,7 @@
 
 namespace bitcask {
 
-class Bitcask {
+class BITCASK_EXPORT Bitcask {
  public:
   explicit Bitcask(const std::filesystem::path& dir, const Options& options = {});
   ~Bitcask();
@@ -62,20 +63,21 @@ class Bitcask {
 inline constexpr int kMaxJsonDepth = 512;
 
 // Compact JSON text of a value, as stored. Fast for plain strings.
-std::string to_json_text(const nlohmann::json& value);
+BITCASK_EXPORT std::string to_json_text(const nlohmann::json& value);
 // Parses strict JSON text like nlohmann::json::parse, throwing its
 // parse_error on bad syntax. Also throws Error(kInvalidArgument), naming the
 // byte, for text that holds a NUL byte (nlohmann stops reading there and
 // would drop the rest silently) or nests deeper than `max_depth` levels.
-nlohmann::json parse_strict_json(std::string_view text, int max_depth = kMaxJsonDepth);
+BITCASK_EXPORT nlohmann::json parse_strict_json(std::string_view text,
+                                                int max_depth = kMaxJsonDepth);
 // Parses stored JSON text. Accepts the Python original's NaN, Infinity and
 // -Infinity tokens as floating-point values. Throws Error(kCorruption) with
 // the position on text that is not JSON, holds a NUL byte or nests deeper
 // than kMaxJsonDepth.
-nlohmann::json parse_json_text(std::string_view text);
+BITCASK_EXPORT nlohmann::json parse_json_text(std::string_view text);
 // True when parse_strict_json(text) would succeed; false for anything else,
 // including text that parses only with the Python extensions (NaN,
 // Infinity). Builds nothing.
-bool is_strict_json(std::string_view text);
+BITCASK_EXPORT bool is_strict_json(std::string_view text);
 
 }  // namespace bitcask

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <bitcask/batch.h>
+#include <bitcask/export.h>
 #include <bitcask/merge.h>
 #include <bitcask/options.h>
 #include <bitcask/record.h>
@@ -39,7 +40,7 @@ enum class DataFormat {
 };
 
 // One key of an ordered scan with where its live value lives.
-struct KeyEntry {
+struct BITCASK_EXPORT KeyEntry {
   std::string key;
   std::uint32_t segment = 0;
   std::uint64_t offset = 0;
@@ -51,7 +52,7 @@ struct KeyEntry {
 };
 
 // One version of a key still on disk (until a merge removes it).
-struct KeyVersion {
+struct BITCASK_EXPORT KeyVersion {
   std::uint32_t segment = 0;
   std::uint64_t offset = 0;
   std::uint32_t record_size = 0;
@@ -63,7 +64,7 @@ struct KeyVersion {
 };
 
 // Which keys a scan visits, in key (bytewise) order.
-struct ScanOptions {
+struct BITCASK_EXPORT ScanOptions {
   std::string start;             // first key visited (inclusive); empty: the first
   bool exclusive_start = false;  // skip `start` itself (for paging)
   std::string prefix;            // only keys beginning with this
@@ -72,7 +73,7 @@ struct ScanOptions {
   bool include_expired = false;  // also keys whose time-to-live has passed
 };
 
-class DB {
+class BITCASK_EXPORT DB {
  public:
   // Opens `dir`, creating it when Options::create_if_missing allows. Throws
   // Error: kNotFound, kNotADatabase, kLocked, kPermissionDenied, kIo, ...

@@ -3,6 +3,8 @@
 // applies), so a user can act on it without reading the source.
 #pragma once
 
+#include <bitcask/export.h>
+
 #include <stdexcept>
 #include <string>
 
@@ -27,9 +29,9 @@ enum class ErrorCode {
 
 // Short, stable name of a code ("corruption", "locked", ...), for logs and
 // machine-readable output.
-const char* to_string(ErrorCode code);
+BITCASK_EXPORT const char* to_string(ErrorCode code);
 
-class Error : public std::runtime_error {
+class BITCASK_EXPORT Error : public std::runtime_error {
  public:
   Error(ErrorCode code, const std::string& message) : std::runtime_error(message), code_(code) {}
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <bitcask/db.h>
+#include <bitcask/export.h>
 #include <bitcask/options.h>
 
 #include <cstdint>
@@ -13,7 +14,7 @@
 
 namespace bitcask {
 
-struct ImportResult {
+struct BITCASK_EXPORT ImportResult {
   std::uint64_t records_read = 0;
   std::uint64_t keys_written = 0;
   std::uint64_t keys_deleted = 0;     // tombstones applied
@@ -32,8 +33,8 @@ using ProgressFn = std::function<bool(std::uint64_t done, std::uint64_t total)>;
 // only (it is never modified). Keys and values keep their exact bytes.
 // Damage or a torn tail found in `src` is listed in `warnings`: the caller
 // must report it (what it held was not imported).
-ImportResult import_directory(const std::filesystem::path& src, DB& dst,
-                              const ProgressFn& progress = {});
+BITCASK_EXPORT ImportResult import_directory(const std::filesystem::path& src, DB& dst,
+                                             const ProgressFn& progress = {});
 
 // The longest JSON line import_jsonl takes: what export_jsonl writes for the
 // largest record, a kMaxKeySize key and a kMaxValueSize value both as hex,
@@ -50,7 +51,8 @@ inline constexpr std::uint64_t kMaxJsonlLineBytes = 2 * (kMaxKeySize + kMaxValue
 // and a value of kMaxJsonDepth) or is longer than kMaxJsonlLineBytes stops
 // the import with kInvalidArgument naming the line number; what was written
 // before it stays.
-ImportResult import_jsonl(std::istream& in, DB& dst, const ProgressFn& progress = {});
+BITCASK_EXPORT ImportResult import_jsonl(std::istream& in, DB& dst,
+                                         const ProgressFn& progress = {});
 
 // Writes every live key in key order as JSON lines {"key":..,"value":..},
 // the format import_jsonl reads. Export and import round-trip exactly: a
@@ -63,7 +65,8 @@ ImportResult import_jsonl(std::istream& in, DB& dst, const ProgressFn& progress 
 // or is malformed) is left out and the export goes on, rescuing everything
 // else: one line a key goes to *skipped, naming it and where the damage is.
 // Without, the first such key stops the export (kCorruption).
-std::uint64_t export_jsonl(const DB& db, std::ostream& out, const ProgressFn& progress = {},
-                           std::vector<std::string>* skipped = nullptr);
+BITCASK_EXPORT std::uint64_t export_jsonl(const DB& db, std::ostream& out,
+                                          const ProgressFn& progress = {},
+                                          std::vector<std::string>* skipped = nullptr);
 
 }  // namespace bitcask

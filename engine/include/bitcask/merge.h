@@ -4,6 +4,7 @@
 // open; crash-safe at every step (engine/FORMAT.md, "Merge").
 #pragma once
 
+#include <bitcask/export.h>
 #include <bitcask/recovery.h>
 
 #include <cstdint>
@@ -15,7 +16,7 @@ namespace bitcask {
 
 // When a merge is worth running, and which segments it takes. The defaults
 // are the original Bitcask's.
-struct MergeThresholds {
+struct BITCASK_EXPORT MergeThresholds {
   // Merge when the database as a whole is this fragmented (dead / total) ...
   double fragmentation_trigger = 0.60;
   // ... or holds this many dead bytes.
@@ -28,7 +29,7 @@ struct MergeThresholds {
   std::uint64_t small_segment_threshold = 10ull << 20;
 };
 
-struct MergeProgress {
+struct BITCASK_EXPORT MergeProgress {
   std::uint64_t bytes_read = 0;
   std::uint64_t bytes_total = 0;  // of the input segments
   std::uint64_t bytes_written = 0;
@@ -36,7 +37,7 @@ struct MergeProgress {
   std::uint32_t segments_total = 0;
 };
 
-struct MergeOptions {
+struct BITCASK_EXPORT MergeOptions {
   // true: every sealed segment; false: only those MergeThresholds pick.
   bool all_segments = true;
   // Called often; return false to cancel. A cancelled merge keeps what it
@@ -45,7 +46,7 @@ struct MergeOptions {
   std::function<bool(const MergeProgress&)> progress;
 };
 
-struct MergeResult {
+struct BITCASK_EXPORT MergeResult {
   std::uint32_t inputs = 0;
   std::uint32_t outputs = 0;
   std::uint32_t inputs_removed = 0;

@@ -1,6 +1,7 @@
 // Options that control how a database is opened and written.
 #pragma once
 
+#include <bitcask/export.h>
 #include <bitcask/merge.h>
 
 #include <chrono>
@@ -32,7 +33,7 @@ inline constexpr std::uint64_t kDefaultSegmentSize = 256ull << 20;
 // A batch is one append and must fit the room kept for one record.
 inline constexpr std::uint64_t kMaxBatchBytes = kMaxValueSize;
 
-struct Options {
+struct BITCASK_EXPORT Options {
   SyncPolicy sync = SyncPolicy::None;
   std::chrono::milliseconds sync_interval{1000};
 

@@ -2,6 +2,8 @@
 // `bitcask check`, the browser's segment view).
 #pragma once
 
+#include <bitcask/export.h>
+
 #include <cstdint>
 #include <string>
 
@@ -14,9 +16,9 @@ enum class RecordKind : std::uint8_t {
   kBatchCommit = 3,
 };
 
-const char* to_string(RecordKind kind);
+BITCASK_EXPORT const char* to_string(RecordKind kind);
 
-struct RecordInfo {
+struct BITCASK_EXPORT RecordInfo {
   std::uint32_t segment = 0;
   std::uint64_t offset = 0;       // of the record's first byte in the file
   std::uint32_t record_size = 0;  // header + key + value

@@ -1,6 +1,8 @@
 // What the engine found when it opened a directory.
 #pragma once
 
+#include <bitcask/export.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -8,14 +10,14 @@
 namespace bitcask {
 
 // One damaged or unreadable place in a segment.
-struct Problem {
+struct BITCASK_EXPORT Problem {
   std::string file;          // file name inside the database directory
   std::uint64_t offset = 0;  // byte offset of the damaged record or region
   std::uint64_t length = 0;  // bytes affected (0 when unknown)
   std::string what;          // "checksum mismatch", "truncated record", ...
 };
 
-struct RecoveryReport {
+struct BITCASK_EXPORT RecoveryReport {
   std::uint64_t segments = 0;
   std::uint64_t records = 0;  // complete, checksummed records applied
   // Torn or garbage tail of the last segment that was cut back (writable

@@ -1,13 +1,15 @@
 // Figures about a database, as reported by DB::stats() and `bitcask stats`.
 #pragma once
 
+#include <bitcask/export.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
 
 namespace bitcask {
 
-struct SegmentStats {
+struct BITCASK_EXPORT SegmentStats {
   std::uint32_t id = 0;
   std::string file;
   std::uint64_t size = 0;          // bytes on disk
@@ -20,7 +22,7 @@ struct SegmentStats {
   bool has_hint = false;
 };
 
-struct Stats {
+struct BITCASK_EXPORT Stats {
   std::uint64_t keys = 0;
   std::uint64_t segments = 0;
   std::uint64_t total_bytes = 0;

@@ -5,6 +5,8 @@
 // decoder that ships with Erlang/OTP), never with a decoder of our own.
 #pragma once
 
+#include <bitcask/export.h>
+
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -23,8 +25,8 @@ namespace bitcask {
 // every length is checked against the bytes before ei reads them, nesting
 // stops at 100 levels and inputs over 64 MiB are not decoded. The text is
 // cut at about `max_chars` characters, ending in "...".
-std::optional<std::string> erlang_term_to_text(std::string_view bytes,
-                                               std::size_t max_chars = 4096);
+BITCASK_EXPORT std::optional<std::string> erlang_term_to_text(std::string_view bytes,
+                                                              std::size_t max_chars = 4096);
 
 // A Riak KV key: term_to_binary({Bucket, Key}), or {{Type, Bucket}, Key} for
 // a bucket type, each part a binary; for bucket and key columns.
@@ -37,6 +39,6 @@ struct RiakKey {
 
 // The parts of a Riak key, as stored (binaries, not text); nullopt when
 // `bytes` is anything else. Decoded with ei, bounded as above.
-std::optional<RiakKey> riak_key_of(std::string_view bytes);
+BITCASK_EXPORT std::optional<RiakKey> riak_key_of(std::string_view bytes);
 
 }  // namespace bitcask
