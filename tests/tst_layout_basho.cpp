@@ -10,7 +10,7 @@
 #include <optional>
 
 #include "../engine/src/coding.h"
-#include "../engine/src/erlang_term.h"
+#include <bitcask/erlang_term.h>
 #include "../engine/src/layout.h"
 #include "../engine/src/layout_basho.h"
 #include "test_util.h"
