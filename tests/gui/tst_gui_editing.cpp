@@ -72,6 +72,12 @@ class TestEditing : public QObject {
     QCOMPARE(classifyValue(std::string("\x89PNG\r\n\x1a\n\xff", 9)), ValueKind::kBinary);
     QCOMPARE(displayKey(std::string("a\xff\x01z", 4)), QString("a\\xff\\x01z"));
     QCOMPARE(displayKey("user:Zoë"), QString("user:Zoë"));
+    // A Riak key, term_to_binary({<<"users">>, <<"u1">>}), reads as Erlang writes it.
+    const std::string riak("\x83h\x02m\x00\x00\x00\x05usersm\x00\x00\x00\x02u1", 20);
+    QCOMPARE(displayKey(riak), QString("{<<\"users\">>,<<\"u1\">>}"));
+    // Bytes that only begin like a term are escaped as before.
+    QCOMPARE(displayKey(std::string("\x83h", 2)), QString("\\x83h"));
+    QCOMPARE(previewText(riak, 80), QString("{<<\"users\">>,<<\"u1\">>}"));
     QVERIFY(hexDump("ABC").startsWith("00000000  41 42 43"));
     QCOMPARE(prettyJson("{\"b\":1,\"a\":[2]}"),
              QString("{\n  \"b\": 1,\n  \"a\": [\n    2\n  ]\n}"));

@@ -1,6 +1,7 @@
 #include "core/valueformat.h"
 
 #include <bitcask/bitcask.h>
+#include <bitcask/erlang_term.h>
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -60,6 +61,13 @@ ValueKind classifyValue(std::string_view bytes) {
 }
 
 QString displayKey(std::string_view key) {
+  // Riak's keys are Erlang terms, term_to_binary({Bucket, Key}): shown as
+  // Erlang writes them ({<<"users">>,<<"u1">>}), decoded by erl_interface.
+  // Only a key that is exactly one well-formed term (version byte 131 first)
+  // is; its bytes stay in the hex view.
+  if (!key.empty() && static_cast<unsigned char>(key.front()) == 131) {
+    if (auto term = bitcask::erlang_term_to_text(key, 512)) return QString::fromStdString(*term);
+  }
   const bool utf8 = isValidUtf8(key);
   bool plain = utf8;
   if (plain) {
@@ -105,6 +113,12 @@ QString prettyJson(std::string_view bytes) {
 }
 
 QString previewText(std::string_view bytes, int maxChars) {
+  // A Riak value or key stored as an Erlang term: its text, bounded.
+  if (!bytes.empty() && static_cast<unsigned char>(bytes.front()) == 131) {
+    if (auto term = bitcask::erlang_term_to_text(bytes, std::size_t(maxChars))) {
+      return QString::fromStdString(*term);
+    }
+  }
   if (!isValidUtf8(bytes)) {
     QString out;
     const std::size_t n = std::min<std::size_t>(bytes.size(), std::size_t(maxChars / 3));
