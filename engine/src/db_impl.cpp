@@ -605,15 +605,22 @@ bool DBImpl::read_value(const Segment& seg, const Location& loc, std::string_vie
                         std::string* value) const {
   if (seg.format() == SegmentFormat::kForeign) return read_foreign_value(seg, loc, key, value);
   const char* rec = seg.data() + loc.offset;
-  if (options_.verify_checksums) {
-    format::RecordHeader h;
-    if (const auto status = format::parse_record(rec, loc.size, &h, true);
-        status != format::ParseStatus::kOk) {
-      throw Error(ErrorCode::kCorruption, "record of key '" + std::string(key) + "' in '" +
-                                              seg.path().string() + "' at offset " +
-                                              std::to_string(loc.offset) + " is damaged (" +
-                                              format::to_string(status) + "); it is not served");
-    }
+  format::RecordHeader h;
+  if (const auto status = format::parse_record(rec, loc.size, &h, options_.verify_checksums);
+      status != format::ParseStatus::kOk) {
+    throw Error(ErrorCode::kCorruption, "record of key '" + std::string(key) + "' in '" +
+                                            seg.path().string() + "' at offset " +
+                                            std::to_string(loc.offset) + " is damaged (" +
+                                            format::to_string(status) + "); it is not served");
+  }
+  // A hint entry that passed its checksum can still point at another key's
+  // record: never serve that record's value under this key.
+  if (std::string_view(rec + h.header_size(), h.key_size) != key) {
+    throw Error(ErrorCode::kCorruption, "the index entry of key '" + std::string(key) +
+                                            "' points at a record of another key in '" +
+                                            seg.path().string() + "' at offset " +
+                                            std::to_string(loc.offset) +
+                                            " (a damaged hint file?); it is not served");
   }
   const std::uint32_t vsize = value_size_of(loc, key.size());
   const std::string_view stored(rec + (loc.size - vsize), vsize);
@@ -793,6 +800,47 @@ std::string DBImpl::read_raw(std::uint32_t id, std::uint64_t offset, std::uint32
                     std::to_string(offset + length) + ") in segment " + std::to_string(id));
   }
   return std::string(seg->data() + offset, length);
+}
+
+// The parts follow from where the decoded key and value lie in the file:
+// the same for every layout, so no layout describes its bytes twice.
+std::vector<RecordPart> DBImpl::record_parts(std::uint32_t id, std::uint64_t offset) const {
+  std::shared_ptr<Segment> seg = share_segment(id);
+  SegmentReader reader(*seg, offset);
+  RawRecord rec;
+  if (offset < seg->first_record_offset() || !reader.next(&rec) || !rec.ok ||
+      rec.offset != offset) {
+    throw Error(ErrorCode::kCorruption, "no valid record at offset " + std::to_string(offset) +
+                                            " of '" + seg->path().string() + "'");
+  }
+  const char* begin = seg->data() + offset;
+  const char* end = begin + rec.length;
+  const auto within = [&](std::string_view part) {
+    return part.data() >= begin && part.data() + part.size() <= end;
+  };
+  const std::string encoding = seg->foreign_file() ? seg->foreign_file()->encoding : "native";
+  std::string summary = std::string(to_string(rec.kind)) + ", " + std::to_string(rec.key.size()) +
+                        "-byte key, " + std::to_string(rec.value.size()) +
+                        "-byte value, written at " + std::to_string(rec.timestamp_us) + " us";
+  std::vector<RecordPart> parts;
+  if (!within(rec.key) || !within(rec.value) ||
+      rec.value.data() < rec.key.data() + rec.key.size()) {
+    parts.push_back({"record (" + encoding + ")", 0, rec.length, std::move(summary)});
+    return parts;
+  }
+  const std::uint64_t key_at = static_cast<std::uint64_t>(rec.key.data() - begin);
+  const std::uint64_t value_at = static_cast<std::uint64_t>(rec.value.data() - begin);
+  parts.push_back({"header (" + encoding + ")", 0, key_at, std::move(summary)});
+  parts.push_back({"key", key_at, rec.key.size(), {}});
+  if (value_at > key_at + rec.key.size()) {
+    parts.push_back({"framing", key_at + rec.key.size(), value_at - key_at - rec.key.size(), {}});
+  }
+  parts.push_back({"value", value_at, rec.value.size(), {}});
+  if (value_at + rec.value.size() < rec.length) {
+    parts.push_back(
+        {"trailer", value_at + rec.value.size(), rec.length - value_at - rec.value.size(), {}});
+  }
+  return parts;
 }
 
 std::uint64_t DBImpl::read_records(std::uint32_t id, std::uint64_t offset, std::size_t limit,

@@ -66,6 +66,8 @@ class DBImpl final : public DB {
       const std::function<bool(std::uint64_t, std::uint64_t)>& progress) const override;
   std::string read_raw(std::uint32_t segment, std::uint64_t offset,
                        std::uint32_t length) const override;
+  std::vector<RecordPart> record_parts(std::uint32_t segment,
+                                       std::uint64_t offset) const override;
   MergeResult merge(const MergeOptions& options) override;
   bool merge_recommended() const override;
 

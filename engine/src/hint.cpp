@@ -25,14 +25,14 @@ constexpr std::size_t kEntryFixed = 20;
 // Bounds from the format, so a hint is checked against its segment before it
 // is trusted, or even mapped. Every entry describes a distinct record of the
 // bytes the hint covers (the last of its key), and a record takes at least a
-// header and a one-byte key (a batch marker, 24 bytes, more).
-constexpr std::uint64_t kMinRecordSize = format::kRecordHeaderSize + 1;
+// header (keys may be empty; a batch marker takes 24 bytes).
+constexpr std::uint64_t kMinRecordSize = format::kRecordHeaderSize;
 // An entry takes its unshared key bytes and at most this much more: shared
 // and unshared (3 bytes each, up to 65535), kind_flags (2, up to 0x1FF), the
 // offset delta (5: 33 bits zigzagged), the record size (5), the timestamp
 // delta and the expiry (10 each).
 constexpr std::uint64_t kMaxEntryOverhead = 3 + 3 + 2 + 5 + 5 + 10 + 10;
-// So the entry of a key of k >= 1 bytes takes at most 38 + k <= 2 * (20 + k)
+// So the entry of a key of k >= 0 bytes takes at most 38 + k <= 2 * (20 + k)
 // bytes: at most twice its record.
 static_assert(kMaxEntryOverhead <= 2 * format::kRecordHeaderSize);
 
@@ -183,7 +183,7 @@ bool Cursor::decode(Fields* f) {
   }
   const std::uint64_t key_size = f->shared + f->unshared;
   if (f->shared > key_size_ || f->unshared > static_cast<std::uint64_t>(end_ - p) ||
-      key_size > kMaxKeySize || key_size == 0 ||
+      key_size > kMaxKeySize ||
       (f->flags & format::kFlagCompressionMask) == format::kFlagCompressionMask) {
     return false;
   }

@@ -158,6 +158,12 @@ class BITCASK_EXPORT DB {
   // views. Throws kInvalidArgument outside the segment.
   virtual std::string read_raw(std::uint32_t segment, std::uint64_t offset,
                                std::uint32_t length) const = 0;
+  // The parts of the record at (segment, offset) in its file's layout:
+  // header or framing, key and value where they lie as stored bytes. A
+  // layout that escapes its keys or values (JSON lines) gives the whole
+  // record as one part. Throws kCorruption when no record decodes there.
+  virtual std::vector<RecordPart> record_parts(std::uint32_t segment,
+                                               std::uint64_t offset) const = 0;
 
   // Compacts sealed segments (bitcask/merge.h). Reads and writes go on
   // meanwhile. Only one merge runs at a time; a second caller waits.

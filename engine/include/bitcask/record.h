@@ -29,4 +29,14 @@ struct BITCASK_EXPORT RecordInfo {
   bool checksum_ok = true;         // always true for the Python format (none)
 };
 
+// One part of a stored record, for hex views: where it lies in the record's
+// bytes and what it holds, in the record's own layout (a native header, a
+// pybitcask >IIQ header or protobuf framing, a Basho header, ...).
+struct RecordPart {
+  std::string name;          // "header (protobuf)", "key", "value", ...
+  std::uint64_t offset = 0;  // from the record's first byte
+  std::uint64_t length = 0;
+  std::string value;  // what it says, for people (may be empty)
+};
+
 }  // namespace bitcask

@@ -130,23 +130,27 @@ RecordLayout parseNativeRecord(std::string_view b, std::uint32_t recordSize) {
   return out;
 }
 
-RecordLayout parsePythonRecord(std::string_view b, std::uint32_t recordSize) {
+// A foreign layout's record, as the engine lays it out (DB::record_parts):
+// header or framing, key and value, each shown as the native fields are.
+RecordLayout foreignRecordLayout(const Database& db, std::uint32_t segment, std::uint64_t offset,
+                                 std::string_view bytes) {
   RecordLayout out;
-  if (b.size() < 16) {
-    out.error = tr("Only %L1 bytes: shorter than a record header (16 bytes).").arg(b.size());
+  std::vector<bitcask::RecordPart> parts;
+  try {
+    parts = db.db().record_parts(segment, offset);
+  } catch (const std::exception& e) {
+    out.error = QString::fromStdString(e.what());
     return out;
   }
-  const auto keySize = be<std::uint32_t>(b, 0);
-  const auto valueSize = be<std::uint32_t>(b, 4);
-  const auto ms = be<std::uint64_t>(b, 8);
-  out.fields.push_back({tr("key size (BE)"), 0, 4, QStringLiteral("%L1").arg(keySize)});
-  out.fields.push_back(
-      {tr("value size (BE)"), 4, 4,
-       valueSize == 0 ? tr("0 (tombstone)") : QStringLiteral("%L1").arg(valueSize)});
-  out.fields.push_back({tr("timestamp ms (BE)"), 8, 8,
-                        QStringLiteral("%1 (%2 ms)").arg(formatTimestamp(ms * 1000)).arg(ms)});
-  out.headerSize = 16;
-  addBody(out, b, 16, keySize, valueSize, recordSize);
+  for (const bitcask::RecordPart& p : parts) {
+    const std::size_t from = std::min<std::size_t>(bytes.size(), p.offset);
+    const std::string_view shown = bytes.substr(from, std::size_t(p.length));
+    QString text = QString::fromStdString(p.value);
+    if (p.name == "key") text = displayKey(shown);
+    if (p.name == "value") text = previewText(shown, 80);
+    out.fields.push_back({QString::fromStdString(p.name), int(p.offset), int(p.length), text});
+    if (out.headerSize == 0 && p.name != "header" && p.offset > 0) out.headerSize = int(p.offset);
+  }
   return out;
 }
 
@@ -161,8 +165,8 @@ RawRecord loadRawRecord(const Database& db, std::uint32_t segment, std::uint64_t
     out.error = QString::fromStdString(e.what());
     return out;
   }
-  out.layout = db.isPythonFormat() ? parsePythonRecord(out.bytes, recordSize)
-                                   : parseNativeRecord(out.bytes, recordSize);
+  out.layout = db.isForeignFormat() ? foreignRecordLayout(db, segment, offset, out.bytes)
+                                    : parseNativeRecord(out.bytes, recordSize);
   return out;
 }
 

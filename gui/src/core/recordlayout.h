@@ -1,6 +1,6 @@
 // The bytes of one record, field by field, for the hex view: where each
 // header field, the key and the value lie and what they say (engine/FORMAT.md
-// for the native layout; the Python original's big-endian layout too), and
+// for the native layout; a foreign layout's parts as the engine finds them), and
 // a hex dump whose byte positions the view can colour field by field.
 #pragma once
 
@@ -28,7 +28,6 @@ struct RecordLayout {
 // `bytes` start at the record's first byte; they may be cut short (a long
 // value is shown in part), `recordSize` is the whole record.
 RecordLayout parseNativeRecord(std::string_view bytes, std::uint32_t recordSize);
-RecordLayout parsePythonRecord(std::string_view bytes, std::uint32_t recordSize);
 
 class Database;
 
