@@ -1,0 +1,118 @@
+// Measures the longest GUI-thread stall while the browser opens a database and
+// shows a large value. Not a test (timings depend on the machine): a script to
+// run by hand and quote.
+//
+//   gui_stall_probe DIR KEY [first|all|file]...
+//
+// A QTimer fires every millisecond; the longest gap between two firings is the
+// longest time the event loop was held. Reported per phase: opening DIR until
+// the first key is on screen, selecting KEY, then each action in turn (show
+// the first part, load all, save to a file) until it is done.
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <cstdio>
+
+#include "app/mainwindow.h"
+#include "app/valueeditordock.h"
+#include "core/keytablemodel.h"
+#include "core/valuedocument.h"
+
+using namespace bb;
+
+namespace {
+
+struct Probe {
+  QElapsedTimer clock;
+  qint64 last = 0;
+  qint64 worst = 0;
+  QTimer timer;
+  Probe() {
+    timer.setInterval(1);
+    QObject::connect(&timer, &QTimer::timeout, [this] {
+      const qint64 now = clock.elapsed();
+      worst = std::max(worst, now - last);
+      last = now;
+    });
+  }
+  void start() {
+    clock.start();
+    last = 0;
+    worst = 0;
+    timer.start();
+  }
+  // Runs the event loop until `done` holds; returns the phase's longest stall in ms.
+  qint64 until(const std::function<bool()>& done, const char* phase) {
+    start();
+    while (!done()) QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 5);
+    QCoreApplication::processEvents();
+    worst = std::max(worst, clock.elapsed() - last);
+    std::printf("%-28s %7lld ms total, longest GUI-thread stall %5lld ms\n", phase,
+                static_cast<long long>(clock.elapsed()), static_cast<long long>(worst));
+    std::fflush(stdout);
+    return worst;
+  }
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  QApplication app(argc, argv);
+  QCoreApplication::setOrganizationName(QStringLiteral("BitcaskBrowserProbe"));
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: %s DIR KEY [first|all|file]...\n", argv[0]);
+    return 2;
+  }
+  const QString dir = QString::fromLocal8Bit(argv[1]);
+  const std::string key = argv[2];
+  MainWindow w;
+  w.resize(1600, 1000);
+  w.show();
+  Probe probe;
+  bool opened = false;
+  QObject::connect(&w, &MainWindow::databaseOpened, [&] { opened = true; });
+  QTimer::singleShot(0, [&] { w.openDatabase(dir, OpenMode::kOpenReadOnly); });
+  probe.until([&] { return opened && w.tableModel()->rowCount() > 0; }, "open, first keys shown");
+  ValueDocument* d = w.valueEditor()->document();
+  auto settled = [d] { return d->state() != ValueDocument::State::kLoading; };
+  probe.until(
+      [&] {
+        static bool asked = false;
+        if (!asked) {
+          asked = true;
+          if (!w.selectKey(key)) {
+            std::fprintf(stderr, "no key %s\n", key.c_str());
+            std::exit(1);
+          }
+        }
+        return settled();
+      },
+      "select the key");
+  std::printf("  value of %llu bytes, state %d\n", static_cast<unsigned long long>(d->valueSize()),
+              int(d->state()));
+  QTemporaryDir tmp;
+  for (int i = 3; i < argc; ++i) {
+    const std::string action = argv[i];
+    if (action == "first") {
+      d->loadFirstPart();
+      probe.until(settled, "show the first part");
+    } else if (action == "all") {
+      d->loadAll();
+      probe.until(settled, "load all");
+    } else if (action == "file") {
+      bool saved = false;
+      QObject::connect(d, &ValueDocument::savedToFile, [&] { saved = true; });
+      d->saveToFile(tmp.filePath(QStringLiteral("value")));
+      probe.until([&] { return saved; }, "save to a file");
+    }
+    // Let the views paint what arrived.
+    probe.until(
+        [t = QElapsedTimer()]() mutable {
+          if (!t.isValid()) t.start();
+          return t.elapsed() > 500;
+        },
+        "  then 0.5 s of painting");
+  }
+  return 0;
+}
