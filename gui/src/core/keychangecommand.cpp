@@ -2,6 +2,8 @@
 
 #include <bitcask/error.h>
 
+#include "core/matchset.h"
+
 namespace bb {
 
 KeyChangeCommand::KeyChangeCommand(Database* db, const QString& text,
@@ -10,8 +12,12 @@ KeyChangeCommand::KeyChangeCommand(Database* db, const QString& text,
 
 void KeyChangeCommand::apply(Database* db, const std::vector<KeyValueChange>& changes,
                              bool forward) {
+  // Undo writes in reverse order so a rename's removal and put swap cleanly. A change of up to
+  // kBulkBatchKeys keys (every edit a user makes on a selection) is one atomic batch; a bulk
+  // change ("Delete all matches") cannot fit one batch (kMaxBatchBytes), so it is written in
+  // batches of that many keys, each atomic, in the same order.
   bitcask::WriteBatch batch;
-  // Undo writes in reverse order so a rename's removal and put swap cleanly.
+  std::size_t inBatch = 0;
   auto add = [&](const KeyValueChange& c) {
     const auto& value = forward ? c.after : c.before;
     if (value) {
@@ -19,13 +25,18 @@ void KeyChangeCommand::apply(Database* db, const std::vector<KeyValueChange>& ch
     } else {
       batch.remove(c.key);
     }
+    if (++inBatch == kBulkBatchKeys) {
+      db->write(batch);
+      batch = {};
+      inBatch = 0;
+    }
   };
   if (forward) {
     for (const auto& c : changes) add(c);
   } else {
     for (auto it = changes.rbegin(); it != changes.rend(); ++it) add(*it);
   }
-  db->write(batch);
+  if (inBatch > 0 || changes.empty()) db->write(batch);
 }
 
 void KeyChangeCommand::run(bool forward) {
