@@ -14,6 +14,7 @@
 #include <QTimer>
 #include <cstdio>
 
+#include "app/jsontextedit.h"
 #include "app/mainwindow.h"
 #include "app/valueeditordock.h"
 #include "core/keytablemodel.h"

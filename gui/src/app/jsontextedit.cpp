@@ -28,9 +28,10 @@ class LineNumberArea : public QWidget {
   JsonTextEdit* editor_;
 };
 
-// Texts up to this many characters go in at once (a few milliseconds); longer ones are built by a
-// worker: QPlainTextEdit::setPlainText of a 20 MB JSON text holds the GUI thread for seconds.
-constexpr qsizetype kSyncTextChars = 1 << 20;
+// Texts up to this many characters go in at once (milliseconds); longer ones are built by a
+// worker: QPlainTextEdit::setPlainText of a 20 MB JSON text holds the GUI thread for seconds, and
+// of one 256 KiB line (a compact value's first part) for 130 ms.
+constexpr qsizetype kSyncTextChars = 64 << 10;
 
 // Builds a document for `text` with the editor's font and tab stops (any thread). It has no
 // parent and belongs to `owner` (the GUI thread) when returned.

@@ -15,6 +15,9 @@ namespace bb {
 // so a click on an ordinary key shows it without a "Loading…" flash.
 constexpr quint64 kSyncLoadBytes = 256 << 10;
 
+// The Hex view shows this much of a value (4,096 lines; it says how many bytes it leaves out).
+constexpr std::size_t kHexBytes = 64 << 10;
+
 struct ValueDocument::Loaded {
   quint64 generation = 0;
   std::optional<std::string> stored;
@@ -47,16 +50,22 @@ void describe(ValueDocument::Loaded& v) {
   if (!v.stored) return;
   const std::string& bytes = *v.stored;
   v.kind = classifyValue(bytes);
-  v.hexText = hexDump(bytes, kPartialValueBytes);
+  v.hexText = hexDump(bytes, kHexBytes);
   if (v.partial) {
-    // A cut JSON text is no JSON: shown as stored, never pretty-printed or saved.
+    // A cut JSON text is no JSON: no parser pretty-prints it, and it is never saved back.
+    // Indented here all the same: compact JSON is one line, which an editor lays out whole.
+    bool json = false;
     if (v.kind != ValueKind::kBinary) {
+      const auto first = bytes.find_first_not_of(" \t\r\n");
+      json = first != std::string::npos && (bytes[first] == '{' || bytes[first] == '[');
+      const std::string shown = json ? indentJsonPrefix(bytes) : bytes;
       v.kind = ValueKind::kText;
-      v.displayText = QString::fromUtf8(bytes.data(), qsizetype(bytes.size()));
+      v.displayText = QString::fromUtf8(shown.data(), qsizetype(shown.size()));
     }
-    v.note = ValueDocument::tr(
-                 "Partial view: the first %1 of %2, as stored. Read-only: a part is "
-                 "never saved back.")
+    v.note = (json ? ValueDocument::tr("Partial view: the first %1 of %2, indented for reading. "
+                                       "Read-only: a part is never saved back.")
+                   : ValueDocument::tr("Partial view: the first %1 of %2, as stored. Read-only: "
+                                       "a part is never saved back."))
                  .arg(formatBytes(bytes.size()), formatBytes(v.size));
     return;
   }

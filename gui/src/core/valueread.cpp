@@ -21,6 +21,73 @@ std::uint32_t le(const std::string& b, std::size_t at, int n) {
 
 }  // namespace
 
+std::string indentJsonPrefix(std::string_view json) {
+  std::string out;
+  out.reserve(json.size() + json.size() / 8);
+  int depth = 0;
+  bool inString = false;
+  bool escaped = false;
+  auto newline = [&] {
+    out += '\n';
+    out.append(std::size_t(std::max(depth, 0)) * 2, ' ');
+  };
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
+    if (inString) {
+      out += c;
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        inString = false;
+      }
+      continue;
+    }
+    switch (c) {
+      case '"':
+        inString = true;
+        out += c;
+        break;
+      case '{':
+      case '[': {
+        out += c;
+        // An empty object or array stays on its line.
+        const char next = i + 1 < json.size() ? json[i + 1] : '\0';
+        if (next == '}' || next == ']') {
+          out += next;
+          ++i;
+        } else {
+          ++depth;
+          newline();
+        }
+        break;
+      }
+      case '}':
+      case ']':
+        --depth;
+        newline();
+        out += c;
+        break;
+      case ',':
+        out += c;
+        newline();
+        break;
+      case ':':
+        out += ": ";
+        break;
+      case ' ':
+      case '\n':
+      case '\r':
+      case '\t':
+        break;  // the indentation replaces the text's own whitespace
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
 std::string utf8Prefix(std::string bytes, std::size_t maxBytes) {
   if (bytes.size() <= maxBytes) return bytes;
   std::size_t n = maxBytes;

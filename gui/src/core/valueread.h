@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace bb {
 
@@ -33,6 +34,11 @@ inline constexpr std::uint64_t kMaxLoadAllBytes = 32 << 20;
 // callers then fall back to a whole read. Throws bitcask::Error on I/O errors.
 std::optional<std::string> readValuePrefix(const bitcask::DB& db, const bitcask::KeyEntry& entry,
                                            std::size_t maxBytes);
+
+// A JSON text that may be cut anywhere (a value's first part, which no parser accepts) indented
+// two spaces a level, one member or element a line, strings left as they are. Lines of compact
+// JSON can be megabytes long, and a text editor lays out a whole line at once.
+std::string indentJsonPrefix(std::string_view json);
 
 // `bytes` cut to at most `maxBytes`, not in the middle of a UTF-8 sequence.
 std::string utf8Prefix(std::string bytes, std::size_t maxBytes);
