@@ -10,6 +10,7 @@
 // the first part, load all, save to a file) until it is done.
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QScrollBar>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <cstdio>
@@ -106,6 +107,20 @@ int main(int argc, char** argv) {
       QObject::connect(d, &ValueDocument::savedToFile, [&] { saved = true; });
       d->saveToFile(tmp.filePath(QStringLiteral("value")));
       probe.until([&] { return saved; }, "save to a file");
+    }
+    std::printf("  editor text begins: %s\n", w.valueEditor()
+                                                  ->textEdit()
+                                                  ->toPlainText()
+                                                  .left(48)
+                                                  .toUtf8()
+                                                  .replace('\n', "\\n")
+                                                  .constData());
+    if (qEnvironmentVariableIsSet("PROBE_GRAB")) {
+      QCoreApplication::processEvents();
+      auto* edit = w.valueEditor()->textEdit();
+      std::printf("  hbar %d of %d, margins %d\n", edit->horizontalScrollBar()->value(),
+                  edit->horizontalScrollBar()->maximum(), edit->viewport()->x());
+      edit->grab().save(qEnvironmentVariable("PROBE_GRAB") + QString::number(i) + ".png");
     }
     // Let the views paint what arrived.
     probe.until(

@@ -63,8 +63,7 @@ JsonTextEdit::JsonTextEdit(QWidget* parent) : QPlainTextEdit(parent) {
   // Owned by the editor, not the document: showText swaps documents and deletes the old one.
   highlighter_->setParent(this);
   highlighter_->setDarkBackground(isDark(palette()));
-  connect(this, &QPlainTextEdit::blockCountChanged, this,
-          [this] { setViewportMargins(lineNumberAreaWidth(), 0, 0, 0); });
+  connect(this, &QPlainTextEdit::blockCountChanged, this, &JsonTextEdit::fitLineNumbers);
   connect(this, &QPlainTextEdit::updateRequest, this, [this](const QRect& rect, int dy) {
     if (dy) {
       lineNumbers_->scroll(0, dy);
@@ -84,6 +83,7 @@ void JsonTextEdit::useSmallDocument() {
   // The large document is this editor's child: setDocument deletes it.
   setDocument(doc);
   replacing_ = false;
+  fitLineNumbers();
   setFont(font());
   setTabStopDistance(fontMetrics().horizontalAdvance(QLatin1Char(' ')) * 2);
   largeDocument_ = false;
@@ -115,6 +115,9 @@ void JsonTextEdit::showText(const QString& text) {
     replacing_ = false;
     largeDocument_ = true;
     building_ = false;
+    // setDocument emits no blockCountChanged: fit the line numbers to the new count here.
+    fitLineNumbers();
+    moveCursor(QTextCursor::Start);
     emit textShown();
   });
   watcher->setFuture(
@@ -131,10 +134,15 @@ int JsonTextEdit::lineNumberAreaWidth() const {
   return 12 + fontMetrics().horizontalAdvance(QLatin1Char('9')) * std::max(digits, 2);
 }
 
-void JsonTextEdit::resizeEvent(QResizeEvent* event) {
-  QPlainTextEdit::resizeEvent(event);
+void JsonTextEdit::fitLineNumbers() {
+  setViewportMargins(lineNumberAreaWidth(), 0, 0, 0);
   const QRect cr = contentsRect();
   lineNumbers_->setGeometry(QRect(cr.left(), cr.top(), lineNumberAreaWidth(), cr.height()));
+}
+
+void JsonTextEdit::resizeEvent(QResizeEvent* event) {
+  QPlainTextEdit::resizeEvent(event);
+  fitLineNumbers();
 }
 
 void JsonTextEdit::changeEvent(QEvent* event) {

@@ -43,6 +43,8 @@ class JsonTextEdit : public QPlainTextEdit {
 
  private:
   void updateExtraSelections();
+  // Fits the viewport margin and the line-number area to the block count.
+  void fitLineNumbers();
   // Swaps in a fresh, empty document when the current one is a large built one.
   void useSmallDocument();
 
