@@ -287,6 +287,12 @@ QVariant KeyTableModel::headerData(int section, Qt::Orientation orientation, int
 
 void KeyTableModel::onKeysChanged(const QList<QByteArray>& put, const QList<QByteArray>& removed) {
   Guard guard(fetching_);
+  if (!listMode_ && qsizetype(put.size() + removed.size()) > qsizetype(rows_.size())) {
+    // A paged view holds fewer rows than the change names (a delete of every match): reloading
+    // its first page costs less than matching the change against the rows.
+    restart();
+    return;
+  }
   if (put.size() + removed.size() > kBulkChangeKeys) {
     applyBulk(put, removed);
     updateCount();
