@@ -2,22 +2,28 @@
 // shows a large value. Not a test (timings depend on the machine): a script to
 // run by hand and quote.
 //
-//   gui_stall_probe DIR KEY [first|all|file]...
+//   gui_stall_probe DIR KEY [first|all|file|prefix:TEXT|deleteall|undo]...
 //
 // A QTimer fires every millisecond; the longest gap between two firings is the
 // longest time the event loop was held. Reported per phase: opening DIR until
 // the first key is on screen, selecting KEY, then each action in turn (show
-// the first part, load all, save to a file) until it is done.
+// the first part, load all, save to a file; filter by a prefix, delete all its
+// matches, undo that) until it is done. Opens DIR read-only unless asked to
+// delete.
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QScrollBar>
 #include <QTemporaryDir>
 #include <QTimer>
+#include <QUndoStack>
 #include <cstdio>
 
+#include "app/filterbar.h"
 #include "app/jsontextedit.h"
 #include "app/mainwindow.h"
+#include "app/matchactions.h"
 #include "app/valueeditordock.h"
+#include "core/editcontroller.h"
 #include "core/keytablemodel.h"
 #include "core/valuedocument.h"
 
@@ -74,7 +80,10 @@ int main(int argc, char** argv) {
   Probe probe;
   bool opened = false;
   QObject::connect(&w, &MainWindow::databaseOpened, [&] { opened = true; });
-  QTimer::singleShot(0, [&] { w.openDatabase(dir, OpenMode::kOpenReadOnly); });
+  bool writes = false;
+  for (int i = 3; i < argc; ++i) writes = writes || std::string(argv[i]) == "deleteall";
+  QTimer::singleShot(
+      0, [&] { w.openDatabase(dir, writes ? OpenMode::kOpen : OpenMode::kOpenReadOnly); });
   probe.until([&] { return opened && w.tableModel()->rowCount() > 0; }, "open, first keys shown");
   ValueDocument* d = w.valueEditor()->document();
   auto settled = [d] { return d->state() != ValueDocument::State::kLoading; };
@@ -102,6 +111,36 @@ int main(int argc, char** argv) {
     } else if (action == "all") {
       d->loadAll();
       probe.until(settled, "load all");
+    } else if (action.rfind("prefix:", 0) == 0) {
+      KeyFilter f;
+      f.text = QString::fromStdString(action.substr(7));
+      bool done = false;
+      auto c = QObject::connect(&w, &MainWindow::filterFinished, [&] { done = true; });
+      w.filterBar()->setFilter(f);
+      probe.until([&] { return done; }, "filter by a prefix");
+      QObject::disconnect(c);
+      std::printf("  %llu matches\n",
+                  static_cast<unsigned long long>(w.tableModel()->matchCount()));
+    } else if (action == "deleteall") {
+      bool done = false;
+      auto c = QObject::connect(w.matchActions(), &MatchActions::finished, [&] { done = true; });
+      w.matchActions()->deleteAll(false);
+      probe.until([&] { return done; }, "delete all matches");
+      QObject::disconnect(c);
+      std::printf("  deleted %llu\n",
+                  static_cast<unsigned long long>(w.matchActions()->lastOutcome().done));
+    } else if (action == "undo") {
+      bool asked = false;
+      probe.until(
+          [&] {
+            if (!asked) {
+              asked = true;
+              w.editController()->undoStack()->undo();
+            }
+            return true;
+          },
+          "undo");
+      std::printf("  %llu keys\n", static_cast<unsigned long long>(w.database()->keyCount()));
     } else if (action == "file") {
       bool saved = false;
       QObject::connect(d, &ValueDocument::savedToFile, [&] { saved = true; });
