@@ -6,12 +6,15 @@
 #include <QClipboard>
 #include <QFile>
 #include <QFutureWatcherBase>
+#include <QMessageBox>
 #include <QSignalSpy>
 #include <QStatusBar>
+#include <QTimer>
 #include <QUndoStack>
 #include <functional>
 
 #include "app/filterbar.h"
+#include "app/keytableview.h"
 #include "app/mainwindow.h"
 #include "app/matchactions.h"
 #include "core/editcontroller.h"
@@ -119,6 +122,31 @@ class TestMatches : public QObject {
     undo->redo();
     QCOMPARE(db.count("user:"), quint64(0));
     QCOMPARE(db.size(), quint64(1500));
+  }
+
+  void selectionDeleteSaysWhatItIsOutOf() {
+    fillUsers(5000);
+    MainWindow w;
+    w.show();
+    QVERIFY(open(w));
+    filter(w, KeyFilter::Mode::kPrefix, "user:");
+    const int loaded = w.tableModel()->rowCount();
+    QVERIFY(loaded < 5000);
+    w.tableView()->setFocus();
+    w.tableView()->selectAll();
+    QString asked;
+    QTimer::singleShot(0, [&] {
+      auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+      if (!box) return;
+      asked = box->text();
+      box->reject();
+    });
+    w.action("actionDeleteKeys")->trigger();
+    QVERIFY2(asked.startsWith(
+                 QString("Delete %L1 selected keys (of %L2 matches)?").arg(loaded).arg(5000)),
+             qPrintable(asked));
+    QVERIFY(asked.contains(QString("Delete All %L1 Matches").arg(5000)));
+    QCOMPARE(w.database()->db().count("user:"), quint64(5000));  // answered Cancel
   }
 
   void deleteAllMatchesOfASubstringFilter() {

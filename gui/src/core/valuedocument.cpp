@@ -28,7 +28,7 @@ struct ValueDocument::Loaded {
   QString note;
   JsonCheck check;
   quint64 size = 0;       // of the whole value
-  bool tooLarge = false;  // a compressed value turned out larger than kLargeValueBytes
+  bool tooLarge = false;  // a compressed value turned out larger than the load allows
   bool partial = false;
 };
 
@@ -117,7 +117,8 @@ ValueDocument::Loaded readValue(DbPtr db, std::string key, bool firstPart, bool 
     } else {
       v.stored = db->get(key);
       if (v.stored) v.size = v.stored->size();
-      if (autoMode && v.size > kLargeValueBytes) {
+      // A compressed value's stored size (what the index gives) can be far below its size.
+      if (v.size > (autoMode ? kLargeValueBytes : kMaxLoadAllBytes)) {
         v.tooLarge = true;
         v.stored.reset();
         return v;
