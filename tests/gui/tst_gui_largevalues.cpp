@@ -178,7 +178,11 @@ class TestLargeValues : public QObject {
     QCOMPARE(d->storedBytes(), big_);
     // Its pretty text (over a million characters) is laid into a document by a worker too;
     // the editor is read-only until it is on screen.
+    if (dock->textEdit()->isBuildingText()) {
+      QVERIFY(dock->largeValuePanel()->isVisibleTo(dock));  // still "Loading…", not a blank editor
+    }
     QVERIFY(QTest::qWaitFor([&] { return !dock->textEdit()->isBuildingText(); }, 30000));
+    QVERIFY(!dock->largeValuePanel()->isVisibleTo(dock));
     QVERIFY(!dock->textEdit()->isReadOnly());
     QVERIFY(dock->textEdit()->toPlainText().startsWith("[\n  {\n    \"i\": 0,"));
     QCOMPARE(dock->textEdit()->toPlainText(), d->displayText());

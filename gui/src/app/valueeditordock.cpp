@@ -129,7 +129,13 @@ ValueEditorDock::ValueEditorDock(EditController* controller, QWidget* parent)
   connect(panel_, &LargeValuePanel::firstPartRequested, document_, &ValueDocument::loadFirstPart);
   connect(panel_, &LargeValuePanel::loadAllRequested, document_, &ValueDocument::loadAll);
   connect(panel_, &LargeValuePanel::saveToFileRequested, this, &ValueEditorDock::saveToFile);
-  connect(panel_, &LargeValuePanel::cancelRequested, document_, &ValueDocument::cancelLoading);
+  connect(panel_, &LargeValuePanel::cancelRequested, this, [this] {
+    if (document_->isLoading()) {
+      document_->cancelLoading();
+    } else if (text_->isBuildingText()) {
+      document_->unload();  // read, but its text is still being laid out: drop both
+    }
+  });
   connect(document_, &ValueDocument::savedToFile, this,
           [this](const QString& path, const QString& error) {
             if (error.isEmpty()) {
@@ -153,8 +159,13 @@ ValueEditorDock::ValueEditorDock(EditController* controller, QWidget* parent)
   validateTimer_->setInterval(400);
   connect(validateTimer_, &QTimer::timeout, this,
           [this] { document_->setText(text_->toPlainText()); });
-  connect(text_, &JsonTextEdit::textShown, this,
-          [this] { text_->setReadOnly(!document_->isEditable()); });
+  connect(text_, &JsonTextEdit::textShown, this, [this] {
+    text_->setReadOnly(!document_->isEditable());
+    const auto state = document_->state();
+    if (state != ValueDocument::State::kLoading && state != ValueDocument::State::kChoice) {
+      stack_->setCurrentWidget(tabs_);
+    }
+  });
   connect(tabs_, &QTabWidget::currentChanged, this, [this](int tab) {
     if (!loading_) preferredTab_ = tab;
   });
@@ -234,6 +245,11 @@ void ValueEditorDock::onLoaded() {
   text_->setHighlighting(false);
   text_->showText(d->displayText());
   text_->setReadOnly(!d->isEditable() || text_->isBuildingText());
+  if (text_->isBuildingText()) {
+    // The value is read; its text is laid out by a worker: still "Loading…" until it shows.
+    panel_->showLoading(d->valueSize());
+    stack_->setCurrentWidget(panel_);
+  }
   text_->setHighlighting(
       (d->kind() == ValueKind::kJson || d->kind() == ValueKind::kNonStrictJson) &&
       d->displayText().size() <= kMaxHighlightChars);

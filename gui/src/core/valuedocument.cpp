@@ -187,6 +187,17 @@ void ValueDocument::cancelLoading() {
   finish();
 }
 
+void ValueDocument::unload() {
+  if (size_ <= kLargeValueBytes || isModified()) return;
+  ++generation_;
+  mode_ = Mode::kAuto;
+  const quint64 size = size_;
+  clearValue();
+  size_ = size;
+  state_ = State::kChoice;
+  finish();
+}
+
 void ValueDocument::clearValue() {
   stored_.reset();
   readError_.clear();

@@ -48,6 +48,8 @@ class ValueDocument : public QObject {
   void loadFirstPart();
   // Stops a load in progress; a large value returns to kChoice.
   void cancelLoading();
+  // Drops a loaded or partial large value (its text not yet on screen, say): back to kChoice.
+  void unload();
   // Writes the whole stored value to `path` off the GUI thread; savedToFile tells the end.
   void saveToFile(const QString& path);
   bool isSavingToFile() const { return savingToFile_ > 0; }
