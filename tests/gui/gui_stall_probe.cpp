@@ -86,7 +86,11 @@ int main(int argc, char** argv) {
       0, [&] { w.openDatabase(dir, writes ? OpenMode::kOpen : OpenMode::kOpenReadOnly); });
   probe.until([&] { return opened && w.tableModel()->rowCount() > 0; }, "open, first keys shown");
   ValueDocument* d = w.valueEditor()->document();
-  auto settled = [d] { return d->state() != ValueDocument::State::kLoading; };
+  // Done when the value is read and its text is on screen (a long text is laid out by a worker).
+  auto settled = [d, &w] {
+    return d->state() != ValueDocument::State::kLoading &&
+           !w.valueEditor()->textEdit()->isBuildingText();
+  };
   probe.until(
       [&] {
         static bool asked = false;
@@ -147,6 +151,8 @@ int main(int argc, char** argv) {
       d->saveToFile(tmp.filePath(QStringLiteral("value")));
       probe.until([&] { return saved; }, "save to a file");
     }
+    std::printf("  state %d, %s\n", int(d->state()),
+                (d->readError().isEmpty() ? d->note() : d->readError()).toUtf8().constData());
     std::printf("  editor text begins: %s\n", w.valueEditor()
                                                   ->textEdit()
                                                   ->toPlainText()

@@ -63,6 +63,7 @@ class TestLargeValues : public QObject {
     db->db().put("a:big", big_);
     db->db().put("a:huge", huge_);
     db->db().put("b:normal", R"({"name":"Ada","n":1})");
+    db->db().put("b:oneline", "\"" + std::string(2 << 20, 'y') + "\"");
     db->db().put_with_ttl("c:ttl", bigJsonArray(200 << 10), std::chrono::hours(1));
     db->db().close();
   }
@@ -190,6 +191,26 @@ class TestLargeValues : public QObject {
     dock->textEdit()->setPlainText("[1, 2]");
     QVERIFY(dock->save());
     QCOMPARE(*w.database()->value("a:big"), std::string("[1,2]"));
+  }
+
+  void loadAllRefusesALineTooLongForTheEditor() {
+    MainWindow w;
+    w.show();
+    QVERIFY(open(w));
+    QVERIFY(w.selectKey("b:oneline"));
+    ValueEditorDock* dock = w.valueEditor();
+    ValueDocument* d = dock->document();
+    QVERIFY(d->canLoadAll());  // by its size
+    d->loadAll();
+    // The worker finds one line of 2 Mi characters: laid out whole on the GUI thread, it would
+    // hold it for about half a second. Back to the choice, saying why, without Load All.
+    QVERIFY(QTest::qWaitFor([&] { return d->state() == ValueDocument::State::kChoice; }, 30000));
+    QVERIFY(!d->canLoadAll());
+    QVERIFY(d->storedBytes().empty());
+    QVERIFY(!dock->largeValuePanel()->loadAllButton()->isVisibleTo(dock));
+    QVERIFY2(dock->largeValuePanel()->messageLabel()->text().contains("a line of"),
+             qPrintable(dock->largeValuePanel()->messageLabel()->text()));
+    QVERIFY(dock->largeValuePanel()->firstPartButton()->isVisibleTo(dock));
   }
 
   void aLoadForAKeyNoLongerSelectedIsDropped() {

@@ -48,13 +48,13 @@ void LargeValuePanel::showLoading(quint64 bytes) {
   cancel_->show();
 }
 
-void LargeValuePanel::showChoice(quint64 bytes, bool canLoadAll) {
+void LargeValuePanel::showChoice(quint64 bytes, const QString& refusal) {
+  const bool canLoadAll = refusal.isEmpty();
   QString text = tr("This value is %1: larger than the %2 the editor opens without asking.")
                      .arg(formatBytes(bytes), formatBytes(kLargeValueBytes));
   if (!canLoadAll) {
-    text += QLatin1Char(' ') + tr("It is too large to edit here (more than %1): show its first "
-                                  "part, or save it to a file and open it with another tool.")
-                                   .arg(formatBytes(kMaxLoadAllBytes));
+    text += QLatin1Char(' ') + refusal + QLatin1Char(' ') +
+            tr("Show its first part, or save it to a file and open it with another tool.");
   }
   message_->setText(text);
   firstPart_->show();

@@ -19,8 +19,9 @@ class LargeValuePanel : public QWidget {
 
   // A worker is reading a value of `bytes`.
   void showLoading(quint64 bytes);
-  // A value of `bytes` waits for the user's choice; `canLoadAll` offers "Load all".
-  void showChoice(quint64 bytes, bool canLoadAll);
+  // A value of `bytes` waits for the user's choice: "Load all" is offered unless `refusal` says
+  // why not.
+  void showChoice(quint64 bytes, const QString& refusal);
 
   QPushButton* firstPartButton() const { return firstPart_; }
   QPushButton* loadAllButton() const { return loadAll_; }

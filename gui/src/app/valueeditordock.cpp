@@ -231,7 +231,8 @@ void ValueEditorDock::onLoaded() {
   const bool waiting =
       state == ValueDocument::State::kLoading || state == ValueDocument::State::kChoice;
   if (state == ValueDocument::State::kLoading) panel_->showLoading(d->valueSize());
-  if (state == ValueDocument::State::kChoice) panel_->showChoice(d->valueSize(), d->canLoadAll());
+  if (state == ValueDocument::State::kChoice)
+    panel_->showChoice(d->valueSize(), d->loadAllRefusal());
   stack_->setCurrentWidget(waiting ? static_cast<QWidget*>(panel_) : tabs_);
   const bool large = d->valueSize() > kLargeValueBytes;
   loadAll_->setVisible(d->isPartial() && d->canLoadAll());

@@ -5,6 +5,7 @@
 #include <QFutureWatcher>
 #include <QSaveFile>
 #include <QtConcurrent>
+#include <algorithm>
 
 #include "core/editcontroller.h"
 #include "core/valueread.h"
@@ -27,8 +28,9 @@ struct ValueDocument::Loaded {
   QString hexText;
   QString note;
   JsonCheck check;
-  quint64 size = 0;       // of the whole value
-  bool tooLarge = false;  // a compressed value turned out larger than the load allows
+  quint64 size = 0;        // of the whole value
+  qint64 longestLine = 0;  // characters, of the text shown (set when refused for it)
+  bool tooLarge = false;   // larger (once read) than the load allows, or a line too long
   bool partial = false;
 };
 
@@ -129,6 +131,23 @@ ValueDocument::Loaded readValue(DbPtr db, std::string key, bool firstPart, bool 
     v.readError = QString::fromStdString(e.what());
   }
   describe(v);
+  if (!firstPart && !autoMode && v.stored) {
+    qint64 longest = 0;
+    for (qsizetype at = 0; at < v.displayText.size();) {
+      qsizetype end = v.displayText.indexOf(QLatin1Char('\n'), at);
+      if (end < 0) end = v.displayText.size();
+      longest = std::max<qint64>(longest, end - at);
+      at = end + 1;
+    }
+    if (longest > kMaxEditorLineChars) {
+      ValueDocument::Loaded refused;
+      refused.generation = v.generation;
+      refused.size = v.size;
+      refused.longestLine = longest;
+      refused.tooLarge = true;
+      v = std::move(refused);
+    }
+  }
   return v;
 }
 
@@ -157,10 +176,21 @@ ValueDocument::~ValueDocument() = default;
 
 const std::string& ValueDocument::storedBytes() const { return stored_ ? *stored_ : kEmpty; }
 
-bool ValueDocument::canLoadAll() const { return size_ <= kMaxLoadAllBytes; }
+bool ValueDocument::canLoadAll() const { return loadAllRefusal().isEmpty(); }
+
+QString ValueDocument::loadAllRefusal() const {
+  if (longestLine_ > 0) {
+    return tr("Its text has a line of %L1 characters, too long for the editor.").arg(longestLine_);
+  }
+  if (size_ > kMaxLoadAllBytes) {
+    return tr("It is too large to edit here (more than %1).").arg(formatBytes(kMaxLoadAllBytes));
+  }
+  return {};
+}
 
 void ValueDocument::load(const std::optional<std::string>& key) {
   key_ = key;
+  longestLine_ = 0;
   start(Mode::kAuto);
 }
 
@@ -257,6 +287,8 @@ void ValueDocument::start(Mode mode) {
 void ValueDocument::install(Loaded&& v) {
   if (v.tooLarge) {
     size_ = v.size;
+    longestLine_ = v.longestLine;
+    mode_ = Mode::kAuto;  // a reload asks again
     state_ = State::kChoice;
     finish();
     return;

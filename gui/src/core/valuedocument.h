@@ -8,7 +8,8 @@
 // kLoading) whose result is dropped when another key is asked for meanwhile.
 // Values over kLargeValueBytes are not read at all until the user chooses
 // (state kChoice): the first kPartialValueBytes (kPartial: read-only, never
-// saved back), all of it (up to kMaxLoadAllBytes), or a copy in a file.
+// saved back), all of it (up to kMaxLoadAllBytes, no line over kMaxEditorLineChars), or a
+// copy in a file.
 #pragma once
 
 #include <QObject>
@@ -59,8 +60,9 @@ class ValueDocument : public QObject {
   bool isPartial() const { return state_ == State::kPartial; }
   // The value's size as the index gives it (stored size), once a key is loaded.
   quint64 valueSize() const { return size_; }
-  // Whether "Load all" is offered for this value.
+  // Whether "Load all" is offered for this value, and why not when it is not.
   bool canLoadAll() const;
+  QString loadAllRefusal() const;
 
   bool hasKey() const { return key_.has_value(); }
   const std::string& key() const { return *key_; }
@@ -111,6 +113,7 @@ class ValueDocument : public QObject {
   State state_ = State::kEmpty;
   Mode mode_ = Mode::kAuto;
   quint64 size_ = 0;
+  qint64 longestLine_ = 0;  // of a text refused for a line too long to edit, else 0
   quint64 generation_ = 0;  // of the load in progress; results of older ones are dropped
   int savingToFile_ = 0;
   ValueKind kind_ = ValueKind::kJson;

@@ -24,9 +24,14 @@ namespace bb {
 inline constexpr std::uint64_t kLargeValueBytes = 1 << 20;
 // What "Show the first part" shows of a large value.
 inline constexpr std::uint64_t kPartialValueBytes = 256 << 10;
-// "Load all" is offered up to this size: a text editor holding more is not usable (layout and
-// every keystroke's validation grow with it); larger values are saved to a file instead.
-inline constexpr std::uint64_t kMaxLoadAllBytes = 32 << 20;
+// "Load all" is offered up to this size. The text is read, pretty-printed and put into a document
+// by workers, but QPlainTextEdit still walks every line on the GUI thread when the document is
+// swapped in (measured with gui_stall_probe: 233 ms for a 4 MB JSON array, 1.3 s for 20.8 MB),
+// and validates the whole text after each pause in typing. Larger values: first part or a file.
+inline constexpr std::uint64_t kMaxLoadAllBytes = 4 << 20;
+// Nor is a text with a line longer than this: the editor lays out a visible line whole, on the
+// GUI thread (a 2 MB JSON string, one line: 470 ms; 7.6 MB: 1.9 s).
+inline constexpr std::int64_t kMaxEditorLineChars = 256 << 10;
 
 // The first `maxBytes` of the value `entry` points to, cut back to a whole UTF-8 character when
 // the value is text, read from the segment without reading the rest. nullopt when the record
