@@ -1,8 +1,13 @@
 #include "app/jsontextedit.h"
 
 #include <QFontDatabase>
+#include <QFutureWatcher>
 #include <QPainter>
+#include <QPlainTextDocumentLayout>
 #include <QTextBlock>
+#include <QTextDocument>
+#include <QThread>
+#include <QtConcurrent>
 
 #include "app/theme.h"
 #include "core/jsonhighlighter.h"
@@ -23,6 +28,28 @@ class LineNumberArea : public QWidget {
   JsonTextEdit* editor_;
 };
 
+// Texts up to this many characters go in at once (milliseconds); longer ones are built by a
+// worker: QPlainTextEdit::setPlainText of a 20 MB JSON text holds the GUI thread for seconds, and
+// of one 256 KiB line (a compact value's first part) for 130 ms.
+constexpr qsizetype kSyncTextChars = 64 << 10;
+
+// Builds a document for `text` with the editor's font and tab stops (any thread). It has no
+// parent and belongs to `owner` (the GUI thread) when returned.
+QTextDocument* buildDocument(const QString& text, const QFont& font, qreal tabStop,
+                             QThread* owner) {
+  auto* doc = new QTextDocument;
+  doc->setDocumentLayout(new QPlainTextDocumentLayout(doc));
+  doc->setDefaultFont(font);
+  QTextOption option = doc->defaultTextOption();
+  option.setTabStopDistance(tabStop);
+  option.setWrapMode(QTextOption::NoWrap);
+  doc->setDefaultTextOption(option);
+  doc->setPlainText(text);
+  doc->setModified(false);
+  doc->moveToThread(owner);
+  return doc;
+}
+
 }  // namespace
 
 JsonTextEdit::JsonTextEdit(QWidget* parent) : QPlainTextEdit(parent) {
@@ -33,9 +60,10 @@ JsonTextEdit::JsonTextEdit(QWidget* parent) : QPlainTextEdit(parent) {
   setTabStopDistance(fontMetrics().horizontalAdvance(QLatin1Char(' ')) * 2);
   lineNumbers_ = new LineNumberArea(this);
   highlighter_ = new JsonHighlighter(document());
+  // Owned by the editor, not the document: showText swaps documents and deletes the old one.
+  highlighter_->setParent(this);
   highlighter_->setDarkBackground(isDark(palette()));
-  connect(this, &QPlainTextEdit::blockCountChanged, this,
-          [this] { setViewportMargins(lineNumberAreaWidth(), 0, 0, 0); });
+  connect(this, &QPlainTextEdit::blockCountChanged, this, &JsonTextEdit::fitLineNumbers);
   connect(this, &QPlainTextEdit::updateRequest, this, [this](const QRect& rect, int dy) {
     if (dy) {
       lineNumbers_->scroll(0, dy);
@@ -44,6 +72,56 @@ JsonTextEdit::JsonTextEdit(QWidget* parent) : QPlainTextEdit(parent) {
     }
   });
   setViewportMargins(lineNumberAreaWidth(), 0, 0, 0);
+}
+
+void JsonTextEdit::useSmallDocument() {
+  if (!largeDocument_) return;
+  auto* doc = new QTextDocument(this);
+  doc->setDocumentLayout(new QPlainTextDocumentLayout(doc));
+  highlighter_->setDocument(nullptr);
+  replacing_ = true;
+  // The large document is this editor's child: setDocument deletes it.
+  setDocument(doc);
+  replacing_ = false;
+  fitLineNumbers();
+  setFont(font());
+  setTabStopDistance(fontMetrics().horizontalAdvance(QLatin1Char(' ')) * 2);
+  largeDocument_ = false;
+}
+
+void JsonTextEdit::showText(const QString& text) {
+  const quint64 generation = ++generation_;
+  building_ = false;
+  useSmallDocument();
+  if (text.size() <= kSyncTextChars) {
+    setPlainText(text);
+    emit textShown();
+    return;
+  }
+  setPlainText(QString());
+  building_ = true;
+  auto* watcher = new QFutureWatcher<QTextDocument*>(this);
+  connect(watcher, &QFutureWatcher<QTextDocument*>::finished, this, [this, watcher, generation] {
+    watcher->deleteLater();
+    QTextDocument* doc = watcher->result();
+    if (generation != generation_) {
+      delete doc;  // another text was asked for meanwhile
+      return;
+    }
+    highlighter_->setDocument(nullptr);  // never over a large text: it colours every line
+    doc->setParent(this);
+    replacing_ = true;
+    setDocument(doc);
+    replacing_ = false;
+    largeDocument_ = true;
+    building_ = false;
+    // setDocument emits no blockCountChanged: fit the line numbers to the new count here.
+    fitLineNumbers();
+    moveCursor(QTextCursor::Start);
+    emit textShown();
+  });
+  watcher->setFuture(
+      QtConcurrent::run(buildDocument, text, font(), tabStopDistance(), QThread::currentThread()));
 }
 
 void JsonTextEdit::setHighlighting(bool on) {
@@ -56,10 +134,15 @@ int JsonTextEdit::lineNumberAreaWidth() const {
   return 12 + fontMetrics().horizontalAdvance(QLatin1Char('9')) * std::max(digits, 2);
 }
 
-void JsonTextEdit::resizeEvent(QResizeEvent* event) {
-  QPlainTextEdit::resizeEvent(event);
+void JsonTextEdit::fitLineNumbers() {
+  setViewportMargins(lineNumberAreaWidth(), 0, 0, 0);
   const QRect cr = contentsRect();
   lineNumbers_->setGeometry(QRect(cr.left(), cr.top(), lineNumberAreaWidth(), cr.height()));
+}
+
+void JsonTextEdit::resizeEvent(QResizeEvent* event) {
+  QPlainTextEdit::resizeEvent(event);
+  fitLineNumbers();
 }
 
 void JsonTextEdit::changeEvent(QEvent* event) {

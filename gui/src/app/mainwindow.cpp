@@ -36,6 +36,7 @@
 #include "app/jsontextedit.h"
 #include "app/keytableview.h"
 #include "app/keytreeview.h"
+#include "app/matchactions.h"
 #include "app/messagebanner.h"
 #include "app/newkeydialog.h"
 #include "app/problemsdialog.h"
@@ -318,6 +319,19 @@ void MainWindow::createActions() {
     table_->addAction(a);
     tree_->addAction(a);
   }
+
+  // Acting on every match of the filter, not only the loaded rows a selection can hold.
+  matchActions_ = new MatchActions(controller_, tableModel_, this);
+  auto* matchSeparator = new QAction(this);
+  matchSeparator->setSeparator(true);
+  for (QAction* a : {matchSeparator, matchActions_->copyAllAction(),
+                     matchActions_->exportAllAction(), matchActions_->deleteAllAction()}) {
+    table_->addAction(a);
+    tree_->addAction(a);
+  }
+  connect(matchActions_, &MatchActions::statusMessage, this,
+          [this](const QString& m, int timeout) { statusBar()->showMessage(m, timeout); });
+  connect(matchActions_, &MatchActions::finished, this, &MainWindow::updateActions);
 }
 
 void MainWindow::createMenus() {
@@ -345,6 +359,10 @@ void MainWindow::createMenus() {
   edit->addAction(renameAct_);
   edit->addAction(duplicateAct_);
   edit->addAction(deleteAct_);
+  edit->addSeparator();
+  edit->addAction(matchActions_->copyAllAction());
+  edit->addAction(matchActions_->exportAllAction());
+  edit->addAction(matchActions_->deleteAllAction());
   edit->addSeparator();
   edit->addAction(valueDock_->saveAction());
   edit->addAction(copyKeyAct_);
@@ -612,6 +630,7 @@ void MainWindow::closeDatabase() {
   if (!db_) return;
   filterWatcher_.cancel();
   filterWatcher_.waitForFinished();
+  matchActions_->abandon();
   valueDock_->showKey(std::nullopt);
   segmentsPage_->setDatabase(nullptr);
   benchmarkPage_->setDatabase(nullptr);
@@ -683,6 +702,7 @@ void MainWindow::updateMatchText() {
   } else {
     filterBar_->setMatchText(formatKeyCount(total));
   }
+  matchActions_->update();
   updateStatus();
 }
 
@@ -793,6 +813,7 @@ void MainWindow::updateActions() {
   filterBar_->setEnabled(open);
   deleteAct_->setText(keys.size() > 1 ? tr("&Delete %n Keys", nullptr, int(keys.size()))
                                       : tr("&Delete Key"));
+  matchActions_->update();
 }
 
 void MainWindow::updateTitle() {
@@ -992,11 +1013,23 @@ void MainWindow::duplicateKey() {
 void MainWindow::deleteKeys() {
   const auto keys = selectedKeys();
   if (keys.empty() || !controller_->canEdit()) return;
-  const QString question = keys.size() == 1
-                               ? tr("Delete the key %1?").arg(shortKey(keys[0]))
-                               : tr("Delete %n selected keys?", nullptr, int(keys.size()));
+  QString question = keys.size() == 1 ? tr("Delete the key %1?").arg(shortKey(keys[0]))
+                                      : tr("Delete %L1 selected keys?").arg(keys.size());
+  // Say what a selection is out of: Ctrl+A selects only the rows loaded so far.
+  const quint64 shown = tableModel_->matchCount();
+  QString more;
+  if (keys.size() > 1 && shown > keys.size()) {
+    question = tableModel_->isFiltered()
+                   ? tr("Delete %L1 selected keys (of %L2 matches)?").arg(keys.size()).arg(shown)
+                   : tr("Delete %L1 selected keys (of %L2 keys)?").arg(keys.size()).arg(shown);
+    if (tableModel_->isFiltered()) {
+      more = tr("To delete every match, use Edit › Delete All %L1 Matches.").arg(shown) +
+             QStringLiteral("\n\n");
+    }
+  }
   const auto answer = QMessageBox::question(
-      this, tr("Delete"), question + QStringLiteral("\n\n") + tr("You can undo this with Ctrl+Z."),
+      this, tr("Delete"),
+      question + QStringLiteral("\n\n") + more + tr("You can undo this with Ctrl+Z."),
       QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
   if (answer != QMessageBox::Yes) return;
   const int row = table_->currentIndex().row();

@@ -32,6 +32,7 @@ class Database;
 class EditController;
 class FilterBar;
 class KeyTableModel;
+class MatchActions;
 class KeyTableView;
 class KeyTreeModel;
 class KeyTreeView;
@@ -60,6 +61,7 @@ class MainWindow : public QMainWindow {
   KeyTableView* tableView() const { return table_; }
   FilterBar* filterBar() const { return filterBar_; }
   ValueEditorDock* valueEditor() const { return valueDock_; }
+  MatchActions* matchActions() const { return matchActions_; }
   MessageBanner* banner() const { return banner_; }
   SegmentsPage* segmentsPage() const { return segmentsPage_; }
   BenchmarkPage* benchmarkPage() const { return benchmarkPage_; }
@@ -169,6 +171,7 @@ class MainWindow : public QMainWindow {
   QAction* renameAct_;
   QAction* duplicateAct_;
   QAction* deleteAct_;
+  MatchActions* matchActions_;
   QAction* findAct_;
   QAction* copyKeyAct_;
   QAction* treeAct_;

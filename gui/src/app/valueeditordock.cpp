@@ -3,6 +3,8 @@
 #include <bitcask/bitcask.h>
 
 #include <QAction>
+#include <QDir>
+#include <QFileDialog>
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -10,21 +12,28 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QRegularExpression>
+#include <QStackedWidget>
 #include <QTabWidget>
+#include <QTimer>
 #include <QTreeView>
 #include <QVBoxLayout>
 
 #include "app/historypanel.h"
 #include "app/jsontextedit.h"
+#include "app/largevaluepanel.h"
 #include "core/editcontroller.h"
 #include "core/jsontreemodel.h"
 #include "core/valuedocument.h"
+#include "core/valueread.h"
 
 namespace bb {
 
 namespace {
-// Larger values are not turned into a tree (it would hold every node in memory).
-constexpr std::size_t kMaxTreeBytes = 8 << 20;
+// Larger values are not turned into a tree: it is built on the GUI thread and holds every node.
+constexpr std::size_t kMaxTreeBytes = kLargeValueBytes;
+// Nor coloured: QSyntaxHighlighter highlights the whole document on the GUI thread.
+constexpr qsizetype kMaxHighlightChars = qsizetype(kLargeValueBytes);
 }  // namespace
 
 ValueEditorDock::ValueEditorDock(EditController* controller, QWidget* parent)
@@ -70,6 +79,10 @@ ValueEditorDock::ValueEditorDock(EditController* controller, QWidget* parent)
   tabs_->addTab(tree_, tr("Tree"));
   tabs_->addTab(hex_, tr("Hex"));
   tabs_->addTab(history_, tr("History"));
+  panel_ = new LargeValuePanel(body);
+  stack_ = new QStackedWidget(body);
+  stack_->addWidget(tabs_);
+  stack_->addWidget(panel_);
 
   error_ = new QLabel(body);
   error_->setObjectName(QStringLiteral("valueError"));
@@ -82,14 +95,23 @@ ValueEditorDock::ValueEditorDock(EditController* controller, QWidget* parent)
   save_->setEnabled(false);
   revert_ = new QPushButton(tr("Re&vert"), body);
   revert_->setEnabled(false);
+  loadAll_ = new QPushButton(tr("Load &All"), body);
+  loadAll_->setObjectName(QStringLiteral("partialLoadAllButton"));
+  loadAll_->hide();
+  saveToFile_ = new QPushButton(tr("Save to F&ile…"), body);
+  saveToFile_->setObjectName(QStringLiteral("partialSaveToFileButton"));
+  saveToFile_->setToolTip(tr("Write the whole stored value to a file"));
+  saveToFile_->hide();
   auto* buttons = new QHBoxLayout;
+  buttons->addWidget(loadAll_);
+  buttons->addWidget(saveToFile_);
   buttons->addStretch(1);
   buttons->addWidget(revert_);
   buttons->addWidget(save_);
 
   layout->addWidget(keyLabel_);
   layout->addWidget(note_);
-  layout->addWidget(tabs_, 1);
+  layout->addWidget(stack_, 1);
   layout->addWidget(error_);
   layout->addLayout(buttons);
   setWidget(body);
@@ -102,8 +124,47 @@ ValueEditorDock::ValueEditorDock(EditController* controller, QWidget* parent)
   connect(saveAction_, &QAction::triggered, this, &ValueEditorDock::save);
   connect(save_, &QPushButton::clicked, this, &ValueEditorDock::save);
   connect(revert_, &QPushButton::clicked, document_, &ValueDocument::revert);
+  connect(loadAll_, &QPushButton::clicked, document_, &ValueDocument::loadAll);
+  connect(saveToFile_, &QPushButton::clicked, this, &ValueEditorDock::saveToFile);
+  connect(panel_, &LargeValuePanel::firstPartRequested, document_, &ValueDocument::loadFirstPart);
+  connect(panel_, &LargeValuePanel::loadAllRequested, document_, &ValueDocument::loadAll);
+  connect(panel_, &LargeValuePanel::saveToFileRequested, this, &ValueEditorDock::saveToFile);
+  connect(panel_, &LargeValuePanel::cancelRequested, this, [this] {
+    if (document_->isLoading()) {
+      document_->cancelLoading();
+    } else if (text_->isBuildingText()) {
+      document_->unload();  // read, but its text is still being laid out: drop both
+    }
+  });
+  connect(document_, &ValueDocument::savedToFile, this,
+          [this](const QString& path, const QString& error) {
+            if (error.isEmpty()) {
+              emit statusMessage(tr("Saved the value to %1.").arg(path));
+            } else {
+              QMessageBox::warning(this, tr("Save to File"),
+                                   tr("Could not write %1: %2").arg(path, error));
+            }
+          });
   connect(text_, &QPlainTextEdit::textChanged, this, [this] {
-    if (!loading_) document_->setText(text_->toPlainText());
+    if (loading_ || text_->isReplacingText() || text_->isBuildingText()) return;
+    // Each check copies and parses the whole text: for a large one, wait for a pause in typing.
+    if (text_->document()->characterCount() > kMaxHighlightChars) {
+      validateTimer_->start();
+    } else {
+      document_->setText(text_->toPlainText());
+    }
+  });
+  validateTimer_ = new QTimer(this);
+  validateTimer_->setSingleShot(true);
+  validateTimer_->setInterval(400);
+  connect(validateTimer_, &QTimer::timeout, this,
+          [this] { document_->setText(text_->toPlainText()); });
+  connect(text_, &JsonTextEdit::textShown, this, [this] {
+    text_->setReadOnly(!document_->isEditable());
+    const auto state = document_->state();
+    if (state != ValueDocument::State::kLoading && state != ValueDocument::State::kChoice) {
+      stack_->setCurrentWidget(tabs_);
+    }
   });
   connect(tabs_, &QTabWidget::currentChanged, this, [this](int tab) {
     if (!loading_) preferredTab_ = tab;
@@ -132,6 +193,10 @@ void ValueEditorDock::keysChanged(const QList<QByteArray>& put, const QList<QByt
 }
 
 bool ValueEditorDock::save() {
+  if (validateTimer_->isActive()) {  // typed just now: the document must have the latest text
+    validateTimer_->stop();
+    document_->setText(text_->toPlainText());
+  }
   if (!document_->canSave()) return false;
   const QString error = document_->save();
   if (!error.isEmpty()) {
@@ -142,6 +207,18 @@ bool ValueEditorDock::save() {
   return true;
 }
 
+void ValueEditorDock::saveToFile() {
+  if (!document_->hasKey()) return;
+  QString name = QString::fromStdString(document_->key())
+                     .replace(QRegularExpression(QStringLiteral("[^\\w.-]+")), QStringLiteral("_"));
+  const QString path = QFileDialog::getSaveFileName(
+      this, tr("Save Value to File"),
+      QDir::homePath() + QLatin1Char('/') + name + QStringLiteral(".json"));
+  if (path.isEmpty()) return;
+  emit statusMessage(tr("Saving %1 to %2…").arg(formatBytes(document_->valueSize()), path));
+  document_->saveToFile(path);
+}
+
 void ValueEditorDock::onLoaded() {
   loading_ = true;
   const ValueDocument* d = document_;
@@ -150,17 +227,37 @@ void ValueEditorDock::onLoaded() {
   } else {
     keyLabel_->setText(displayKey(d->key()));
   }
+  const auto state = d->state();
+  const bool waiting =
+      state == ValueDocument::State::kLoading || state == ValueDocument::State::kChoice;
+  if (state == ValueDocument::State::kLoading) panel_->showLoading(d->valueSize());
+  if (state == ValueDocument::State::kChoice)
+    panel_->showChoice(d->valueSize(), d->loadAllRefusal());
+  stack_->setCurrentWidget(waiting ? static_cast<QWidget*>(panel_) : tabs_);
+  const bool large = d->valueSize() > kLargeValueBytes;
+  loadAll_->setVisible(d->isPartial() && d->canLoadAll());
+  saveToFile_->setVisible(large && !waiting);
   QString note = d->readError().isEmpty() ? d->note() : d->readError();
   note_->setText(note);
   note_->setVisible(!note.isEmpty());
   const bool binary = d->exists() && d->kind() == ValueKind::kBinary;
-  text_->setPlainText(d->displayText());
-  text_->setReadOnly(!d->isEditable());
-  text_->setHighlighting(d->kind() == ValueKind::kJson || d->kind() == ValueKind::kNonStrictJson);
-  hex_->setPlainText(d->exists() ? hexDump(d->storedBytes()) : QString());
+  // Clear first, so the highlighter is off before a large text arrives.
+  validateTimer_->stop();
+  text_->setHighlighting(false);
+  text_->showText(d->displayText());
+  text_->setReadOnly(!d->isEditable() || text_->isBuildingText());
+  if (text_->isBuildingText()) {
+    // The value is read; its text is laid out by a worker: still "Loading…" until it shows.
+    panel_->showLoading(d->valueSize());
+    stack_->setCurrentWidget(panel_);
+  }
+  text_->setHighlighting(
+      (d->kind() == ValueKind::kJson || d->kind() == ValueKind::kNonStrictJson) &&
+      d->displayText().size() <= kMaxHighlightChars);
+  hex_->setPlainText(d->hexText());
   // The tree: strict JSON, or the Python extensions parsed as numbers.
   treeModel_->clear();
-  if (d->exists() && d->storedBytes().size() <= kMaxTreeBytes &&
+  if (d->exists() && !d->isPartial() && d->storedBytes().size() <= kMaxTreeBytes &&
       (d->kind() == ValueKind::kJson || d->kind() == ValueKind::kNonStrictJson)) {
     try {
       if (d->kind() == ValueKind::kJson) {

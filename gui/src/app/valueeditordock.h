@@ -4,7 +4,9 @@
 //   Tree     the JSON as a collapsible tree (JsonTreeModel)
 //   Hex      the raw bytes (the only view of values that are not UTF-8)
 //   History  older versions of the key on disk (HistoryPanel)
-// The state lives in ValueDocument; this dock only shows it.
+// The state lives in ValueDocument; this dock only shows it. While a value
+// loads, or when it is too large to load without asking, LargeValuePanel
+// stands in for the views.
 #pragma once
 
 #include <QDockWidget>
@@ -14,7 +16,9 @@
 class QLabel;
 class QPlainTextEdit;
 class QPushButton;
+class QStackedWidget;
 class QTabWidget;
+class QTimer;
 class QTreeView;
 
 namespace bb {
@@ -23,6 +27,7 @@ class EditController;
 class HistoryPanel;
 class JsonTextEdit;
 class JsonTreeModel;
+class LargeValuePanel;
 class ValueDocument;
 
 class ValueEditorDock : public QDockWidget {
@@ -45,9 +50,14 @@ class ValueEditorDock : public QDockWidget {
   QTabWidget* tabs() const { return tabs_; }
   HistoryPanel* historyPanel() const { return history_; }
   QAction* saveAction() const { return saveAction_; }
+  LargeValuePanel* largeValuePanel() const { return panel_; }
+  QPushButton* loadAllButton() const { return loadAll_; }
+  QPushButton* saveToFileButton() const { return saveToFile_; }
 
   // Saves the edited text (Ctrl+S). Returns whether it was saved.
   bool save();
+  // Asks for a file and writes the whole value there (off the GUI thread).
+  void saveToFile();
 
  signals:
   void statusMessage(const QString& message);
@@ -62,6 +72,8 @@ class ValueEditorDock : public QDockWidget {
   QLabel* keyLabel_;
   QLabel* note_;
   QLabel* error_;
+  QStackedWidget* stack_;  // tabs_, or panel_ while a value is loading or too large
+  LargeValuePanel* panel_;
   QTabWidget* tabs_;
   JsonTextEdit* text_;
   QTreeView* tree_;
@@ -69,7 +81,10 @@ class ValueEditorDock : public QDockWidget {
   HistoryPanel* history_;
   QPushButton* save_;
   QPushButton* revert_;
+  QPushButton* loadAll_;     // of a partial value
+  QPushButton* saveToFile_;  // of a large value
   QAction* saveAction_;
+  QTimer* validateTimer_;  // validation of a large text, after a pause in typing
   bool loading_ = false;
   int preferredTab_ = kTextTab;  // the view the user chose last
 };

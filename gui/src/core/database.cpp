@@ -44,4 +44,8 @@ void Database::write(const bitcask::WriteBatch& batch) {
 
 void Database::notifyReset() { emit reset(); }
 
+void Database::notifyChanged(const QList<QByteArray>& put, const QList<QByteArray>& removed) {
+  emit keysChanged(put, removed);
+}
+
 }  // namespace bb

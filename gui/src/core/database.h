@@ -52,6 +52,8 @@ class Database : public QObject {
   void write(const bitcask::WriteBatch& batch);
   // Tells every model to start over (after an import through the handle).
   void notifyReset();
+  // Tells the models about keys a background task wrote through the handle.
+  void notifyChanged(const QList<QByteArray>& put, const QList<QByteArray>& removed);
 
  signals:
   // Keys written (added or changed) and removed by one change.

@@ -164,4 +164,9 @@ EditResult EditController::deleteKeys(const std::vector<std::string>& keys) {
   return commit(text, std::move(changes));
 }
 
+void EditController::recordApplied(const QString& text, std::vector<KeyValueChange> changes) {
+  if (!db_ || changes.empty()) return;
+  stack_->push(new KeyChangeCommand(db_, text, std::move(changes), true));
+}
+
 }  // namespace bb

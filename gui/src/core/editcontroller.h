@@ -44,6 +44,8 @@ class EditController : public QObject {
   EditResult renameKey(const std::string& from, const std::string& to);
   EditResult duplicateKey(const std::string& from, const std::string& to);
   EditResult deleteKeys(const std::vector<std::string>& keys);
+  // Records a change a background task already wrote (deleteMatchesTask) as one undo step.
+  void recordApplied(const QString& text, std::vector<KeyValueChange> changes);
 
  signals:
   // An undo or redo failed (the engine's message).

@@ -66,6 +66,9 @@ class KeyTableModel : public QAbstractTableModel {
   // Whether every matching key is loaded.
   bool isComplete() const { return complete_; }
 
+  // The loaded rows' index entries (every match when isComplete()).
+  const std::vector<bitcask::KeyEntry>& entries() const { return rows_; }
+
   std::string keyAt(int row) const;
   // The row of `key` when it is loaded, else -1.
   int rowOfKey(const std::string& key) const;
@@ -88,6 +91,7 @@ class KeyTableModel : public QAbstractTableModel {
   void restart();
   void onKeysChanged(const QList<QByteArray>& put, const QList<QByteArray>& removed);
   void applyPut(const std::string& key);
+  void applyBulk(const QList<QByteArray>& put, const QList<QByteArray>& removed);
   void applyRemove(const std::string& key);
   QString preview(const bitcask::KeyEntry& entry) const;
   void updateCount();

@@ -248,6 +248,12 @@ QModelIndex KeyTreeModel::indexOfKey(const std::string& key) {
 }
 
 void KeyTreeModel::onKeysChanged(const QList<QByteArray>& put, const QList<QByteArray>& removed) {
+  // A bulk change (a delete of every match, its undo) starts the lazily loaded tree over: one
+  // reset instead of a row signal per key.
+  if (put.size() + removed.size() > 500) {
+    restart();
+    return;
+  }
   // No fetchMore from the signals of these changes (views and testers call it): they must not nest.
   const bool wasFetching = fetching_;
   fetching_ = true;

@@ -1,0 +1,286 @@
+#include "app/matchactions.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QWidget>
+#include <QtConcurrent>
+
+#include "app/taskprogressdialog.h"
+#include "core/editcontroller.h"
+#include "core/keytablemodel.h"
+#include "core/valueformat.h"
+
+namespace bb {
+
+MatchActions::MatchActions(EditController* controller, KeyTableModel* model, QWidget* window)
+    : QObject(window),
+      controller_(controller),
+      model_(model),
+      window_(window),
+      running_(std::make_shared<MatchSetOutcome>()),
+      last_(std::make_shared<MatchSetOutcome>()) {
+  deleteAll_ = new QAction(tr("Delete All Matches…"), this);
+  deleteAll_->setObjectName(QStringLiteral("actionDeleteAllMatches"));
+  deleteAll_->setToolTip(tr("Delete every key the filter matches, not only the loaded rows"));
+  exportAll_ = new QAction(tr("Export All Matches…"), this);
+  exportAll_->setObjectName(QStringLiteral("actionExportAllMatches"));
+  copyAll_ = new QAction(tr("Copy All Matching Keys"), this);
+  copyAll_->setObjectName(QStringLiteral("actionCopyAllMatchingKeys"));
+  connect(deleteAll_, &QAction::triggered, this, [this] { deleteAll(); });
+  connect(exportAll_, &QAction::triggered, this, [this] { exportAll(); });
+  connect(copyAll_, &QAction::triggered, this, &MatchActions::copyAll);
+
+  connect(&findWatcher_, &QFutureWatcher<FilterResult>::finished, this, [this] {
+    if (!findWatcher_.acknowledgeFinished()) return;
+    auto then = std::exchange(findThen_, {});
+    if (findWatcher_.isCanceled() || findWatcher_.future().resultCount() == 0) {
+      findWatcher_.release();
+      emit statusMessage(tr("Cancelled."), 5000);
+      update();
+      emit finished();
+      return;
+    }
+    MatchList matches = findWatcher_.result().matches;
+    findWatcher_.release();
+    update();
+    if (then) then(std::move(matches));
+  });
+  connect(&taskWatcher_, &QFutureWatcher<void>::finished, this, [this] {
+    if (!taskWatcher_.acknowledgeFinished()) return;
+    taskWatcher_.release();
+    auto done = std::exchange(taskDone_, {});
+    last_ = std::exchange(running_, std::make_shared<MatchSetOutcome>());
+    // The task saw the cancel only between batches, or not at all when it had just ended.
+    if (done) done(*last_);
+    update();
+    emit finished();
+  });
+  update();
+}
+
+MatchActions::~MatchActions() { abandon(); }
+
+bool MatchActions::isBusy() const { return findWatcher_.isBusy() || taskWatcher_.isBusy(); }
+
+void MatchActions::abandon() {
+  findWatcher_.abandon();
+  findThen_ = {};
+  taskWatcher_.abandon();
+  taskDone_ = {};
+}
+
+void MatchActions::cancel() {
+  findWatcher_.cancel();
+  taskWatcher_.cancel();
+}
+
+void MatchActions::update() {
+  const bool on = controller_->database() && model_->isFiltered() && !isBusy();
+  const quint64 n = on ? model_->matchCount() : 0;
+  deleteAll_->setEnabled(on && n > 0 && controller_->canEdit());
+  exportAll_->setEnabled(on && n > 0);
+  copyAll_->setEnabled(on && n > 0);
+  if (on && n > 0) {
+    deleteAll_->setText(formatCountOf(n, tr("Delete the 1 Match…"), tr("Delete All %L1 Matches…")));
+    exportAll_->setText(formatCountOf(n, tr("Export the 1 Match…"), tr("Export All %L1 Matches…")));
+    copyAll_->setText(
+        formatCountOf(n, tr("Copy the 1 Matching Key"), tr("Copy All %L1 Matching Keys")));
+  } else {
+    deleteAll_->setText(tr("Delete All Matches…"));
+    exportAll_->setText(tr("Export All Matches…"));
+    copyAll_->setText(tr("Copy All Matching Keys"));
+  }
+}
+
+QString MatchActions::filterText() const {
+  const KeyFilter& f = model_->filter();
+  QString text = QStringLiteral("“%1”").arg(f.text);
+  switch (f.mode) {
+    case KeyFilter::Mode::kPrefix:
+      return tr("the prefix %1").arg(text);
+    case KeyFilter::Mode::kSubstring:
+      return tr("%1").arg(text);
+    case KeyFilter::Mode::kRegex:
+      return tr("the pattern %1").arg(text);
+  }
+  return text;
+}
+
+void MatchActions::withMatches(const QString& what, std::function<void(MatchList)> then) {
+  Database* db = controller_->database();
+  if (!db) return;
+  if (model_->isComplete()) {
+    // The table already holds every match (a scan's list, or a prefix view scrolled to its end).
+    then(std::make_shared<const std::vector<bitcask::KeyEntry>>(model_->entries()));
+    return;
+  }
+  findThen_ = std::move(then);
+  findWatcher_.start(QtConcurrent::run(runFilterScan, db->handle(), model_->filter()));
+  auto* progress = new TaskProgressDialog(what, &findWatcher_, window_);
+  progress->setWindowTitle(tr("Bitcask Browser"));
+  update();
+}
+
+void MatchActions::run(const QString& label, QFuture<void> future,
+                       std::function<void(const MatchSetOutcome&)> done) {
+  taskDone_ = std::move(done);
+  taskWatcher_.start(std::move(future));
+  auto* progress = new TaskProgressDialog(label, &taskWatcher_, window_);
+  progress->setObjectName(QStringLiteral("matchTaskProgress"));
+  progress->setWindowTitle(tr("Bitcask Browser"));
+  update();
+}
+
+void MatchActions::deleteAll(bool askFirst) {
+  if (!controller_->canEdit() || !model_->isFiltered() || isBusy()) return;
+  const QString filter = filterText();
+  const int loaded = model_->rowCount();
+  const bool complete = model_->isComplete();
+  withMatches(tr("Finding every key matching %1…").arg(filter), [=, this](MatchList matches) {
+    Database* db = controller_->database();
+    if (!db) return;
+    if (matches->empty()) {
+      emit statusMessage(tr("No keys match %1.").arg(filter), 5000);
+      emit finished();
+      return;
+    }
+    const quint64 n = matches->size();
+    const quint64 bytes = valueBytesOf(*matches);
+    // Undo holds every deleted value in memory: past kMaxUndoBytes it is not offered.
+    const bool keep = bytes <= kMaxUndoBytes;
+    if (askFirst) {
+      QString text = formatCountOf(n, tr("Delete the 1 key matching %2?"),
+                                   tr("Delete all %L1 keys matching %2?"))
+                         .arg(filter);
+      QString info;
+      if (!complete) {
+        info = tr("This is every match in the database, not only the %L1 rows loaded in the "
+                  "table.")
+                   .arg(loaded) +
+               QStringLiteral("\n\n");
+      }
+      info += keep ? tr("Undo (Ctrl+Z) brings them all back in one step; until then it keeps "
+                        "their values in memory (%1).")
+                         .arg(formatBytes(bytes))
+                   : tr("This cannot be undone: their values (%1) are more than the %2 undo "
+                        "keeps in memory. Export the matches first to keep a copy.")
+                         .arg(formatBytes(bytes), formatBytes(kMaxUndoBytes));
+      QMessageBox box(QMessageBox::Warning, tr("Delete All Matches"), text, QMessageBox::Cancel,
+                      window_);
+      box.setObjectName(QStringLiteral("deleteAllMatchesBox"));
+      box.setInformativeText(info);
+      QPushButton* yes = box.addButton(formatCountOf(n, tr("Delete 1 Key"), tr("Delete %L1 Keys")),
+                                       QMessageBox::DestructiveRole);
+      box.setDefaultButton(QMessageBox::Cancel);
+      box.exec();
+      if (box.clickedButton() != yes) {
+        emit finished();
+        return;
+      }
+    }
+    run(tr("Deleting %L1 keys matching %2…").arg(n).arg(filter),
+        QtConcurrent::run(deleteMatchesTask, db->handle(), matches, keep, running_),
+        [=, this](const MatchSetOutcome& out) {
+          Database* db = controller_->database();
+          if (!db) return;
+          QList<QByteArray> removed;
+          removed.reserve(qsizetype(out.deleted.size()));
+          for (const auto& c : out.deleted) removed << QByteArray::fromStdString(c.key);
+          if (!removed.isEmpty()) db->notifyChanged({}, removed);
+          if (keep) {
+            // One undo step for the whole set, however many batches wrote it.
+            const QString text =
+                tr("Delete %L1 keys matching %2").arg(out.deleted.size()).arg(filter);
+            controller_->recordApplied(text, std::move(last_->deleted));
+          } else if (!removed.isEmpty()) {
+            // Earlier steps may refer to keys this removed without a way back.
+            controller_->undoStack()->clear();
+          }
+          QString message =
+              out.cancelled
+                  ? tr("Cancelled: deleted %L1 of %L2 matching keys; the others are still there.")
+                        .arg(out.done)
+                        .arg(out.total)
+                  : formatCountOf(out.done, tr("Deleted 1 key."), tr("Deleted %L1 keys."));
+          if (keep && out.done > 0) message += QLatin1Char(' ') + tr("Undo brings them back.");
+          if (out.missing > 0) {
+            message += QLatin1Char(' ') + tr("%L1 had been deleted already.").arg(out.missing);
+          }
+          if (!out.unreadable.isEmpty()) {
+            message += QLatin1Char(' ') + tr("%L1 damaged keys were left: their values could not "
+                                             "be read to keep for undo.")
+                                              .arg(out.unreadable.size());
+          }
+          if (!out.error.isEmpty()) {
+            QMessageBox::warning(window_, tr("Delete All Matches"),
+                                 tr("Stopped after deleting %L1 of %L2 keys: %3")
+                                     .arg(out.done)
+                                     .arg(out.total)
+                                     .arg(out.error));
+          }
+          emit statusMessage(message, out.cancelled ? 0 : 8000);
+        });
+  });
+}
+
+void MatchActions::exportAll(const QString& chosen) {
+  Database* db = controller_->database();
+  if (!db || !model_->isFiltered() || isBusy()) return;
+  QString file = chosen;
+  if (file.isEmpty()) {
+    file = QFileDialog::getSaveFileName(
+        window_, tr("Export All Matches"),
+        QDir::homePath() + QLatin1Char('/') + db->displayName() + QStringLiteral("-matches.jsonl"),
+        tr("JSON lines (*.jsonl)"));
+    if (file.isEmpty()) return;
+  }
+  const QString filter = filterText();
+  withMatches(tr("Finding every key matching %1…").arg(filter), [=, this](MatchList matches) {
+    Database* db = controller_->database();
+    if (!db) return;
+    run(tr("Exporting %L1 keys to %2…").arg(matches->size()).arg(QFileInfo(file).fileName()),
+        QtConcurrent::run(exportMatchesTask, db->handle(), matches, file, running_),
+        [=, this](const MatchSetOutcome& out) {
+          if (!out.error.isEmpty()) {
+            QMessageBox::warning(window_, tr("Export All Matches"), out.error);
+            return;
+          }
+          if (out.cancelled) {
+            emit statusMessage(tr("Export cancelled; %1 was not written.").arg(file), 8000);
+            return;
+          }
+          QString message =
+              tr("%1 matching %2 exported to %3.").arg(formatKeyCount(out.done), filter, file);
+          if (!out.unreadable.isEmpty()) {
+            message += QLatin1Char(' ') + tr("%L1 damaged keys were left out: %2")
+                                              .arg(out.unreadable.size())
+                                              .arg(out.unreadable.join(QStringLiteral(", ")));
+          }
+          emit statusMessage(message, 8000);
+        });
+  });
+}
+
+void MatchActions::copyAll() {
+  Database* db = controller_->database();
+  if (!db || !model_->isFiltered() || isBusy()) return;
+  const QString filter = filterText();
+  withMatches(tr("Finding every key matching %1…").arg(filter), [=, this](MatchList matches) {
+    run(tr("Copying %L1 keys…").arg(matches->size()),
+        QtConcurrent::run(copyMatchesTask, matches, running_),
+        [=, this](const MatchSetOutcome& out) {
+          if (out.cancelled) return;
+          QApplication::clipboard()->setText(out.text);
+          emit statusMessage(formatCountOf(out.done, tr("Copied 1 key."), tr("Copied %L1 keys.")),
+                             5000);
+        });
+  });
+}
+
+}  // namespace bb

@@ -1,0 +1,235 @@
+// "Delete all N matches", "Export all matches", "Copy all matching keys": they
+// act on every key the filter matches in the engine, not on the rows the table
+// has loaded; a delete is one undo step that brings every value back; a cancel
+// midway leaves a consistent state and says how many were deleted.
+#include <QApplication>
+#include <QClipboard>
+#include <QFile>
+#include <QFutureWatcherBase>
+#include <QMessageBox>
+#include <QSignalSpy>
+#include <QStatusBar>
+#include <QTimer>
+#include <QUndoStack>
+#include <functional>
+
+#include "app/filterbar.h"
+#include "app/keytableview.h"
+#include "app/mainwindow.h"
+#include "app/matchactions.h"
+#include "core/editcontroller.h"
+#include "core/keytablemodel.h"
+#include "gui_test_util.h"
+
+using namespace bb;
+
+namespace {
+
+std::string userKey(int i) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "user:%06d", i);
+  return buf;
+}
+
+std::string userValue(int i) {
+  return R"({"id":)" + std::to_string(i) + R"(,"name":"u)" + std::to_string(i) + "\"}";
+}
+
+}  // namespace
+
+class TestMatches : public QObject {
+  Q_OBJECT
+
+  std::unique_ptr<QTemporaryDir> dir_;
+  QString path_;
+
+  bool open(MainWindow& w) {
+    QSignalSpy ok(&w, &MainWindow::databaseOpened);
+    w.openDatabase(path_, OpenMode::kOpen);
+    return QTest::qWaitFor([&] { return ok.count() == 1; }, 30000);
+  }
+
+  void filter(MainWindow& w, KeyFilter::Mode mode, const QString& text) {
+    QSignalSpy done(&w, &MainWindow::filterFinished);
+    KeyFilter f;
+    f.mode = mode;
+    f.text = text;
+    w.filterBar()->setFilter(f);
+    QVERIFY(done.count() > 0 || done.wait(30000));
+  }
+
+  void fillUsers(int n) {
+    auto db = guitest::openWritable(path_);
+    guitest::fill(db->db(), 1500);  // key:000000..: not matches
+    bitcask::WriteBatch b;
+    for (int i = 0; i < n; ++i) {
+      b.put(userKey(i), userValue(i));
+      if (b.size() == 5000) {
+        db->db().write(b);
+        b.clear();
+      }
+    }
+    if (!b.empty()) db->db().write(b);
+    db->db().close();
+  }
+
+  void runAndWait(MatchActions* m, const std::function<void()>& start) {
+    QSignalSpy finished(m, &MatchActions::finished);
+    start();
+    QVERIFY(finished.count() > 0 || finished.wait(60000));
+  }
+
+ private slots:
+  void initTestCase() { isolateSettings(); }
+
+  void init() {
+    dir_ = std::make_unique<QTemporaryDir>();
+    path_ = guitest::dbPath(*dir_);
+  }
+
+  void deleteAllMatchesOfAPrefixBeyondTheLoadedRows() {
+    fillUsers(5000);
+    MainWindow w;
+    w.show();
+    QVERIFY(open(w));
+    filter(w, KeyFilter::Mode::kPrefix, "user:");
+    KeyTableModel* model = w.tableModel();
+    QCOMPARE(model->matchCount(), quint64(5000));
+    QVERIFY(!model->isComplete());
+    QVERIFY(model->rowCount() < 5000);  // only the first pages are loaded
+    MatchActions* m = w.matchActions();
+    QVERIFY(m->deleteAllAction()->isEnabled());
+    QCOMPARE(m->deleteAllAction()->text(), QString("Delete All %L1 Matches…").arg(5000));
+
+    runAndWait(m, [&] { m->deleteAll(false); });
+    QCOMPARE(m->lastOutcome().done, quint64(5000));
+    QVERIFY(!m->lastOutcome().cancelled);
+    bitcask::DB& db = w.database()->db();
+    QCOMPARE(db.count("user:"), quint64(0));
+    QCOMPARE(db.count("key:"), quint64(1500));  // nothing else
+    QCOMPARE(*db.get(guitest::key(0)), std::string(R"({"n":0})"));
+    QCOMPARE(model->matchCount(), quint64(0));
+    QCOMPARE(model->rowCount(), 0);
+
+    // One undo step brings every key back with its value.
+    QUndoStack* undo = w.editController()->undoStack();
+    QCOMPARE(undo->count(), 1);
+    undo->undo();
+    QCOMPARE(db.count("user:"), quint64(5000));
+    for (int i : {0, 1, 999, 1000, 2500, 4999}) QCOMPARE(*db.get(userKey(i)), userValue(i));
+    QCOMPARE(db.size(), quint64(6500));
+    QCOMPARE(model->matchCount(), quint64(5000));
+    undo->redo();
+    QCOMPARE(db.count("user:"), quint64(0));
+    QCOMPARE(db.size(), quint64(1500));
+  }
+
+  void selectionDeleteSaysWhatItIsOutOf() {
+    fillUsers(5000);
+    MainWindow w;
+    w.show();
+    QVERIFY(open(w));
+    filter(w, KeyFilter::Mode::kPrefix, "user:");
+    const int loaded = w.tableModel()->rowCount();
+    QVERIFY(loaded < 5000);
+    w.tableView()->setFocus();
+    w.tableView()->selectAll();
+    QString asked;
+    QTimer::singleShot(0, [&] {
+      auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+      if (!box) return;
+      asked = box->text();
+      box->reject();
+    });
+    w.action("actionDeleteKeys")->trigger();
+    QVERIFY2(asked.startsWith(
+                 QString("Delete %L1 selected keys (of %L2 matches)?").arg(loaded).arg(5000)),
+             qPrintable(asked));
+    QVERIFY(asked.contains(QString("Delete All %L1 Matches").arg(5000)));
+    QCOMPARE(w.database()->db().count("user:"), quint64(5000));  // answered Cancel
+  }
+
+  void deleteAllMatchesOfASubstringFilter() {
+    fillUsers(3000);
+    MainWindow w;
+    w.show();
+    QVERIFY(open(w));
+    // user:000099, user:000990..000999, and the same of key:
+    filter(w, KeyFilter::Mode::kSubstring, "00099");
+    KeyTableModel* model = w.tableModel();
+    QCOMPARE(model->matchCount(), quint64(22));
+    runAndWait(w.matchActions(), [&] { w.matchActions()->deleteAll(false); });
+    bitcask::DB& db = w.database()->db();
+    QCOMPARE(db.size(), quint64(4500 - 22));
+    QVERIFY(!db.contains(guitest::key(99)));
+    QVERIFY(!db.contains(userKey(995)));
+    QVERIFY(!db.contains(guitest::key(990)));
+    QVERIFY(db.contains(userKey(989)));
+    w.editController()->undoStack()->undo();
+    QCOMPARE(db.size(), quint64(4500));
+    QCOMPARE(*db.get(userKey(995)), userValue(995));
+  }
+
+  void cancelMidwayLeavesAConsistentState() {
+    fillUsers(30000);
+    MainWindow w;
+    w.show();
+    QVERIFY(open(w));
+    filter(w, KeyFilter::Mode::kPrefix, "user:");
+    MatchActions* m = w.matchActions();
+    QFutureWatcherBase* watcher = m->taskWatcher();
+    // Cancel as soon as the first batch is reported.
+    auto c = connect(watcher, &QFutureWatcherBase::progressValueChanged, m, [&](int v) {
+      if (v > 0) m->cancel();
+    });
+    runAndWait(m, [&] { m->deleteAll(false); });
+    disconnect(c);
+    const MatchSetOutcome& out = m->lastOutcome();
+    const quint64 deleted = out.done;
+    QVERIFY(out.cancelled);
+    QVERIFY2(deleted > 0 && deleted < 30000, qPrintable(QString::number(deleted)));
+    QCOMPARE(deleted % kBulkBatchKeys, quint64(0));  // whole batches only
+    bitcask::DB& db = w.database()->db();
+    QCOMPARE(db.count("user:"), quint64(30000) - deleted);
+    QCOMPARE(db.count("key:"), quint64(1500));
+    // Deleted from the first key on, in order.
+    QVERIFY(!db.contains(userKey(0)));
+    QVERIFY(db.contains(userKey(int(deleted))));
+    QCOMPARE(w.tableModel()->matchCount(), quint64(30000) - deleted);
+    QVERIFY(w.statusBar()->currentMessage().contains(
+        QString("deleted %L1 of %L2").arg(deleted).arg(30000)));
+    // Undo brings back exactly those.
+    w.editController()->undoStack()->undo();
+    QCOMPARE(db.count("user:"), quint64(30000));
+    QCOMPARE(*db.get(userKey(0)), userValue(0));
+  }
+
+  void exportAndCopyAllMatches() {
+    fillUsers(2500);
+    MainWindow w;
+    w.show();
+    QVERIFY(open(w));
+    filter(w, KeyFilter::Mode::kPrefix, "user:");
+    QVERIFY(w.tableModel()->rowCount() < 2500);
+    MatchActions* m = w.matchActions();
+    const QString file = dir_->filePath("matches.jsonl");
+    runAndWait(m, [&] { m->exportAll(file); });
+    QCOMPARE(m->lastOutcome().done, quint64(2500));
+    QFile f(file);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = f.readAll().trimmed().split('\n');
+    QCOMPARE(lines.size(), 2500);
+    QCOMPARE(lines.first(), QByteArray(R"({"key":"user:000000","value":{"id":0,"name":"u0"}})"));
+    QCOMPARE(lines.last(),
+             QByteArray(R"({"key":"user:002499","value":{"id":2499,"name":"u2499"}})"));
+
+    runAndWait(m, [&] { m->copyAll(); });
+    const QStringList keys = QApplication::clipboard()->text().split('\n');
+    QCOMPARE(keys.size(), 2500);
+    QCOMPARE(keys.first(), QString("user:000000"));
+    QCOMPARE(keys.last(), QString("user:002499"));
+  }
+};
+
+QTEST_MAIN(TestMatches)
+#include "tst_gui_matches.moc"
