@@ -34,6 +34,28 @@ class DbTest : public QObject {
   }
 
  private slots:
+  // A prefix of a value without the rest: plain, compressed, absent.
+  void getPrefixReadsAPrefix() {
+    for (auto codec : {Compression::None, Compression::Zstd}) {
+      QTemporaryDir tmp;
+      Options o;
+      o.compression = codec;
+      auto db = DB::open(path_of(tmp), o);
+      std::string big(1 << 20, 'x');
+      big[0] = 'a';
+      big[9] = 'b';
+      db->put("big", big);
+      std::string prefix;
+      std::uint64_t size = 0;
+      QVERIFY(db->get_prefix("big", 10, &prefix, &size));
+      QCOMPARE(prefix, big.substr(0, 10));
+      QCOMPARE(size, std::uint64_t(big.size()));
+      QVERIFY(db->get_prefix("big", 2u << 20, &prefix, &size));
+      QCOMPARE(prefix, big);
+      QVERIFY(!db->get_prefix("absent", 10, &prefix, &size));
+    }
+  }
+
   void putGetRemoveOverwrite() {
     QTemporaryDir tmp;
     auto db = DB::open(path_of(tmp));

@@ -601,9 +601,8 @@ std::uint32_t DBImpl::value_size_of(const Location& loc, std::size_t key_size) c
   return loc.size - header - static_cast<std::uint32_t>(key_size);
 }
 
-bool DBImpl::read_value(const Segment& seg, const Location& loc, std::string_view key,
-                        std::string* value) const {
-  if (seg.format() == SegmentFormat::kForeign) return read_foreign_value(seg, loc, key, value);
+std::string_view DBImpl::stored_value(const Segment& seg, const Location& loc,
+                                      std::string_view key) const {
   const char* rec = seg.data() + loc.offset;
   format::RecordHeader h;
   if (const auto status = format::parse_record(rec, loc.size, &h, options_.verify_checksums);
@@ -622,8 +621,13 @@ bool DBImpl::read_value(const Segment& seg, const Location& loc, std::string_vie
                                             std::to_string(loc.offset) +
                                             " (a damaged hint file?); it is not served");
   }
-  const std::uint32_t vsize = value_size_of(loc, key.size());
-  const std::string_view stored(rec + (loc.size - vsize), vsize);
+  return std::string_view(rec + h.header_size() + h.key_size, h.value_size);
+}
+
+bool DBImpl::read_value(const Segment& seg, const Location& loc, std::string_view key,
+                        std::string* value) const {
+  if (seg.format() == SegmentFormat::kForeign) return read_foreign_value(seg, loc, key, value);
+  const std::string_view stored = stored_value(seg, loc, key);
   if (loc.flags & format::kFlagCompressionMask) {
     try {
       compression::decompress(loc.flags, stored, value);
@@ -635,6 +639,28 @@ bool DBImpl::read_value(const Segment& seg, const Location& loc, std::string_vie
   } else {
     value->assign(stored.data(), stored.size());
   }
+  return true;
+}
+
+bool DBImpl::get_prefix(std::string_view key, std::size_t max_bytes, std::string* prefix,
+                        std::uint64_t* value_size) const {
+  absl::ReaderMutexLock lock(&table_.mu());
+  check_open();
+  std::optional<Location> loc = table_.keydir().find(key);
+  if (!loc || ((loc->flags & format::kFlagExpiry) && expired(*loc, format::now_us()))) {
+    return false;
+  }
+  const Segment& seg = *table_.find(loc->segment);
+  if (seg.format() == SegmentFormat::kNative && !(loc->flags & format::kFlagCompressionMask)) {
+    const std::string_view stored = stored_value(seg, *loc, key);
+    *value_size = stored.size();
+    prefix->assign(stored.substr(0, max_bytes));
+    return true;
+  }
+  // Compressed or foreign: the value exists only once decoded.
+  read_value(seg, *loc, key, prefix);
+  *value_size = prefix->size();
+  if (prefix->size() > max_bytes) prefix->resize(max_bytes);
   return true;
 }
 

@@ -42,6 +42,8 @@ class DBImpl final : public DB {
                     std::chrono::milliseconds ttl) override;
   bool remove(std::string_view key) override;
   bool get(std::string_view key, std::string* value) const override;
+  bool get_prefix(std::string_view key, std::size_t max_bytes, std::string* prefix,
+                  std::uint64_t* value_size) const override;
   bool contains(std::string_view key) const override;
   void write(const WriteBatch& batch) override;
   std::vector<KeyEntry> scan(const ScanOptions& options) const override;
@@ -66,8 +68,7 @@ class DBImpl final : public DB {
       const std::function<bool(std::uint64_t, std::uint64_t)>& progress) const override;
   std::string read_raw(std::uint32_t segment, std::uint64_t offset,
                        std::uint32_t length) const override;
-  std::vector<RecordPart> record_parts(std::uint32_t segment,
-                                       std::uint64_t offset) const override;
+  std::vector<RecordPart> record_parts(std::uint32_t segment, std::uint64_t offset) const override;
   MergeResult merge(const MergeOptions& options) override;
   bool merge_recommended() const override;
 
@@ -102,6 +103,9 @@ class DBImpl final : public DB {
   // Reading.
   bool read_value(const Segment& seg, const Location& loc, std::string_view key,
                   std::string* value) const ABSL_SHARED_LOCKS_REQUIRED(table_.mu());
+  // The value's bytes as stored, checked (checksum, key), without a copy.
+  std::string_view stored_value(const Segment& seg, const Location& loc, std::string_view key) const
+      ABSL_SHARED_LOCKS_REQUIRED(table_.mu());
   bool read_foreign_value(const Segment& seg, const Location& loc, std::string_view key,
                           std::string* value) const;
   std::uint64_t expiry_of(const Location& loc) const ABSL_SHARED_LOCKS_REQUIRED(table_.mu());

@@ -96,6 +96,12 @@ class BITCASK_EXPORT DB {
   // Throws kCorruption when the record fails its checksum.
   virtual bool get(std::string_view key, std::string* value) const = 0;
   std::optional<std::string> get(std::string_view key) const;
+  // Reads at most `max_bytes` of the live value of `key` into *prefix and
+  // its whole size into *value_size, without copying the rest (a preview of
+  // a 100 MB value copies a few KB). The record is checked as get() checks
+  // it. Returns false when absent.
+  virtual bool get_prefix(std::string_view key, std::size_t max_bytes, std::string* prefix,
+                          std::uint64_t* value_size) const = 0;
   virtual bool contains(std::string_view key) const = 0;
   // Applies every operation of `batch` in order, atomically: readers and
   // recovery see all of it or none. A batch encodes to at most

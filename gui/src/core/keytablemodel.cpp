@@ -200,7 +200,9 @@ QString KeyTableModel::preview(const bitcask::KeyEntry& entry) const {
   QString text;
   try {
     std::optional<std::string> prefix;
-    if (entry.value_size > kPreviewReadBytes) {
+    // A compressed value is only whole once decompressed: too costly here
+    // when large (below). Any other value's prefix is read without the rest.
+    if (entry.value_size > kPreviewReadBytes && !entry.compressed) {
       prefix = readValuePrefix(db_->db(), entry, kPreviewReadBytes);
     }
     if (prefix) {

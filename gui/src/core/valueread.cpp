@@ -4,23 +4,6 @@
 
 namespace bb {
 
-namespace {
-
-// engine/FORMAT.md, "Record": crc32c u32, timestamp u64, kind u8, flags u8, key size u16, value
-// size u32, then expiry u64 when flag bit 0 is set; little-endian.
-constexpr std::size_t kHeaderBytes = 20;
-constexpr std::size_t kExpiryBytes = 8;
-constexpr std::uint8_t kFlagExpiry = 1;
-
-std::uint32_t le(const std::string& b, std::size_t at, int n) {
-  std::uint32_t v = 0;
-  for (int i = n - 1; i >= 0; --i)
-    v = (v << 8) | static_cast<unsigned char>(b[at + std::size_t(i)]);
-  return v;
-}
-
-}  // namespace
-
 std::string indentJsonPrefix(std::string_view json) {
   std::string out;
   out.reserve(json.size() + json.size() / 8);
@@ -104,29 +87,11 @@ std::string utf8Prefix(std::string bytes, std::size_t maxBytes) {
 
 std::optional<std::string> readValuePrefix(const bitcask::DB& db, const bitcask::KeyEntry& entry,
                                            std::size_t maxBytes) {
-  if (db.format() != bitcask::DataFormat::kNative || entry.compressed) return std::nullopt;
-  const std::size_t want = std::min<std::size_t>(maxBytes, entry.value_size);
-  // One read: the header (with room for an expiry), the key, and the prefix (+3 bytes so a
-  // character cut at the end can be told from a whole one).
-  const std::size_t keyAt = kHeaderBytes + (entry.expires_at_us ? kExpiryBytes : 0);
-  const std::size_t valueAt = keyAt + entry.key.size();
-  const std::size_t extra = std::min<std::size_t>(entry.value_size - want, 3);
-  std::string raw;
-  try {
-    raw = db.read_raw(entry.segment, entry.offset, std::uint32_t(valueAt + want + extra));
-  } catch (const std::exception&) {
-    return std::nullopt;  // outside the segment: not the record we expected
-  }
-  if (raw.size() < valueAt + want) return std::nullopt;
-  const auto flags = static_cast<std::uint8_t>(raw[13]);
-  const bool hasExpiry = (flags & kFlagExpiry) != 0;
-  // The record must be the one the index describes, else its bytes are not this value.
-  if (hasExpiry != (entry.expires_at_us != 0) || (flags & 0x06) != 0 || raw[12] != 0 ||
-      le(raw, 14, 2) != entry.key.size() || le(raw, 16, 4) != entry.value_size ||
-      raw.compare(keyAt, entry.key.size(), entry.key) != 0) {
-    return std::nullopt;
-  }
-  return utf8Prefix(raw.substr(valueAt), want);
+  // Three bytes more, so a character cut at the end can be told from a whole one.
+  std::string prefix;
+  std::uint64_t size = 0;
+  if (!db.get_prefix(entry.key, maxBytes + 3, &prefix, &size)) return std::nullopt;
+  return utf8Prefix(std::move(prefix), maxBytes);
 }
 
 }  // namespace bb

@@ -33,10 +33,9 @@ inline constexpr std::uint64_t kMaxLoadAllBytes = 4 << 20;
 // GUI thread (a 2 MB JSON string, one line: 470 ms; 7.6 MB: 1.9 s).
 inline constexpr std::int64_t kMaxEditorLineChars = 256 << 10;
 
-// The first `maxBytes` of the value `entry` points to, cut back to a whole UTF-8 character when
-// the value is text, read from the segment without reading the rest. nullopt when the record
-// offers no such read (Python layout, compressed, or the header does not match the entry);
-// callers then fall back to a whole read. Throws bitcask::Error on I/O errors.
+// The first `maxBytes` of the live value of `entry.key`, cut back to a whole UTF-8 character
+// when the value is text (DB::get_prefix: no copy of the rest of a native value). nullopt when
+// the key is gone. Throws bitcask::Error (kCorruption for a damaged record).
 std::optional<std::string> readValuePrefix(const bitcask::DB& db, const bitcask::KeyEntry& entry,
                                            std::size_t maxBytes);
 
