@@ -118,7 +118,7 @@ void DBImpl::open_or_create() {
         throw Error(ErrorCode::kNotADatabase,
                     "'" + dir_.string() + "' is an empty directory, not a Bitcask database");
       }
-      absl::MutexLock lock(&table_.mu());
+      WriterMutexLock lock(&table_.mu());
       create_native();
       return;
     }
@@ -167,14 +167,14 @@ void DBImpl::recover(const std::vector<std::uint32_t>& listed) {
     try {
       Recovery recovery(dir_, options_, read_only_, table_, &report_);
       recovery.native(ids);
-      absl::MutexLock lock(&bg_mu_);
+      MutexLock lock(&bg_mu_);
       hint_queue_ = recovery.hints_owed();
       return;
     } catch (const Error& e) {
       if (!read_only_ || e.code() != ErrorCode::kNotFound || attempt == kAttempts) throw;
     }
     {
-      absl::MutexLock lock(&table_.mu());
+      WriterMutexLock lock(&table_.mu());
       table_.clear();
     }
     report_ = RecoveryReport();
@@ -233,7 +233,7 @@ void DBImpl::fail(const Error& cause) {
 }
 
 std::shared_ptr<Segment> DBImpl::active_segment() const {
-  absl::ReaderMutexLock lock(&table_.mu());
+  ReaderMutexLock lock(&table_.mu());
   return table_.active();
 }
 
@@ -251,7 +251,7 @@ std::uint32_t DBImpl::next_segment_id(std::uint32_t after) const {
 }
 
 void DBImpl::queue_hint(std::uint32_t segment_id) {
-  absl::MutexLock lock(&bg_mu_);
+  MutexLock lock(&bg_mu_);
   hint_queue_.push_back(segment_id);
   bg_cv_.Signal();
 }
@@ -267,7 +267,7 @@ void DBImpl::rotate_if_full(std::size_t record_size) {
   active->sync();
   auto next = Segment::create(dir_, next_segment_id(active->id()), options_.max_segment_size);
   {
-    absl::MutexLock lock(&table_.mu());
+    WriterMutexLock lock(&table_.mu());
     table_.add(next);
     table_.set_active(std::move(next));
   }
@@ -298,7 +298,7 @@ std::uint64_t DBImpl::append_locked(RecordKind kind, std::string_view key, std::
   format::append_record(&write_buf_, kind, ts, key, value, flags, expiry_us);
   const std::uint64_t offset = append_encoded_locked();
   {
-    absl::MutexLock lock(&table_.mu());
+    WriterMutexLock lock(&table_.mu());
     const Location loc{table_.active()->id(), static_cast<std::uint32_t>(offset),
                        static_cast<std::uint32_t>(write_buf_.size()), ts, flags};
     table_.publish(kind, key, loc);
@@ -352,7 +352,7 @@ void DBImpl::put_record(std::string_view key, std::string_view value, std::uint6
   if (expiry_us) flags |= format::kFlagExpiry;
   std::uint64_t seq;
   {
-    absl::MutexLock lock(&write_mu_);
+    MutexLock lock(&write_mu_);
     check_writable();
     seq = append_locked(RecordKind::kPut, key, value, flags, expiry_us);
   }
@@ -363,12 +363,12 @@ bool DBImpl::remove(std::string_view key) {
   check_key(key);
   std::uint64_t seq;
   {
-    absl::MutexLock lock(&write_mu_);
+    MutexLock lock(&write_mu_);
     check_writable();
     {
       // Shared: merge changes the keydir too (relocations, expired keys)
       // without write_mu_.
-      absl::ReaderMutexLock read(&table_.mu());
+      ReaderMutexLock read(&table_.mu());
       std::optional<Location> loc = table_.keydir().find(key);
       if (!loc || expired(*loc, format::now_us())) return false;
     }
@@ -393,7 +393,7 @@ void DBImpl::write(const WriteBatch& batch) {
   }
   std::uint64_t seq;
   {
-    absl::MutexLock lock(&write_mu_);
+    MutexLock lock(&write_mu_);
     check_writable();
     write_buf_.clear();
     const std::uint64_t ts = format::now_us();
@@ -415,7 +415,7 @@ void DBImpl::write(const WriteBatch& batch) {
     const std::uint64_t base = append_encoded_locked();
     {
       // One exclusive section: readers see all of the batch or none of it.
-      absl::MutexLock publish_lock(&table_.mu());
+      WriterMutexLock publish_lock(&table_.mu());
       const std::uint32_t id = table_.active()->id();
       table_.count_records(id, 2);  // the begin and commit markers
       for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -434,7 +434,7 @@ void DBImpl::write(const WriteBatch& batch) {
 // with one fdatasync; writers that queued behind it find their record
 // already covered and return without a sync of their own.
 void DBImpl::sync_to(std::uint64_t seq) {
-  absl::MutexLock lock(&sync_mu_);
+  MutexLock lock(&sync_mu_);
   if (synced_seq_ >= seq) return;
   if (failed_.load(std::memory_order_acquire)) check_writable();
   const std::uint64_t target = written_seq_.load(std::memory_order_acquire);
@@ -459,7 +459,7 @@ void DBImpl::background_loop() {
     std::vector<std::uint32_t> hints;
     bool stop;
     {
-      absl::MutexLock lock(&bg_mu_);
+      MutexLock lock(&bg_mu_);
       if (hint_queue_.empty() && !stop_) {
         auto deadline = Clock::time_point::max();
         if (interval) deadline = next_sync;
@@ -467,8 +467,7 @@ void DBImpl::background_loop() {
         if (deadline == Clock::time_point::max()) {
           bg_cv_.Wait(&bg_mu_);
         } else {
-          bg_cv_.WaitWithDeadline(&bg_mu_, absl::FromChrono(std::chrono::system_clock::now() +
-                                                            (deadline - Clock::now())));
+          bg_cv_.WaitUntil(&bg_mu_, deadline);
         }
       }
       hints = std::exchange(hint_queue_, {});
@@ -495,7 +494,7 @@ void DBImpl::background_loop() {
         MergeOptions mo;
         mo.all_segments = false;
         mo.progress = [this](const MergeProgress&) {
-          absl::MutexLock stop_lock(&bg_mu_);
+          MutexLock stop_lock(&bg_mu_);
           return !stop_;
         };
         if (merge_recommended()) merge(mo);
@@ -511,7 +510,7 @@ void DBImpl::background_loop() {
 void DBImpl::write_hint_for(std::uint32_t segment_id) {
   std::shared_ptr<Segment> seg;
   {
-    absl::ReaderMutexLock lock(&table_.mu());
+    ReaderMutexLock lock(&table_.mu());
     seg = table_.share(segment_id);
     if (!seg || table_.figures(segment_id).has_hint) return;
   }
@@ -530,7 +529,7 @@ void DBImpl::write_hint(const std::shared_ptr<Segment>& seg) {
   }
   for (std::uint64_t i = 0; i < reader.markers(); ++i) builder.count_record();
   builder.write(dir_, covered);
-  absl::MutexLock lock(&table_.mu());
+  WriterMutexLock lock(&table_.mu());
   // A merge may have removed it meanwhile (then the hint is removed too).
   if (table_.find(seg->id()) == seg.get()) table_.set_has_hint(seg->id(), true);
 }
@@ -545,14 +544,14 @@ void DBImpl::close() {
   if (closed_.exchange(true)) return;
   if (background_.joinable()) {
     {
-      absl::MutexLock lock(&bg_mu_);
+      MutexLock lock(&bg_mu_);
       stop_ = true;
       bg_cv_.SignalAll();
     }
     background_.join();
   }
-  absl::MutexLock merge_lock(&merge_mu_);
-  absl::MutexLock write_lock(&write_mu_);
+  MutexLock merge_lock(&merge_mu_);
+  MutexLock write_lock(&write_mu_);
   std::shared_ptr<Segment> active = active_segment();
   if (active && !failed_.load() && active->size() > format::kSegmentHeaderSize) {
     // A hint for the active segment too, so the next open reads no values.
@@ -567,7 +566,7 @@ void DBImpl::close() {
     }
   }
   {
-    absl::MutexLock lock(&table_.mu());
+    WriterMutexLock lock(&table_.mu());
     table_.clear();
   }
   lock_ = DirLock();
@@ -577,7 +576,7 @@ void DBImpl::close() {
 // ---- Reading ---------------------------------------------------------------
 
 std::shared_ptr<Segment> DBImpl::share_segment(std::uint32_t id) const {
-  absl::ReaderMutexLock lock(&table_.mu());
+  ReaderMutexLock lock(&table_.mu());
   check_open();
   std::shared_ptr<Segment> seg = table_.share(id);
   if (!seg) {
@@ -644,7 +643,7 @@ bool DBImpl::read_value(const Segment& seg, const Location& loc, std::string_vie
 
 bool DBImpl::get_prefix(std::string_view key, std::size_t max_bytes, std::string* prefix,
                         std::uint64_t* value_size) const {
-  absl::ReaderMutexLock lock(&table_.mu());
+  ReaderMutexLock lock(&table_.mu());
   check_open();
   std::optional<Location> loc = table_.keydir().find(key);
   if (!loc || ((loc->flags & format::kFlagExpiry) && expired(*loc, format::now_us()))) {
@@ -700,7 +699,7 @@ bool DBImpl::expired(const Location& loc, std::uint64_t now_us) const {
 }
 
 bool DBImpl::get(std::string_view key, std::string* value) const {
-  absl::ReaderMutexLock lock(&table_.mu());
+  ReaderMutexLock lock(&table_.mu());
   check_open();
   std::optional<Location> loc = table_.keydir().find(key);
   if (!loc || ((loc->flags & format::kFlagExpiry) && expired(*loc, format::now_us()))) {
@@ -710,7 +709,7 @@ bool DBImpl::get(std::string_view key, std::string* value) const {
 }
 
 bool DBImpl::contains(std::string_view key) const {
-  absl::ReaderMutexLock lock(&table_.mu());
+  ReaderMutexLock lock(&table_.mu());
   check_open();
   std::optional<Location> loc = table_.keydir().find(key);
   return loc && !expired(*loc, format::now_us());
@@ -718,7 +717,7 @@ bool DBImpl::contains(std::string_view key) const {
 
 // Pages through the keydir until `limit` entries pass the expiry filter.
 std::vector<KeyEntry> DBImpl::scan(const ScanOptions& options) const {
-  absl::ReaderMutexLock lock(&table_.mu());
+  ReaderMutexLock lock(&table_.mu());
   check_open();
   std::vector<KeyEntry> out;
   const std::uint64_t now = format::now_us();
@@ -766,25 +765,25 @@ std::uint64_t DBImpl::count_locked(std::string_view prefix) const {
 }
 
 std::uint64_t DBImpl::count(std::string_view prefix) const {
-  absl::ReaderMutexLock lock(&table_.mu());
+  ReaderMutexLock lock(&table_.mu());
   check_open();
   return count_locked(prefix);
 }
 
 std::uint64_t DBImpl::size() const {
-  absl::ReaderMutexLock lock(&table_.mu());
+  ReaderMutexLock lock(&table_.mu());
   check_open();
   return count_locked({});
 }
 
 std::vector<std::uint32_t> DBImpl::segment_ids() const {
-  absl::ReaderMutexLock lock(&table_.mu());
+  ReaderMutexLock lock(&table_.mu());
   check_open();
   return table_.ids();
 }
 
 Stats DBImpl::stats() const {
-  absl::ReaderMutexLock lock(&table_.mu());
+  ReaderMutexLock lock(&table_.mu());
   check_open();
   Stats s;
   s.keys = count_locked({});
@@ -896,7 +895,7 @@ std::vector<Problem> DBImpl::verify(
   // readers go on while a large database is verified.
   std::vector<std::shared_ptr<Segment>> segs;
   {
-    absl::ReaderMutexLock lock(&table_.mu());
+    ReaderMutexLock lock(&table_.mu());
     check_open();
     segs = table_.snapshot();
   }

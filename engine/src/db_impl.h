@@ -14,7 +14,6 @@
 #pragma once
 
 #include <absl/base/thread_annotations.h>
-#include <absl/synchronization/mutex.h>
 #include <bitcask/db.h>
 
 #include <atomic>
@@ -26,6 +25,7 @@
 #include "hint.h"
 #include "keydir.h"
 #include "layout.h"
+#include "mutex.h"
 #include "segment.h"
 #include "segment_reader.h"
 #include "segment_table.h"
@@ -127,22 +127,22 @@ class DBImpl final : public DB {
 
   SegmentTable table_;  // the segments and the keydir
 
-  absl::Mutex write_mu_ ABSL_ACQUIRED_BEFORE(table_.mu());
+  Mutex write_mu_ ABSL_ACQUIRED_BEFORE(table_.mu());
   std::string write_buf_ ABSL_GUARDED_BY(write_mu_);
   std::atomic<std::uint64_t> written_seq_{0};
   std::atomic<bool> failed_{false};
   std::string failure_;  // set once, before failed_ becomes true
   std::atomic<bool> closed_{false};
 
-  absl::Mutex sync_mu_ ABSL_ACQUIRED_BEFORE(table_.mu());
+  Mutex sync_mu_ ABSL_ACQUIRED_BEFORE(table_.mu());
   std::uint64_t synced_seq_ ABSL_GUARDED_BY(sync_mu_) = 0;
 
-  absl::Mutex merge_mu_ ABSL_ACQUIRED_BEFORE(write_mu_);
+  Mutex merge_mu_ ABSL_ACQUIRED_BEFORE(write_mu_);
 
   // The background thread: interval syncs, hints of freshly sealed
   // segments, automatic merges.
-  absl::Mutex bg_mu_;
-  absl::CondVar bg_cv_;
+  Mutex bg_mu_;
+  CondVar bg_cv_;
   bool stop_ ABSL_GUARDED_BY(bg_mu_) = false;
   std::vector<std::uint32_t> hint_queue_ ABSL_GUARDED_BY(bg_mu_);
   std::thread background_;

@@ -9,7 +9,6 @@
 // the input. Terms that hold other terms in ways ei walks by itself (pids,
 // ports, references, funs) are not shown at all.
 #include <bitcask/erlang_term.h>
-
 #include <ei.h>
 
 #include <charconv>

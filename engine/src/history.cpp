@@ -12,7 +12,7 @@ std::vector<KeyVersion> DBImpl::history(std::string_view key) const {
   std::vector<std::shared_ptr<Segment>> segs;
   std::optional<Location> live;
   {
-    absl::ReaderMutexLock lock(&table_.mu());
+    ReaderMutexLock lock(&table_.mu());
     check_open();
     segs = table_.snapshot();
     live = table_.keydir().find(key);

@@ -76,7 +76,7 @@ class MergeJob::Writer {
     rename_file(tmp_path_, final_path);
     seg->set_path(final_path);
     {
-      absl::MutexLock lock(&job_.table_.mu());
+      WriterMutexLock lock(&job_.table_.mu());
       SegmentFigures figures;
       figures.records = records_;
       figures.tombstones = tombstones_;
@@ -87,12 +87,12 @@ class MergeJob::Writer {
     fsync_dir(job_.dir_);
     // The copies are durable: point the keydir at them.
     {
-      absl::MutexLock lock(&job_.table_.mu());
+      WriterMutexLock lock(&job_.table_.mu());
       for (const Move& m : moves_) job_.table_.relocate(m.key, m.from, m.to);
     }
     try {
       hint_->write(job_.dir_, size_);
-      absl::MutexLock lock(&job_.table_.mu());
+      WriterMutexLock lock(&job_.table_.mu());
       job_.table_.set_has_hint(id_, true);
     } catch (const Error&) {
       // Optional: the next open scans this segment and writes it.
@@ -121,7 +121,7 @@ class MergeJob::Writer {
     for (auto it = finished_.rbegin(); it != finished_.rend(); ++it) {
       const Segment& seg = *it->segment;
       {
-        absl::MutexLock lock(&job_.table_.mu());
+        WriterMutexLock lock(&job_.table_.mu());
         SegmentReader reader(seg);
         RawRecord rec;
         for (std::size_t i = 0; i < it->origins.size() && reader.next(&rec); ++i) {
@@ -216,7 +216,7 @@ bool DBImpl::merge_recommended() const {
 }
 
 bool MergeJob::live_in_keydir(std::string_view key) const {
-  absl::ReaderMutexLock lock(&table_.mu());
+  ReaderMutexLock lock(&table_.mu());
   return table_.keydir().find(key).has_value();
 }
 
@@ -238,7 +238,7 @@ std::uint32_t MergeJob::remove_merged_inputs(std::size_t completed, MergeResult*
   for (std::size_t i = 0; i < completed; ++i) {
     const Segment& seg = *plan_.inputs[i];
     {
-      absl::ReaderMutexLock lock(&table_.mu());
+      ReaderMutexLock lock(&table_.mu());
       const std::uint64_t live = table_.figures(seg.id()).live_records;
       if (live != 0) {
         result->notes.push_back(seg.file_name() + " kept: " + std::to_string(live) +
@@ -251,7 +251,7 @@ std::uint32_t MergeJob::remove_merged_inputs(std::size_t completed, MergeResult*
     remove_file(dir_ / hint::file_name(seg.id()));
     remove_file(seg.path());
     {
-      absl::MutexLock lock(&table_.mu());
+      WriterMutexLock lock(&table_.mu());
       table_.remove(seg.id());
     }
     fsync_dir(dir_);
@@ -263,7 +263,7 @@ std::uint32_t MergeJob::remove_merged_inputs(std::size_t completed, MergeResult*
 // The oldest segment that is not an input: tombstones and expired records
 // newer than it must be kept, they may shadow something in it.
 std::uint32_t MergeJob::oldest_kept() const {
-  absl::ReaderMutexLock lock(&table_.mu());
+  ReaderMutexLock lock(&table_.mu());
   for (std::uint32_t id : table_.ids()) {
     const bool is_input = std::any_of(plan_.inputs.begin(), plan_.inputs.end(),
                                       [&](const auto& s) { return s->id() == id; });
@@ -343,7 +343,7 @@ std::size_t MergeJob::copy_inputs(Writer& out, MergeResult* result) {
       }
       std::optional<Location> at;
       {
-        absl::ReaderMutexLock lock(&table_.mu());
+        ReaderMutexLock lock(&table_.mu());
         at = table_.keydir().find(rec.key);
       }
       if (!at || at->segment != seg->id() || at->offset != rec.offset) {
@@ -363,7 +363,7 @@ std::size_t MergeJob::copy_inputs(Writer& out, MergeResult* result) {
           t.length = tombstone.size();
           out.copy(t, tombstone.data(), nullptr);
         }
-        absl::MutexLock lock(&table_.mu());
+        WriterMutexLock lock(&table_.mu());
         table_.relocate(rec.key, *at, Location{});
         continue;
       }
@@ -383,7 +383,7 @@ std::size_t MergeJob::copy_inputs(Writer& out, MergeResult* result) {
 // merge()); refuses before anything changes when they would run past the
 // largest id. Counted for the worst case: every sealed segment an input.
 void DBImpl::check_segment_ids_left_for_merge() const {
-  absl::ReaderMutexLock lock(&table_.mu());
+  ReaderMutexLock lock(&table_.mu());
   std::uint64_t bytes = 0;
   for (const auto& seg : table_.snapshot()) bytes += seg->size();
   const std::uint64_t max_id = table_.newest_id();
@@ -398,25 +398,25 @@ void DBImpl::check_segment_ids_left_for_merge() const {
 
 MergeResult DBImpl::merge(const MergeOptions& options) {
   check_open();
-  absl::MutexLock merge_lock(&merge_mu_);
+  MutexLock merge_lock(&merge_mu_);
   MergePlan plan;
   {
     // Seal the active segment so that it can be an input and so that every
     // write from now on lands above the outputs' ids.
-    absl::MutexLock write_lock(&write_mu_);
+    MutexLock write_lock(&write_mu_);
     check_writable();
     check_segment_ids_left_for_merge();
     try {
       std::shared_ptr<Segment> active = active_segment();
       if (options.all_segments && active->size() > format::kSegmentHeaderSize) {
         active->sync();
-        absl::MutexLock lock(&table_.mu());
+        WriterMutexLock lock(&table_.mu());
         table_.set_active(nullptr);
         active.reset();
       }
       std::uint64_t max_id;
       {
-        absl::ReaderMutexLock lock(&table_.mu());
+        ReaderMutexLock lock(&table_.mu());
         plan.inputs = choose_merge_inputs(table_, options_.merge_thresholds, options.all_segments);
         max_id = table_.newest_id();
       }
@@ -436,7 +436,7 @@ MergeResult DBImpl::merge(const MergeOptions& options) {
         queue_hint(active->id());
       }
       auto next = Segment::create(dir_, plan.last_output + 1, options_.max_segment_size);
-      absl::MutexLock lock(&table_.mu());
+      WriterMutexLock lock(&table_.mu());
       table_.add(next);
       table_.set_active(std::move(next));
     } catch (const Error& e) {

@@ -171,7 +171,7 @@ void Recovery::remove_temp_files() {
 
 void Recovery::native(const std::vector<std::uint32_t>& ids) {
   if (!read_only_) remove_temp_files();
-  absl::MutexLock lock(&table_.mu());
+  WriterMutexLock lock(&table_.mu());
   // Size the keydir once from the hints, instead of growing it step by step
   // (each step rehashes every key).
   std::uint64_t expected = 0;
@@ -234,7 +234,7 @@ void Recovery::native(const std::vector<std::uint32_t>& ids) {
 // damage: an incomplete record at the end of the last file is a torn tail
 // (ignored: nothing is ever cut here), anything else is corrupt.
 void Recovery::foreign(const Layout& layout) {
-  absl::MutexLock lock(&table_.mu());
+  WriterMutexLock lock(&table_.mu());
   const std::vector<ForeignFile>& files = layout.files();
   for (const ForeignFile& file : files) {
     auto seg = Segment::open(file.path, file.id, SegmentFormat::kForeign, Segment::Mode::kSealed);

@@ -13,7 +13,6 @@ SegmentReader::SegmentReader(const char* data, std::uint64_t size, SegmentFormat
                              std::uint64_t start, bool verify_checksums)
     : data_(data),
       size_(size),
-      format_(format),
       verify_(verify_checksums),
       pos_(start == 0 ? first_record_offset(format) : start) {}
 

@@ -55,7 +55,6 @@ class SegmentReader {
 
   const char* data_;
   std::uint64_t size_;
-  SegmentFormat format_;
   bool verify_;
   std::uint64_t pos_;
   const char* last_problem_ = "";

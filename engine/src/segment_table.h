@@ -14,7 +14,6 @@
 
 #include <absl/base/thread_annotations.h>
 #include <absl/container/flat_hash_map.h>
-#include <absl/synchronization/mutex.h>
 
 #include <cstdint>
 #include <memory>
@@ -22,6 +21,7 @@
 #include <vector>
 
 #include "keydir.h"
+#include "mutex.h"
 #include "segment.h"
 
 namespace bitcask {
@@ -37,7 +37,7 @@ struct SegmentFigures {
 
 class SegmentTable {
  public:
-  absl::Mutex& mu() const ABSL_LOCK_RETURNED(mu_) { return mu_; }
+  SharedMutex& mu() const ABSL_LOCK_RETURNED(mu_) { return mu_; }
 
   // Read access; changes go through publish() and relocate().
   const KeyDir& keydir() const ABSL_SHARED_LOCKS_REQUIRED(mu_) { return keydir_; }
@@ -98,7 +98,7 @@ class SegmentTable {
   void add_live(const Location& loc) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void drop_live(const Location& loc) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
-  mutable absl::Mutex mu_;
+  mutable SharedMutex mu_;
   KeyDir keydir_ ABSL_GUARDED_BY(mu_);
   // By id: ids are sparse (merges reserve ranges) and may be any 32-bit
   // number a file is named with, so no table indexed by id.

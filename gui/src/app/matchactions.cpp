@@ -185,7 +185,7 @@ void MatchActions::deleteAll(bool askFirst) {
       }
     }
     run(tr("Deleting %L1 keys matching %2…").arg(n).arg(filter),
-        QtConcurrent::run(deleteMatchesTask, db->handle(), matches, keep, running_),
+        QtConcurrent::run(deleteMatchesTask, db->handle(), matches, keep, running_, batchGate_),
         [=, this](const MatchSetOutcome& out) {
           Database* db = controller_->database();
           if (!db) return;

@@ -45,6 +45,8 @@ class MatchActions : public QObject {
   void deleteAll(bool askFirst = true);
   void exportAll(const QString& file = {});
   void copyAll();
+  // Tests: asked after each batch of a delete (BatchGate).
+  void setBatchGate(BatchGate gate) { batchGate_ = std::move(gate); }
   // The last delete's, export's or copy's outcome (after `finished`).
   const MatchSetOutcome& lastOutcome() const { return *last_; }
 
@@ -71,6 +73,7 @@ class MatchActions : public QObject {
   std::function<void(const MatchSetOutcome&)> taskDone_;
   OutcomePtr running_;
   OutcomePtr last_;
+  BatchGate batchGate_;
 };
 
 }  // namespace bb

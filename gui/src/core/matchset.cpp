@@ -61,14 +61,14 @@ quint64 valueBytesOf(const std::vector<bitcask::KeyEntry>& matches) {
 }
 
 void deleteMatchesTask(QPromise<void>& promise, DbPtr db, MatchList matches, bool keepValues,
-                       OutcomePtr outPtr) {
+                       OutcomePtr outPtr, BatchGate gate) {
   MatchSetOutcome& out = *outPtr;
   out.total = matches->size();
   promise.setProgressRange(0, 1000);
   const QString verb = tr("%L1 of %L2 keys deleted");
   for (std::size_t at = 0; at < matches->size(); at += kBulkBatchKeys) {
     // Between batches only: each batch is written whole, so a cancel leaves no half batch.
-    if (promise.isCanceled()) {
+    if (promise.isCanceled() || (gate && at > 0 && !gate(out.done))) {
       out.cancelled = true;
       break;
     }

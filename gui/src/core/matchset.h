@@ -10,6 +10,7 @@
 #include <QPromise>
 #include <QString>
 #include <QStringList>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -47,10 +48,14 @@ struct MatchSetOutcome {
 // undo) what it deleted before it stopped. Read `out` once the future has finished.
 using OutcomePtr = std::shared_ptr<MatchSetOutcome>;
 
+// Asked in the worker after each batch with the keys done so far; false stops there as a
+// cancel does. Lets a test stop a delete midway without racing the progress signals.
+using BatchGate = std::function<bool(quint64 done)>;
+
 // Deletes `matches` in batches of kBulkBatchKeys. With `keepValues` each value is read first
 // (and kept in `deleted` for undo); a damaged one is then left in place and named.
 void deleteMatchesTask(QPromise<void>& promise, DbPtr db, MatchList matches, bool keepValues,
-                       OutcomePtr out);
+                       OutcomePtr out, BatchGate gate);
 // Writes `matches` to `file` as JSON lines ({"key": ..., "value": ...}, as `bitcask export`).
 void exportMatchesTask(QPromise<void>& promise, DbPtr db, MatchList matches, QString file,
                        OutcomePtr out);
