@@ -5,6 +5,7 @@
 #include <bitcask/bitcask.h>
 
 #include <QCryptographicHash>
+#include <QProcess>
 #include <QTest>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -150,6 +151,24 @@ class ForeignTest : public QObject {
         QCOMPARE(e.code(), ErrorCode::kReadOnly);
         QVERIFY2(std::string(e.what()).find("import") != std::string::npos, e.what());
       }
+    }
+    // Every read command of the tool, on the directory in place.
+    const QString qdir = QString::fromStdString(path.string());
+    const std::string some_key = want.live.empty() ? std::string() : want.live.begin()->first;
+    for (const QStringList& args :
+         {QStringList{"stats", qdir}, QStringList{"stats", qdir, "--json"},
+          QStringList{"keys", qdir}, QStringList{"export", qdir}, QStringList{"check", qdir},
+          QStringList{"dump", qdir}, QStringList{"get", qdir, QString::fromStdString(some_key)},
+          QStringList{"merge", qdir}, QStringList{"put", qdir, "x", "1"}}) {
+      QProcess p;
+      p.start(BITCASK_CLI_PATH, args);
+      QVERIFY(p.waitForFinished(60000));
+      QVERIFY2(p.exitStatus() == QProcess::NormalExit, qPrintable(args.join(' ')));
+      // Writes are refused (exit 2); reads succeed or report what they skipped (exit 3).
+      const bool write = args[0] == "merge" || args[0] == "put";
+      QVERIFY2(write ? p.exitCode() == 2 : p.exitCode() == 0 || p.exitCode() == 3,
+               qPrintable(args.join(' ') + " -> " + QString::number(p.exitCode()) + " " +
+                          p.readAllStandardError()));
     }
     {
       // A writable open is read-only too: no lock, hint or marker written.

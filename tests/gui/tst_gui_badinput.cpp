@@ -13,6 +13,7 @@
 #include <QMessageBox>
 #include <QSignalSpy>
 #include <QTableView>
+#include <QtConcurrent>
 #include <random>
 
 #include "app/mainwindow.h"
@@ -20,6 +21,7 @@
 #include "app/problemsdialog.h"
 #include "core/editcontroller.h"
 #include "core/keytablemodel.h"
+#include "core/transfer.h"
 #include "gui_test_util.h"
 
 using namespace bb;
@@ -95,6 +97,23 @@ class TestBadInput : public QObject {
   }
 
  private slots:
+  // A conversion whose source turns out not to be a Bitcask removes the
+  // folder it created: no empty database is left behind.
+  void failedConversionLeavesNoFolder() {
+    QTemporaryDir dir;
+    const QString source = dir.path() + "/not-a-database";
+    QVERIFY(QDir().mkpath(source));
+    QFile junk(source + "/notes.txt");
+    QVERIFY(junk.open(QIODevice::WriteOnly));
+    junk.write("not a database");
+    junk.close();
+    const QString target = dir.path() + "/converted";
+    const TransferOutcome out = QtConcurrent::run(convertForeignTask, source, target).result();
+    QVERIFY(!out.ok);
+    QVERIFY2(out.message.contains("not a Bitcask"), qPrintable(out.message));
+    QVERIFY(!QFileInfo::exists(target));
+  }
+
   void initTestCase() {
     isolateSettings();
     goodPath_ = guitest::dbPath(good_, "good");

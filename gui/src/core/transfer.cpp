@@ -3,6 +3,7 @@
 #include <bitcask/error.h>
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QFileInfo>
 #include <fstream>
 
@@ -100,6 +101,9 @@ void exportJsonlTask(QPromise<TransferOutcome>& promise, DbPtr db, QString file)
 
 void convertForeignTask(QPromise<TransferOutcome>& promise, QString source, QString target) {
   TransferOutcome out;
+  // A conversion that fails (or is cancelled) removes the folder it created:
+  // nothing half-converted is left to be mistaken for the result.
+  const bool existed = QFileInfo::exists(target);
   OpenOutcome opened = openDatabase(target, OpenMode::kCreate);
   if (!opened.ok()) {
     out.message = opened.message;
@@ -111,6 +115,8 @@ void convertForeignTask(QPromise<TransferOutcome>& promise, QString source, QStr
     out.ok = true;
     out.message = importSummary(out.imported);
   } catch (const bitcask::Error& e) {
+    opened.db.reset();
+    if (!existed) QDir(target).removeRecursively();
     return fail(promise, std::move(out), e);
   }
   finish(promise, std::move(out));
