@@ -101,7 +101,18 @@ class DepthLimitedAcceptor final : public nlohmann::json_sax<nlohmann::json> {
   bool boolean(bool) override { return true; }
   bool number_integer(number_integer_t) override { return true; }
   bool number_unsigned(number_unsigned_t) override { return true; }
-  bool number_float(number_float_t, const string_t&) override { return true; }
+  // nlohmann holds a number it cannot take as a 64-bit integer as a double:
+  // an integer literal beyond 64 bits, or more digits than a double keeps,
+  // would come back rounded. Such text is not taken as JSON (its bytes are
+  // kept and shown as they are).
+  bool number_float(number_float_t, const string_t& token) override {
+    const bool integer = token.find_first_of(".eE") == string_t::npos;
+    const auto digits =
+        std::count_if(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (integer || digits > 17) inexact_ = true;
+    return !inexact_;
+  }
+  bool inexact() const { return inexact_; }
   bool string(string_t&) override { return true; }
   bool binary(binary_t&) override { return true; }
   bool start_object(std::size_t) override { return open(); }
@@ -122,7 +133,29 @@ class DepthLimitedAcceptor final : public nlohmann::json_sax<nlohmann::json> {
   const int max_depth_;
   int depth_ = 0;
   bool too_deep_ = false;
+  bool inexact_ = false;
 };
+
+// Whether `text` may hold a number nlohmann would round: a run of more than
+// 17 digits. Most text has none and is not walked again.
+bool may_hold_inexact_number(std::string_view text) {
+  int run = 0;
+  for (char c : text) {
+    run = (c >= '0' && c <= '9') ? run + 1 : 0;
+    if (run > 17) return true;
+  }
+  return false;
+}
+
+// The byte (1-based) just past a number nlohmann would round, or 0.
+std::size_t inexact_number_at(std::string_view text) {
+  if (!may_hold_inexact_number(text)) return 0;
+  std::size_t taken = 0;
+  DepthLimitedAcceptor acceptor(kMaxJsonDepth * 4);
+  nlohmann::json::sax_parse(CountingIterator(text.data(), &taken),
+                            CountingIterator(text.data() + text.size(), &taken), &acceptor);
+  return acceptor.inexact() ? taken : 0;
+}
 
 // The byte (1-based) at which `text` opens a level deeper than `max_depth`,
 // or 0 when it does not (or is not JSON: the parse that follows says so).
@@ -223,6 +256,12 @@ nlohmann::json parse_strict_json(std::string_view text, int max_depth) {
     throw Error(ErrorCode::kInvalidArgument, "JSON nested deeper than " +
                                                  std::to_string(max_depth) + " levels at byte " +
                                                  std::to_string(at));
+  }
+  if (const std::size_t at = inexact_number_at(text)) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "JSON number before byte " + std::to_string(at) +
+                    " has more digits than a 64-bit integer or a double holds, and would be "
+                    "rounded; keep such a value as its exact text (\"raw\" in JSON lines)");
   }
   return nlohmann::json::parse(text);
 }

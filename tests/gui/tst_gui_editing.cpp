@@ -78,6 +78,10 @@ class TestEditing : public QObject {
     // Bytes that only begin like a term are escaped as before.
     QCOMPARE(displayKey(std::string("\x83h", 2)), QString("\\x83h"));
     QCOMPARE(previewText(riak, 80), QString("{<<\"users\">>,<<\"u1\">>}"));
+    // An integer beyond 64 bits is shown as written, never rounded through a double.
+    QCOMPARE(prettyJson("[1180591620717411303424]"), QString("[1180591620717411303424]"));
+    QCOMPARE(previewText("{\"n\": 1180591620717411303424, \"s\": \"\\u00e4\"}", 80),
+             QString("{\"n\": 1180591620717411303424, \"s\": \"\\u00e4\"}"));
     QVERIFY(hexDump("ABC").startsWith("00000000  41 42 43"));
     QCOMPARE(prettyJson("{\"b\":1,\"a\":[2]}"),
              QString("{\n  \"b\": 1,\n  \"a\": [\n    2\n  ]\n}"));

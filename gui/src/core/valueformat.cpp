@@ -103,6 +103,10 @@ QString displayKey(std::string_view key) {
 }
 
 QString prettyJson(std::string_view bytes) {
+  // Not strict JSON, too deep, or holding a number nlohmann would round
+  // (an integer beyond 64 bits): shown as stored, never re-encoded.
+  if (!bitcask::is_strict_json(bytes))
+    return QString::fromUtf8(bytes.data(), qsizetype(bytes.size()));
   try {
     const auto j = nlohmann::ordered_json::parse(bytes);
     return QString::fromStdString(
@@ -129,7 +133,8 @@ QString previewText(std::string_view bytes, int maxChars) {
   // JSON written with \uXXXX escapes (the Python original's ASCII output):
   // show the characters. Bounded: previews are computed for visible rows.
   std::string decoded;
-  if (bytes.size() <= 16 * 1024 && bytes.find("\\u") != std::string_view::npos) {
+  if (bytes.size() <= 16 * 1024 && bytes.find("\\u") != std::string_view::npos &&
+      bitcask::is_strict_json(bytes)) {
     try {
       decoded = nlohmann::ordered_json::parse(bytes).dump(
           -1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
