@@ -28,7 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       }
     }
     auto dst = bitcask::DB::open(root / "dst");
-    (void)bitcask::import_pybitcask(root / "py", *dst);
+    (void)bitcask::import_directory(root / "py", *dst);
   } catch (const bitcask::Error&) {
   }
   return 0;
