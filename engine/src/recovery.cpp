@@ -192,7 +192,8 @@ void Recovery::native(const std::vector<std::uint32_t>& ids) {
     const std::uint64_t covered = seg->size() >= format::kSegmentHeaderSize ? load_hint(*seg) : 0;
     if (covered == 0) {
       hint::Builder builder(seg->id());
-      recover_segment(seg, is_last, 0, is_last ? nullptr : &builder);
+      // A read-only open writes no hint: building one would only copy keys.
+      recover_segment(seg, is_last, 0, is_last || read_only_ ? nullptr : &builder);
     } else if (covered < seg->size()) {
       // The hint was written when this segment was still active; read the
       // records appended after it.

@@ -78,6 +78,8 @@ class TestEditing : public QObject {
     // Bytes that only begin like a term are escaped as before.
     QCOMPARE(displayKey(std::string("\x83h", 2)), QString("\\x83h"));
     QCOMPARE(previewText(riak, 80), QString("{<<\"users\">>,<<\"u1\">>}"));
+    QCOMPARE(formatBytes(1), QString("1 byte"));
+    QCOMPARE(formatBytes(2), QString("2 bytes"));
     // An integer beyond 64 bits is shown as written, never rounded through a double.
     QCOMPARE(prettyJson("[1180591620717411303424]"), QString("[1180591620717411303424]"));
     QCOMPARE(previewText("{\"n\": 1180591620717411303424, \"s\": \"\\u00e4\"}", 80),

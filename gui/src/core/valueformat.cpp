@@ -215,6 +215,8 @@ JsonCheck checkJson(const QString& text) {
 }
 
 QString formatBytes(std::uint64_t bytes) {
+  // Qt says "1 bytes".
+  if (bytes == 1) return QCoreApplication::translate("bb", "1 byte");
   return QLocale().formattedDataSize(qint64(bytes), 1, QLocale::DataSizeTraditionalFormat);
 }
 
