@@ -133,6 +133,27 @@ class TestMainWindow : public QObject {
     QVERIFY(!w.tableModel()->isFiltered());
   }
 
+  // The filter field's keys: Esc clears it, Down goes on to the results;
+  // Ctrl+3 shows the Benchmarks tab as Ctrl+1 and Ctrl+2 show the others.
+  void filterKeysAndTabShortcuts() {
+    MainWindow w;
+    w.show();
+    QVERIFY(open(w));
+    QVERIFY(QTest::qWaitForWindowActive(&w));
+    QLineEdit* edit = w.filterBar()->lineEdit();
+    edit->setFocus();
+    QTest::keyClicks(edit, "user");
+    QCOMPARE(edit->text(), QString("user"));
+    QTest::keyClick(edit, Qt::Key_Escape);
+    QVERIFY(edit->text().isEmpty());
+    QTest::keyClick(edit, Qt::Key_Down);
+    QVERIFY(w.tableView()->hasFocus());
+    QVERIFY(w.tableView()->currentIndex().isValid());
+    QCOMPARE(w.action("actionBenchmarks")->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_3));
+    w.action("actionBenchmarks")->trigger();
+    QVERIFY(w.findChild<QTabWidget*>()->currentWidget()->inherits("bb::BenchmarkPage"));
+  }
+
   void deleteSeveralAndUndo() {
     MainWindow w;
     w.show();

@@ -2,6 +2,7 @@
 
 #include <QComboBox>
 #include <QHBoxLayout>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProgressBar>
@@ -48,6 +49,7 @@ FilterBar::FilterBar(QWidget* parent) : QWidget(parent) {
   debounce_.setInterval(250);
   connect(&debounce_, &QTimer::timeout, this, [this] { emit filterChanged(filter()); });
   connect(edit_, &QLineEdit::textChanged, this, &FilterBar::changed);
+  edit_->installEventFilter(this);
   connect(mode_, &QComboBox::currentIndexChanged, this, [this] {
     case_->setEnabled(filter().mode != KeyFilter::Mode::kPrefix);
     changed();
@@ -98,6 +100,21 @@ void FilterBar::setError(const QString& error) {
 void FilterBar::setProgress(int permille) {
   progress_->setVisible(permille >= 0);
   if (permille >= 0) progress_->setValue(permille);
+}
+
+bool FilterBar::eventFilter(QObject* watched, QEvent* event) {
+  if (watched == edit_ && event->type() == QEvent::KeyPress) {
+    const int key = static_cast<QKeyEvent*>(event)->key();
+    if (key == Qt::Key_Escape && !edit_->text().isEmpty()) {
+      edit_->clear();
+      return true;
+    }
+    if (key == Qt::Key_Down) {
+      emit moveToResults();
+      return true;
+    }
+  }
+  return QWidget::eventFilter(watched, event);
 }
 
 }  // namespace bb

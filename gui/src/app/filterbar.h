@@ -36,6 +36,12 @@ class FilterBar : public QWidget {
 
  signals:
   void filterChanged(const bb::KeyFilter& filter);
+  // Down was pressed in the filter: focus belongs in the results now.
+  void moveToResults();
+
+ protected:
+  // Esc clears the filter; Down moves on to the results.
+  bool eventFilter(QObject* watched, QEvent* event) override;
 
  private:
   void changed();

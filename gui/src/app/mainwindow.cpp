@@ -155,6 +155,15 @@ MainWindow::MainWindow(QWidget* parent)
     }
   });
   connect(filterBar_, &FilterBar::filterChanged, this, &MainWindow::applyFilter);
+  // Down from the filter goes on to the results, as in a search field.
+  connect(filterBar_, &FilterBar::moveToResults, this, [this] {
+    QWidget* view = viewStack_->currentWidget();
+    view->setFocus();
+    if (auto* v = qobject_cast<QAbstractItemView*>(view);
+        v && !v->currentIndex().isValid() && v->model() && v->model()->rowCount() > 0) {
+      v->setCurrentIndex(v->model()->index(0, 0));
+    }
+  });
   connect(tableModel_, &KeyTableModel::countChanged, this, &MainWindow::updateMatchText);
   connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
           &MainWindow::onCurrentKeyChanged);
@@ -281,6 +290,9 @@ void MainWindow::createActions() {
                   &MainWindow::showKeys);
   segmentsAct_ = make(QStringLiteral("actionSegments"), tr("&Segments"),
                       QKeySequence(Qt::CTRL | Qt::Key_2), &MainWindow::showSegments);
+  benchmarksAct_ =
+      make(QStringLiteral("actionBenchmarks"), tr("&Benchmarks"),
+           QKeySequence(Qt::CTRL | Qt::Key_3), [this] { tabs_->setCurrentWidget(benchmarkPage_); });
   verifyAct_ = make(QStringLiteral("actionVerify"), tr("&Verify Database"), QKeySequence(), [this] {
     showSegments();
     segmentsPage_->startVerify();
@@ -386,6 +398,7 @@ void MainWindow::createMenus() {
   view->addSeparator();
   view->addAction(keysAct_);
   view->addAction(segmentsAct_);
+  view->addAction(benchmarksAct_);
   view->addAction(keyRecordsAct_);
 
   QMenu* tools = menuBar()->addMenu(tr("&Tools"));

@@ -179,6 +179,7 @@ class MainWindow : public QMainWindow {
   QAction* refreshAct_;
   QAction* problemsAct_;
   QAction* segmentsAct_;
+  QAction* benchmarksAct_;
   QAction* keysAct_;
   QAction* verifyAct_;
   QAction* mergeAct_;
