@@ -577,6 +577,20 @@ class TestSegments : public QObject {
     QVERIFY2(text.contains(QStringLiteral("lost+found/0000000001.seg.40.damaged")),
              qPrintable(text));
   }
+
+  // However long a result or summary text, the page asks for no more width:
+  // after a verify of a damaged database the window grew past the screen.
+  void longResultTextsNeverWidenThePage() {
+    SegmentsPage page;
+    const int before = page.minimumSizeHint().width();
+    const QString longText =
+        QString("segment 0000000001.seg at offset 12345: checksum mismatch; ").repeated(40);
+    page.summaryLabel()->setText(longText);
+    page.resultLabel()->setText(longText);
+    page.resultLabel()->show();
+    QCOMPARE(page.minimumSizeHint().width(), before);
+    QVERIFY(page.minimumSizeHint().width() < 1280);
+  }
 };
 
 QTEST_MAIN(TestSegments)

@@ -62,6 +62,10 @@ SegmentsPage::SegmentsPage(QWidget* parent)
   auto* top = new QHBoxLayout;
   summary_ = new QLabel(this);
   summary_->setObjectName(QStringLiteral("segmentsSummary"));
+  // Long texts (a verify or merge result, a damaged database's summary) wrap
+  // in the width they are given and never widen the window.
+  summary_->setWordWrap(true);
+  summary_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
   strip_ = new TaskStrip(this);
   verifyButton_ = new QPushButton(tr("&Verify"), this);
   verifyButton_->setObjectName(QStringLiteral("verifyButton"));
@@ -90,6 +94,7 @@ SegmentsPage::SegmentsPage(QWidget* parent)
   result_ = new QLabel(this);
   result_->setObjectName(QStringLiteral("segmentsResult"));
   result_->setWordWrap(true);
+  result_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
   result_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   result_->hide();
 

@@ -61,6 +61,7 @@ class SegmentsPage : public QWidget {
   const std::optional<MergeOutcome>& lastMerge() const { return lastMerge_; }
   const std::optional<VerifyOutcome>& lastVerify() const { return lastVerify_; }
   QLabel* resultLabel() const { return result_; }
+  QLabel* summaryLabel() const { return summary_; }
 
  signals:
   void verifyFinished();
