@@ -149,6 +149,10 @@ class TestMainWindow : public QObject {
     QTest::keyClick(edit, Qt::Key_Down);
     QVERIFY(w.tableView()->hasFocus());
     QVERIFY(w.tableView()->currentIndex().isValid());
+    // Delete is not the first entry of the key list's context menu.
+    const QList<QAction*> menu = w.tableView()->actions();
+    QCOMPARE(menu.first(), w.action("actionCopyKey"));
+    QVERIFY(menu.indexOf(w.action("actionDeleteKeys")) > menu.indexOf(w.action("actionAddKey")));
     QCOMPARE(w.action("actionBenchmarks")->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_3));
     w.action("actionBenchmarks")->trigger();
     QVERIFY(w.findChild<QTabWidget*>()->currentWidget()->inherits("bb::BenchmarkPage"));

@@ -261,10 +261,9 @@ void MainWindow::createActions() {
                        QKeySequence(Qt::CTRL | Qt::Key_D), &MainWindow::duplicateKey);
   deleteAct_ = make(QStringLiteral("actionDeleteKeys"), tr("&Delete Keys"), QKeySequence::Delete,
                     &MainWindow::deleteKeys);
-  // Delete acts on the key views only, so it never steals the editor's Delete key.
+  // Delete acts on the key views only (added to them below), so it never steals the editor's
+  // Delete key.
   deleteAct_->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-  table_->addAction(deleteAct_);
-  tree_->addAction(deleteAct_);
   copyKeyAct_ = make(QStringLiteral("actionCopyKey"), tr("&Copy Key"),
                      QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C), [this] {
                        QStringList keys;
@@ -327,17 +326,23 @@ void MainWindow::createActions() {
     });
   }
 
-  for (QAction* a : {addAct_, renameAct_, duplicateAct_, copyKeyAct_, keyRecordsAct_}) {
+  // The key views' context menu: what reads first, what changes next, Delete last of all
+  // (apart from the match-set actions), never where a stray right-click lands on it.
+  auto separator = [this] {
+    auto* s = new QAction(this);
+    s->setSeparator(true);
+    return s;
+  };
+  for (QAction* a : {copyKeyAct_, keyRecordsAct_, separator(), addAct_, renameAct_, duplicateAct_,
+                     separator(), deleteAct_}) {
     table_->addAction(a);
     tree_->addAction(a);
   }
 
   // Acting on every match of the filter, not only the loaded rows a selection can hold.
   matchActions_ = new MatchActions(controller_, tableModel_, this);
-  auto* matchSeparator = new QAction(this);
-  matchSeparator->setSeparator(true);
-  for (QAction* a : {matchSeparator, matchActions_->copyAllAction(),
-                     matchActions_->exportAllAction(), matchActions_->deleteAllAction()}) {
+  for (QAction* a : {separator(), matchActions_->copyAllAction(), matchActions_->exportAllAction(),
+                     matchActions_->deleteAllAction()}) {
     table_->addAction(a);
     tree_->addAction(a);
   }
