@@ -29,9 +29,10 @@ void walk(pl::Encoding encoding, std::string_view bytes, std::uint64_t first) {
     if (r.offset != offset || r.length == 0 || r.length > bytes.size() - offset) std::abort();
     if (r.kind == bitcask::RecordKind::kTombstone && !r.value.empty()) std::abort();
     // The views stay valid and readable.
-    volatile std::size_t sink = r.key.size() + r.value.size();
-    if (!r.key.empty()) sink += static_cast<unsigned char>(r.key.back());
-    if (!r.value.empty()) sink += static_cast<unsigned char>(r.value.back());
+    std::size_t sum = r.key.size() + r.value.size();
+    if (!r.key.empty()) sum += static_cast<unsigned char>(r.key.back());
+    if (!r.value.empty()) sum += static_cast<unsigned char>(r.value.back());
+    volatile std::size_t sink = sum;
     (void)sink;
     offset += r.length;
   }
