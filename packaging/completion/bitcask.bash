@@ -32,7 +32,7 @@ _bitcask() {
       mapfile -t COMPREPLY < <(compgen -W "always none interval" -- "$cur")
       return
       ;;
-    --pybitcask)
+    --from | --pybitcask)
       _filedir -d
       return
       ;;
@@ -53,7 +53,7 @@ _bitcask() {
     keys) opts+=" --prefix --limit" ;;
     stats) opts+=" --json" ;;
     dump) opts+=" --no-header" ;;
-    import) opts+=" --sync --max-segment-size --pybitcask --jsonl" ;;
+    import) opts+=" --sync --max-segment-size --from --jsonl" ;;
     merge) opts+=" --max-segment-size --if-needed" ;;
   esac
   if [[ "$cur" == -* ]]; then
@@ -65,7 +65,7 @@ _bitcask() {
   local args=0
   for ((i = i + 1; i < cword; i++)); do
     case "${words[i]}" in
-      --sync | --max-segment-size | --prefix | --limit | --pybitcask | --jsonl) ((i++)) ;;
+      --sync | --max-segment-size | --prefix | --limit | --from | --pybitcask | --jsonl) ((i++)) ;;
       -*) ;;
       *) ((args++)) ;;
     esac
