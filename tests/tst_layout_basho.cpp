@@ -3,6 +3,8 @@
 // with Debian's erlang-bitcask 2.1.0) decode to exactly what the writer reads
 // back; crafted bad inputs are refused with clear errors; Erlang terms render
 // through ei.
+#include <bitcask/erlang_term.h>
+
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTest>
@@ -10,7 +12,6 @@
 #include <optional>
 
 #include "../engine/src/coding.h"
-#include <bitcask/erlang_term.h>
 #include "../engine/src/layout.h"
 #include "../engine/src/layout_basho.h"
 #include "test_util.h"

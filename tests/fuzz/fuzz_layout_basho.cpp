@@ -5,6 +5,7 @@
 // value also go through erlang_term_to_text, and the input through
 // riak_key_of and basho::read_hint (as a hint file). Errors are fine, crashes and reads out of
 // bounds are not.
+#include <bitcask/erlang_term.h>
 #include <bitcask/error.h>
 #include <unistd.h>
 
@@ -13,7 +14,6 @@
 #include <fstream>
 #include <string>
 
-#include <bitcask/erlang_term.h>
 #include "layout.h"
 #include "layout_basho.h"
 
