@@ -4,14 +4,11 @@
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
-#include <QClipboard>
 #include <QCloseEvent>
 #include <QDir>
 #include <QDragEnterEvent>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QHeaderView>
-#include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -19,7 +16,6 @@
 #include <QPushButton>
 #include <QScreen>
 #include <QSplitter>
-#include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyle>
 #include <QTabWidget>
@@ -34,17 +30,14 @@
 #include "app/filterbar.h"
 #include "app/historypanel.h"
 #include "app/jsontextedit.h"
-#include "app/keytableview.h"
-#include "app/keytreeview.h"
+#include "app/keyspage.h"
 #include "app/matchactions.h"
 #include "app/messagebanner.h"
-#include "app/newkeydialog.h"
 #include "app/problemsdialog.h"
 #include "app/segmentspage.h"
 #include "app/settings.h"
 #include "app/taskprogressdialog.h"
 #include "app/theme.h"
-#include "app/timing.h"
 #include "app/valueeditordock.h"
 #include "core/database.h"
 #include "core/editcontroller.h"
@@ -68,10 +61,7 @@ std::optional<QString> localDirectoryOf(const QMimeData* mime) {
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent)
-    : QMainWindow(parent),
-      controller_(new EditController(this)),
-      tableModel_(new KeyTableModel(this)),
-      treeModel_(new KeyTreeModel(this)) {
+    : QMainWindow(parent), controller_(new EditController(this)) {
   setObjectName(QStringLiteral("mainWindow"));
   setAcceptDrops(true);
   setDockOptions(AnimatedDocks | AllowTabbedDocks);
@@ -81,29 +71,12 @@ MainWindow::MainWindow(QWidget* parent)
   layout->setContentsMargins(8, 6, 4, 4);
   layout->setSpacing(6);
   banner_ = new MessageBanner(central);
-  filterBar_ = new FilterBar(central);
-  table_ = new KeyTableView(central);
-  table_->setModel(tableModel_);
-  tree_ = new KeyTreeView(central);
-  treeModel_->setIcons(style()->standardIcon(QStyle::SP_DirIcon),
-                       style()->standardIcon(QStyle::SP_FileIcon));
-  tree_->setModel(treeModel_);
-  viewStack_ = new QStackedWidget(central);
-  viewStack_->addWidget(table_);
-  viewStack_->addWidget(tree_);
-  auto* keysPage = new QWidget(central);
-  auto* keysLayout = new QVBoxLayout(keysPage);
-  keysLayout->setContentsMargins(0, 0, 0, 0);
-  keysLayout->setSpacing(6);
-  filterBar_->setParent(keysPage);
-  viewStack_->setParent(keysPage);
-  keysLayout->addWidget(filterBar_);
-  keysLayout->addWidget(viewStack_, 1);
+  keysPage_ = new KeysPage(controller_, central);
   segmentsPage_ = new SegmentsPage(central);
   tabs_ = new QTabWidget(central);
   tabs_->setObjectName(QStringLiteral("mainTabs"));
   tabs_->setDocumentMode(true);
-  tabs_->addTab(keysPage, tr("&Keys"));
+  tabs_->addTab(keysPage_, tr("&Keys"));
   tabs_->addTab(segmentsPage_, tr("&Segments"));
   benchmarkPage_ = new BenchmarkPage(central);
   tabs_->addTab(benchmarkPage_, tr("&Benchmarks"));
@@ -126,10 +99,6 @@ MainWindow::MainWindow(QWidget* parent)
   createStatusBar();
 
   connect(&openWatcher_, &QFutureWatcher<OpenOutcome>::finished, this, &MainWindow::onOpenFinished);
-  connect(&filterWatcher_, &QFutureWatcher<FilterResult>::finished, this,
-          &MainWindow::onFilterFinished);
-  connect(&filterWatcher_, &QFutureWatcher<FilterResult>::progressValueChanged, filterBar_,
-          &FilterBar::setProgress);
   connect(&transferWatcher_, &QFutureWatcher<TransferOutcome>::finished, this, [this] {
     if (!transferWatcher_.acknowledgeFinished()) return;
     auto done = std::move(transferDone_);
@@ -154,26 +123,13 @@ MainWindow::MainWindow(QWidget* parent)
       valueDock_->show();
     }
   });
-  connect(filterBar_, &FilterBar::filterChanged, this, &MainWindow::applyFilter);
-  // Down from the filter goes on to the results, as in a search field.
-  connect(filterBar_, &FilterBar::moveToResults, this, [this] {
-    QWidget* view = viewStack_->currentWidget();
-    view->setFocus();
-    if (auto* v = qobject_cast<QAbstractItemView*>(view);
-        v && !v->currentIndex().isValid() && v->model() && v->model()->rowCount() > 0) {
-      v->setCurrentIndex(v->model()->index(0, 0));
-    }
-  });
-  connect(tableModel_, &KeyTableModel::countChanged, this, &MainWindow::updateMatchText);
-  connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-          &MainWindow::onCurrentKeyChanged);
-  connect(table_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
-          &MainWindow::updateActions);
-  connect(tree_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-          &MainWindow::onCurrentKeyChanged);
-  connect(tree_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
-          &MainWindow::updateActions);
-  connect(table_, &QAbstractItemView::doubleClicked, this, [this] {
+  connect(keysPage_, &KeysPage::currentKeyChanged, this, &MainWindow::onCurrentKeyChanged);
+  connect(keysPage_, &KeysPage::selectionChanged, this, &MainWindow::updateActions);
+  connect(keysPage_, &KeysPage::countsChanged, this, &MainWindow::updateStatus);
+  connect(keysPage_, &KeysPage::filterFinished, this, &MainWindow::filterFinished);
+  connect(keysPage_, &KeysPage::statusMessage, this,
+          [this](const QString& m, int timeout) { statusBar()->showMessage(m, timeout); });
+  connect(keysPage_, &KeysPage::keyActivated, this, [this] {
     valueDock_->show();
     valueDock_->textEdit()->setFocus();
   });
@@ -199,14 +155,11 @@ MainWindow::~MainWindow() {
   // QWidget deletes children before QObject drops connections: stop hearing from them first.
   controller_->undoStack()->disconnect(this);
   controller_->disconnect(this);
-  tableModel_->disconnect(this);
-  table_->selectionModel()->disconnect(this);
-  tree_->selectionModel()->disconnect(this);
   if (db_) db_->disconnect(this);
+  keysPage_->disconnect(this);
+  keysPage_->cancelTasks();
   segmentsPage_->disconnect(this);
   segmentsPage_->cancelTasks();
-  filterWatcher_.cancel();
-  filterWatcher_.waitForFinished();
   openWatcher_.waitForFinished();
   transferWatcher_.cancel();
   transferWatcher_.waitForFinished();
@@ -215,6 +168,16 @@ MainWindow::~MainWindow() {
 QAction* MainWindow::action(const QString& objectName) const {
   return findChild<QAction*>(objectName);
 }
+
+KeyTableModel* MainWindow::tableModel() const { return keysPage_->tableModel(); }
+KeyTreeModel* MainWindow::treeModel() const { return keysPage_->treeModel(); }
+KeyTableView* MainWindow::tableView() const { return keysPage_->tableView(); }
+FilterBar* MainWindow::filterBar() const { return keysPage_->filterBar(); }
+MatchActions* MainWindow::matchActions() const { return keysPage_->matchActions(); }
+bool MainWindow::isFiltering() const { return keysPage_->isFiltering(); }
+bool MainWindow::selectKey(const std::string& key) { return keysPage_->selectKey(key); }
+std::optional<std::string> MainWindow::currentKey() const { return keysPage_->currentKey(); }
+std::vector<std::string> MainWindow::selectedKeys() const { return keysPage_->selectedKeys(); }
 
 // ==== Actions and menus ======================================================================
 
@@ -253,33 +216,29 @@ void MainWindow::createActions() {
   redoAct_->setObjectName(QStringLiteral("actionRedo"));
   redoAct_->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence::Redo});
 
-  addAct_ =
-      make(QStringLiteral("actionAddKey"), tr("&Add Key…"), QKeySequence::New, &MainWindow::addKey);
+  addAct_ = make(QStringLiteral("actionAddKey"), tr("&Add Key…"), QKeySequence::New,
+                 [this] { keysPage_->addKey(); });
   renameAct_ = make(QStringLiteral("actionRenameKey"), tr("Re&name Key…"), QKeySequence(Qt::Key_F2),
-                    &MainWindow::renameKey);
+                    [this] { keysPage_->renameKey(); });
   duplicateAct_ = make(QStringLiteral("actionDuplicateKey"), tr("D&uplicate Key…"),
-                       QKeySequence(Qt::CTRL | Qt::Key_D), &MainWindow::duplicateKey);
+                       QKeySequence(Qt::CTRL | Qt::Key_D), [this] { keysPage_->duplicateKey(); });
   deleteAct_ = make(QStringLiteral("actionDeleteKeys"), tr("&Delete Keys"), QKeySequence::Delete,
-                    &MainWindow::deleteKeys);
+                    [this] { keysPage_->deleteKeys(); });
   // Delete acts on the key views only (added to them below), so it never steals the editor's
   // Delete key.
   deleteAct_->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-  copyKeyAct_ = make(QStringLiteral("actionCopyKey"), tr("&Copy Key"),
-                     QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C), [this] {
-                       QStringList keys;
-                       for (const auto& k : selectedKeys()) keys << displayKey(k);
-                       QApplication::clipboard()->setText(keys.join(QLatin1Char('\n')));
-                     });
-  findAct_ = make(QStringLiteral("actionFind"), tr("&Filter Keys"), QKeySequence::Find, [this] {
-    filterBar_->lineEdit()->setFocus();
-    filterBar_->lineEdit()->selectAll();
-  });
+  copyKeyAct_ =
+      make(QStringLiteral("actionCopyKey"), tr("&Copy Key"),
+           QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C), [this] { keysPage_->copyKeys(); });
+  findAct_ = make(QStringLiteral("actionFind"), tr("&Filter Keys"), QKeySequence::Find,
+                  [this] { keysPage_->focusFilter(); });
 
   treeAct_ = make(QStringLiteral("actionTreeView"), tr("&Namespace Tree"),
-                  QKeySequence(Qt::CTRL | Qt::Key_T), &MainWindow::updateViewMode);
+                  QKeySequence(Qt::CTRL | Qt::Key_T),
+                  [this] { keysPage_->setTreeMode(treeAct_->isChecked()); });
   treeAct_->setCheckable(true);
   separatorAct_ = make(QStringLiteral("actionSeparator"), tr("Namespace &Separator…"),
-                       QKeySequence(), &MainWindow::setSeparator);
+                       QKeySequence(), [this] { keysPage_->setSeparator(); });
   refreshAct_ = make(QStringLiteral("actionRefresh"), tr("&Reload"), QKeySequence::Refresh, [this] {
     if (db_) db_->notifyReset();
   });
@@ -328,27 +287,12 @@ void MainWindow::createActions() {
 
   // The key views' context menu: what reads first, what changes next, Delete last of all
   // (apart from the match-set actions), never where a stray right-click lands on it.
-  auto separator = [this] {
-    auto* s = new QAction(this);
-    s->setSeparator(true);
-    return s;
-  };
-  for (QAction* a : {copyKeyAct_, keyRecordsAct_, separator(), addAct_, renameAct_, duplicateAct_,
-                     separator(), deleteAct_}) {
-    table_->addAction(a);
-    tree_->addAction(a);
-  }
-
   // Acting on every match of the filter, not only the loaded rows a selection can hold.
-  matchActions_ = new MatchActions(controller_, tableModel_, this);
-  for (QAction* a : {separator(), matchActions_->copyAllAction(), matchActions_->exportAllAction(),
-                     matchActions_->deleteAllAction()}) {
-    table_->addAction(a);
-    tree_->addAction(a);
-  }
-  connect(matchActions_, &MatchActions::statusMessage, this,
-          [this](const QString& m, int timeout) { statusBar()->showMessage(m, timeout); });
-  connect(matchActions_, &MatchActions::finished, this, &MainWindow::updateActions);
+  MatchActions* matches = keysPage_->matchActions();
+  keysPage_->addContextActions({copyKeyAct_, keyRecordsAct_, nullptr, addAct_, renameAct_,
+                                duplicateAct_, nullptr, deleteAct_, nullptr,
+                                matches->copyAllAction(), matches->exportAllAction(),
+                                matches->deleteAllAction()});
 }
 
 void MainWindow::createMenus() {
@@ -377,9 +321,9 @@ void MainWindow::createMenus() {
   edit->addAction(duplicateAct_);
   edit->addAction(deleteAct_);
   edit->addSeparator();
-  edit->addAction(matchActions_->copyAllAction());
-  edit->addAction(matchActions_->exportAllAction());
-  edit->addAction(matchActions_->deleteAllAction());
+  edit->addAction(matchActions()->copyAllAction());
+  edit->addAction(matchActions()->exportAllAction());
+  edit->addAction(matchActions()->deleteAllAction());
   edit->addSeparator();
   edit->addAction(valueDock_->saveAction());
   edit->addAction(copyKeyAct_);
@@ -479,14 +423,11 @@ void MainWindow::restoreSettings() {
     });
   }
   restoreState(settings::value(QStringLiteral("window/state")));
-  table_->horizontalHeader()->restoreState(settings::value(QStringLiteral("window/tableHeader")));
-  tree_->header()->restoreState(settings::value(QStringLiteral("window/treeHeader")));
   valueDock_->historyPanel()->splitter()->restoreState(
       settings::value(QStringLiteral("window/historySplitter")));
-  treeModel_->setSeparator(settings::text(QStringLiteral("view/separator"), QStringLiteral(":")));
-  treeAct_->setChecked(settings::text(QStringLiteral("view/tree")) == QLatin1String("true"));
+  keysPage_->restoreSettings();
+  treeAct_->setChecked(keysPage_->treeMode());
   if (settings::text(QStringLiteral("view/tab")) == QLatin1String("segments")) showSegments();
-  updateViewMode();
 }
 
 void MainWindow::saveSettings() {
@@ -495,13 +436,9 @@ void MainWindow::saveSettings() {
   if (valueDockHiddenForBenchmarks_) valueDock_->show();
   settings::setValue(QStringLiteral("window/geometry"), saveGeometry());
   settings::setValue(QStringLiteral("window/state"), saveState());
-  settings::setValue(QStringLiteral("window/tableHeader"), table_->horizontalHeader()->saveState());
-  settings::setValue(QStringLiteral("window/treeHeader"), tree_->header()->saveState());
   settings::setValue(QStringLiteral("window/historySplitter"),
                      valueDock_->historyPanel()->splitter()->saveState());
-  settings::setText(QStringLiteral("view/separator"), treeModel_->separator());
-  settings::setText(QStringLiteral("view/tree"),
-                    treeAct_->isChecked() ? QStringLiteral("true") : QStringLiteral("false"));
+  keysPage_->saveSettings();
   settings::setText(QStringLiteral("view/tab"), tabs_->currentWidget() == segmentsPage_
                                                     ? QStringLiteral("segments")
                                                     : QStringLiteral("keys"));
@@ -594,28 +531,20 @@ void MainWindow::installDatabase(const OpenOutcome& outcome) {
   closeDatabase();
   db_ = new Database(outcome.db, this);
   controller_->setDatabase(db_);
-  tableModel_->setDatabase(db_);
-  treeModel_->setDatabase(db_);
+  keysPage_->setDatabase(db_);
   segmentsPage_->setDatabase(db_);
   benchmarkPage_->setDatabase(db_);
   connect(db_, &Database::keysChanged, this, &MainWindow::onKeysChanged);
   connect(db_, &Database::reset, this, [this] {
     valueDock_->document()->reload();
     valueDock_->historyPanel()->invalidate();
-    applyFilter(filterBar_->filter());
     updateStatus();
   });
   settings::addRecentDatabase(outcome.path);
   showBanners();
-  applyFilter(filterBar_->filter());
-  updateViewMode();
   updateActions();
   updateTitle();
   updateStatus();
-  if (tableModel_->rowCount() > 0 && viewStack_->currentWidget() == table_) {
-    table_->setCurrentIndex(tableModel_->index(0, 0));
-  }
-  if (tableModel_->rowCount() > 0) timing::sinceLaunch("first keys shown");
   QString message = tr("Opened %1: %2.").arg(db_->displayName(), formatKeyCount(db_->keyCount()));
   statusBar()->showMessage(message, 5000);
 }
@@ -646,14 +575,10 @@ void MainWindow::showBanners() {
 
 void MainWindow::closeDatabase() {
   if (!db_) return;
-  filterWatcher_.cancel();
-  filterWatcher_.waitForFinished();
-  matchActions_->abandon();
+  keysPage_->setDatabase(nullptr);
   valueDock_->showKey(std::nullopt);
   segmentsPage_->setDatabase(nullptr);
   benchmarkPage_->setDatabase(nullptr);
-  tableModel_->setDatabase(nullptr);
-  treeModel_->setDatabase(nullptr);
   controller_->setDatabase(nullptr);
   Database* old = db_;
   db_ = nullptr;
@@ -662,130 +587,9 @@ void MainWindow::closeDatabase() {
   updateActions();
   updateTitle();
   updateStatus();
-  updateMatchText();
 }
 
-// ==== Filtering and views ====================================================================
-
-bool MainWindow::isFiltering() const { return filterWatcher_.isBusy(); }
-
-void MainWindow::applyFilter(const KeyFilter& filter) {
-  filterWatcher_.cancel();
-  filterBar_->setProgress(-1);
-  if (!db_) return;
-  if (!filter.needsScan()) {
-    const std::string prefix = filter.text.toStdString();
-    tableModel_->showPrefix(prefix);
-    treeModel_->setRootPrefix(prefix);
-    updateViewMode();
-    updateMatchText();
-    emit filterFinished();
-    return;
-  }
-  const KeyMatcher matcher(filter);
-  if (!matcher.isValid()) {
-    filterBar_->setError(matcher.error());
-    emit filterFinished();
-    return;
-  }
-  updateViewMode();
-  filterBar_->setProgress(0);
-  filterBar_->setMatchText(tr("Searching…"));
-  filterClock_.start();
-  filterWatcher_.start(QtConcurrent::run(runFilterScan, db_->handle(), filter));
-}
-
-void MainWindow::onFilterFinished() {
-  if (!filterWatcher_.acknowledgeFinished()) return;
-  filterBar_->setProgress(-1);
-  if (filterWatcher_.isCanceled() || filterWatcher_.future().resultCount() == 0 || !db_) return;
-  FilterResult result = filterWatcher_.result();
-  if (!(result.filter == filterBar_->filter())) return;  // typed on meanwhile
-  tableModel_->showMatches(result.filter, result.matches);
-  if (tableModel_->rowCount() > 0) table_->setCurrentIndex(tableModel_->index(0, 0));
-  updateMatchText();
-  timing::since("filter over all keys", filterClock_);
-  emit filterFinished();
-}
-
-void MainWindow::updateMatchText() {
-  if (!db_) {
-    filterBar_->setMatchText({});
-    updateStatus();
-    return;
-  }
-  const quint64 total = db_->keyCount();
-  if (tableModel_->isFiltered()) {
-    filterBar_->setMatchText(tr("%L1 of %L2 keys").arg(tableModel_->matchCount()).arg(total));
-  } else {
-    filterBar_->setMatchText(formatKeyCount(total));
-  }
-  matchActions_->update();
-  updateStatus();
-}
-
-void MainWindow::updateViewMode() {
-  // The tree shows prefix filters; a substring or regex filter lists its matches in the table.
-  const bool tree = treeAct_->isChecked() && !filterBar_->filter().needsScan();
-  QWidget* target = tree ? static_cast<QWidget*>(tree_) : table_;
-  if (viewStack_->currentWidget() != target) {
-    const auto key = currentKey();
-    viewStack_->setCurrentWidget(target);
-    if (key) selectKey(*key);
-  }
-  if (treeAct_->isChecked() && !tree) {
-    statusBar()->showMessage(tr("The namespace tree shows prefix filters; these matches are "
-                                "listed as a table."),
-                             5000);
-  }
-}
-
-std::optional<std::string> MainWindow::currentKey() const {
-  if (viewStack_->currentWidget() == table_) {
-    const QModelIndex i = table_->currentIndex();
-    if (!i.isValid()) return std::nullopt;
-    return tableModel_->keyAt(i.row());
-  }
-  const QModelIndex i = tree_->currentIndex();
-  if (!i.isValid() || i.data(KeyTreeModel::kIsGroupRole).toBool()) return std::nullopt;
-  return i.siblingAtColumn(0).data(KeyTreeModel::kKeyBytesRole).toByteArray().toStdString();
-}
-
-std::vector<std::string> MainWindow::selectedKeys() const {
-  std::vector<std::string> keys;
-  if (viewStack_->currentWidget() == table_) {
-    for (const QModelIndex& i : table_->selectionModel()->selectedRows()) {
-      keys.push_back(tableModel_->keyAt(i.row()));
-    }
-  } else {
-    for (const QModelIndex& i : tree_->selectionModel()->selectedRows()) {
-      if (!i.data(KeyTreeModel::kIsGroupRole).toBool()) {
-        keys.push_back(i.data(KeyTreeModel::kKeyBytesRole).toByteArray().toStdString());
-      }
-    }
-  }
-  std::sort(keys.begin(), keys.end());
-  return keys;
-}
-
-bool MainWindow::selectKey(const std::string& key) {
-  if (viewStack_->currentWidget() == table_) {
-    const int row = tableModel_->ensureLoaded(key);
-    if (row < 0) return false;
-    const QModelIndex i = tableModel_->index(row, 0);
-    table_->setCurrentIndex(i);
-    table_->selectionModel()->select(
-        i, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-    table_->scrollTo(i);
-    return true;
-  }
-  const QModelIndex i = treeModel_->indexOfKey(key);
-  if (!i.isValid()) return false;
-  for (QModelIndex p = i.parent(); p.isValid(); p = p.parent()) tree_->expand(p);
-  tree_->setCurrentIndex(i);
-  tree_->scrollTo(i);
-  return true;
-}
+// ==== Keys ===================================================================================
 
 void MainWindow::onCurrentKeyChanged() {
   valueDock_->showKey(currentKey());
@@ -799,7 +603,6 @@ void MainWindow::onKeysChanged(const QList<QByteArray>& put, const QList<QByteAr
   if (!valueDock_->document()->hasKey() || !key || *key != valueDock_->document()->key()) {
     valueDock_->showKey(key);
   }
-  updateMatchText();
   updateActions();
 }
 
@@ -828,10 +631,9 @@ void MainWindow::updateActions() {
   mergeAct_->setEnabled(open && !db_->isReadOnly() && !segBusy);
   segmentsAct_->setEnabled(open);
   keyRecordsAct_->setEnabled(one);
-  filterBar_->setEnabled(open);
   deleteAct_->setText(keys.size() > 1 ? tr("&Delete %n Keys", nullptr, int(keys.size()))
                                       : tr("&Delete Key"));
-  matchActions_->update();
+  matchActions()->update();
 }
 
 void MainWindow::updateTitle() {
@@ -854,9 +656,9 @@ void MainWindow::updateStatus() {
     return;
   }
   keysLabel_->setText(formatKeyCount(db_->keyCount()));
-  matchesLabel_->setVisible(tableModel_->isFiltered());
+  matchesLabel_->setVisible(tableModel()->isFiltered());
   matchesLabel_->setText(
-      formatCountOf(tableModel_->matchCount(), tr("1 match"), tr("%L1 matches")));
+      formatCountOf(tableModel()->matchCount(), tr("1 match"), tr("%L1 matches")));
   sizeLabel_->setText(tr("%1 on disk").arg(formatBytes(db_->bytesOnDisk())));
   sizeLabel_->show();
   modeLabel_->setText(
@@ -971,108 +773,6 @@ void MainWindow::convertForeign() {
               });
 }
 
-// ==== Edit ===================================================================================
-
-void MainWindow::addKey() {
-  if (!controller_->canEdit()) return;
-  NewKeyDialog dialog(this);
-  // Start from the namespace the user is in.
-  QString prefix =
-      filterBar_->filter().mode == KeyFilter::Mode::kPrefix ? filterBar_->filter().text : QString();
-  if (viewStack_->currentWidget() == tree_) {
-    const QModelIndex i = tree_->currentIndex();
-    if (i.isValid() && i.data(KeyTreeModel::kIsGroupRole).toBool()) {
-      prefix =
-          QString::fromUtf8(i.siblingAtColumn(0).data(KeyTreeModel::kPrefixRole).toByteArray());
-    }
-  }
-  dialog.setKey(prefix);
-  while (dialog.exec() == QDialog::Accepted) {
-    const EditResult r = controller_->addKey(dialog.key(), dialog.valueText());
-    if (r) {
-      selectKey(dialog.key());
-      return;
-    }
-    QMessageBox::warning(this, tr("Add Key"), r.error);
-  }
-}
-
-void MainWindow::renameKey() {
-  const auto keys = selectedKeys();
-  if (keys.size() != 1) return;
-  bool ok = false;
-  const QString to = QInputDialog::getText(this, tr("Rename Key"), tr("New name:"),
-                                           QLineEdit::Normal, QString::fromStdString(keys[0]), &ok);
-  if (!ok || to.isEmpty()) return;
-  const EditResult r = controller_->renameKey(keys[0], to.toStdString());
-  if (!r) {
-    QMessageBox::warning(this, tr("Rename Key"), r.error);
-  } else {
-    selectKey(to.toStdString());
-  }
-}
-
-void MainWindow::duplicateKey() {
-  const auto keys = selectedKeys();
-  if (keys.size() != 1) return;
-  bool ok = false;
-  const QString to =
-      QInputDialog::getText(this, tr("Duplicate Key"), tr("Name of the copy:"), QLineEdit::Normal,
-                            QString::fromStdString(keys[0]) + QStringLiteral("-copy"), &ok);
-  if (!ok || to.isEmpty()) return;
-  const EditResult r = controller_->duplicateKey(keys[0], to.toStdString());
-  if (!r) {
-    QMessageBox::warning(this, tr("Duplicate Key"), r.error);
-  } else {
-    selectKey(to.toStdString());
-  }
-}
-
-void MainWindow::deleteKeys() {
-  const auto keys = selectedKeys();
-  if (keys.empty() || !controller_->canEdit()) return;
-  QString question = keys.size() == 1 ? tr("Delete the key %1?").arg(shortKey(keys[0]))
-                                      : tr("Delete %L1 selected keys?").arg(keys.size());
-  // Say what a selection is out of: Ctrl+A selects only the rows loaded so far.
-  const quint64 shown = tableModel_->matchCount();
-  QString more;
-  if (keys.size() > 1 && shown > keys.size()) {
-    question = tableModel_->isFiltered()
-                   ? tr("Delete %L1 selected keys (of %L2 matches)?").arg(keys.size()).arg(shown)
-                   : tr("Delete %L1 selected keys (of %L2 keys)?").arg(keys.size()).arg(shown);
-    if (tableModel_->isFiltered()) {
-      more = tr("To delete every match, use Edit › Delete All %L1 Matches.").arg(shown) +
-             QStringLiteral("\n\n");
-    }
-  }
-  const auto answer = QMessageBox::question(
-      this, tr("Delete"),
-      question + QStringLiteral("\n\n") + more + tr("You can undo this with Ctrl+Z."),
-      QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
-  if (answer != QMessageBox::Yes) return;
-  const int row = table_->currentIndex().row();
-  const EditResult r = controller_->deleteKeys(keys);
-  if (!r) {
-    QMessageBox::warning(this, tr("Delete"), r.error);
-    return;
-  }
-  if (viewStack_->currentWidget() == table_ && tableModel_->rowCount() > 0) {
-    table_->setCurrentIndex(tableModel_->index(std::min(row, tableModel_->rowCount() - 1), 0));
-  }
-  statusBar()->showMessage(
-      formatCountOf(keys.size(), tr("Deleted 1 key."), tr("Deleted %L1 keys.")), 5000);
-}
-
-void MainWindow::setSeparator() {
-  bool ok = false;
-  const QString sep = QInputDialog::getText(
-      this, tr("Namespace Separator"),
-      tr("Keys are grouped in the tree at this separator (for example “:” groups "
-         "user:1001:name under user ▸ 1001):"),
-      QLineEdit::Normal, treeModel_->separator(), &ok);
-  if (ok) treeModel_->setSeparator(sep);
-}
-
 void MainWindow::showProblems() {
   if (!db_) return;
   ProblemsDialog dialog(db_->path(), db_->db().recovery_report(), this);
@@ -1087,11 +787,7 @@ void MainWindow::showKeyFromRecord(const QByteArray& key) {
   if (!db_) return;
   const std::string k = key.toStdString();
   showKeys();
-  if (selectKey(k)) return;
-  // The filter hides it: show every key.
-  filterBar_->setFilter(KeyFilter{});
-  applyFilter(KeyFilter{});
-  if (!selectKey(k)) {
+  if (!keysPage_->revealKey(k)) {
     statusBar()->showMessage(tr("%1 is not a live key (deleted or expired).").arg(shortKey(k)),
                              5000);
   }

@@ -1,18 +1,17 @@
-// The main window: menus and shortcuts, the filter bar and the key table (or
-// namespace tree) in the middle, the value editor docked beside it, banners
+// The main window: menus and shortcuts, the pages in tabs (KeysPage,
+// SegmentsPage, BenchmarkPage), the value editor docked beside them, banners
 // for what the user should know about the open database, and the status bar.
-// It wires widgets to models; the work is done by the models, by
-// EditController, and by background tasks (open, filter, import, export).
+// It composes the pages and wires them to the menus; the work is done by the
+// pages, the models, EditController, and background tasks (open, import,
+// export).
 #pragma once
 
-#include <QElapsedTimer>
 #include <QMainWindow>
 #include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "core/keyfilter.h"
 #include "core/opener.h"
 #include "core/taskwatcher.h"
 #include "core/transfer.h"
@@ -21,7 +20,6 @@ class QAction;
 class QActionGroup;
 class QLabel;
 class QMenu;
-class QStackedWidget;
 class QTabWidget;
 class QUndoView;
 
@@ -31,11 +29,11 @@ class BenchmarkPage;
 class Database;
 class EditController;
 class FilterBar;
+class KeysPage;
 class KeyTableModel;
 class MatchActions;
 class KeyTableView;
 class KeyTreeModel;
-class KeyTreeView;
 class MessageBanner;
 class SegmentsPage;
 class ValueEditorDock;
@@ -56,12 +54,13 @@ class MainWindow : public QMainWindow {
   // For tests and scripting.
   Database* database() const { return db_; }
   EditController* editController() const { return controller_; }
-  KeyTableModel* tableModel() const { return tableModel_; }
-  KeyTreeModel* treeModel() const { return treeModel_; }
-  KeyTableView* tableView() const { return table_; }
-  FilterBar* filterBar() const { return filterBar_; }
+  KeysPage* keysPage() const { return keysPage_; }
+  KeyTableModel* tableModel() const;
+  KeyTreeModel* treeModel() const;
+  KeyTableView* tableView() const;
+  FilterBar* filterBar() const;
   ValueEditorDock* valueEditor() const { return valueDock_; }
-  MatchActions* matchActions() const { return matchActions_; }
+  MatchActions* matchActions() const;
   MessageBanner* banner() const { return banner_; }
   SegmentsPage* segmentsPage() const { return segmentsPage_; }
   BenchmarkPage* benchmarkPage() const { return benchmarkPage_; }
@@ -72,7 +71,7 @@ class MainWindow : public QMainWindow {
   const OpenOutcome& lastOpenOutcome() const { return lastOpen_; }
   bool isFiltering() const;
   QAction* action(const QString& objectName) const;
-  // Selects `key` in the visible view (loading pages as needed).
+  // The Keys page's: selects `key` in the visible view (loading pages as needed).
   bool selectKey(const std::string& key);
   std::optional<std::string> currentKey() const;
   std::vector<std::string> selectedKeys() const;
@@ -99,10 +98,6 @@ class MainWindow : public QMainWindow {
   void showOpenError(const OpenOutcome& outcome);
   void showBanners();
 
-  void applyFilter(const KeyFilter& filter);
-  void onFilterFinished();
-  void updateMatchText();
-  void updateViewMode();
   void onCurrentKeyChanged();
   void onKeysChanged(const QList<QByteArray>& put, const QList<QByteArray>& removed);
 
@@ -120,12 +115,6 @@ class MainWindow : public QMainWindow {
   void convertForeign();
   void runTransfer(const QString& label, QFuture<TransferOutcome> future,
                    std::function<void(const TransferOutcome&)> done);
-  // Edit
-  void addKey();
-  void renameKey();
-  void duplicateKey();
-  void deleteKeys();
-  void setSeparator();
   void about();
   void showProblems();
   // Keys ⇄ records.
@@ -134,16 +123,11 @@ class MainWindow : public QMainWindow {
 
   Database* db_ = nullptr;
   EditController* controller_;
-  KeyTableModel* tableModel_;
-  KeyTreeModel* treeModel_;
-  FilterBar* filterBar_;
   MessageBanner* banner_;
-  QStackedWidget* viewStack_;
   QTabWidget* tabs_;
+  KeysPage* keysPage_;
   SegmentsPage* segmentsPage_;
   BenchmarkPage* benchmarkPage_;
-  KeyTableView* table_;
-  KeyTreeView* tree_;
   ValueEditorDock* valueDock_;
   // The value editor is about the current key; the Benchmarks tab has none,
   // and wants the width. Hidden on that tab when it was shown, back after.
@@ -171,7 +155,6 @@ class MainWindow : public QMainWindow {
   QAction* renameAct_;
   QAction* duplicateAct_;
   QAction* deleteAct_;
-  MatchActions* matchActions_;
   QAction* findAct_;
   QAction* copyKeyAct_;
   QAction* treeAct_;
@@ -188,12 +171,10 @@ class MainWindow : public QMainWindow {
   QActionGroup* themeGroup_;
 
   TaskWatcher<OpenOutcome> openWatcher_;
-  TaskWatcher<FilterResult> filterWatcher_;
   TaskWatcher<TransferOutcome> transferWatcher_;
   std::function<void(const TransferOutcome&)> transferDone_;
   OpenOutcome lastOpen_;
   QString openingPath_;
-  QElapsedTimer filterClock_;  // for timing::since
 };
 
 }  // namespace bb

@@ -1,0 +1,399 @@
+#include "app/keyspage.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QItemSelectionModel>
+#include <QMessageBox>
+#include <QStackedWidget>
+#include <QStyle>
+#include <QVBoxLayout>
+#include <QtConcurrent>
+#include <algorithm>
+
+#include "app/filterbar.h"
+#include "app/keytableview.h"
+#include "app/keytreeview.h"
+#include "app/matchactions.h"
+#include "app/newkeydialog.h"
+#include "app/settings.h"
+#include "app/timing.h"
+#include "core/database.h"
+#include "core/editcontroller.h"
+#include "core/keytablemodel.h"
+#include "core/keytreemodel.h"
+#include "core/valueformat.h"
+
+namespace bb {
+
+KeysPage::KeysPage(EditController* controller, QWidget* parent)
+    : QWidget(parent),
+      controller_(controller),
+      tableModel_(new KeyTableModel(this)),
+      treeModel_(new KeyTreeModel(this)) {
+  setObjectName(QStringLiteral("keysPage"));
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->setSpacing(6);
+  filterBar_ = new FilterBar(this);
+  table_ = new KeyTableView(this);
+  table_->setModel(tableModel_);
+  tree_ = new KeyTreeView(this);
+  treeModel_->setIcons(style()->standardIcon(QStyle::SP_DirIcon),
+                       style()->standardIcon(QStyle::SP_FileIcon));
+  tree_->setModel(treeModel_);
+  viewStack_ = new QStackedWidget(this);
+  viewStack_->addWidget(table_);
+  viewStack_->addWidget(tree_);
+  layout->addWidget(filterBar_);
+  layout->addWidget(viewStack_, 1);
+  filterBar_->setEnabled(false);
+
+  // Acting on every match of the filter, not only the loaded rows a selection can hold.
+  matchActions_ = new MatchActions(controller_, tableModel_, this);
+  connect(matchActions_, &MatchActions::statusMessage, this, &KeysPage::statusMessage);
+  connect(matchActions_, &MatchActions::finished, this, &KeysPage::selectionChanged);
+
+  connect(&filterWatcher_, &QFutureWatcher<FilterResult>::finished, this,
+          &KeysPage::onFilterFinished);
+  connect(&filterWatcher_, &QFutureWatcher<FilterResult>::progressValueChanged, filterBar_,
+          &FilterBar::setProgress);
+  connect(filterBar_, &FilterBar::filterChanged, this, &KeysPage::applyFilter);
+  // Down from the filter goes on to the results, as in a search field.
+  connect(filterBar_, &FilterBar::moveToResults, this, [this] {
+    QWidget* view = viewStack_->currentWidget();
+    view->setFocus();
+    if (auto* v = qobject_cast<QAbstractItemView*>(view);
+        v && !v->currentIndex().isValid() && v->model() && v->model()->rowCount() > 0) {
+      v->setCurrentIndex(v->model()->index(0, 0));
+    }
+  });
+  connect(tableModel_, &KeyTableModel::countChanged, this, &KeysPage::updateMatchText);
+  for (QAbstractItemView* view :
+       {static_cast<QAbstractItemView*>(table_), static_cast<QAbstractItemView*>(tree_)}) {
+    connect(view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &KeysPage::currentKeyChanged);
+    connect(view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &KeysPage::selectionChanged);
+  }
+  connect(table_, &QAbstractItemView::doubleClicked, this, &KeysPage::keyActivated);
+}
+
+KeysPage::~KeysPage() {
+  // QWidget deletes children before QObject drops connections: stop hearing from them first.
+  tableModel_->disconnect(this);
+  table_->selectionModel()->disconnect(this);
+  tree_->selectionModel()->disconnect(this);
+  cancelTasks();
+}
+
+void KeysPage::cancelTasks() {
+  filterWatcher_.cancel();
+  filterWatcher_.waitForFinished();
+  matchActions_->abandon();
+}
+
+void KeysPage::setDatabase(Database* db) {
+  for (const auto& c : connections_) disconnect(c);
+  connections_.clear();
+  cancelTasks();
+  db_ = db;
+  tableModel_->setDatabase(db);
+  treeModel_->setDatabase(db);
+  filterBar_->setEnabled(db != nullptr);
+  if (db_) {
+    connections_ << connect(db_, &Database::keysChanged, this, &KeysPage::onKeysChanged);
+    connections_ << connect(db_, &Database::reset, this, &KeysPage::refilter);
+    refilter();
+    updateViewMode();
+    if (tableModel_->rowCount() > 0 && viewStack_->currentWidget() == table_) {
+      table_->setCurrentIndex(tableModel_->index(0, 0));
+    }
+    if (tableModel_->rowCount() > 0) timing::sinceLaunch("first keys shown");
+  }
+  updateMatchText();
+}
+
+void KeysPage::addContextActions(const QList<QAction*>& actions) {
+  for (QAction* a : actions) {
+    if (!a) {
+      a = new QAction(this);
+      a->setSeparator(true);
+    }
+    table_->addAction(a);
+    tree_->addAction(a);
+  }
+}
+
+void KeysPage::focusFilter() {
+  filterBar_->lineEdit()->setFocus();
+  filterBar_->lineEdit()->selectAll();
+}
+
+// ==== Filtering and views ====================================================================
+
+bool KeysPage::isFiltering() const { return filterWatcher_.isBusy(); }
+
+void KeysPage::refilter() { applyFilter(filterBar_->filter()); }
+
+void KeysPage::applyFilter(const KeyFilter& filter) {
+  filterWatcher_.cancel();
+  filterBar_->setProgress(-1);
+  if (!db_) return;
+  if (!filter.needsScan()) {
+    const std::string prefix = filter.text.toStdString();
+    tableModel_->showPrefix(prefix);
+    treeModel_->setRootPrefix(prefix);
+    updateViewMode();
+    updateMatchText();
+    emit filterFinished();
+    return;
+  }
+  const KeyMatcher matcher(filter);
+  if (!matcher.isValid()) {
+    filterBar_->setError(matcher.error());
+    emit filterFinished();
+    return;
+  }
+  updateViewMode();
+  filterBar_->setProgress(0);
+  filterBar_->setMatchText(tr("Searching…"));
+  filterClock_.start();
+  filterWatcher_.start(QtConcurrent::run(runFilterScan, db_->handle(), filter));
+}
+
+void KeysPage::onFilterFinished() {
+  if (!filterWatcher_.acknowledgeFinished()) return;
+  filterBar_->setProgress(-1);
+  if (filterWatcher_.isCanceled() || filterWatcher_.future().resultCount() == 0 || !db_) return;
+  FilterResult result = filterWatcher_.result();
+  if (!(result.filter == filterBar_->filter())) return;  // typed on meanwhile
+  tableModel_->showMatches(result.filter, result.matches);
+  if (tableModel_->rowCount() > 0) table_->setCurrentIndex(tableModel_->index(0, 0));
+  updateMatchText();
+  timing::since("filter over all keys", filterClock_);
+  emit filterFinished();
+}
+
+void KeysPage::updateMatchText() {
+  if (!db_) {
+    filterBar_->setMatchText({});
+  } else if (tableModel_->isFiltered()) {
+    filterBar_->setMatchText(
+        tr("%L1 of %L2 keys").arg(tableModel_->matchCount()).arg(db_->keyCount()));
+  } else {
+    filterBar_->setMatchText(formatKeyCount(db_->keyCount()));
+  }
+  matchActions_->update();
+  emit countsChanged();
+}
+
+void KeysPage::setTreeMode(bool tree) {
+  treeMode_ = tree;
+  updateViewMode();
+}
+
+bool KeysPage::isShowingTree() const { return viewStack_->currentWidget() == tree_; }
+
+void KeysPage::updateViewMode() {
+  // The tree shows prefix filters; a substring or regex filter lists its matches in the table.
+  const bool tree = treeMode_ && !filterBar_->filter().needsScan();
+  QWidget* target = tree ? static_cast<QWidget*>(tree_) : table_;
+  if (viewStack_->currentWidget() != target) {
+    const auto key = currentKey();
+    viewStack_->setCurrentWidget(target);
+    if (key) selectKey(*key);
+  }
+  if (treeMode_ && !tree) {
+    emit statusMessage(tr("The namespace tree shows prefix filters; these matches are "
+                          "listed as a table."),
+                       5000);
+  }
+}
+
+std::optional<std::string> KeysPage::currentKey() const {
+  if (viewStack_->currentWidget() == table_) {
+    const QModelIndex i = table_->currentIndex();
+    if (!i.isValid()) return std::nullopt;
+    return tableModel_->keyAt(i.row());
+  }
+  const QModelIndex i = tree_->currentIndex();
+  if (!i.isValid() || i.data(KeyTreeModel::kIsGroupRole).toBool()) return std::nullopt;
+  return i.siblingAtColumn(0).data(KeyTreeModel::kKeyBytesRole).toByteArray().toStdString();
+}
+
+std::vector<std::string> KeysPage::selectedKeys() const {
+  std::vector<std::string> keys;
+  if (viewStack_->currentWidget() == table_) {
+    for (const QModelIndex& i : table_->selectionModel()->selectedRows()) {
+      keys.push_back(tableModel_->keyAt(i.row()));
+    }
+  } else {
+    for (const QModelIndex& i : tree_->selectionModel()->selectedRows()) {
+      if (!i.data(KeyTreeModel::kIsGroupRole).toBool()) {
+        keys.push_back(i.data(KeyTreeModel::kKeyBytesRole).toByteArray().toStdString());
+      }
+    }
+  }
+  std::sort(keys.begin(), keys.end());
+  return keys;
+}
+
+bool KeysPage::selectKey(const std::string& key) {
+  if (viewStack_->currentWidget() == table_) {
+    const int row = tableModel_->ensureLoaded(key);
+    if (row < 0) return false;
+    const QModelIndex i = tableModel_->index(row, 0);
+    table_->setCurrentIndex(i);
+    table_->selectionModel()->select(
+        i, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    table_->scrollTo(i);
+    return true;
+  }
+  const QModelIndex i = treeModel_->indexOfKey(key);
+  if (!i.isValid()) return false;
+  for (QModelIndex p = i.parent(); p.isValid(); p = p.parent()) tree_->expand(p);
+  tree_->setCurrentIndex(i);
+  tree_->scrollTo(i);
+  return true;
+}
+
+bool KeysPage::revealKey(const std::string& key) {
+  if (!db_) return false;
+  if (selectKey(key)) return true;
+  // The filter hides it: show every key.
+  filterBar_->setFilter(KeyFilter{});
+  applyFilter(KeyFilter{});
+  return selectKey(key);
+}
+
+void KeysPage::onKeysChanged() { updateMatchText(); }
+
+// ==== Edits ==================================================================================
+
+void KeysPage::addKey() {
+  if (!controller_->canEdit()) return;
+  NewKeyDialog dialog(this);
+  // Start from the namespace the user is in.
+  QString prefix =
+      filterBar_->filter().mode == KeyFilter::Mode::kPrefix ? filterBar_->filter().text : QString();
+  if (viewStack_->currentWidget() == tree_) {
+    const QModelIndex i = tree_->currentIndex();
+    if (i.isValid() && i.data(KeyTreeModel::kIsGroupRole).toBool()) {
+      prefix =
+          QString::fromUtf8(i.siblingAtColumn(0).data(KeyTreeModel::kPrefixRole).toByteArray());
+    }
+  }
+  dialog.setKey(prefix);
+  while (dialog.exec() == QDialog::Accepted) {
+    const EditResult r = controller_->addKey(dialog.key(), dialog.valueText());
+    if (r) {
+      selectKey(dialog.key());
+      return;
+    }
+    QMessageBox::warning(this, tr("Add Key"), r.error);
+  }
+}
+
+void KeysPage::renameKey() {
+  const auto keys = selectedKeys();
+  if (keys.size() != 1) return;
+  bool ok = false;
+  const QString to = QInputDialog::getText(this, tr("Rename Key"), tr("New name:"),
+                                           QLineEdit::Normal, QString::fromStdString(keys[0]), &ok);
+  if (!ok || to.isEmpty()) return;
+  const EditResult r = controller_->renameKey(keys[0], to.toStdString());
+  if (!r) {
+    QMessageBox::warning(this, tr("Rename Key"), r.error);
+  } else {
+    selectKey(to.toStdString());
+  }
+}
+
+void KeysPage::duplicateKey() {
+  const auto keys = selectedKeys();
+  if (keys.size() != 1) return;
+  bool ok = false;
+  const QString to =
+      QInputDialog::getText(this, tr("Duplicate Key"), tr("Name of the copy:"), QLineEdit::Normal,
+                            QString::fromStdString(keys[0]) + QStringLiteral("-copy"), &ok);
+  if (!ok || to.isEmpty()) return;
+  const EditResult r = controller_->duplicateKey(keys[0], to.toStdString());
+  if (!r) {
+    QMessageBox::warning(this, tr("Duplicate Key"), r.error);
+  } else {
+    selectKey(to.toStdString());
+  }
+}
+
+void KeysPage::deleteKeys() {
+  const auto keys = selectedKeys();
+  if (keys.empty() || !controller_->canEdit()) return;
+  QString question = keys.size() == 1 ? tr("Delete the key %1?").arg(shortKey(keys[0]))
+                                      : tr("Delete %L1 selected keys?").arg(keys.size());
+  // Say what a selection is out of: Ctrl+A selects only the rows loaded so far.
+  const quint64 shown = tableModel_->matchCount();
+  QString more;
+  if (keys.size() > 1 && shown > keys.size()) {
+    question = tableModel_->isFiltered()
+                   ? tr("Delete %L1 selected keys (of %L2 matches)?").arg(keys.size()).arg(shown)
+                   : tr("Delete %L1 selected keys (of %L2 keys)?").arg(keys.size()).arg(shown);
+    if (tableModel_->isFiltered()) {
+      more = tr("To delete every match, use Edit › Delete All %L1 Matches.").arg(shown) +
+             QStringLiteral("\n\n");
+    }
+  }
+  const auto answer = QMessageBox::question(
+      this, tr("Delete"),
+      question + QStringLiteral("\n\n") + more + tr("You can undo this with Ctrl+Z."),
+      QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+  if (answer != QMessageBox::Yes) return;
+  const int row = table_->currentIndex().row();
+  const EditResult r = controller_->deleteKeys(keys);
+  if (!r) {
+    QMessageBox::warning(this, tr("Delete"), r.error);
+    return;
+  }
+  if (viewStack_->currentWidget() == table_ && tableModel_->rowCount() > 0) {
+    table_->setCurrentIndex(tableModel_->index(std::min(row, tableModel_->rowCount() - 1), 0));
+  }
+  emit statusMessage(formatCountOf(keys.size(), tr("Deleted 1 key."), tr("Deleted %L1 keys.")),
+                     5000);
+}
+
+void KeysPage::copyKeys() {
+  QStringList keys;
+  for (const auto& k : selectedKeys()) keys << displayKey(k);
+  QApplication::clipboard()->setText(keys.join(QLatin1Char('\n')));
+}
+
+void KeysPage::setSeparator() {
+  bool ok = false;
+  const QString sep = QInputDialog::getText(
+      this, tr("Namespace Separator"),
+      tr("Keys are grouped in the tree at this separator (for example “:” groups "
+         "user:1001:name under user ▸ 1001):"),
+      QLineEdit::Normal, treeModel_->separator(), &ok);
+  if (ok) treeModel_->setSeparator(sep);
+}
+
+// ==== Settings ===============================================================================
+
+void KeysPage::restoreSettings() {
+  table_->horizontalHeader()->restoreState(settings::value(QStringLiteral("window/tableHeader")));
+  tree_->header()->restoreState(settings::value(QStringLiteral("window/treeHeader")));
+  treeModel_->setSeparator(settings::text(QStringLiteral("view/separator"), QStringLiteral(":")));
+  setTreeMode(settings::text(QStringLiteral("view/tree")) == QLatin1String("true"));
+}
+
+void KeysPage::saveSettings() const {
+  settings::setValue(QStringLiteral("window/tableHeader"), table_->horizontalHeader()->saveState());
+  settings::setValue(QStringLiteral("window/treeHeader"), tree_->header()->saveState());
+  settings::setText(QStringLiteral("view/separator"), treeModel_->separator());
+  settings::setText(QStringLiteral("view/tree"),
+                    treeMode_ ? QStringLiteral("true") : QStringLiteral("false"));
+}
+
+}  // namespace bb
