@@ -239,6 +239,10 @@ ImportResult import_jsonl(std::istream& in, DB& dst, const ProgressFn& progress)
   return result;
 }
 
+std::string export_jsonl_line(std::string_view key, std::string_view value) {
+  return '{' + bytes_field("key", key) + ',' + value_field(value) + "}\n";
+}
+
 std::uint64_t export_jsonl(const DB& db, std::ostream& out, const ProgressFn& progress,
                            std::vector<std::string>* skipped) {
   const std::uint64_t total = db.size();
@@ -252,7 +256,7 @@ std::uint64_t export_jsonl(const DB& db, std::ostream& out, const ProgressFn& pr
       skipped->push_back("skipped key " + key_name(e.key) + ": " + error.what());
       return;
     }
-    out << '{' << bytes_field("key", e.key) << ',' << value_field(text) << "}\n";
+    out << export_jsonl_line(e.key, text);
     ++done;
     if (progress && done % 1024 == 0 && !progress(done, total)) {
       throw Error(ErrorCode::kCancelled, "export cancelled");

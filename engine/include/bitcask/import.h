@@ -10,6 +10,7 @@
 #include <functional>
 #include <istream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace bitcask {
@@ -68,5 +69,10 @@ BITCASK_EXPORT ImportResult import_jsonl(std::istream& in, DB& dst,
 BITCASK_EXPORT std::uint64_t export_jsonl(const DB& db, std::ostream& out,
                                           const ProgressFn& progress = {},
                                           std::vector<std::string>* skipped = nullptr);
+
+// The line export_jsonl writes for `key` holding the stored bytes `value`,
+// '\n' included: for writers of some keys only (a selection, a filter's
+// matches, a clipboard copy) in the format import_jsonl reads back.
+BITCASK_EXPORT std::string export_jsonl_line(std::string_view key, std::string_view value);
 
 }  // namespace bitcask

@@ -2,6 +2,7 @@
 
 #include <bitcask/batch.h>
 #include <bitcask/error.h>
+#include <bitcask/import.h>
 
 #include <QByteArray>
 #include <QCoreApplication>
@@ -9,7 +10,6 @@
 #include <cstdio>
 #include <fstream>
 #include <iterator>
-#include <nlohmann/json.hpp>
 
 #include "core/valueformat.h"
 
@@ -23,33 +23,6 @@ void reportProgress(QPromise<void>& promise, const MatchSetOutcome& out, const Q
   const quint64 total = std::max<quint64>(1, out.total);
   promise.setProgressValueAndText(int(std::min<quint64>(1000, out.done * 1000 / total)),
                                   verb.arg(out.done).arg(out.total));
-}
-
-QString hexOf(const std::string& bytes) {
-  return QString::fromLatin1(QByteArray(bytes.data(), qsizetype(bytes.size())).toHex());
-}
-
-// One line of `bitcask export`'s format (bitcask/import.h), so import reads it back.
-std::string jsonLine(const std::string& key, const std::string& value) {
-  nlohmann::ordered_json line;
-  if (isValidUtf8(key)) {
-    line["key"] = key;
-  } else {
-    line["key_hex"] = hexOf(key).toStdString();
-  }
-  switch (classifyValue(value)) {
-    case ValueKind::kJson:
-      line["value"] = nlohmann::ordered_json::parse(value);
-      break;
-    case ValueKind::kNonStrictJson:
-    case ValueKind::kText:
-      line["raw"] = value;
-      break;
-    case ValueKind::kBinary:
-      line["raw_hex"] = hexOf(value).toStdString();
-      break;
-  }
-  return line.dump() + '\n';
 }
 
 }  // namespace
@@ -138,7 +111,7 @@ void exportMatchesTask(QPromise<void>& promise, DbPtr db, MatchList matches, QSt
         ++out.missing;
         continue;
       }
-      os << jsonLine(key, *value);
+      os << bitcask::export_jsonl_line(key, *value);
       ++out.done;
     } catch (const bitcask::Error& e) {
       if (e.code() != bitcask::ErrorCode::kCorruption) {
