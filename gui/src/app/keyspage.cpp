@@ -53,6 +53,7 @@ KeysPage::KeysPage(EditController* controller, QWidget* parent)
 
   // Acting on every match of the filter, not only the loaded rows a selection can hold.
   matchActions_ = new MatchActions(controller_, tableModel_, this);
+  matchActions_->setSelectionSource([this] { return selectedKeys(); });
   connect(matchActions_, &MatchActions::statusMessage, this, &KeysPage::statusMessage);
   connect(matchActions_, &MatchActions::finished, this, &KeysPage::selectionChanged);
 
@@ -61,6 +62,8 @@ KeysPage::KeysPage(EditController* controller, QWidget* parent)
   connect(&filterWatcher_, &QFutureWatcher<FilterResult>::progressValueChanged, filterBar_,
           &FilterBar::setProgress);
   connect(filterBar_, &FilterBar::filterChanged, this, &KeysPage::applyFilter);
+  connect(filterBar_, &FilterBar::cancelRequested, this, &KeysPage::cancelFilter);
+  connect(treeModel_, &KeyTreeModel::errorOccurred, this, &KeysPage::errorOccurred);
   // Down from the filter goes on to the results, as in a search field.
   connect(filterBar_, &FilterBar::moveToResults, this, [this] {
     QWidget* view = viewStack_->currentWidget();
@@ -74,7 +77,7 @@ KeysPage::KeysPage(EditController* controller, QWidget* parent)
   for (QAbstractItemView* view :
        {static_cast<QAbstractItemView*>(table_), static_cast<QAbstractItemView*>(tree_)}) {
     connect(view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-            &KeysPage::currentKeyChanged);
+            &KeysPage::noteCurrentKey);
     connect(view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &KeysPage::selectionChanged);
   }
@@ -100,6 +103,7 @@ void KeysPage::setDatabase(Database* db) {
   connections_.clear();
   cancelTasks();
   db_ = db;
+  current_.reset();
   tableModel_->setDatabase(db);
   treeModel_->setDatabase(db);
   filterBar_->setEnabled(db != nullptr);
@@ -141,13 +145,18 @@ void KeysPage::refilter() { applyFilter(filterBar_->filter()); }
 void KeysPage::applyFilter(const KeyFilter& filter) {
   filterWatcher_.cancel();
   filterBar_->setProgress(-1);
+  lastScan_.reset();
   if (!db_) return;
   if (!filter.needsScan()) {
     const std::string prefix = filter.text.toStdString();
+    const auto previous = currentKey();
     tableModel_->showPrefix(prefix);
     treeModel_->setRootPrefix(prefix);
     updateViewMode();
+    if (previous) selectKey(*previous);
     updateMatchText();
+    // A model reset moves no current row: the value pane must hear that its key may be gone.
+    noteCurrentKey();
     emit filterFinished();
     return;
   }
@@ -170,19 +179,62 @@ void KeysPage::onFilterFinished() {
   if (filterWatcher_.isCanceled() || filterWatcher_.future().resultCount() == 0 || !db_) return;
   FilterResult result = filterWatcher_.result();
   if (!(result.filter == filterBar_->filter())) return;  // typed on meanwhile
+  const auto previous = currentKey();
   tableModel_->showMatches(result.filter, result.matches);
-  if (tableModel_->rowCount() > 0) table_->setCurrentIndex(tableModel_->index(0, 0));
+  result.matches.reset();  // the table holds them; lastScan_ keeps the figures
+  lastScan_ = std::move(result);
+  // The key shown before, when it is still listed; else the first match, or none.
+  if (!(previous && selectKey(*previous)) && tableModel_->rowCount() > 0) {
+    table_->setCurrentIndex(tableModel_->index(0, 0));
+  }
   updateMatchText();
   timing::since("filter over all keys", filterClock_);
+  noteCurrentKey();
   emit filterFinished();
+}
+
+void KeysPage::cancelFilter() {
+  if (!filterWatcher_.isBusy()) return;
+  filterWatcher_.cancel();
+  filterBar_->setProgress(-1);
+  filterBar_->setMatchText(tr("Search stopped"),
+                           tr("The search was cancelled; the list shows what it showed before."));
 }
 
 void KeysPage::updateMatchText() {
   if (!db_) {
     filterBar_->setMatchText({});
   } else if (tableModel_->isFiltered()) {
-    filterBar_->setMatchText(
-        tr("%L1 of %L2 keys").arg(tableModel_->matchCount()).arg(db_->keyCount()));
+    QString text = tr("%L1 of %L2 keys").arg(tableModel_->matchCount()).arg(db_->keyCount());
+    QStringList details;
+    if (lastScan_ && lastScan_->filter == tableModel_->filter()) {
+      const FilterResult& r = *lastScan_;
+      if (r.filter.searchesValues()) {
+        text = tr("%L1 of %L2 keys (keys and values)")
+                   .arg(tableModel_->matchCount())
+                   .arg(db_->keyCount());
+        details << tr("%L1 values searched.").arg(r.valuesRead);
+        if (r.valuesPartial > 0) {
+          details << tr("%L1 values longer than %2 were searched in their first %2 only.")
+                         .arg(r.valuesPartial)
+                         .arg(formatBytes(kValueSearchBytes));
+        }
+      }
+      if (r.undecided > 0) {
+        text += QStringLiteral(" · ") + tr("%L1 undecided").arg(r.undecided);
+        details << tr("The pattern backtracked too much on %L1 keys or values to decide "
+                      "whether they match; they are not listed. A simpler pattern (no nested "
+                      "repetition such as (a+)+) decides them.")
+                       .arg(r.undecided);
+      }
+      if (!r.unreadable.isEmpty()) {
+        text += QStringLiteral(" · ") + tr("%L1 unreadable").arg(r.unreadable.size());
+        details << tr("The values of %L1 keys could not be read (damaged records): %2")
+                       .arg(r.unreadable.size())
+                       .arg(r.unreadable.mid(0, 20).join(QStringLiteral(", ")));
+      }
+    }
+    filterBar_->setMatchText(text, details.join(QLatin1Char('\n')));
   } else {
     filterBar_->setMatchText(formatKeyCount(db_->keyCount()));
   }
@@ -269,7 +321,20 @@ bool KeysPage::revealKey(const std::string& key) {
   return selectKey(key);
 }
 
-void KeysPage::onKeysChanged() { updateMatchText(); }
+void KeysPage::onKeysChanged() {
+  updateMatchText();
+  // The current row may have gone with the change.
+  noteCurrentKey();
+}
+
+void KeysPage::noteCurrentKey() {
+  // The same key selected again (a filter that still lists it) is no change: the value pane
+  // keeps what it shows, unsaved edits included.
+  const auto key = currentKey();
+  if (key == current_) return;
+  current_ = key;
+  emit currentKeyChanged();
+}
 
 // ==== Edits ==================================================================================
 

@@ -59,6 +59,10 @@ class KeysPage : public QWidget {
   void applyFilter(const KeyFilter& filter);
   // Re-runs the current filter (the keys changed under it).
   void refilter();
+  // Stops a running search (the filter bar's Cancel).
+  void cancelFilter();
+  // The figures of the last search whose matches are listed (values read, undecided, ...).
+  const std::optional<FilterResult>& lastScan() const { return lastScan_; }
   // Ctrl+F: into the filter's text.
   void focusFilter();
 
@@ -100,6 +104,8 @@ class KeysPage : public QWidget {
   void updateMatchText();
   void updateViewMode();
   void onKeysChanged();
+  // Emits currentKeyChanged when the current key differs from the one last told.
+  void noteCurrentKey();
 
   EditController* controller_;
   QPointer<Database> db_;
@@ -112,7 +118,9 @@ class KeysPage : public QWidget {
   MatchActions* matchActions_;
   bool treeMode_ = false;
   TaskWatcher<FilterResult> filterWatcher_;
-  QElapsedTimer filterClock_;  // for timing::since
+  std::optional<std::string> current_;    // the key currentKeyChanged last told of
+  std::optional<FilterResult> lastScan_;  // without its matches (the table has them)
+  QElapsedTimer filterClock_;             // for timing::since
   QList<QMetaObject::Connection> connections_;
 };
 

@@ -129,6 +129,9 @@ MainWindow::MainWindow(QWidget* parent)
   connect(keysPage_, &KeysPage::filterFinished, this, &MainWindow::filterFinished);
   connect(keysPage_, &KeysPage::statusMessage, this,
           [this](const QString& m, int timeout) { statusBar()->showMessage(m, timeout); });
+  connect(keysPage_, &KeysPage::errorOccurred, this, [this](const QString& message) {
+    banner_->showMessage(MessageBanner::Kind::kError, message.toHtmlEscaped());
+  });
   connect(keysPage_, &KeysPage::keyActivated, this, [this] {
     valueDock_->show();
     valueDock_->textEdit()->setFocus();
@@ -289,9 +292,10 @@ void MainWindow::createActions() {
   // (apart from the match-set actions), never where a stray right-click lands on it.
   // Acting on every match of the filter, not only the loaded rows a selection can hold.
   MatchActions* matches = keysPage_->matchActions();
-  keysPage_->addContextActions({copyKeyAct_, keyRecordsAct_, nullptr, addAct_, renameAct_,
-                                duplicateAct_, nullptr, deleteAct_, nullptr,
-                                matches->copyAllAction(), matches->exportAllAction(),
+  keysPage_->addContextActions({copyKeyAct_, matches->copyValueAction(), matches->copyJsonAction(),
+                                keyRecordsAct_, nullptr, addAct_, renameAct_, duplicateAct_,
+                                nullptr, deleteAct_, nullptr, matches->exportSelectedAction(),
+                                nullptr, matches->copyAllAction(), matches->exportAllAction(),
                                 matches->deleteAllAction()});
 }
 
@@ -323,10 +327,13 @@ void MainWindow::createMenus() {
   edit->addSeparator();
   edit->addAction(matchActions()->copyAllAction());
   edit->addAction(matchActions()->exportAllAction());
+  edit->addAction(matchActions()->exportSelectedAction());
   edit->addAction(matchActions()->deleteAllAction());
   edit->addSeparator();
   edit->addAction(valueDock_->saveAction());
   edit->addAction(copyKeyAct_);
+  edit->addAction(matchActions()->copyValueAction());
+  edit->addAction(matchActions()->copyJsonAction());
   edit->addAction(findAct_);
 
   QMenu* view = menuBar()->addMenu(tr("&View"));

@@ -1,5 +1,7 @@
 #include "app/matchactions.h"
 
+#include <bitcask/error.h>
+
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
@@ -12,6 +14,7 @@
 #include <QtConcurrent>
 
 #include "app/taskprogressdialog.h"
+#include "core/database.h"
 #include "core/editcontroller.h"
 #include "core/keytablemodel.h"
 #include "core/valueformat.h"
@@ -32,6 +35,19 @@ MatchActions::MatchActions(EditController* controller, KeyTableModel* model, QWi
   exportAll_->setObjectName(QStringLiteral("actionExportAllMatches"));
   copyAll_ = new QAction(tr("Copy All Matching Keys"), this);
   copyAll_->setObjectName(QStringLiteral("actionCopyAllMatchingKeys"));
+  copyValue_ = new QAction(tr("Copy &Value"), this);
+  copyValue_->setObjectName(QStringLiteral("actionCopyValue"));
+  copyValue_->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_C));
+  copyValue_->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+  copyValue_->setToolTip(tr("Copy the selected key's value as text (hex when it is binary)"));
+  copyJson_ = new QAction(tr("Copy as &JSON Line"), this);
+  copyJson_->setObjectName(QStringLiteral("actionCopyJsonLine"));
+  copyJson_->setToolTip(tr("Copy the selected keys as the lines `bitcask export` writes"));
+  exportSelected_ = new QAction(tr("Export Selected Keys…"), this);
+  exportSelected_->setObjectName(QStringLiteral("actionExportSelected"));
+  connect(copyValue_, &QAction::triggered, this, [this] { copyValue(); });
+  connect(copyJson_, &QAction::triggered, this, [this] { copyJsonLines(); });
+  connect(exportSelected_, &QAction::triggered, this, [this] { exportSelected(); });
   connect(deleteAll_, &QAction::triggered, this, [this] { deleteAll(); });
   connect(exportAll_, &QAction::triggered, this, [this] { exportAll(); });
   connect(copyAll_, &QAction::triggered, this, &MatchActions::copyAll);
@@ -96,6 +112,20 @@ void MatchActions::update() {
     exportAll_->setText(tr("Export All Matches…"));
     copyAll_->setText(tr("Copy All Matching Keys"));
   }
+  const bool open = controller_->database() && !isBusy();
+  const std::size_t selected = open ? selection().size() : 0;
+  copyValue_->setEnabled(selected > 0);
+  copyJson_->setEnabled(selected > 0);
+  exportSelected_->setEnabled(selected > 0);
+  copyValue_->setText(selected > 1 ? tr("Copy %L1 &Values").arg(selected) : tr("Copy &Value"));
+  copyJson_->setText(selected > 1 ? tr("Copy %L1 as &JSON Lines").arg(selected)
+                                  : tr("Copy as &JSON Line"));
+  exportSelected_->setText(selected > 1 ? tr("Export %L1 Selected Keys…").arg(selected)
+                                        : tr("Export Selected Key…"));
+}
+
+std::vector<std::string> MatchActions::selection() const {
+  return selection_ ? selection_() : std::vector<std::string>{};
 }
 
 QString MatchActions::filterText() const {
@@ -281,6 +311,113 @@ void MatchActions::copyAll() {
                              5000);
         });
   });
+}
+
+namespace {
+
+MatchList entriesOf(const std::vector<std::string>& keys) {
+  auto list = std::make_shared<std::vector<bitcask::KeyEntry>>();
+  list->reserve(keys.size());
+  for (const auto& k : keys) {
+    bitcask::KeyEntry e;
+    e.key = k;
+    list->push_back(std::move(e));
+  }
+  return list;
+}
+
+}  // namespace
+
+void MatchActions::copyValue(bool askFirst) { copyValues(CopyForm::kValue, askFirst); }
+
+void MatchActions::copyJsonLines(bool askFirst) { copyValues(CopyForm::kJsonLines, askFirst); }
+
+void MatchActions::copyValues(CopyForm form, bool askFirst) {
+  Database* db = controller_->database();
+  const auto keys = selection();
+  if (!db || keys.empty() || isBusy()) return;
+  // What the index says the values take (as stored): enough to warn before a huge copy.
+  quint64 bytes = 0;
+  for (const auto& k : keys) {
+    try {
+      if (auto e = db->entry(k)) bytes += e->value_size;
+    } catch (const bitcask::Error&) {
+      // The copy itself reports what it cannot read.
+    }
+  }
+  if (askFirst && bytes > kClipboardAskBytes) {
+    const auto answer = QMessageBox::question(
+        window_, tr("Copy"),
+        tr("The selected values take %1. Put all of it on the clipboard?").arg(formatBytes(bytes)),
+        QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+    if (answer != QMessageBox::Yes) {
+      emit finished();
+      return;
+    }
+  }
+  const quint64 n = keys.size();
+  run(formatCountOf(n, tr("Reading the value…"), tr("Reading %L1 values…")),
+      QtConcurrent::run(copyValuesTask, db->handle(), entriesOf(keys), form, running_),
+      [=, this](const MatchSetOutcome& out) {
+        if (out.cancelled) return;
+        if (!out.error.isEmpty()) {
+          QMessageBox::warning(window_, tr("Copy"), out.error);
+          return;
+        }
+        if (out.done == 0) {
+          emit statusMessage(out.unreadable.isEmpty()
+                                 ? tr("Nothing copied: the keys are gone.")
+                                 : tr("Nothing copied: the value could not be read (damaged "
+                                      "record)."),
+                             8000);
+          return;
+        }
+        QApplication::clipboard()->setText(out.text);
+        QString message =
+            form == CopyForm::kJsonLines
+                ? formatCountOf(out.done, tr("Copied 1 JSON line."), tr("Copied %L1 JSON lines."))
+                : formatCountOf(out.done, tr("Copied the value."), tr("Copied %L1 values."));
+        if (out.binary) message += QLatin1Char(' ') + tr("Binary values went as hex.");
+        if (!out.unreadable.isEmpty()) {
+          message += QLatin1Char(' ') + tr("%L1 damaged keys were left out: %2")
+                                            .arg(out.unreadable.size())
+                                            .arg(out.unreadable.join(QStringLiteral(", ")));
+        }
+        emit statusMessage(message, 8000);
+      });
+}
+
+void MatchActions::exportSelected(const QString& chosen) {
+  Database* db = controller_->database();
+  const auto keys = selection();
+  if (!db || keys.empty() || isBusy()) return;
+  QString file = chosen;
+  if (file.isEmpty()) {
+    file = QFileDialog::getSaveFileName(
+        window_, tr("Export Selected Keys"),
+        QDir::homePath() + QLatin1Char('/') + db->displayName() + QStringLiteral("-selected.jsonl"),
+        tr("JSON lines (*.jsonl)"));
+    if (file.isEmpty()) return;
+  }
+  run(tr("Exporting %L1 keys to %2…").arg(keys.size()).arg(QFileInfo(file).fileName()),
+      QtConcurrent::run(exportMatchesTask, db->handle(), entriesOf(keys), file, running_),
+      [=, this](const MatchSetOutcome& out) {
+        if (!out.error.isEmpty()) {
+          QMessageBox::warning(window_, tr("Export Selected Keys"), out.error);
+          return;
+        }
+        if (out.cancelled) {
+          emit statusMessage(tr("Export cancelled; %1 was not written.").arg(file), 8000);
+          return;
+        }
+        QString message = tr("%1 exported to %2.").arg(formatKeyCount(out.done), file);
+        if (!out.unreadable.isEmpty()) {
+          message += QLatin1Char(' ') + tr("%L1 damaged keys were left out: %2")
+                                            .arg(out.unreadable.size())
+                                            .arg(out.unreadable.join(QStringLiteral(", ")));
+        }
+        emit statusMessage(message, 8000);
+      });
 }
 
 }  // namespace bb

@@ -1,12 +1,16 @@
-// "Delete all N matches", "Export all matches" and "Copy all matching keys":
-// the Edit actions that act on the whole match set of the current filter,
-// not on the rows a view has loaded. Finds the set (the table's list when it
-// holds every match, else runFilterScan), asks, and runs the matchset.h tasks
-// with a progress dialog and cancel; a delete becomes one undo step.
+// The Edit actions on sets of keys. "Delete all N matches", "Export all
+// matches" and "Copy all matching keys" act on the whole match set of the
+// current filter, not on the rows a view has loaded: they find the set (the
+// table's list when it holds every match, else runFilterScan), ask, and run
+// the matchset.h tasks with a progress dialog and cancel; a delete becomes
+// one undo step. "Copy Value", "Copy as JSON Lines" and "Export Selected
+// Keys" run the same tasks over the keys selected in the view.
 #pragma once
 
 #include <QObject>
 #include <functional>
+#include <string>
+#include <vector>
 
 #include "core/keyfilter.h"
 #include "core/matchset.h"
@@ -30,6 +34,14 @@ class MatchActions : public QObject {
   QAction* deleteAllAction() const { return deleteAll_; }
   QAction* exportAllAction() const { return exportAll_; }
   QAction* copyAllAction() const { return copyAll_; }
+  QAction* copyValueAction() const { return copyValue_; }
+  QAction* copyJsonAction() const { return copyJson_; }
+  QAction* exportSelectedAction() const { return exportSelected_; }
+
+  // Where the selection actions get their keys (the view's selected keys, sorted).
+  void setSelectionSource(std::function<std::vector<std::string>()> source) {
+    selection_ = std::move(source);
+  }
 
   // Enables the actions and puts the match count in their texts.
   void update();
@@ -45,6 +57,11 @@ class MatchActions : public QObject {
   void deleteAll(bool askFirst = true);
   void exportAll(const QString& file = {});
   void copyAll();
+  // The selected keys' values (one key: its value), or their `bitcask export` lines; past
+  // kClipboardAskBytes of values the user is asked first (unless `askFirst` is false).
+  void copyValue(bool askFirst = true);
+  void copyJsonLines(bool askFirst = true);
+  void exportSelected(const QString& file = {});
   // Tests: asked after each batch of a delete (BatchGate).
   void setBatchGate(BatchGate gate) { batchGate_ = std::move(gate); }
   // The last delete's, export's or copy's outcome (after `finished`).
@@ -60,6 +77,8 @@ class MatchActions : public QObject {
   void run(const QString& label, QFuture<void> future,
            std::function<void(const MatchSetOutcome&)> done);
   QString filterText() const;
+  std::vector<std::string> selection() const;
+  void copyValues(CopyForm form, bool askFirst);
 
   EditController* controller_;
   KeyTableModel* model_;
@@ -67,6 +86,10 @@ class MatchActions : public QObject {
   QAction* deleteAll_;
   QAction* exportAll_;
   QAction* copyAll_;
+  QAction* copyValue_;
+  QAction* copyJson_;
+  QAction* exportSelected_;
+  std::function<std::vector<std::string>()> selection_;
   TaskWatcher<FilterResult> findWatcher_;
   std::function<void(MatchList)> findThen_;
   TaskWatcher<void> taskWatcher_;

@@ -1,8 +1,24 @@
 #include "core/keyfilter.h"
 
+#include <bitcask/error.h>
+
 #include <QCoreApplication>
+#include <algorithm>
+
+#include "core/valueformat.h"
 
 namespace bb {
+
+namespace {
+
+QString tr(const char* text) { return QCoreApplication::translate("bb::KeyFilter", text); }
+
+// Keys tested between two looks at the cancel flag when only keys are tested (a value
+// search looks after every key). A key of a backtracking pattern costs at most what PCRE2's
+// match limit lets it (tens of milliseconds), so a cancel is seen within a few of those.
+constexpr quint64 kKeysPerCancelCheck = 16;
+
+}  // namespace
 
 KeyMatcher::KeyMatcher(const KeyFilter& filter) : filter_(filter) {
   bytes_ = filter.text.toStdString();
@@ -21,19 +37,26 @@ KeyMatcher::KeyMatcher(const KeyFilter& filter) : filter_(filter) {
   }
 }
 
-bool KeyMatcher::matches(std::string_view key) const {
-  if (filter_.text.isEmpty()) return true;
+KeyMatcher::Verdict KeyMatcher::test(std::string_view text) const {
+  if (filter_.text.isEmpty()) return Verdict::kYes;
+  auto verdict = [](bool yes) { return yes ? Verdict::kYes : Verdict::kNo; };
   switch (filter_.mode) {
     case KeyFilter::Mode::kPrefix:
-      return key.starts_with(bytes_);
+      return verdict(text.starts_with(bytes_));
     case KeyFilter::Mode::kSubstring:
-      if (filter_.caseSensitive) return key.find(bytes_) != std::string_view::npos;
-      return QString::fromUtf8(key.data(), qsizetype(key.size())).toCaseFolded().contains(folded_);
-    case KeyFilter::Mode::kRegex:
-      if (!isValid()) return false;
-      return regex_.match(QString::fromUtf8(key.data(), qsizetype(key.size()))).hasMatch();
+      if (filter_.caseSensitive) return verdict(text.find(bytes_) != std::string_view::npos);
+      return verdict(
+          QString::fromUtf8(text.data(), qsizetype(text.size())).toCaseFolded().contains(folded_));
+    case KeyFilter::Mode::kRegex: {
+      if (!isValid()) return Verdict::kNo;
+      const QRegularExpressionMatch m =
+          regex_.match(QString::fromUtf8(text.data(), qsizetype(text.size())));
+      // Qt gives an invalid match when PCRE2 stops with an error (its match limit).
+      if (!m.isValid()) return Verdict::kUndecided;
+      return verdict(m.hasMatch());
+    }
   }
-  return false;
+  return Verdict::kNo;
 }
 
 std::string prefixSuccessor(std::string prefix) {
@@ -44,6 +67,11 @@ std::string prefixSuccessor(std::string prefix) {
 }
 
 void runFilterScan(QPromise<FilterResult>& promise, DbPtr db, KeyFilter filter) {
+  runFilterScanCounting(promise, std::move(db), std::move(filter), nullptr);
+}
+
+void runFilterScanCounting(QPromise<FilterResult>& promise, DbPtr db, KeyFilter filter,
+                           std::shared_ptr<std::atomic<quint64>> counter) {
   FilterResult result;
   result.filter = filter;
   result.matches = std::make_shared<std::vector<bitcask::KeyEntry>>();
@@ -53,25 +81,51 @@ void runFilterScan(QPromise<FilterResult>& promise, DbPtr db, KeyFilter filter) 
     promise.addResult(std::move(result));
     return;
   }
+  const bool values = filter.searchesValues();
   const quint64 total = std::max<quint64>(1, db->count());
   bitcask::ScanOptions options;
   options.limit = 4096;
   if (filter.mode == KeyFilter::Mode::kPrefix) options.prefix = filter.text.toStdString();
   int lastProgress = -1;
+  std::string value;
+  std::uint64_t valueSize = 0;
+  const QString searched =
+      values ? tr("%L1 of %L2 keys and values searched") : tr("%L1 of %L2 keys searched");
   for (;;) {
     if (promise.isCanceled()) return;
     std::vector<bitcask::KeyEntry> page = db->scan(options);
-    for (auto& entry : page) {
-      if (matcher.matches(entry.key)) result.matches->push_back(entry);
-    }
-    result.scanned += page.size();
-    const int progress = int(std::min<quint64>(1000, result.scanned * 1000 / total));
-    if (progress != lastProgress) {
-      promise.setProgressValueAndText(
-          progress, QCoreApplication::translate("bb::KeyFilter", "%1 of %2 keys searched")
-                        .arg(result.scanned)
-                        .arg(total));
-      lastProgress = progress;
+    for (const auto& entry : page) {
+      if ((values || result.scanned % kKeysPerCancelCheck == 0) && promise.isCanceled()) return;
+      ++result.scanned;
+      if (counter) counter->store(result.scanned);
+      KeyMatcher::Verdict v = matcher.test(entry.key);
+      if (v != KeyMatcher::Verdict::kYes && values) {
+        const KeyMatcher::Verdict byKey = v;
+        try {
+          if (!db->get_prefix(entry.key, kValueSearchBytes, &value, &valueSize)) continue;
+        } catch (const bitcask::Error& e) {
+          if (e.code() != bitcask::ErrorCode::kCorruption) throw;
+          result.unreadable << displayKey(entry.key);
+          if (byKey == KeyMatcher::Verdict::kUndecided) ++result.undecided;
+          continue;
+        }
+        ++result.valuesRead;
+        if (valueSize > value.size()) ++result.valuesPartial;
+        v = matcher.test(value);
+        if (v == KeyMatcher::Verdict::kNo && byKey == KeyMatcher::Verdict::kUndecided) v = byKey;
+      }
+      if (v == KeyMatcher::Verdict::kYes) {
+        result.matches->push_back(entry);
+      } else if (v == KeyMatcher::Verdict::kUndecided) {
+        ++result.undecided;
+      }
+      if (values || result.scanned % 256 == 0) {
+        const int progress = int(std::min<quint64>(1000, result.scanned * 1000 / total));
+        if (progress != lastProgress) {
+          promise.setProgressValueAndText(progress, searched.arg(result.scanned).arg(total));
+          lastProgress = progress;
+        }
+      }
     }
     if (page.size() < options.limit) break;
     options.start = page.back().key;

@@ -2,6 +2,8 @@
 
 #include <bitcask/error.h>
 
+#include <QLocale>
+#include <QtConcurrent>
 #include <algorithm>
 
 #include "core/keyfilter.h"
@@ -11,11 +13,50 @@ namespace bb {
 
 namespace {
 constexpr std::size_t kScanPage = 256;
+// Index entries per page when a group's figures are summed.
+constexpr std::size_t kSumPage = 4096;
+// Groups summed by one background task; more wait for the next one.
+constexpr std::size_t kGroupsPerTask = 256;
+}  // namespace
+
+void sumGroupsTask(QPromise<KeyTreeModel::GroupStats>& promise, DbPtr db,
+                   std::vector<std::string> prefixes) {
+  for (std::string& prefix : prefixes) {
+    KeyTreeModel::GroupStats stats;
+    stats.prefix = std::move(prefix);
+    bitcask::ScanOptions o;
+    o.prefix = stats.prefix;
+    o.limit = kSumPage;
+    try {
+      for (;;) {
+        if (promise.isCanceled()) return;
+        const std::vector<bitcask::KeyEntry> page = db->scan(o);
+        for (const auto& e : page) stats.bytes += e.value_size;
+        stats.keys += page.size();
+        if (page.size() < o.limit) break;
+        o.start = page.back().key;
+        o.exclusive_start = true;
+      }
+    } catch (const bitcask::Error& e) {
+      stats.error = QString::fromStdString(e.what());
+    }
+    promise.addResult(std::move(stats));
+  }
 }
 
-KeyTreeModel::KeyTreeModel(QObject* parent) : QAbstractItemModel(parent) { restart(); }
+KeyTreeModel::KeyTreeModel(QObject* parent) : QAbstractItemModel(parent) {
+  connect(&statsWatcher_, &QFutureWatcher<GroupStats>::resultsReadyAt, this,
+          &KeyTreeModel::onStatsReady);
+  connect(&statsWatcher_, &QFutureWatcher<GroupStats>::finished, this, [this] {
+    if (!statsWatcher_.acknowledgeFinished()) return;
+    statsWatcher_.release();
+    startCounting();
+    if (!isCounting()) emit countingFinished();
+  });
+  restart();
+}
 
-KeyTreeModel::~KeyTreeModel() = default;
+KeyTreeModel::~KeyTreeModel() { statsWatcher_.abandon(); }
 
 void KeyTreeModel::setDatabase(Database* db) {
   for (const auto& c : connections_) disconnect(c);
@@ -45,6 +86,9 @@ void KeyTreeModel::setIcons(const QIcon& group, const QIcon& key) {
 }
 
 void KeyTreeModel::restart() {
+  // Figures of the old tree no longer apply.
+  statsWatcher_.abandon();
+  pendingStats_.clear();
   fetching_ = true;  // no fetchMore from modelReset handlers: the first chunk follows
   beginResetModel();
   root_ = std::make_unique<Node>();
@@ -106,7 +150,12 @@ void KeyTreeModel::fetchChildren(Node* node, int max) {
     std::vector<bitcask::KeyEntry> page;
     try {
       page = db_->db().scan(o);
-    } catch (const bitcask::Error&) {
+    } catch (const bitcask::Error& e) {
+      // The group stays as far as it was read (complete, so nothing retries in a loop); the
+      // user hears why it is short.
+      emit errorOccurred(tr("Cannot list the keys under %1: %2")
+                             .arg(node->path.empty() ? tr("the root") : displayKey(node->path),
+                                  QString::fromStdString(e.what())));
     }
     bool rescan = false;
     std::size_t used = 0;
@@ -138,8 +187,60 @@ void KeyTreeModel::fetchChildren(Node* node, int max) {
   if (added.empty()) return;
   const int first = int(node->children.size());
   beginInsertRows(indexOf(node), first, first + int(added.size()) - 1);
-  for (auto& c : added) node->children.push_back(std::move(c));
+  for (auto& c : added) {
+    if (c->group) pendingStats_.push_back(c->path);
+    node->children.push_back(std::move(c));
+  }
   endInsertRows();
+  startCounting();
+}
+
+KeyTreeModel::Node* KeyTreeModel::findNode(const std::string& path) const {
+  if (!path.starts_with(rootPrefix_) || path == rootPrefix_) return nullptr;
+  Node* node = root_.get();
+  for (;;) {
+    auto [childPath, group] = childPathOf(node, path);
+    auto it = std::lower_bound(
+        node->children.begin(), node->children.end(), childPath,
+        [](const std::unique_ptr<Node>& n, const std::string& p) { return n->path < p; });
+    if (it == node->children.end() || (*it)->path != childPath) return nullptr;
+    if (childPath == path) return it->get();
+    if (!group) return nullptr;
+    node = it->get();
+  }
+}
+
+void KeyTreeModel::countLater(Node* group) {
+  if (group && group->group && group != root_.get()) pendingStats_.push_back(group->path);
+}
+
+void KeyTreeModel::startCounting() {
+  if (statsWatcher_.isBusy() || pendingStats_.empty() || !db_) return;
+  // Oldest first; a group asked for twice is summed once.
+  std::vector<std::string> batch;
+  const std::size_t n = std::min(kGroupsPerTask, pendingStats_.size());
+  batch.assign(pendingStats_.begin(), pendingStats_.begin() + std::ptrdiff_t(n));
+  pendingStats_.erase(pendingStats_.begin(), pendingStats_.begin() + std::ptrdiff_t(n));
+  std::sort(batch.begin(), batch.end());
+  batch.erase(std::unique(batch.begin(), batch.end()), batch.end());
+  statsWatcher_.start(QtConcurrent::run(sumGroupsTask, db_->handle(), std::move(batch)));
+}
+
+void KeyTreeModel::onStatsReady(int first, int last) {
+  for (int i = first; i < last; ++i) {
+    const GroupStats stats = statsWatcher_.resultAt(i);
+    if (!stats.error.isEmpty()) {
+      emit errorOccurred(
+          tr("Cannot count the keys under %1: %2").arg(displayKey(stats.prefix), stats.error));
+      continue;
+    }
+    Node* node = findNode(stats.prefix);
+    if (!node || !node->group) continue;  // gone meanwhile
+    node->counted = true;
+    node->keys = stats.keys;
+    node->bytes = stats.bytes;
+    emit dataChanged(indexOf(node, kKeysColumn), indexOf(node, kSizeColumn));
+  }
 }
 
 QModelIndex KeyTreeModel::index(int row, int column, const QModelIndex& parent) const {
@@ -187,19 +288,27 @@ QVariant KeyTreeModel::data(const QModelIndex& index, int role) const {
       switch (index.column()) {
         case kNameColumn:
           return labelOf(n);
+        case kKeysColumn:
+          if (!n->group) return {};
+          return n->counted ? QVariant(QLocale().toString(n->keys)) : QVariant(QStringLiteral("…"));
         case kSizeColumn:
-          return n->group ? QVariant() : QVariant(formatBytes(n->valueSize));
+          if (n->group) return n->counted ? QVariant(formatBytes(n->bytes)) : QVariant();
+          return formatBytes(n->valueSize);
         case kTimestampColumn:
           return n->group ? QVariant() : QVariant(formatTimestamp(n->timestampUs));
       }
       break;
     case Qt::ToolTipRole:
+      if (n->group && n->counted) {
+        return tr("%1\n%2, %3 of values")
+            .arg(displayKey(n->path), formatKeyCount(n->keys), formatBytes(n->bytes));
+      }
       return displayKey(n->path);
     case Qt::DecorationRole:
       if (index.column() == kNameColumn) return n->group ? groupIcon_ : keyIcon_;
       break;
     case Qt::TextAlignmentRole:
-      if (index.column() == kSizeColumn)
+      if (index.column() == kSizeColumn || index.column() == kKeysColumn)
         return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
       break;
     case kKeyBytesRole:
@@ -208,6 +317,12 @@ QVariant KeyTreeModel::data(const QModelIndex& index, int role) const {
       return n->group ? QByteArray::fromStdString(n->path) : QByteArray();
     case kIsGroupRole:
       return n->group;
+    case kKeyCountRole:
+      if (!n->group) return quint64(1);
+      return n->counted ? QVariant(n->keys) : QVariant();
+    case kTotalSizeRole:
+      if (!n->group) return quint64(n->valueSize);
+      return n->counted ? QVariant(n->bytes) : QVariant();
   }
   return {};
 }
@@ -217,6 +332,8 @@ QVariant KeyTreeModel::headerData(int section, Qt::Orientation orientation, int 
   switch (section) {
     case kNameColumn:
       return tr("Key");
+    case kKeysColumn:
+      return tr("Keys");
     case kSizeColumn:
       return tr("Size");
     case kTimestampColumn:
@@ -260,6 +377,17 @@ void KeyTreeModel::onKeysChanged(const QList<QByteArray>& put, const QList<QByte
   for (const QByteArray& k : removed) applyRemove(k.toStdString());
   for (const QByteArray& k : put) applyPut(k.toStdString());
   fetching_ = wasFetching;
+  startCounting();
+}
+
+std::optional<bitcask::KeyEntry> KeyTreeModel::entryOf(const std::string& key) {
+  try {
+    return db_->entry(key);
+  } catch (const bitcask::Error& e) {
+    emit errorOccurred(
+        tr("Cannot read the key %1: %2").arg(displayKey(key), QString::fromStdString(e.what())));
+    return std::nullopt;
+  }
 }
 
 void KeyTreeModel::applyPut(const std::string& key) {
@@ -273,10 +401,11 @@ void KeyTreeModel::applyPut(const std::string& key) {
     if (it != node->children.end() && (*it)->path == path) {
       Node* child = it->get();
       if (group) {
+        countLater(child);
         node = child;
         continue;
       }
-      if (auto e = db_->entry(key)) {
+      if (auto e = entryOf(key)) {
         child->valueSize = e->value_size;
         child->timestampUs = e->timestamp_us;
         emit dataChanged(indexOf(child, 0), indexOf(child, kColumnCount - 1));
@@ -290,11 +419,12 @@ void KeyTreeModel::applyPut(const std::string& key) {
     child->group = group;
     child->parent = node;
     if (!group) {
-      if (auto e = db_->entry(key)) {
+      if (auto e = entryOf(key)) {
         child->valueSize = e->value_size;
         child->timestampUs = e->timestamp_us;
       }
     }
+    if (group) pendingStats_.push_back(child->path);
     const int row = int(it - node->children.begin());
     beginInsertRows(indexOf(node), row, row);
     node->children.insert(it, std::move(child));
@@ -324,13 +454,22 @@ void KeyTreeModel::applyRemove(const std::string& key) {
     endRemoveRows();
     break;
   }
-  // Groups left without keys disappear, innermost first.
+  // Groups left without keys disappear, innermost first; the others are summed again.
+  for (Node* g : groups) countLater(g);
   for (auto g = groups.rbegin(); g != groups.rend(); ++g) {
     Node* grp = *g;
     bitcask::ScanOptions o;
     o.prefix = grp->path;
     o.limit = 1;
-    if (db_ && !db_->db().scan(o).empty()) break;
+    bool empty = true;
+    try {
+      empty = !db_ || db_->db().scan(o).empty();
+    } catch (const bitcask::Error& e) {
+      emit errorOccurred(tr("Cannot list the keys under %1: %2")
+                             .arg(displayKey(grp->path), QString::fromStdString(e.what())));
+      break;
+    }
+    if (!empty) break;
     Node* parent = grp->parent;
     const int row = rowOf(grp);
     beginRemoveRows(indexOf(parent), row, row);

@@ -2,17 +2,25 @@
 // them: "user:1001:name" sits under user ▸ 1001. Children of a node are
 // found lazily with prefix scans of the engine's index, skipping over whole
 // sub-namespaces (one scan per child group), and arrive a chunk at a time
-// through canFetchMore / fetchMore, so wide namespaces stay cheap.
+// through canFetchMore / fetchMore, so wide namespaces stay cheap. Each
+// group's key count and total value size are summed off the GUI thread (one
+// background task at a time, over the groups loaded so far) and arrive as
+// dataChanged; edits under a group sum it again. A failed read is reported
+// through errorOccurred, never swallowed.
 #pragma once
 
 #include <QAbstractItemModel>
+#include <QFutureWatcher>
 #include <QIcon>
 #include <QPointer>
+#include <QPromise>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/database.h"
+#include "core/taskwatcher.h"
 
 namespace bb {
 
@@ -20,11 +28,21 @@ class KeyTreeModel : public QAbstractItemModel {
   Q_OBJECT
 
  public:
-  enum Column { kNameColumn, kSizeColumn, kTimestampColumn, kColumnCount };
+  enum Column { kNameColumn, kKeysColumn, kSizeColumn, kTimestampColumn, kColumnCount };
   enum Role {
     kKeyBytesRole = Qt::UserRole + 1,  // QByteArray: the full key of a leaf (null for groups)
     kPrefixRole,                       // QByteArray: a group's prefix, separator included
     kIsGroupRole,                      // bool
+    kKeyCountRole,   // quint64: keys under a group (invalid until summed; 1 for a leaf)
+    kTotalSizeRole,  // quint64: their value sizes as stored (invalid until summed)
+  };
+
+  // One group's figures, as the background task sums them.
+  struct GroupStats {
+    std::string prefix;
+    quint64 keys = 0;
+    quint64 bytes = 0;
+    QString error;  // the engine's message when the group could not be read
   };
 
   explicit KeyTreeModel(QObject* parent = nullptr);
@@ -41,6 +59,8 @@ class KeyTreeModel : public QAbstractItemModel {
 
   // The index of `key`'s leaf, loading the groups on its path; invalid when absent.
   QModelIndex indexOfKey(const std::string& key);
+  // Whether group figures are still being summed (tests wait for it).
+  bool isCounting() const { return statsWatcher_.isBusy() || !pendingStats_.empty(); }
 
   QModelIndex index(int row, int column, const QModelIndex& parent = {}) const override;
   QModelIndex parent(const QModelIndex& child) const override;
@@ -52,6 +72,12 @@ class KeyTreeModel : public QAbstractItemModel {
                       int role = Qt::DisplayRole) const override;
   bool canFetchMore(const QModelIndex& parent) const override;
   void fetchMore(const QModelIndex& parent) override;
+
+ signals:
+  // Reading the keys failed (the engine's message, naming the group).
+  void errorOccurred(const QString& message);
+  // Every group figure asked for so far has arrived.
+  void countingFinished();
 
  private:
   struct Node {
@@ -65,6 +91,9 @@ class KeyTreeModel : public QAbstractItemModel {
     bool complete = false;                        // every child is loaded
     std::string resume;                           // where the next fetch scans from
     bool resumeExclusive = false;
+    bool counted = false;  // a group's keys and bytes below are summed
+    quint64 keys = 0;
+    quint64 bytes = 0;
   };
 
   void restart();
@@ -78,6 +107,14 @@ class KeyTreeModel : public QAbstractItemModel {
   void onKeysChanged(const QList<QByteArray>& put, const QList<QByteArray>& removed);
   void applyPut(const std::string& key);
   void applyRemove(const std::string& key);
+  // The index entry of `key`; nothing when absent or unreadable (then errorOccurred).
+  std::optional<bitcask::KeyEntry> entryOf(const std::string& key);
+  // The loaded node at `path` (a group's prefix or a key), or null.
+  Node* findNode(const std::string& path) const;
+  // Asks for `group`'s figures (again, after an edit below it).
+  void countLater(Node* group);
+  void startCounting();
+  void onStatsReady(int first, int last);
 
   QPointer<Database> db_;
   std::string separator_ = ":";
@@ -87,6 +124,13 @@ class KeyTreeModel : public QAbstractItemModel {
   bool fetching_ = false;  // fetchMore re-entry guard
   QIcon groupIcon_, keyIcon_;
   QList<QMetaObject::Connection> connections_;
+  std::vector<std::string> pendingStats_;  // groups to sum when the running task is done
+  TaskWatcher<GroupStats> statsWatcher_;
 };
+
+// Sums the keys and value sizes under each prefix, a page of the index at a time, one result
+// per prefix; stops between pages when cancelled.
+void sumGroupsTask(QPromise<KeyTreeModel::GroupStats>& promise, DbPtr db,
+                   std::vector<std::string> prefixes);
 
 }  // namespace bb

@@ -25,6 +25,10 @@ void reportProgress(QPromise<void>& promise, const MatchSetOutcome& out, const Q
                                   verb.arg(out.done).arg(out.total));
 }
 
+QString hexOf(std::string_view bytes) {
+  return QString::fromLatin1(QByteArray(bytes.data(), qsizetype(bytes.size())).toHex());
+}
+
 }  // namespace
 
 quint64 valueBytesOf(const std::vector<bitcask::KeyEntry>& matches) {
@@ -145,6 +149,51 @@ void copyMatchesTask(QPromise<void>& promise, MatchList matches, OutcomePtr outP
   }
   out.done = quint64(keys.size());
   out.text = keys.join(QLatin1Char('\n'));
+}
+
+}  // namespace bb
+
+namespace bb {
+
+void copyValuesTask(QPromise<void>& promise, DbPtr db, MatchList keys, CopyForm form,
+                    OutcomePtr outPtr) {
+  MatchSetOutcome& out = *outPtr;
+  out.total = keys->size();
+  promise.setProgressRange(0, 1000);
+  const QString verb = tr("%L1 of %L2 values read");
+  std::string text;
+  for (const auto& entry : *keys) {
+    if (promise.isCanceled()) {
+      out.cancelled = true;
+      return;
+    }
+    try {
+      const auto value = db->get(entry.key);
+      if (!value) {
+        ++out.missing;
+        continue;
+      }
+      if (form == CopyForm::kJsonLines) {
+        text += bitcask::export_jsonl_line(entry.key, *value);
+      } else if (isValidUtf8(*value)) {
+        text += *value;
+      } else {
+        // The clipboard holds text: bytes that are not UTF-8 go as hex, and the caller says so.
+        out.binary = true;
+        text += hexOf(*value).toStdString();
+      }
+    } catch (const bitcask::Error& e) {
+      if (e.code() != bitcask::ErrorCode::kCorruption) {
+        out.error = QString::fromStdString(e.what());
+        return;
+      }
+      out.unreadable << displayKey(entry.key);
+      continue;
+    }
+    ++out.done;
+    reportProgress(promise, out, verb);
+  }
+  out.text = QString::fromUtf8(text.data(), qsizetype(text.size()));
 }
 
 }  // namespace bb

@@ -1,8 +1,10 @@
-// Acting on every key a filter matches, not only the rows a view has loaded
-// (a prefix view loads a page at a time; Ctrl+A selects what is loaded). The
-// match set is computed in the engine (runFilterScan: the index for a prefix,
-// a scan otherwise); these tasks then delete, export or copy it a batch at a
-// time off the GUI thread, with progress 0..1000 and cancel between batches.
+// Acting on a set of keys: every key a filter matches, not only the rows a
+// view has loaded (a prefix view loads a page at a time; Ctrl+A selects what
+// is loaded), or the keys selected. The match set is computed in the engine
+// (runFilterScan: the index for a prefix, a scan otherwise); these tasks then
+// delete, export or copy it a batch at a time off the GUI thread, with
+// progress 0..1000 and cancel between batches. Exports and JSON-line copies
+// write `bitcask export`'s lines (bitcask::export_jsonl_line).
 #pragma once
 
 #include <bitcask/db.h>
@@ -39,8 +41,9 @@ struct MatchSetOutcome {
   QStringList unreadable;  // damaged records: left in place (delete) or out (export)
   // Delete: what was deleted, in order, with values when kept for undo.
   std::vector<KeyValueChange> deleted;
-  // Copy: the keys, one a line (display form).
+  // Copy: the keys, one a line (display form); or the values, or their JSON lines.
   QString text;
+  bool binary = false;  // copyValuesTask: a value was not UTF-8 and went as hex
 };
 
 // The tasks fill `out` as they go rather than returning it through the promise: a cancelled
@@ -61,5 +64,16 @@ void exportMatchesTask(QPromise<void>& promise, DbPtr db, MatchList matches, QSt
                        OutcomePtr out);
 // The keys of `matches`, one a line.
 void copyMatchesTask(QPromise<void>& promise, MatchList matches, OutcomePtr out);
+
+// What copyValuesTask puts in `text`.
+enum class CopyForm {
+  kValue,      // the values' text as stored (hex when not UTF-8), one after another
+  kJsonLines,  // one line of `bitcask export` per key
+};
+// Above this much value the user is asked before it goes to the clipboard.
+inline constexpr quint64 kClipboardAskBytes = 16ull << 20;
+// Reads the values of `keys` into `out->text` in `form`.
+void copyValuesTask(QPromise<void>& promise, DbPtr db, MatchList keys, CopyForm form,
+                    OutcomePtr out);
 
 }  // namespace bb
