@@ -448,14 +448,15 @@ void KeysPage::setSeparator() {
 
 void KeysPage::restoreSettings() {
   table_->horizontalHeader()->restoreState(settings::value(QStringLiteral("window/tableHeader")));
-  tree_->header()->restoreState(settings::value(QStringLiteral("window/treeHeader")));
+  // Not "window/treeHeader": that state is of the three columns before the Keys column.
+  tree_->header()->restoreState(settings::value(QStringLiteral("window/keyTreeHeader")));
   treeModel_->setSeparator(settings::text(QStringLiteral("view/separator"), QStringLiteral(":")));
   setTreeMode(settings::text(QStringLiteral("view/tree")) == QLatin1String("true"));
 }
 
 void KeysPage::saveSettings() const {
   settings::setValue(QStringLiteral("window/tableHeader"), table_->horizontalHeader()->saveState());
-  settings::setValue(QStringLiteral("window/treeHeader"), tree_->header()->saveState());
+  settings::setValue(QStringLiteral("window/keyTreeHeader"), tree_->header()->saveState());
   settings::setText(QStringLiteral("view/separator"), treeModel_->separator());
   settings::setText(QStringLiteral("view/tree"),
                     treeMode_ ? QStringLiteral("true") : QStringLiteral("false"));
