@@ -42,6 +42,7 @@
 #include "app/problemsdialog.h"
 #include "app/segmentspage.h"
 #include "app/settings.h"
+#include "app/startpage.h"
 #include "app/taskprogressdialog.h"
 #include "app/theme.h"
 #include "app/timing.h"
@@ -50,6 +51,7 @@
 #include "core/editcontroller.h"
 #include "core/keytablemodel.h"
 #include "core/keytreemodel.h"
+#include "core/recentdatabasesmodel.h"
 #include "core/valuedocument.h"
 #include "core/valueformat.h"
 
@@ -109,7 +111,13 @@ MainWindow::MainWindow(QWidget* parent)
   tabs_->addTab(benchmarkPage_, tr("&Benchmarks"));
   layout->addWidget(banner_);
   layout->addWidget(tabs_, 1);
-  setCentralWidget(central);
+  workspace_ = central;
+  recentModel_ = new RecentDatabasesModel(this);
+  startPage_ = new StartPage(recentModel_, this);
+  centralStack_ = new QStackedWidget(this);
+  centralStack_->addWidget(startPage_);
+  centralStack_->addWidget(workspace_);
+  setCentralWidget(centralStack_);
 
   valueDock_ = new ValueEditorDock(controller_, this);
   addDockWidget(Qt::RightDockWidgetArea, valueDock_);
@@ -144,16 +152,16 @@ MainWindow::MainWindow(QWidget* parent)
     if (done) done(out);
     updateActions();
   });
-  connect(tabs_, &QTabWidget::currentChanged, this, [this] {
-    const bool benchmarks = tabs_->currentWidget() == benchmarkPage_;
-    if (benchmarks && valueDock_->isVisible() && !valueDock_->isFloating()) {
-      valueDockHiddenForBenchmarks_ = true;
-      valueDock_->hide();
-    } else if (!benchmarks && valueDockHiddenForBenchmarks_) {
-      valueDockHiddenForBenchmarks_ = false;
-      valueDock_->show();
-    }
-  });
+  connect(tabs_, &QTabWidget::currentChanged, this, &MainWindow::updateValueDockVisibility);
+  connect(startPage_, &StartPage::openRequested, openAct_, &QAction::trigger);
+  connect(startPage_, &StartPage::openReadOnlyRequested, openReadOnlyAct_, &QAction::trigger);
+  connect(startPage_, &StartPage::newRequested, newAct_, &QAction::trigger);
+  connect(startPage_, &StartPage::openRecentRequested, this,
+          [this](const QString& path, bool readOnly) {
+            openDatabase(path, readOnly ? OpenMode::kOpenReadOnly : OpenMode::kOpen);
+          });
+  connect(recentModel_, &RecentDatabasesModel::pathsChanged, this,
+          [](const QStringList& paths) { settings::setRecentDatabases(paths); });
   connect(filterBar_, &FilterBar::filterChanged, this, &MainWindow::applyFilter);
   // Down from the filter goes on to the results, as in a search field.
   connect(filterBar_, &FilterBar::moveToResults, this, [this] {
@@ -190,6 +198,9 @@ MainWindow::MainWindow(QWidget* parent)
           [this](const QString& m) { statusBar()->showMessage(m, 5000); });
 
   restoreSettings();
+  reloadRecentDatabases();
+  startPage_->selectFirstRecent();
+  updateCentralPage();
   updateActions();
   updateTitle();
   updateStatus();
@@ -235,6 +246,12 @@ void MainWindow::createActions() {
   openReadOnlyAct_ = make(QStringLiteral("actionOpenReadOnly"), tr("Open &Read-Only…"),
                           QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O),
                           [this] { openDialog(OpenMode::kOpenReadOnly); });
+  reopenWritableAct_ =
+      make(QStringLiteral("actionReopenWritable"), tr("Open for &Editing"), QKeySequence(), [this] {
+        if (db_ && db_->isReadOnly() && !db_->isForeignFormat()) {
+          openDatabase(db_->path(), OpenMode::kOpen);
+        }
+      });
   closeAct_ = make(QStringLiteral("actionClose"), tr("&Close Database"), QKeySequence::Close,
                    &MainWindow::closeDatabase);
   importAct_ = make(QStringLiteral("actionImport"), tr("&Import JSON Lines…"),
@@ -445,8 +462,10 @@ void MainWindow::fillRecentMenu() {
   }
   if (recent.isEmpty()) recentMenu_->addAction(tr("No recent databases"))->setEnabled(false);
   recentMenu_->addSeparator();
-  QAction* clear =
-      recentMenu_->addAction(tr("&Clear List"), [] { settings::clearRecentDatabases(); });
+  QAction* clear = recentMenu_->addAction(tr("&Clear List"), this, [this] {
+    settings::clearRecentDatabases();
+    reloadRecentDatabases();
+  });
   clear->setEnabled(!recent.isEmpty());
 }
 
@@ -491,8 +510,8 @@ void MainWindow::restoreSettings() {
 
 void MainWindow::saveSettings() {
   // The next start opens on Keys or Segments: with the value editor as the
-  // user left it there.
-  if (valueDockHiddenForBenchmarks_) valueDock_->show();
+  // user left it on Keys.
+  if (valueDockAutoHidden_) valueDock_->show();
   settings::setValue(QStringLiteral("window/geometry"), saveGeometry());
   settings::setValue(QStringLiteral("window/state"), saveState());
   settings::setValue(QStringLiteral("window/tableHeader"), table_->horizontalHeader()->saveState());
@@ -577,6 +596,7 @@ void MainWindow::showOpenError(const OpenOutcome& outcome) {
   box->addButton(offerReadOnly ? QMessageBox::Cancel : QMessageBox::Ok);
   if (outcome.error == OpenError::kNotFound || outcome.error == OpenError::kNotADatabase) {
     settings::removeRecentDatabase(outcome.path);
+    reloadRecentDatabases();
   }
   const QString path = outcome.path;
   connect(box, &QMessageBox::buttonClicked, this, [this, box, readOnly, path](QAbstractButton* b) {
@@ -606,6 +626,8 @@ void MainWindow::installDatabase(const OpenOutcome& outcome) {
     updateStatus();
   });
   settings::addRecentDatabase(outcome.path);
+  reloadRecentDatabases();
+  updateCentralPage();
   showBanners();
   applyFilter(filterBar_->filter());
   updateViewMode();
@@ -637,6 +659,17 @@ void MainWindow::showBanners() {
     QList<QAction*> actions{convertAct_};
     if (!summary.isEmpty()) actions << problemsAct_;
     banner_->showMessage(MessageBanner::Kind::kInfo, text, actions);
+  } else if (db_->isReadOnly()) {
+    // Said where the user looks, not only in the title: edits are off, and why.
+    QString text =
+        tr("<b>Open read-only.</b> Nothing is written into this folder, and editing "
+           "is off. To edit, open it for editing (File › Open).");
+    if (!summary.isEmpty()) text += QStringLiteral("<br>") + summary.toHtmlEscaped();
+    QList<QAction*> actions{reopenWritableAct_};
+    if (!summary.isEmpty()) actions << problemsAct_;
+    banner_->showMessage(
+        summary.isEmpty() ? MessageBanner::Kind::kInfo : MessageBanner::Kind::kWarning, text,
+        actions);
   } else if (!summary.isEmpty()) {
     banner_->showMessage(MessageBanner::Kind::kWarning,
                          tr("<b>Damage found while opening.</b> %1").arg(summary.toHtmlEscaped()),
@@ -659,11 +692,33 @@ void MainWindow::closeDatabase() {
   db_ = nullptr;
   delete old;  // the engine closes once background tasks let go of it
   banner_->hide();
+  startPage_->selectFirstRecent();
+  updateCentralPage();
   updateActions();
   updateTitle();
   updateStatus();
   updateMatchText();
 }
+
+void MainWindow::updateCentralPage() {
+  centralStack_->setCurrentWidget(db_ ? workspace_ : static_cast<QWidget*>(startPage_));
+  updateValueDockVisibility();
+}
+
+void MainWindow::updateValueDockVisibility() {
+  const bool keys = db_ && centralStack_->currentWidget() == workspace_ &&
+                    tabs_->currentWidget() != segmentsPage_ &&
+                    tabs_->currentWidget() != benchmarkPage_;
+  if (!keys && valueDock_->isVisible() && !valueDock_->isFloating()) {
+    valueDockAutoHidden_ = true;
+    valueDock_->hide();
+  } else if (keys && valueDockAutoHidden_) {
+    valueDockAutoHidden_ = false;
+    valueDock_->show();
+  }
+}
+
+void MainWindow::reloadRecentDatabases() { recentModel_->setPaths(settings::recentDatabases()); }
 
 // ==== Filtering and views ====================================================================
 
@@ -864,6 +919,12 @@ void MainWindow::updateStatus() {
           ? tr("%1 · read-only").arg(db_->isPythonFormat() ? tr("pybitcask") : tr("Basho bitcask"))
       : db_->isReadOnly() ? tr("Read-only")
                           : tr("Read-write"));
+  modeLabel_->setToolTip(
+      db_->isReadOnly()
+          ? tr("Nothing is written into this folder: no edits, no index (hint) files, no lock.")
+          : tr("Edits are saved. The engine also keeps an index (a hint file) beside each data "
+               "file, so that the next open is fast, and a lock file while it is open. Use "
+               "File › Open Read-Only to leave the folder untouched."));
   modeLabel_->show();
 }
 

@@ -217,7 +217,9 @@ JsonCheck checkJson(const QString& text) {
 QString formatBytes(std::uint64_t bytes) {
   // Qt says "1 bytes".
   if (bytes == 1) return QCoreApplication::translate("bb", "1 byte");
-  return QLocale().formattedDataSize(qint64(bytes), 1, QLocale::DataSizeTraditionalFormat);
+  // Powers of 1024 named as such (KiB, MiB, GiB), as the bitcask tool and the
+  // engine's limits name them.
+  return QLocale().formattedDataSize(qint64(bytes), 1, QLocale::DataSizeIecFormat);
 }
 
 QString formatCountOf(quint64 n, const QString& one, const QString& many) {
