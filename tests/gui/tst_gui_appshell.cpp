@@ -179,7 +179,9 @@ class TestAppShell : public QObject {
     QVERIFY(!recent->isMissing(0));
     QVERIFY(recent->isMissing(1));
     QVERIFY(recent->index(1).data().toString().contains(QStringLiteral("missing")));
-    QVERIFY(recent->index(0).data().toString().contains(QStringLiteral("db")));
+    QCOMPARE(recent->index(0).data().toString(), QStringLiteral("db"));
+    QCOMPARE(recent->index(0).data(RecentDatabasesModel::kLocationRole).toString(),
+             QDir::toNativeSeparators(dir_->path()));
 
     // The missing one cannot be opened, only removed: the list and the settings forget it.
     auto* openButton = start->findChild<QPushButton*>(QStringLiteral("recentOpen"));

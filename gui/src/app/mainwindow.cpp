@@ -709,7 +709,8 @@ void MainWindow::updateValueDockVisibility() {
   const bool keys = db_ && centralStack_->currentWidget() == workspace_ &&
                     tabs_->currentWidget() != segmentsPage_ &&
                     tabs_->currentWidget() != benchmarkPage_;
-  if (!keys && valueDock_->isVisible() && !valueDock_->isFloating()) {
+  // isHidden, not isVisible: before the window is first shown, nothing is visible yet.
+  if (!keys && !valueDock_->isHidden() && !valueDock_->isFloating()) {
     valueDockAutoHidden_ = true;
     valueDock_->hide();
   } else if (keys && valueDockAutoHidden_) {

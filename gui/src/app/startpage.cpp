@@ -1,10 +1,13 @@
 #include "app/startpage.h"
 
 #include <QApplication>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListView>
+#include <QPainter>
 #include <QPushButton>
+#include <QStyledItemDelegate>
 #include <QVBoxLayout>
 
 #include "core/recentdatabasesmodel.h"
@@ -14,6 +17,58 @@ namespace bb {
 namespace {
 // The column of the page: wide enough for a path, narrow enough to read.
 constexpr int kMaxColumnWidth = 720;
+
+// A recent database on two lines: its name in bold, the folder it is in below, dimmer.
+class RecentDelegate : public QStyledItemDelegate {
+ public:
+  using QStyledItemDelegate::QStyledItemDelegate;
+
+  QSize sizeHint(const QStyleOptionViewItem& option, const QModelIndex&) const override {
+    return {200, QFontMetrics(boldOf(option.font)).height() + QFontMetrics(option.font).height() +
+                     2 * kPad};
+  }
+
+  void paint(QPainter* painter, const QStyleOptionViewItem& option,
+             const QModelIndex& index) const override {
+    QStyleOptionViewItem opt(option);
+    initStyleOption(&opt, index);
+    const QString name = opt.text;
+    opt.text.clear();
+    // Background, selection and focus as the style draws them.
+    const QStyle* style = opt.widget ? opt.widget->style() : QApplication::style();
+    style->drawControl(QStyle::CE_ItemViewItem, &opt, painter, opt.widget);
+    const QRect r = opt.rect.adjusted(kPad + 2, kPad, -kPad, -kPad);
+    const QPalette::ColorGroup group =
+        opt.state & QStyle::State_Enabled ? QPalette::Normal : QPalette::Disabled;
+    const QColor text = opt.palette.color(
+        group, opt.state & QStyle::State_Selected ? QPalette::HighlightedText : QPalette::Text);
+    QColor dim = text;
+    dim.setAlphaF(0.7);
+    const QFont bold = boldOf(opt.font);
+    const QFontMetrics boldMetrics(bold), metrics(opt.font);
+    painter->save();
+    painter->setFont(bold);
+    painter->setPen(index.data(RecentDatabasesModel::kMissingRole).toBool() ? dim : text);
+    painter->drawText(QRect(r.left(), r.top(), r.width(), boldMetrics.height()),
+                      Qt::AlignLeft | Qt::AlignVCenter,
+                      boldMetrics.elidedText(name, Qt::ElideRight, r.width()));
+    painter->setFont(opt.font);
+    painter->setPen(dim);
+    const QString where = index.data(RecentDatabasesModel::kLocationRole).toString();
+    painter->drawText(QRect(r.left(), r.top() + boldMetrics.height(), r.width(), metrics.height()),
+                      Qt::AlignLeft | Qt::AlignVCenter,
+                      metrics.elidedText(where, Qt::ElideMiddle, r.width()));
+    painter->restore();
+  }
+
+ private:
+  static constexpr int kPad = 5;
+  static QFont boldOf(QFont font) {
+    font.setBold(true);
+    return font;
+  }
+};
+
 }  // namespace
 
 StartPage::StartPage(RecentDatabasesModel* recent, QWidget* parent)
@@ -84,11 +139,11 @@ StartPage::StartPage(RecentDatabasesModel* recent, QWidget* parent)
   list_ = new QListView(column);
   list_->setObjectName(QStringLiteral("recentList"));
   list_->setModel(recent_);
+  list_->setItemDelegate(new RecentDelegate(list_));
   list_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   list_->setSelectionMode(QAbstractItemView::SingleSelection);
   list_->setUniformItemSizes(true);
   list_->setSpacing(2);
-  list_->setTextElideMode(Qt::ElideMiddle);
   recentTitle->setBuddy(list_);
   noRecent_ = new QLabel(tr("No databases opened yet."), column);
   noRecent_->setObjectName(QStringLiteral("noRecent"));
@@ -114,9 +169,8 @@ StartPage::StartPage(RecentDatabasesModel* recent, QWidget* parent)
   drop->setAlignment(Qt::AlignCenter);
   drop->setWordWrap(true);
   drop->setMinimumHeight(64);
-  // palette(mid) follows the theme, light or dark.
-  drop->setStyleSheet(QStringLiteral(
-      "QLabel#dropHint { border: 2px dashed palette(mid); border-radius: 8px; padding: 12px; }"));
+  dropHint_ = drop;
+  styleDropHint();
   layout->addWidget(drop);
 
   // The column centred, with room around it on a wide window.
@@ -136,6 +190,21 @@ StartPage::StartPage(RecentDatabasesModel* recent, QWidget* parent)
   connect(list_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
           &StartPage::updateRecentState);
   updateRecentState();
+}
+
+void StartPage::changeEvent(QEvent* event) {
+  QWidget::changeEvent(event);
+  if (event->type() == QEvent::PaletteChange) styleDropHint();
+}
+
+void StartPage::styleDropHint() {
+  // The dashed outline in the colour of disabled text: visible on a light and a dark window
+  // (palette(mid) nearly vanishes on the dark one). Set again when the theme changes.
+  const QColor line = palette().color(QPalette::Disabled, QPalette::WindowText);
+  dropHint_->setStyleSheet(
+      QStringLiteral(
+          "QLabel#dropHint { border: 2px dashed %1; border-radius: 8px; padding: 12px; }")
+          .arg(line.name()));
 }
 
 void StartPage::showEvent(QShowEvent* event) {

@@ -32,9 +32,11 @@ class StartPage : public QWidget {
 
  protected:
   void showEvent(QShowEvent* event) override;
+  void changeEvent(QEvent* event) override;
 
  private:
   void updateRecentState();
+  void styleDropHint();
   void openSelected(bool readOnly);
   void removeSelected();
   int selectedRow() const;
@@ -42,6 +44,7 @@ class StartPage : public QWidget {
   RecentDatabasesModel* recent_;
   QListView* list_;
   QLabel* noRecent_;
+  QLabel* dropHint_;
   QPushButton* openRecent_;
   QPushButton* openRecentReadOnly_;
   QPushButton* removeRecent_;

@@ -51,13 +51,12 @@ QVariant RecentDatabasesModel::data(const QModelIndex& index, int role) const {
   const Entry& e = entries_[index.row()];
   switch (role) {
     case Qt::DisplayRole: {
-      // The folder's name on the first line, where it is on the second: names
-      // such as "db" or "data" repeat across projects.
       const QString name = QFileInfo(e.path).fileName();
-      const QString where = QDir::toNativeSeparators(QFileInfo(e.path).path());
-      const QString first = e.missing ? tr("%1 (missing)").arg(name) : name;
-      return QStringLiteral("%1\n%2").arg(first, where);
+      return e.missing ? tr("%1 (missing)").arg(name) : name;
     }
+    case kLocationRole:
+      // Shown under the name: names such as "db" or "data" repeat across projects.
+      return QDir::toNativeSeparators(QFileInfo(e.path).path());
     case Qt::ToolTipRole:
       return e.missing ? tr("%1\nThis folder no longer exists. Remove it from the list, or "
                             "connect the drive it is on.")

@@ -18,6 +18,7 @@ class RecentDatabasesModel : public QAbstractListModel {
   enum Role {
     kPathRole = Qt::UserRole + 1,  // the absolute path (QString)
     kMissingRole,                  // the folder no longer exists (bool)
+    kLocationRole,                 // the folder it is in, for display (QString)
   };
 
   explicit RecentDatabasesModel(QObject* parent = nullptr);
