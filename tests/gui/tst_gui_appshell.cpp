@@ -283,6 +283,38 @@ class TestAppShell : public QObject {
     dock->document()->setText(QStringLiteral("{\"long\": \"%1\"}").arg(QString(2000, 'x')));
     QTest::qWait(50);
     QVERIFY(!dock->textEdit()->horizontalScrollBar()->isVisible());
+
+    // At 1280 pixels the value pane gets 40 % of the window: no page of another tab (the
+    // Benchmarks page is wide) holds the Keys tab wider than its own content.
+    w.resizeDocks({dock}, {512}, Qt::Horizontal);
+    QTest::qWait(50);
+    QVERIFY2(dock->width() >= 480, qPrintable(QString::number(dock->width())));
+    // The hex dump: 16 bytes a row where they fit, 8 in a narrow pane; never scrolled sideways.
+    auto* hex = dock->findChild<QPlainTextEdit*>(QStringLiteral("hexView"));
+    QVERIFY(hex);
+    dock->document()->revert();
+    QVERIFY(w.editController()->addKey("long", QStringLiteral("\"%1\"").arg(QString(60, 'y'))));
+    QVERIFY(w.selectKey("long"));
+    QVERIFY(QTest::qWaitFor([&] { return !hex->toPlainText().isEmpty(); }, 10000));
+    auto* valueTabs = dock->findChild<QTabWidget*>();
+    QVERIFY(valueTabs);
+    valueTabs->setCurrentWidget(hex);
+    for (int width : {300, 700}) {
+      w.resizeDocks({dock}, {width}, Qt::Horizontal);
+      QTest::qWait(50);
+      const QString first = hex->toPlainText().section(QLatin1Char('\n'), 0, 0);
+      const int perRow =
+          QFontMetrics(hex->font()).horizontalAdvance(QLatin1Char('0')) * hexDumpRowChars(16) <=
+                  hex->viewport()->width()
+              ? 16
+              : 8;
+      QCOMPARE(first.size(), hexDumpRowChars(perRow));
+      QVERIFY2(perRow == (width == 300 ? 8 : 16),
+               qPrintable(QStringLiteral("dock %1, hex %2, char %3")
+                              .arg(dock->width())
+                              .arg(hex->viewport()->width())
+                              .arg(QFontMetrics(hex->font()).horizontalAdvance(QLatin1Char('0')))));
+    }
   }
 
   void sizesInOneUnit() {

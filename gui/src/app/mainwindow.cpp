@@ -152,7 +152,11 @@ MainWindow::MainWindow(QWidget* parent)
     if (done) done(out);
     updateActions();
   });
-  connect(tabs_, &QTabWidget::currentChanged, this, &MainWindow::updateValueDockVisibility);
+  connect(tabs_, &QTabWidget::currentChanged, this, [this] {
+    fitTabsToCurrentPage();
+    updateValueDockVisibility();
+  });
+  fitTabsToCurrentPage();
   connect(startPage_, &StartPage::openRequested, openAct_, &QAction::trigger);
   connect(startPage_, &StartPage::openReadOnlyRequested, openReadOnlyAct_, &QAction::trigger);
   connect(startPage_, &StartPage::newRequested, newAct_, &QAction::trigger);
@@ -492,10 +496,9 @@ void MainWindow::restoreSettings() {
     const QRect screen =
         this->screen() ? this->screen()->availableGeometry() : QRect(0, 0, 1280, 800);
     resize(std::min(1280, screen.width() * 9 / 10), std::min(800, screen.height() * 9 / 10));
-    // Docks take their size once laid out: give the value editor ~40% then.
-    QTimer::singleShot(0, this, [this] {
-      resizeDocks({valueDock_}, {std::min(560, width() * 2 / 5)}, Qt::Horizontal);
-    });
+    // Docks take their size once laid out and shown: give the value editor ~40% then (it is
+    // hidden on the start page; see updateValueDockVisibility).
+    valueDockNeedsWidth_ = true;
   }
   restoreState(settings::value(QStringLiteral("window/state")));
   table_->horizontalHeader()->restoreState(settings::value(QStringLiteral("window/tableHeader")));
@@ -716,6 +719,23 @@ void MainWindow::updateValueDockVisibility() {
   } else if (keys && valueDockAutoHidden_) {
     valueDockAutoHidden_ = false;
     valueDock_->show();
+  }
+  if (keys && valueDockNeedsWidth_ && valueDock_->isVisible()) {
+    valueDockNeedsWidth_ = false;
+    QTimer::singleShot(0, this, [this] {
+      layout()->activate();  // the dock just shown takes part in the layout first
+      resizeDocks({valueDock_}, {std::min(560, width() * 2 / 5)}, Qt::Horizontal);
+    });
+  }
+}
+
+void MainWindow::fitTabsToCurrentPage() {
+  // A tab widget is as wide as its widest page at least: the Benchmarks page's charts and form
+  // would keep the Keys tab and the value editor beside it from fitting a 1280-pixel screen.
+  // Pages not shown ask for nothing.
+  for (int i = 0; i < tabs_->count(); ++i) {
+    const auto policy = i == tabs_->currentIndex() ? QSizePolicy::Preferred : QSizePolicy::Ignored;
+    tabs_->widget(i)->setSizePolicy(policy, policy);
   }
 }
 

@@ -108,6 +108,8 @@ class MainWindow : public QMainWindow {
   // The value editor shows on the Keys tab only (see valueDockAutoHidden_).
   void updateValueDockVisibility();
   void reloadRecentDatabases();
+  // Only the current tab's page sets the tabs' minimum size.
+  void fitTabsToCurrentPage();
 
   void applyFilter(const KeyFilter& filter);
   void onFilterFinished();
@@ -159,6 +161,8 @@ class MainWindow : public QMainWindow {
   // and the Benchmarks tab have none, and want the width. Hidden there when
   // it was shown, back on the Keys tab.
   bool valueDockAutoHidden_ = false;
+  // No saved layout: the value editor gets its first width once it shows.
+  bool valueDockNeedsWidth_ = false;
   QStackedWidget* centralStack_;
   QWidget* workspace_;
   StartPage* startPage_;

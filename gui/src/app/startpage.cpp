@@ -9,6 +9,7 @@
 #include <QPushButton>
 #include <QStyledItemDelegate>
 #include <QVBoxLayout>
+#include <algorithm>
 
 #include "core/recentdatabasesmodel.h"
 
@@ -174,11 +175,16 @@ StartPage::StartPage(RecentDatabasesModel* recent, QWidget* parent)
   layout->addWidget(drop);
 
   // The column centred, with room around it on a wide window.
-  auto* outer = new QHBoxLayout(this);
+  // The column centred, with room around it on a large window; a little above the middle.
+  auto* row = new QHBoxLayout;
+  row->addStretch(1);
+  row->addWidget(column, 100);
+  row->addStretch(1);
+  auto* outer = new QVBoxLayout(this);
   outer->setContentsMargins(24, 24, 24, 24);
-  outer->addStretch(1);
-  outer->addWidget(column, 100);
-  outer->addStretch(1);
+  outer->addStretch(2);
+  outer->addLayout(row);
+  outer->addStretch(3);
 
   connect(list_, &QListView::activated, this, [this] { openSelected(false); });
   connect(openRecent_, &QPushButton::clicked, this, [this] { openSelected(false); });
@@ -228,6 +234,13 @@ int StartPage::selectedRow() const {
 
 void StartPage::updateRecentState() {
   const bool any = recent_->rowCount() > 0;
+  // As tall as its rows (up to a settings' list of them), not a tall empty box; shorter when
+  // the window is.
+  const int rows = std::max(1, recent_->rowCount());
+  const int rowHeight =
+      (any ? list_->sizeHintForRow(0) : list_->fontMetrics().height() * 2) + 2 * list_->spacing();
+  list_->setMaximumHeight(rows * rowHeight + 2 * list_->frameWidth() + list_->spacing());
+  list_->setMinimumHeight(std::min(rows, 2) * rowHeight + 2 * list_->frameWidth());
   list_->setVisible(any);
   noRecent_->setVisible(!any);
   const int row = selectedRow();

@@ -31,8 +31,11 @@ QString prettyJson(std::string_view bytes);
 // `maxChars`; binary values as their first bytes in hex.
 QString previewText(std::string_view bytes, int maxChars);
 
-// Classic hex dump (offset, 16 bytes in hex, ASCII) of at most `maxBytes`.
-QString hexDump(std::string_view bytes, std::size_t maxBytes = 1 << 20);
+// Classic hex dump (offset, 16 bytes in hex, ASCII) of at most `maxBytes`. `bytesPerRow` (an
+// even number) narrows it for a narrow pane: 8 bytes a row take 47 characters instead of 79.
+QString hexDump(std::string_view bytes, std::size_t maxBytes = 1 << 20, int bytesPerRow = 16);
+// The characters one row of hexDump() takes.
+int hexDumpRowChars(int bytesPerRow);
 
 struct JsonCheck {
   bool ok = false;
