@@ -321,8 +321,8 @@ class TstCli : public QObject {
     QVERIFY(r.err.isEmpty());
     const json expected = json::parse(value.toStdString());
     QVERIFY2(r.out.endsWith('\n') && r.out.count('\n') == 1, r.out.constData());
-    // Compact JSON, UTF-8 (not \u escapes), same value.
-    QCOMPARE(str(r.out), expected.dump() + "\n");
+    // Compact JSON, UTF-8 (not \u escapes), same value, members in the order given.
+    QCOMPARE(str(r.out), nlohmann::ordered_json::parse(value.toStdString()).dump() + "\n");
     QCOMPARE(json::parse(str(r.out)), expected);
   }
 
@@ -631,6 +631,9 @@ class TstCli : public QObject {
     Run r;
     CHECKED(r = ok({QStringLiteral("merge"), dir}));
     QVERIFY2(r.out.contains("reclaimed:"), r.out.constData());
+    // Sizes in powers of 1024, named so, as everywhere else.
+    QVERIFY2(r.out.contains(" KiB\n") && r.out.contains(" MiB/s)"), r.out.constData());
+    QVERIFY2(!r.out.contains(" MB"), r.out.constData());
     json after;
     CHECKED(after = stats_json(dir));
     QCOMPARE(after["keys"].get<int>(), 299);
@@ -1002,6 +1005,39 @@ class TstCli : public QObject {
     Run r2;
     CHECKED(r2 = ok({QStringLiteral("export"), again}));
     QCOMPARE(r2.out, r.out);
+  }
+
+  // Object members keep the order they were written in, through put, get,
+  // import and export: "id" stays before "created_at", never sorted.
+  void member_order_kept() {
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QString dir = tmp.filePath(QStringLiteral("db"));
+    const std::string value = R"({"id":7,"created_at":"2024-01-02","tags":[{"z":1,"a":2}]})";
+    Run r;
+    CHECKED(ok({QStringLiteral("put"), dir, QStringLiteral("put"),
+                QStringLiteral(
+                    R"({ "id": 7, "created_at": "2024-01-02", "tags": [{"z": 1, "a": 2}] })")}));
+    CHECKED(r = ok({QStringLiteral("get"), dir, QStringLiteral("put")}));
+    QCOMPARE(str(r.out), value + "\n");
+
+    const QByteArray line =
+        QByteArray::fromStdString(R"({"key":"imported","value":)" + value + "}\n");
+    CHECKED(
+        ok({QStringLiteral("import"), dir, QStringLiteral("--jsonl"), QStringLiteral("-")}, line));
+    CHECKED(r = ok({QStringLiteral("get"), dir, QStringLiteral("imported")}));
+    QCOMPARE(str(r.out), value + "\n");
+
+    // Exported as a JSON value (not "raw" text), in its order; imported back to the same bytes.
+    CHECKED(r = ok({QStringLiteral("export"), dir}));
+    QCOMPARE(str(r.out), R"({"key":"imported","value":)" + value + "}\n" +
+                             R"({"key":"put","value":)" + value + "}\n");
+    const QString copy = tmp.filePath(QStringLiteral("copy"));
+    CHECKED(ok({QStringLiteral("import"), copy, QStringLiteral("--jsonl"), QStringLiteral("-")},
+               r.out));
+    Run again;
+    CHECKED(again = ok({QStringLiteral("export"), copy}));
+    QCOMPARE(again.out, r.out);
   }
 
   void import_jsonl_file_and_stdin() {

@@ -82,12 +82,37 @@ std::string bytes_field(const std::string& name, std::string_view bytes) {
   return "\"" + name + "_hex\":\"" + to_hex(bytes) + "\"";
 }
 
+// Whether `j` holds an object of two members or more: nlohmann::json keeps
+// members sorted by name, so its dump() would reorder them. Recurses once a
+// level, at most kMaxJsonDepth + 1 deep (parse_strict_json refuses deeper).
+bool has_member_order(const nlohmann::json& j) {
+  if (j.is_object() && j.size() > 1) return true;
+  if (j.is_structured()) {
+    for (const nlohmann::json& child : j) {
+      if (has_member_order(child)) return true;
+    }
+  }
+  return false;
+}
+
+// The compact text of `value`, parsed from `text` (for `member` of it, when
+// given) by parse_strict_json: with object members in the order `text` has
+// them ({"id":1,"created_at":…} stays so, never sorted). Only values whose
+// order matters are parsed again, as nlohmann::ordered_json; `text` has
+// passed parse_strict_json's checks (NUL bytes, depth, inexact numbers).
+std::string compact_in_order(const nlohmann::json& value, std::string_view text,
+                             const char* member = nullptr) {
+  if (!has_member_order(value)) return to_json_text(value);
+  const nlohmann::ordered_json ordered = nlohmann::ordered_json::parse(text);
+  return member ? ordered.at(member).dump() : ordered.dump();
+}
+
 // The compact JSON of stored text, or nullopt when it is not strict JSON.
 // `why` (when given) tells a NUL byte or too deep a nesting; it stays empty
 // for text that is simply not JSON, such as the Python original's NaN.
 std::optional<std::string> compact_json(std::string_view text, std::string* why = nullptr) {
   try {
-    return to_json_text(parse_strict_json(text));
+    return compact_in_order(parse_strict_json(text), text);
   } catch (const nlohmann::json::parse_error&) {
   } catch (const Error& e) {
     if (why) *why = e.what();
@@ -217,7 +242,7 @@ ImportResult import_jsonl(std::istream& in, DB& dst, const ProgressFn& progress)
       throw bad("missing \"key\" (a string) or \"key_hex\"");
     }
     if (j.contains("value")) {
-      value = to_json_text(j["value"]);
+      value = compact_in_order(j["value"], line, "value");
     } else if (j.contains("raw") && j["raw"].is_string()) {
       value = j["raw"].get<std::string>();
       if (!is_strict_json(value)) ++result.not_strict_json;

@@ -310,15 +310,18 @@ int cmd_put(const Args& a) {
     print_error(bad);
     return kExitError;
   }
-  json value;
+  std::string stored;
   try {
-    value = bitcask::parse_strict_json(a.value);
+    // Checked by parse_strict_json (NUL bytes, depth, numbers it would
+    // round), stored compact with object members in the order given.
+    (void)bitcask::parse_strict_json(a.value);
+    stored = nlohmann::ordered_json::parse(a.value).dump();
   } catch (const json::parse_error& e) {
     print_error(json_error_message(a.value, e));
     return kExitError;
   }
   auto db = open_write(a.dir, a.sync, /*create=*/true, a.max_segment_size);
-  db->put(a.key, bitcask::to_json_text(value));
+  db->put(a.key, stored);
   db->close();
   return kExitOk;
 }
@@ -333,7 +336,9 @@ int cmd_get(const Args& a) {
   std::string out;
   std::string why;
   try {
-    out = bitcask::parse_strict_json(text).dump(-1, ' ', false, json::error_handler_t::replace);
+    (void)bitcask::parse_strict_json(text);  // NUL bytes, depth, numbers it would round
+    // Members in their stored order, never sorted.
+    out = nlohmann::ordered_json::parse(text).dump(-1, ' ', false, json::error_handler_t::replace);
   } catch (const json::exception&) {
     why = " (NaN or Infinity written by the Python original?)";
   } catch (const bitcask::Error& e) {
@@ -670,8 +675,8 @@ int cmd_merge(const Args& a) {
             << "records copied:    " << r.records_copied << '\n'
             << "records dropped:   " << r.records_dropped << '\n'
             << "time:              "
-            << fmt("%.2f s (%.0f MB/s)", r.seconds,
-                   static_cast<double>(r.bytes_before) / 1e6 / seconds)
+            << fmt("%.2f s (%.0f MiB/s)", r.seconds,
+                   static_cast<double>(r.bytes_before) / (1 << 20) / seconds)
             << '\n';
   finish_stdout();
   return r.damaged.empty() ? kExitOk : kExitCorrupt;
@@ -799,7 +804,7 @@ int main(int argc, char** argv) {
   add_dir(merge);
   add_segment_size(merge);
   merge->add_flag("--if-needed", a.if_needed,
-                  "Only when the merge thresholds say so (60 % fragmented or 512 MB dead)");
+                  "Only when the merge thresholds say so (60 % fragmented or 512 MiB dead)");
 
   try {
     app.parse(argc, argv);

@@ -64,6 +64,10 @@ int main(int argc, char* argv[]) {
   }
 
   QApplication app(argc, argv);
+  // The icons are compiled into the static bitcask-browser-ui library, whose resource
+  // initializer nothing references: without this the linker drops it, and the window, the
+  // About dialog and the start page have no icon.
+  Q_INIT_RESOURCE(bitcask_browser);
   setApplicationNames();
   QApplication::setApplicationDisplayName(QStringLiteral("Bitcask Browser"));
   // The desktop entry <id>.desktop (gui/CMakeLists.txt: BITCASK_APP_ID) names the window's app.

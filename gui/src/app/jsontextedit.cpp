@@ -42,7 +42,8 @@ QTextDocument* buildDocument(const QString& text, const QFont& font, qreal tabSt
   doc->setDefaultFont(font);
   QTextOption option = doc->defaultTextOption();
   option.setTabStopDistance(tabStop);
-  option.setWrapMode(QTextOption::NoWrap);
+  // As the editor wraps (below): long lines wrap at the pane's width, never scroll sideways.
+  option.setWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
   doc->setDefaultTextOption(option);
   doc->setPlainText(text);
   doc->setModified(false);
@@ -55,7 +56,9 @@ QTextDocument* buildDocument(const QString& text, const QFont& font, qreal tabSt
 JsonTextEdit::JsonTextEdit(QWidget* parent) : QPlainTextEdit(parent) {
   setObjectName(QStringLiteral("jsonTextEdit"));
   setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-  setLineWrapMode(NoWrap);
+  // Wrapped at the pane's width: a narrow window shows whole lines, with no sideways scrolling.
+  setLineWrapMode(WidgetWidth);
+  setWordWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
   setTabChangesFocus(false);
   setTabStopDistance(fontMetrics().horizontalAdvance(QLatin1Char(' ')) * 2);
   lineNumbers_ = new LineNumberArea(this);

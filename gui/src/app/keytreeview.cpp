@@ -21,7 +21,7 @@ void KeyTreeView::setModel(QAbstractItemModel* model) {
   header()->setSectionResizeMode(KeyTreeModel::kNameColumn, QHeaderView::Stretch);
   const QFontMetrics fm = fontMetrics();
   setColumnWidth(KeyTreeModel::kKeysColumn, fm.horizontalAdvance(QStringLiteral("9,999,999")) + 24);
-  setColumnWidth(KeyTreeModel::kSizeColumn, fm.horizontalAdvance(QStringLiteral("999.9 MB")) + 24);
+  setColumnWidth(KeyTreeModel::kSizeColumn, fm.horizontalAdvance(QStringLiteral("999.9 MiB")) + 24);
   setColumnWidth(KeyTreeModel::kTimestampColumn,
                  fm.horizontalAdvance(QStringLiteral("2000-00-00 00:00:00")) + 24);
 }

@@ -16,6 +16,7 @@
 #include <QPushButton>
 #include <QScreen>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyle>
 #include <QTabWidget>
@@ -36,6 +37,7 @@
 #include "app/problemsdialog.h"
 #include "app/segmentspage.h"
 #include "app/settings.h"
+#include "app/startpage.h"
 #include "app/taskprogressdialog.h"
 #include "app/theme.h"
 #include "app/valueeditordock.h"
@@ -43,6 +45,7 @@
 #include "core/editcontroller.h"
 #include "core/keytablemodel.h"
 #include "core/keytreemodel.h"
+#include "core/recentdatabasesmodel.h"
 #include "core/valuedocument.h"
 #include "core/valueformat.h"
 
@@ -82,7 +85,13 @@ MainWindow::MainWindow(QWidget* parent)
   tabs_->addTab(benchmarkPage_, tr("&Benchmarks"));
   layout->addWidget(banner_);
   layout->addWidget(tabs_, 1);
-  setCentralWidget(central);
+  workspace_ = central;
+  recentModel_ = new RecentDatabasesModel(this);
+  startPage_ = new StartPage(recentModel_, this);
+  centralStack_ = new QStackedWidget(this);
+  centralStack_->addWidget(startPage_);
+  centralStack_->addWidget(workspace_);
+  setCentralWidget(centralStack_);
 
   valueDock_ = new ValueEditorDock(controller_, this);
   addDockWidget(Qt::RightDockWidgetArea, valueDock_);
@@ -114,15 +123,19 @@ MainWindow::MainWindow(QWidget* parent)
     updateActions();
   });
   connect(tabs_, &QTabWidget::currentChanged, this, [this] {
-    const bool benchmarks = tabs_->currentWidget() == benchmarkPage_;
-    if (benchmarks && valueDock_->isVisible() && !valueDock_->isFloating()) {
-      valueDockHiddenForBenchmarks_ = true;
-      valueDock_->hide();
-    } else if (!benchmarks && valueDockHiddenForBenchmarks_) {
-      valueDockHiddenForBenchmarks_ = false;
-      valueDock_->show();
-    }
+    fitTabsToCurrentPage();
+    updateValueDockVisibility();
   });
+  fitTabsToCurrentPage();
+  connect(startPage_, &StartPage::openRequested, openAct_, &QAction::trigger);
+  connect(startPage_, &StartPage::openReadOnlyRequested, openReadOnlyAct_, &QAction::trigger);
+  connect(startPage_, &StartPage::newRequested, newAct_, &QAction::trigger);
+  connect(startPage_, &StartPage::openRecentRequested, this,
+          [this](const QString& path, bool readOnly) {
+            openDatabase(path, readOnly ? OpenMode::kOpenReadOnly : OpenMode::kOpen);
+          });
+  connect(recentModel_, &RecentDatabasesModel::pathsChanged, this,
+          [](const QStringList& paths) { settings::setRecentDatabases(paths); });
   connect(keysPage_, &KeysPage::currentKeyChanged, this, &MainWindow::onCurrentKeyChanged);
   connect(keysPage_, &KeysPage::selectionChanged, this, &MainWindow::updateActions);
   connect(keysPage_, &KeysPage::countsChanged, this, &MainWindow::updateStatus);
@@ -149,6 +162,9 @@ MainWindow::MainWindow(QWidget* parent)
           [this](const QString& m) { statusBar()->showMessage(m, 5000); });
 
   restoreSettings();
+  reloadRecentDatabases();
+  startPage_->selectFirstRecent();
+  updateCentralPage();
   updateActions();
   updateTitle();
   updateStatus();
@@ -201,6 +217,12 @@ void MainWindow::createActions() {
   openReadOnlyAct_ = make(QStringLiteral("actionOpenReadOnly"), tr("Open &Read-Only…"),
                           QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O),
                           [this] { openDialog(OpenMode::kOpenReadOnly); });
+  reopenWritableAct_ =
+      make(QStringLiteral("actionReopenWritable"), tr("Open for &Editing"), QKeySequence(), [this] {
+        if (db_ && db_->isReadOnly() && !db_->isForeignFormat()) {
+          openDatabase(db_->path(), OpenMode::kOpen);
+        }
+      });
   closeAct_ = make(QStringLiteral("actionClose"), tr("&Close Database"), QKeySequence::Close,
                    &MainWindow::closeDatabase);
   importAct_ = make(QStringLiteral("actionImport"), tr("&Import JSON Lines…"),
@@ -396,8 +418,10 @@ void MainWindow::fillRecentMenu() {
   }
   if (recent.isEmpty()) recentMenu_->addAction(tr("No recent databases"))->setEnabled(false);
   recentMenu_->addSeparator();
-  QAction* clear =
-      recentMenu_->addAction(tr("&Clear List"), [] { settings::clearRecentDatabases(); });
+  QAction* clear = recentMenu_->addAction(tr("&Clear List"), this, [this] {
+    settings::clearRecentDatabases();
+    reloadRecentDatabases();
+  });
   clear->setEnabled(!recent.isEmpty());
 }
 
@@ -424,10 +448,9 @@ void MainWindow::restoreSettings() {
     const QRect screen =
         this->screen() ? this->screen()->availableGeometry() : QRect(0, 0, 1280, 800);
     resize(std::min(1280, screen.width() * 9 / 10), std::min(800, screen.height() * 9 / 10));
-    // Docks take their size once laid out: give the value editor ~40% then.
-    QTimer::singleShot(0, this, [this] {
-      resizeDocks({valueDock_}, {std::min(560, width() * 2 / 5)}, Qt::Horizontal);
-    });
+    // Docks take their size once laid out and shown: give the value editor ~40% then (it is
+    // hidden on the start page; see updateValueDockVisibility).
+    valueDockNeedsWidth_ = true;
   }
   restoreState(settings::value(QStringLiteral("window/state")));
   valueDock_->historyPanel()->splitter()->restoreState(
@@ -439,8 +462,8 @@ void MainWindow::restoreSettings() {
 
 void MainWindow::saveSettings() {
   // The next start opens on Keys or Segments: with the value editor as the
-  // user left it there.
-  if (valueDockHiddenForBenchmarks_) valueDock_->show();
+  // user left it on Keys.
+  if (valueDockAutoHidden_) valueDock_->show();
   settings::setValue(QStringLiteral("window/geometry"), saveGeometry());
   settings::setValue(QStringLiteral("window/state"), saveState());
   settings::setValue(QStringLiteral("window/historySplitter"),
@@ -521,6 +544,7 @@ void MainWindow::showOpenError(const OpenOutcome& outcome) {
   box->addButton(offerReadOnly ? QMessageBox::Cancel : QMessageBox::Ok);
   if (outcome.error == OpenError::kNotFound || outcome.error == OpenError::kNotADatabase) {
     settings::removeRecentDatabase(outcome.path);
+    reloadRecentDatabases();
   }
   const QString path = outcome.path;
   connect(box, &QMessageBox::buttonClicked, this, [this, box, readOnly, path](QAbstractButton* b) {
@@ -548,6 +572,8 @@ void MainWindow::installDatabase(const OpenOutcome& outcome) {
     updateStatus();
   });
   settings::addRecentDatabase(outcome.path);
+  reloadRecentDatabases();
+  updateCentralPage();
   showBanners();
   updateActions();
   updateTitle();
@@ -573,6 +599,17 @@ void MainWindow::showBanners() {
     QList<QAction*> actions{convertAct_};
     if (!summary.isEmpty()) actions << problemsAct_;
     banner_->showMessage(MessageBanner::Kind::kInfo, text, actions);
+  } else if (db_->isReadOnly()) {
+    // Said where the user looks, not only in the title: edits are off, and why.
+    QString text =
+        tr("<b>Open read-only.</b> Nothing is written into this folder, and editing "
+           "is off. To edit, open it for editing (File › Open).");
+    if (!summary.isEmpty()) text += QStringLiteral("<br>") + summary.toHtmlEscaped();
+    QList<QAction*> actions{reopenWritableAct_};
+    if (!summary.isEmpty()) actions << problemsAct_;
+    banner_->showMessage(
+        summary.isEmpty() ? MessageBanner::Kind::kInfo : MessageBanner::Kind::kWarning, text,
+        actions);
   } else if (!summary.isEmpty()) {
     banner_->showMessage(MessageBanner::Kind::kWarning,
                          tr("<b>Damage found while opening.</b> %1").arg(summary.toHtmlEscaped()),
@@ -591,10 +628,50 @@ void MainWindow::closeDatabase() {
   db_ = nullptr;
   delete old;  // the engine closes once background tasks let go of it
   banner_->hide();
+  startPage_->selectFirstRecent();
+  updateCentralPage();
   updateActions();
   updateTitle();
   updateStatus();
 }
+
+void MainWindow::updateCentralPage() {
+  centralStack_->setCurrentWidget(db_ ? workspace_ : static_cast<QWidget*>(startPage_));
+  updateValueDockVisibility();
+}
+
+void MainWindow::updateValueDockVisibility() {
+  const bool keys = db_ && centralStack_->currentWidget() == workspace_ &&
+                    tabs_->currentWidget() != segmentsPage_ &&
+                    tabs_->currentWidget() != benchmarkPage_;
+  // isHidden, not isVisible: before the window is first shown, nothing is visible yet.
+  if (!keys && !valueDock_->isHidden() && !valueDock_->isFloating()) {
+    valueDockAutoHidden_ = true;
+    valueDock_->hide();
+  } else if (keys && valueDockAutoHidden_) {
+    valueDockAutoHidden_ = false;
+    valueDock_->show();
+  }
+  if (keys && valueDockNeedsWidth_ && valueDock_->isVisible()) {
+    valueDockNeedsWidth_ = false;
+    QTimer::singleShot(0, this, [this] {
+      layout()->activate();  // the dock just shown takes part in the layout first
+      resizeDocks({valueDock_}, {std::min(560, width() * 2 / 5)}, Qt::Horizontal);
+    });
+  }
+}
+
+void MainWindow::fitTabsToCurrentPage() {
+  // A tab widget is as wide as its widest page at least: the Benchmarks page's charts and form
+  // would keep the Keys tab and the value editor beside it from fitting a 1280-pixel screen.
+  // Pages not shown ask for nothing.
+  for (int i = 0; i < tabs_->count(); ++i) {
+    const auto policy = i == tabs_->currentIndex() ? QSizePolicy::Preferred : QSizePolicy::Ignored;
+    tabs_->widget(i)->setSizePolicy(policy, policy);
+  }
+}
+
+void MainWindow::reloadRecentDatabases() { recentModel_->setPaths(settings::recentDatabases()); }
 
 // ==== Keys ===================================================================================
 
@@ -673,6 +750,12 @@ void MainWindow::updateStatus() {
           ? tr("%1 · read-only").arg(db_->isPythonFormat() ? tr("pybitcask") : tr("Basho bitcask"))
       : db_->isReadOnly() ? tr("Read-only")
                           : tr("Read-write"));
+  modeLabel_->setToolTip(
+      db_->isReadOnly()
+          ? tr("Nothing is written into this folder: no edits, no index (hint) files, no lock.")
+          : tr("Edits are saved. The engine also keeps an index (a hint file) beside each data "
+               "file, so that the next open is fast, and a lock file while it is open. Use "
+               "File › Open Read-Only to leave the folder untouched."));
   modeLabel_->show();
 }
 

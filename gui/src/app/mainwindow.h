@@ -20,6 +20,7 @@ class QAction;
 class QActionGroup;
 class QLabel;
 class QMenu;
+class QStackedWidget;
 class QTabWidget;
 class QUndoView;
 
@@ -35,7 +36,9 @@ class MatchActions;
 class KeyTableView;
 class KeyTreeModel;
 class MessageBanner;
+class RecentDatabasesModel;
 class SegmentsPage;
+class StartPage;
 class ValueEditorDock;
 
 class MainWindow : public QMainWindow {
@@ -65,6 +68,9 @@ class MainWindow : public QMainWindow {
   SegmentsPage* segmentsPage() const { return segmentsPage_; }
   BenchmarkPage* benchmarkPage() const { return benchmarkPage_; }
   QTabWidget* tabs() const { return tabs_; }
+  // Shown instead of the tabs while no database is open.
+  StartPage* startPage() const { return startPage_; }
+  RecentDatabasesModel* recentDatabases() const { return recentModel_; }
   // The Segments tab, or the Keys tab.
   void showSegments();
   void showKeys();
@@ -97,6 +103,13 @@ class MainWindow : public QMainWindow {
   void installDatabase(const OpenOutcome& outcome);
   void showOpenError(const OpenOutcome& outcome);
   void showBanners();
+  // The start page without a database, the tabs with one.
+  void updateCentralPage();
+  // The value editor shows on the Keys tab only (see valueDockAutoHidden_).
+  void updateValueDockVisibility();
+  void reloadRecentDatabases();
+  // Only the current tab's page sets the tabs' minimum size.
+  void fitTabsToCurrentPage();
 
   void onCurrentKeyChanged();
   void onKeysChanged(const QList<QByteArray>& put, const QList<QByteArray>& removed);
@@ -129,9 +142,16 @@ class MainWindow : public QMainWindow {
   SegmentsPage* segmentsPage_;
   BenchmarkPage* benchmarkPage_;
   ValueEditorDock* valueDock_;
-  // The value editor is about the current key; the Benchmarks tab has none,
-  // and wants the width. Hidden on that tab when it was shown, back after.
-  bool valueDockHiddenForBenchmarks_ = false;
+  // The value editor is about the current key: the start page, the Segments
+  // and the Benchmarks tab have none, and want the width. Hidden there when
+  // it was shown, back on the Keys tab.
+  bool valueDockAutoHidden_ = false;
+  // No saved layout: the value editor gets its first width once it shows.
+  bool valueDockNeedsWidth_ = false;
+  QStackedWidget* centralStack_;
+  QWidget* workspace_;
+  StartPage* startPage_;
+  RecentDatabasesModel* recentModel_;
   QDockWidget* undoDock_;
   QUndoView* undoView_;
   QLabel* keysLabel_;
@@ -144,6 +164,7 @@ class MainWindow : public QMainWindow {
   QAction* newAct_;
   QAction* openAct_;
   QAction* openReadOnlyAct_;
+  QAction* reopenWritableAct_;
   QAction* closeAct_;
   QAction* importAct_;
   QAction* exportAct_;

@@ -28,6 +28,10 @@ void removeRecentDatabase(const QString& path) {
 
 void clearRecentDatabases() { QSettings().remove(kRecentKey); }
 
+void setRecentDatabases(const QStringList& paths) {
+  QSettings().setValue(kRecentKey, paths.mid(0, kMaxRecent));
+}
+
 QByteArray value(const QString& key) { return QSettings().value(key).toByteArray(); }
 
 void setValue(const QString& key, const QByteArray& v) { QSettings().setValue(key, v); }

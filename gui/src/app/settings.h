@@ -15,6 +15,8 @@ QStringList recentDatabases();
 void addRecentDatabase(const QString& path);
 void removeRecentDatabase(const QString& path);
 void clearRecentDatabases();
+// Replaces the list (most recent first), as the start page edited it.
+void setRecentDatabases(const QStringList& paths);
 
 QByteArray value(const QString& key);
 void setValue(const QString& key, const QByteArray& value);

@@ -4,8 +4,10 @@
 
 #include <QAction>
 #include <QDir>
+#include <QEvent>
 #include <QFileDialog>
 #include <QFontDatabase>
+#include <QFontMetrics>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -25,6 +27,7 @@
 #include "core/editcontroller.h"
 #include "core/jsontreemodel.h"
 #include "core/valuedocument.h"
+#include "core/valueformat.h"
 #include "core/valueread.h"
 
 namespace bb {
@@ -74,6 +77,8 @@ ValueEditorDock::ValueEditorDock(EditController* controller, QWidget* parent)
   hex_->setReadOnly(true);
   hex_->setLineWrapMode(QPlainTextEdit::NoWrap);
   hex_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+  // 16 bytes a row, or 8 when the pane is too narrow for them: no sideways scrolling.
+  hex_->viewport()->installEventFilter(this);
   history_ = new HistoryPanel(controller, tabs_);
   tabs_->addTab(text_, tr("Text"));
   tabs_->addTab(tree_, tr("Tree"));
@@ -254,7 +259,8 @@ void ValueEditorDock::onLoaded() {
   text_->setHighlighting(
       (d->kind() == ValueKind::kJson || d->kind() == ValueKind::kNonStrictJson) &&
       d->displayText().size() <= kMaxHighlightChars);
-  hex_->setPlainText(d->hexText());
+  hexBytesPerRow_ = 0;  // the new value's dump, fitted to the pane
+  fitHexDump();
   // The tree: strict JSON, or the Python extensions parsed as numbers.
   treeModel_->clear();
   if (d->exists() && !d->isPartial() && d->storedBytes().size() <= kMaxTreeBytes &&
@@ -304,6 +310,20 @@ void ValueEditorDock::onValidity() {
   } else {
     save_->setToolTip(tr("Write the edited value (Ctrl+S)"));
   }
+}
+
+bool ValueEditorDock::eventFilter(QObject* watched, QEvent* event) {
+  if (watched == hex_->viewport() && event->type() == QEvent::Resize) fitHexDump();
+  return QDockWidget::eventFilter(watched, event);
+}
+
+void ValueEditorDock::fitHexDump() {
+  const int available = hex_->viewport()->width() - 2 * int(hex_->document()->documentMargin());
+  const int charWidth = QFontMetrics(hex_->font()).horizontalAdvance(QLatin1Char('0'));
+  const int perRow = charWidth * hexDumpRowChars(16) <= available ? 16 : 8;
+  if (perRow == hexBytesPerRow_) return;
+  hexBytesPerRow_ = perRow;
+  hex_->setPlainText(document_->hexText(perRow));
 }
 
 }  // namespace bb

@@ -62,9 +62,14 @@ class ValueEditorDock : public QDockWidget {
  signals:
   void statusMessage(const QString& message);
 
+ protected:
+  bool eventFilter(QObject* watched, QEvent* event) override;
+
  private:
   void onLoaded();
   void onValidity();
+  // Shows the hex dump with as many bytes a row (16 or 8) as the pane's width holds.
+  void fitHexDump();
 
   EditController* controller_;
   ValueDocument* document_;
@@ -87,6 +92,7 @@ class ValueEditorDock : public QDockWidget {
   QTimer* validateTimer_;  // validation of a large text, after a pause in typing
   bool loading_ = false;
   int preferredTab_ = kTextTab;  // the view the user chose last
+  int hexBytesPerRow_ = 0;       // of the dump shown; 0: none yet
 };
 
 }  // namespace bb

@@ -130,7 +130,7 @@ QString BenchWorkload::presetDescription(Preset preset) {
       return tr("Every engine, every operation on 20,000 keys of 100 bytes: a few seconds.");
     case Preset::kPythonMatrix:
       return tr(
-          "bitcask, 1k–100k entries × 100 B–10 KB values, the original's five operations "
+          "bitcask, 1k–100k entries × 100–10,000-byte values, the original's five operations "
           "(raw byte API). Seconds to a minute.");
     case Preset::kPeers100:
       return tr(
@@ -460,10 +460,13 @@ QString formatCount(quint64 n) { return QLocale().toString(n); }
 
 QString formatValueSize(quint64 bytes) {
   if (bytes == 0) return tr("as stored");
-  if (bytes >= 1'000'000 && bytes % 1'000'000 == 0)
-    return QStringLiteral("%1 MB").arg(bytes / 1'000'000);
-  if (bytes >= 1000 && bytes % 1000 == 0) return QStringLiteral("%1 KB").arg(bytes / 1000);
-  return QStringLiteral("%1 B").arg(bytes);
+  // Exact: a workload's value size is a parameter, not a measurement. Powers of 1024 as KiB and
+  // MiB, as formatBytes() names them; anything else (the Python original's 1000 and 10000) in
+  // bytes, so no "KB" that means 1000 sits beside a "KiB" that means 1024.
+  if (bytes >= 1u << 20 && bytes % (1u << 20) == 0)
+    return QStringLiteral("%1 MiB").arg(bytes >> 20);
+  if (bytes >= 1024 && bytes % 1024 == 0) return QStringLiteral("%1 KiB").arg(bytes >> 10);
+  return QStringLiteral("%L1 B").arg(bytes);
 }
 
 }  // namespace bb

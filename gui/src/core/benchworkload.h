@@ -111,7 +111,8 @@ std::optional<QList<quint64>> parseCounts(const QString& text);
 QString formatCounts(const QList<quint64>& counts);
 // 20000 → "20,000", 1000000 → "1,000,000" (locale grouping).
 QString formatCount(quint64 n);
-// 100 → "100 B", 10000 → "10 KB" (decimal, as the suites name their sizes).
+// 100 → "100 B", 10000 → "10,000 B", 4096 → "4 KiB", 1048576 → "1 MiB": exact, in the units
+// formatBytes() uses.
 QString formatValueSize(quint64 bytes);
 
 }  // namespace bb

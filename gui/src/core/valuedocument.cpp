@@ -315,6 +315,11 @@ void ValueDocument::finish() {
   emit validityChanged();
 }
 
+QString ValueDocument::hexText(int bytesPerRow) const {
+  if (bytesPerRow == 16 || storedBytes().empty()) return hexText_;
+  return hexDump(storedBytes(), kHexBytes, bytesPerRow);
+}
+
 void ValueDocument::saveToFile(const QString& path) {
   Database* db = controller_->database();
   if (!key_ || !db) return;

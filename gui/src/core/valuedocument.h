@@ -74,6 +74,9 @@ class ValueDocument : public QObject {
   QString displayText() const { return displayText_; }
   // The bytes as a hex dump (bounded).
   QString hexText() const { return hexText_; }
+  // The same dump with `bytesPerRow` bytes a row (hexText() has 16), for a narrow pane. Built
+  // here, on the calling thread: it covers the same bounded first part of the value.
+  QString hexText(int bytesPerRow) const;
   // A note about how the value is shown ("not strict JSON", "binary", "partial"), or empty.
   QString note() const { return note_; }
   // An error met reading the value (a damaged record), or empty.

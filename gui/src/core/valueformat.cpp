@@ -154,15 +154,21 @@ QString previewText(std::string_view bytes, int maxChars) {
   return text;
 }
 
-QString hexDump(std::string_view bytes, std::size_t maxBytes) {
+int hexDumpRowChars(int bytesPerRow) {
+  // "00000000  " + "xx " a byte + " " between the halves + " |" + a character a byte + "|".
+  return 10 + 3 * bytesPerRow + 1 + 2 + bytesPerRow + 1;
+}
+
+QString hexDump(std::string_view bytes, std::size_t maxBytes, int bytesPerRow) {
   const std::size_t n = std::min(bytes.size(), maxBytes);
+  const std::size_t perRow = std::size_t(std::max(2, bytesPerRow & ~1));
   QString out;
-  out.reserve(qsizetype(n / 16 + 1) * 78);
+  out.reserve(qsizetype(n / perRow + 1) * (hexDumpRowChars(int(perRow)) + 1));
   static const char* hex = "0123456789abcdef";
-  for (std::size_t row = 0; row < n; row += 16) {
+  for (std::size_t row = 0; row < n; row += perRow) {
     out += QStringLiteral("%1  ").arg(qulonglong(row), 8, 16, QLatin1Char('0'));
     QString ascii;
-    for (std::size_t k = 0; k < 16; ++k) {
+    for (std::size_t k = 0; k < perRow; ++k) {
       if (row + k < n) {
         const auto c = static_cast<unsigned char>(bytes[row + k]);
         out += QLatin1Char(hex[c >> 4]);
@@ -172,7 +178,7 @@ QString hexDump(std::string_view bytes, std::size_t maxBytes) {
       } else {
         out += QStringLiteral("   ");
       }
-      if (k == 7) out += QLatin1Char(' ');
+      if (k == perRow / 2 - 1) out += QLatin1Char(' ');
     }
     out += QStringLiteral(" |") + ascii + QStringLiteral("|\n");
   }
@@ -217,7 +223,9 @@ JsonCheck checkJson(const QString& text) {
 QString formatBytes(std::uint64_t bytes) {
   // Qt says "1 bytes".
   if (bytes == 1) return QCoreApplication::translate("bb", "1 byte");
-  return QLocale().formattedDataSize(qint64(bytes), 1, QLocale::DataSizeTraditionalFormat);
+  // Powers of 1024 named as such (KiB, MiB, GiB), as the bitcask tool and the
+  // engine's limits name them.
+  return QLocale().formattedDataSize(qint64(bytes), 1, QLocale::DataSizeIecFormat);
 }
 
 QString formatCountOf(quint64 n, const QString& one, const QString& many) {

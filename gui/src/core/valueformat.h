@@ -31,8 +31,11 @@ QString prettyJson(std::string_view bytes);
 // `maxChars`; binary values as their first bytes in hex.
 QString previewText(std::string_view bytes, int maxChars);
 
-// Classic hex dump (offset, 16 bytes in hex, ASCII) of at most `maxBytes`.
-QString hexDump(std::string_view bytes, std::size_t maxBytes = 1 << 20);
+// Classic hex dump (offset, 16 bytes in hex, ASCII) of at most `maxBytes`. `bytesPerRow` (an
+// even number) narrows it for a narrow pane: 8 bytes a row take 47 characters instead of 79.
+QString hexDump(std::string_view bytes, std::size_t maxBytes = 1 << 20, int bytesPerRow = 16);
+// The characters one row of hexDump() takes.
+int hexDumpRowChars(int bytesPerRow);
 
 struct JsonCheck {
   bool ok = false;
@@ -46,6 +49,8 @@ struct JsonCheck {
 // Validates `text` as strict JSON. On error, where and why.
 JsonCheck checkJson(const QString& text);
 
+// A byte size for people, in powers of 1024 named KiB, MiB, GiB ("512 bytes",
+// "1.5 MiB"): every size the browser shows goes through it, so units agree.
 QString formatBytes(std::uint64_t bytes);
 
 // "1 key" or "12,345 keys": `one` for exactly one, else `many` with its %L1 filled in. The app
