@@ -214,6 +214,52 @@ class TestBench : public QObject {
     QVERIFY(dirIsEmpty(scratch.path()));
   }
 
+  // The panel runs the suites' lanes (bench/lane.h): a tiny workload gives
+  // the same measurements, in the same order and with the same counts, as a
+  // bench::Lane run directly on the same steps (the figures themselves are
+  // timings and differ).
+  void panelMeasuresWhatTheLaneMeasures() {
+    QTemporaryDir scratch;
+    BenchResultsModel model;
+    BenchRunner runner(&model);
+    runner.setScratchRoot(scratch.path());
+    BenchWorkload w = tinyWorkload();
+    w.engines = {QStringLiteral("bitcask")};
+    w.entries = {1500};
+    runToEnd(runner, w);
+    QCOMPARE(runner.state(), BenchRunner::State::kFinished);
+    const QList<BenchMeasurement>& panel = model.currentRun().measurements;
+
+    const bench::Workload data(1500, 100);
+    bench::RunContext run({}, w.totalOperations());
+    std::vector<bench::Measurement> direct;
+    {
+      bench::Lane lane(run, "bitcask", data,
+                       (scratch.path() + QStringLiteral("/direct")).toStdString(), false);
+      for (const BenchStep& s : w.steps()) {
+        bench::Step step;
+        step.op = s.op;
+        step.threads = s.threads;
+        step.load = s.load;
+        step.batch = std::size_t(w.batchSize);
+        bench::Measurement m = lane.run(step);
+        if (!s.load) direct.push_back(std::move(m));
+      }
+      lane.close();
+    }
+    QCOMPARE(run.done(), run.total());
+    QCOMPARE(panel.size(), qsizetype(direct.size()));
+    for (qsizetype i = 0; i < panel.size(); ++i) {
+      const bench::Measurement& d = direct[std::size_t(i)];
+      const QString what = benchOpName(panel[i].op);
+      QVERIFY2(panel[i].op == d.step.op, qPrintable(what));
+      QCOMPARE(panel[i].threads, d.step.threads);
+      QCOMPARE(panel[i].ops, quint64(d.latencies.ops));
+      QCOMPARE(panel[i].samples, quint64(d.latencies.us.size()));
+      QVERIFY(panel[i].meanUs > 0 && d.latencies.mean() > 0);
+    }
+  }
+
   void cancelEndsWithOnlyCompleteRows() {
     QTemporaryDir scratch;
     BenchResultsModel model;
@@ -540,6 +586,15 @@ class TestBench : public QObject {
     tabs->setCurrentIndex(at);
     tabs->setCurrentIndex(0);
     QVERIFY(!window.valueEditor()->isVisible());
+
+    // Ctrl+3 shows the tab (and Ctrl+1 the keys again), from the window's keyboard focus.
+    window.activateWindow();
+    QTest::keyClick(&window, Qt::Key_3, Qt::ControlModifier);
+    QCOMPARE(tabs->currentIndex(), at);
+    QTest::keyClick(&window, Qt::Key_1, Qt::ControlModifier);
+    QCOMPARE(tabs->currentIndex(), 0);
+    QTest::keyClick(&window, Qt::Key_3, Qt::ControlModifier);
+    QCOMPARE(tabs->currentIndex(), at);
   }
 };
 
