@@ -129,8 +129,9 @@ Lane::Lane(RunContext& run, const std::string& engine, const Workload& w,
       n_(w.size()),
       value_size_(w.value_size()),
       start_(Clock::now()) {
+  // Opened by the first operation that is not fill_seq, so that fill_seq runs
+  // with only its own database open (as it would alone).
   e_ = owned_.get();
-  e_->open(dir_ / "db", sync_);
 }
 
 Lane::Lane(RunContext& run, KvEngine& engine, std::size_t entries)
@@ -160,7 +161,7 @@ void Lane::close() {
   if (owned_) {
     std::unique_ptr<KvEngine> e = std::move(owned_);
     e_ = nullptr;
-    e->close();
+    if (opened_) e->close();
   }
 }
 
@@ -217,7 +218,13 @@ Latencies Lane::run(const Step& s, std::size_t first, std::size_t last, double* 
   if (!w_ && op_writes(s.op))
     throw std::logic_error(std::string("the ") + engine_name_ + " lane is only read, not " +
                            op_name(s.op));
-  if (s.op != Op::kFillSeq) close_seq();
+  if (s.op != Op::kFillSeq) {
+    close_seq();
+    if (owned_ && !opened_) {
+      owned_->open(dir_ / "db", sync_);
+      opened_ = true;
+    }
+  }
   run_.check();
   std::string v;
   std::size_t misses = 0;
@@ -306,6 +313,7 @@ Latencies Lane::run(const Step& s, std::size_t first, std::size_t last, double* 
 }
 
 void Lane::verify_overwritten(std::size_t every) {
+  if (!w_ || !opened_) throw std::logic_error("verify_overwritten: nothing was written");
   std::string v;
   for (std::size_t i = 0; i < n_; i += std::max<std::size_t>(1, every)) {
     if (!e_->get(w_->key(i), &v) || v != w_->value(i, 1))

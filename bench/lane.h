@@ -127,8 +127,8 @@ struct Measurement {
 
 class Lane {
  public:
-  // A fresh database of `engine` in dir/db (fill_seq's in dir/seq), opened
-  // here, on the keys and values of `w` (which must outlive the lane).
+  // A fresh database of `engine` in dir/db (fill_seq's in dir/seq), on the
+  // keys and values of `w` (which must outlive the lane).
   Lane(RunContext& run, const std::string& engine, const Workload& w,
        const std::filesystem::path& dir, bool sync);
   // An engine that is open already and is only read: its first `entries`
@@ -171,6 +171,7 @@ class Lane {
   std::filesystem::path dir_;
   bool sync_ = false;
   std::unique_ptr<KvEngine> owned_, seq_;
+  bool opened_ = false;  // owned_ (opened by the first operation after fill_seq)
   KvEngine* e_ = nullptr;
   std::size_t n_ = 0;
   std::size_t value_size_ = 0;  // 0: any (an open engine's values)
