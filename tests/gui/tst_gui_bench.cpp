@@ -380,6 +380,27 @@ class TestBench : public QObject {
     model.clearComparison();
     QCOMPARE(model.rowCount(), 3);
 
+    // A run saved by an earlier version (format version 1, from before the
+    // panel ran bench/lane.h) loads and compares.
+    const auto old =
+        store.load(QStringLiteral(BITCASK_SOURCE_DIR "/tests/fixtures/bench-run-v1.json"), &error);
+    QVERIFY2(old.has_value(), qPrintable(error));
+    QCOMPARE(old->measurements.size(), 4);
+    QCOMPARE(old->slices.size(), 8);
+    QCOMPARE(old->workload.engines.size(), 2);
+    for (const BenchMeasurement& m : old->measurements) {
+      QCOMPARE(m.engine, QStringLiteral("bitcask"));
+      QCOMPARE(m.ops, quint64(20000));
+      QVERIFY(m.p50Us > 0 && m.p50Us <= m.p99Us);
+      QCOMPARE(m.histogram.total(), m.samples);
+      QVERIFY(!m.percentiles.isEmpty());
+    }
+    QCOMPARE(old->measurements[2].op, BenchOp::kReadRandom);
+    QCOMPARE(old->measurements[2].threads, 2);
+    model.setComparison(*old);
+    QCOMPARE(model.rowCount(), 3 + 4);
+    model.clearComparison();
+
     // A file that is not a run is refused, and left out of the list.
     QFile junk(store.directory() + QStringLiteral("/junk.json"));
     QVERIFY(junk.open(QIODevice::WriteOnly));
@@ -522,14 +543,18 @@ class TestBench : public QObject {
     QVERIFY(image.width() > 100);
 
     // Save, then compare: the saved rows join the table and a second bar series.
+    // The run column shows only beside a comparison.
     const QString saved = page.saveRun(QStringLiteral("first"));
     QVERIFY(!saved.isEmpty());
+    QVERIFY(page.table()->isColumnHidden(BenchResultsModel::kRunColumn));
     QVERIFY(page.compareWith(saved));
     QCOMPARE(page.results()->rowCount(), 2 * 2 * (int(kAllOps.size()) + 1));
+    QVERIFY(!page.table()->isColumnHidden(BenchResultsModel::kRunColumn));
     bars->rebuildNow();
     QCOMPARE(bars->seriesCount(), 4);
     QVERIFY(page.compareWith({}));
     QCOMPARE(page.results()->rowCount(), 2 * (int(kAllOps.size()) + 1));
+    QVERIFY(page.table()->isColumnHidden(BenchResultsModel::kRunColumn));
 
     // A saved run can be deleted: the compare menu lists it under Delete.
     QMenu* compareMenu = page.findChild<QToolButton*>(QStringLiteral("benchCompare"))->menu();

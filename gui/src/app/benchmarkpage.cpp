@@ -196,6 +196,7 @@ BenchmarkPage::BenchmarkPage(QWidget* parent)
   table_->horizontalHeader()->setHighlightSections(false);
   table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
   table_->horizontalHeader()->setStretchLastSection(false);
+  table_->setColumnHidden(BenchResultsModel::kRunColumn, true);  // until a comparison: onRowsAdded
   auto* resultsPane = new QWidget(this);
   auto* resultsLayout = new QVBoxLayout(resultsPane);
   resultsLayout->setContentsMargins(0, 0, 0, 0);
@@ -360,6 +361,10 @@ void BenchmarkPage::updateStatus() {
 // ==== Chart selection ========================================================================
 
 void BenchmarkPage::onRowsAdded() {
+  // The run column tells the current run's rows from a compared run's: without
+  // a comparison it would say "current" on every row, in width a narrow
+  // window lacks.
+  table_->setColumnHidden(BenchResultsModel::kRunColumn, !results_->comparison().has_value());
   fillConfigCombo();
   if (followLive_ && isRunning() && !results_->currentRun().measurements.isEmpty()) {
     // Show what was just measured.
