@@ -14,13 +14,16 @@
 //   delete        every key, in random order.
 // With sync on every write the write operations run again on a few thousand
 // keys (each one costs an fdatasync).
-#include <atomic>
+//
+// The operations themselves are bench/lane.h's, which the browser's benchmark
+// panel runs too.
+#include "peers_suite.h"
+
 #include <cstdio>
-#include <cstring>
 #include <stdexcept>
-#include <thread>
 
 #include "engines/engine.h"
+#include "lane.h"
 #include "report.h"
 
 namespace bench {
@@ -28,113 +31,12 @@ namespace bench {
 namespace {
 
 constexpr const char* kSuite = "peers";
-constexpr std::size_t kKeySize = Workload::kKeySize;
 constexpr int kThreads[] = {1, 2, 4};
 
 struct Config {
   std::size_t entries;
   std::size_t value_size;
 };
-
-struct Failure : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-// Reads of every key from `threads` threads, each with its own reader and a
-// share of w.read_order. Mean: per-operation time averaged over all reads;
-// ops/s: all reads over the wall time.
-Row read_random(KvEngine& e, const Workload& w, int threads, const std::string& engine) {
-  const std::size_t n = w.size();
-  std::vector<std::unique_ptr<KvReader>> readers;
-  for (int t = 0; t < threads; ++t) readers.push_back(e.reader());
-  std::vector<Latencies> lat(static_cast<std::size_t>(threads));
-  std::atomic<int> ready{0};
-  std::atomic<bool> go{false};
-  std::atomic<std::size_t> bad{0};
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) {
-    pool.emplace_back([&, t] {
-      const std::size_t first = n * static_cast<std::size_t>(t) / static_cast<std::size_t>(threads);
-      const std::size_t last =
-          n * static_cast<std::size_t>(t + 1) / static_cast<std::size_t>(threads);
-      KvReader& r = *readers[static_cast<std::size_t>(t)];
-      std::string v;
-      std::size_t misses = 0;
-      ready.fetch_add(1);
-      while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
-      lat[static_cast<std::size_t>(t)] = measure(last - first, [&](std::size_t i) {
-        const std::uint32_t k = w.read_order[first + i];
-        if (!r.get(w.key(k), &v) || v.size() != w.value_size()) ++misses;
-      });
-      bad += misses;
-    });
-  }
-  while (ready.load() < threads) std::this_thread::yield();
-  const auto start = Clock::now();
-  go.store(true, std::memory_order_release);
-  for (auto& th : pool) th.join();
-  const double wall = seconds_between(start, Clock::now());
-  readers.clear();
-  if (bad)
-    throw Failure(engine + " read_random: " + std::to_string(bad.load()) + " keys not found");
-
-  Latencies all;
-  double busy_s = 0;
-  for (Latencies& l : lat) {
-    all.us.insert(all.us.end(), l.us.begin(), l.us.end());
-    busy_s += l.total_s;
-  }
-  all.ops = n;
-  all.total_s = busy_s;
-  Row r = make_row(kSuite, engine, "read_random", n, w.value_size(), "none", all);
-  r.threads = threads;
-  r.ops_per_sec = wall > 0 ? static_cast<double>(n) / wall : 0;
-  return r;
-}
-
-// Every pair in key order; each sample is the time from one pair to the next.
-Latencies read_seq(KvEngine& e, const Workload& w, const std::string& engine) {
-  const std::size_t n = w.size();
-  const std::size_t stride = sample_stride(n);
-  Latencies l;
-  l.ops = n;
-  l.us.reserve(n / stride + 1);
-  std::size_t i = 0, bad = 0, left = 0;  // left: pairs until the next timed one
-  char prev[kKeySize] = {};
-  auto mark = Clock::now();
-  const auto start = mark;
-  const std::size_t seen = e.scan([&](std::string_view k, std::string_view v) {
-    if (left == 0) {
-      l.us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - mark).count());
-      left = stride;
-    }
-    if (k.size() != kKeySize || v.size() != w.value_size() ||
-        (i > 0 && std::memcmp(prev, k.data(), kKeySize) >= 0))
-      ++bad;
-    else
-      std::memcpy(prev, k.data(), kKeySize);
-    ++i;
-    if (--left == 0) mark = Clock::now();
-    return true;
-  });
-  l.total_s = seconds_between(start, Clock::now());
-  if (seen != n || bad)
-    throw Failure(engine + " read_seq: visited " + std::to_string(seen) + " of " +
-                  std::to_string(n) + " pairs, " + std::to_string(bad) + " out of order or wrong");
-  return l;
-}
-
-void warm_up(const std::string& engine, const Workload& w) {
-  ScratchDir dir("peers-warmup-" + engine);
-  auto e = make_engine(engine);
-  e->open(dir.path(), false);
-  const std::size_t n = std::min<std::size_t>(w.size(), 2000);
-  std::string v;
-  for (std::size_t i = 0; i < n; ++i) e->put(w.key(i), w.value(i, 0));
-  for (std::size_t i = 0; i < n; ++i) e->get(w.key(n - 1 - i), &v);
-  for (std::size_t i = 0; i < n; ++i) e->del(w.key(i));
-  e->close();
-}
 
 void report(const Row& r) {
   progress("peers %-8s (%s, %s B) sync %-6s %-12s x%d  mean %8s µs  p99 %8s µs  %10.0f ops/s",
@@ -143,65 +45,38 @@ void report(const Row& r) {
            fmt_us(r.p99_us).c_str(), r.ops_per_sec);
 }
 
-// No sync: the whole workload.
-void run_engine(const std::string& engine, const Workload& w, std::vector<Row>* rows) {
-  const std::size_t n = w.size();
-  const std::size_t vs = w.value_size();
-  auto add = [&](const char* op, Latencies& l) {
-    rows->push_back(make_row(kSuite, engine, op, n, vs, "none", l));
-    report(rows->back());
-  };
-  warm_up(engine, w);
+// The steps of an engine without sync, in order.
+std::vector<Step> lane_steps() {
+  std::vector<Step> steps{{Op::kFillSeq}, {Op::kFillRandom}, {Op::kOverwrite}};
+  for (int t : kThreads) steps.push_back({Op::kReadRandom, t});
+  steps.push_back({Op::kReadMissing});
+  steps.push_back({Op::kReadSeq});
+  steps.push_back({Op::kDelete});
+  return steps;
+}
+
+// No sync: the whole workload, in a lane (bench/lane.h) of its own.
+void run_engine(RunContext& run, const std::string& engine, const Workload& w,
+                std::vector<Row>* rows) {
   {
-    ScratchDir dir("peers-seq-" + engine);
-    auto e = make_engine(engine);
-    e->open(dir.path(), false);
-    Latencies l = measure(n, [&](std::size_t i) { e->put(w.key(i), w.value(i, 0)); });
-    e->close();
-    add("fill_seq", l);
+    ScratchDir warm("peers-warmup-" + engine);
+    warm_up(engine, w, warm.path());
   }
   ScratchDir dir("peers-" + engine);
-  auto e = make_engine(engine);
-  e->open(dir.path(), false);
-  Latencies fill = measure(n, [&](std::size_t i) {
-    const std::uint32_t k = w.fill_order[i];
-    e->put(w.key(k), w.value(k, 0));
-  });
-  add("fill_random", fill);
-  Latencies over = measure(n, [&](std::size_t i) {
-    const std::uint32_t k = w.overwrite_order[i];
-    e->put(w.key(k), w.value(k, 1));
-  });
-  add("overwrite", over);
-  {
-    // The overwrite is what reads must see.
-    std::string v;
-    for (std::size_t i = 0; i < n; i += std::max<std::size_t>(1, n / 1000)) {
-      if (!e->get(w.key(i), &v) || v != w.value(i, 1))
-        throw Failure(engine + ": key " + std::string(w.key(i)) +
-                      " does not read back its overwritten value");
+  Lane lane(run, engine, w, dir.path(), false);
+  for (const Step& s : lane_steps()) {
+    Measurement m = lane.run(s);
+    rows->push_back(
+        make_row(kSuite, engine, op_name(s.op), w.size(), w.value_size(), "none", m.latencies));
+    if (s.op == Op::kReadRandom) {
+      // Mean: per-operation time averaged over all reads; ops/s: all reads over
+      // the wall time.
+      rows->back().threads = s.threads;
+      rows->back().ops_per_sec = m.wall_s > 0 ? static_cast<double>(w.size()) / m.wall_s : 0;
     }
-  }
-  for (int t : kThreads) {
-    rows->push_back(read_random(*e, w, t, engine));
     report(rows->back());
   }
-  std::size_t found = 0;
-  std::string v;
-  Latencies missing = measure(n, [&](std::size_t i) {
-    if (e->get(w.missing_key(w.read_order[i]), &v)) ++found;
-  });
-  if (found)
-    throw Failure(engine + " read_missing: " + std::to_string(found) + " absent keys found");
-  add("read_missing", missing);
-  Latencies seq = read_seq(*e, w, engine);
-  add("read_seq", seq);
-  Latencies del = measure(n, [&](std::size_t i) { e->del(w.key(w.delete_order[i])); });
-  add("delete", del);
-  for (std::size_t i = 0; i < n; i += std::max<std::size_t>(1, n / 100)) {
-    if (e->get(w.key(i), &v)) throw Failure(engine + ": a deleted key is still there");
-  }
-  e->close();
+  lane.close();
 }
 
 // Sync on every write: the write operations on `w` (a few thousand keys), for
@@ -211,105 +86,76 @@ void run_engine(const std::string& engine, const Workload& w, std::vector<Row>* 
 // engines (starting with a different one each time) before the next begins.
 // Every engine thus meets the same disk.
 constexpr std::size_t kSyncRounds = 20;
+constexpr Op kSyncOps[] = {Op::kFillSeq, Op::kFillRandom, Op::kOverwrite, Op::kDelete};
 
-void run_sync(const std::vector<std::string>& engines, const Workload& w, std::vector<Row>* rows,
-              bool* failed) {
+void run_sync(RunContext& run, const std::vector<std::string>& engines, const Workload& w,
+              std::vector<Row>* rows, bool* failed) {
   const std::size_t n = w.size();
-  struct Lane {
+  struct Engine {
     std::string name;
-    std::unique_ptr<ScratchDir> seq_dir, dir;
-    std::unique_ptr<KvEngine> seq, main;
-    Latencies lat[4];  // fill_seq, fill_random, overwrite, delete
+    std::unique_ptr<ScratchDir> dir;
+    std::unique_ptr<Lane> lane;
+    Latencies lat[4];  // of kSyncOps
     bool ok = true;
   };
-  std::vector<Lane> lanes;
+  std::vector<Engine> lanes;
+  auto fail = [&](Engine& l, const std::exception& ex) {
+    progress("peers: %s sync (%zu B): FAILED: %s", l.name.c_str(), w.value_size(), ex.what());
+    *failed = true;
+    l.ok = false;
+  };
   for (const std::string& name : engines) {
-    Lane l;
+    Engine l;
     l.name = name;
     try {
-      l.seq_dir = std::make_unique<ScratchDir>("peers-sync-seq-" + name);
       l.dir = std::make_unique<ScratchDir>("peers-sync-" + name);
-      l.seq = make_engine(name);
-      l.seq->open(l.seq_dir->path(), true);
-      l.main = make_engine(name);
-      l.main->open(l.dir->path(), true);
+      l.lane = std::make_unique<Lane>(run, name, w, l.dir->path(), true);
     } catch (const std::exception& ex) {
-      progress("peers: %s sync (%zu B): FAILED: %s", name.c_str(), w.value_size(), ex.what());
-      *failed = true;
-      l.ok = false;
+      fail(l, ex);
     }
     lanes.push_back(std::move(l));
   }
-  // The operations, each over keys [first, last) of one engine.
-  auto op = [&](int which, Lane& l, std::size_t i) {
-    switch (which) {
-      case 0:
-        l.seq->put(w.key(i), w.value(i, 0));
-        break;
-      case 1:
-        l.main->put(w.key(w.fill_order[i]), w.value(w.fill_order[i], 0));
-        break;
-      case 2:
-        l.main->put(w.key(w.overwrite_order[i]), w.value(w.overwrite_order[i], 1));
-        break;
-      default:
-        l.main->del(w.key(w.delete_order[i]));
-        break;
-    }
-  };
-  auto check = [&](Lane& l) {
-    std::string v;
-    for (std::size_t i = 0; i < n; ++i) {
-      if (!l.main->get(w.key(i), &v) || v != w.value(i, 1))
-        throw Failure(l.name + " (sync): key " + std::string(w.key(i)) + " does not read back");
-    }
-  };
-  for (int which = 0; which < 4; ++which) {
-    if (which == 3) {
-      for (Lane& l : lanes) {
+  for (std::size_t which = 0; which < std::size(kSyncOps); ++which) {
+    if (kSyncOps[which] == Op::kDelete) {
+      for (Engine& l : lanes) {
         if (!l.ok) continue;
         try {
-          check(l);
+          l.lane->verify_overwritten(1);
         } catch (const std::exception& ex) {
-          progress("peers: %s sync (%zu B): FAILED: %s", l.name.c_str(), w.value_size(), ex.what());
-          *failed = true;
-          l.ok = false;
+          fail(l, ex);
         }
       }
     }
     for (std::size_t round = 0; round < kSyncRounds; ++round) {
       const std::size_t first = n * round / kSyncRounds, last = n * (round + 1) / kSyncRounds;
       for (std::size_t j = 0; j < lanes.size(); ++j) {
-        Lane& l = lanes[(j + round) % lanes.size()];
+        Engine& l = lanes[(j + round) % lanes.size()];
         if (!l.ok) continue;
         try {
-          Latencies part = measure(last - first, [&](std::size_t i) { op(which, l, first + i); });
+          const Latencies part = l.lane->run(Step{kSyncOps[which]}, first, last);
           Latencies& total = l.lat[which];
           total.us.insert(total.us.end(), part.us.begin(), part.us.end());
           total.ops += part.ops;
           total.total_s += part.total_s;
+        } catch (const Cancelled&) {
+          throw;
         } catch (const std::exception& ex) {
-          progress("peers: %s sync (%zu B): FAILED: %s", l.name.c_str(), w.value_size(), ex.what());
-          *failed = true;
-          l.ok = false;
+          fail(l, ex);
         }
       }
     }
   }
-  static const char* const kOpNames[] = {"fill_seq", "fill_random", "overwrite", "delete"};
-  for (Lane& l : lanes) {
+  for (Engine& l : lanes) {
     if (!l.ok) continue;
     try {
-      l.seq->close();
-      l.main->close();
+      l.lane->close();
     } catch (const std::exception& ex) {
-      progress("peers: %s sync (%zu B): FAILED: %s", l.name.c_str(), w.value_size(), ex.what());
-      *failed = true;
+      fail(l, ex);
       continue;
     }
-    for (int which = 0; which < 4; ++which) {
-      rows->push_back(
-          make_row(kSuite, l.name, kOpNames[which], n, w.value_size(), "always", l.lat[which]));
+    for (std::size_t which = 0; which < std::size(kSyncOps); ++which) {
+      rows->push_back(make_row(kSuite, l.name, op_name(kSyncOps[which]), n, w.value_size(),
+                               "always", l.lat[which]));
       report(rows->back());
     }
   }
@@ -342,32 +188,59 @@ constexpr OpLine kLines[] = {
 
 }  // namespace
 
-std::vector<Row> run_peers(const SuiteOptions& options, bool* failed) {
-  std::vector<Row> rows;
+std::uint64_t peers_operations(const SuiteOptions& options) {
+  std::uint64_t total = 0;
+  const std::uint64_t engines = options.engines.size();
   for (const Config& c : configs(options.quick)) {
-    if (!options.sync_none) break;
-    const Workload w(c.entries, c.value_size);
-    for (const std::string& engine : options.engines) {
-      const auto t0 = Clock::now();
-      try {
-        run_engine(engine, w, &rows);
-      } catch (const std::exception& ex) {
-        progress("peers: %s (%zu, %zu): FAILED: %s", engine.c_str(), c.entries, c.value_size,
-                 ex.what());
-        *failed = true;
-      }
-      progress("peers %s (%s, %s B): %.1f s", engine.c_str(), fmt_count(c.entries).c_str(),
-               fmt_count(c.value_size).c_str(), seconds_between(t0, Clock::now()));
-    }
+    if (options.sync_none) total += engines * c.entries * lane_steps().size();
+    if (options.sync_always) total += engines * sync_ops(options.quick) * std::size(kSyncOps);
   }
-  if (options.sync_always) {
+  return total;
+}
+
+std::vector<Row> run_peers(const SuiteOptions& options, bool* failed) {
+  return run_peers(options, failed, Hooks{});
+}
+
+std::vector<Row> run_peers(const SuiteOptions& options, bool* failed, const Hooks& hooks) {
+  std::vector<Row> rows;
+  RunContext run(hooks, peers_operations(options));
+  try {
     for (const Config& c : configs(options.quick)) {
-      const auto t0 = Clock::now();
-      const Workload w(sync_ops(options.quick), c.value_size);
-      run_sync(options.engines, w, &rows, failed);
-      progress("peers sync (%s B): %.1f s", fmt_count(c.value_size).c_str(),
-               seconds_between(t0, Clock::now()));
+      if (!options.sync_none) break;
+      const Workload w(c.entries, c.value_size);
+      for (const std::string& engine : options.engines) {
+        const auto t0 = Clock::now();
+        const std::uint64_t end = run.done() + c.entries * lane_steps().size();
+        try {
+          run_engine(run, engine, w, &rows);
+        } catch (const Cancelled&) {
+          throw;
+        } catch (const std::exception& ex) {
+          progress("peers: %s (%zu, %zu): FAILED: %s", engine.c_str(), c.entries, c.value_size,
+                   ex.what());
+          *failed = true;
+        }
+        run.skip_to(end);
+        progress("peers %s (%s, %s B): %.1f s", engine.c_str(), fmt_count(c.entries).c_str(),
+                 fmt_count(c.value_size).c_str(), seconds_between(t0, Clock::now()));
+      }
     }
+    if (options.sync_always) {
+      for (const Config& c : configs(options.quick)) {
+        const auto t0 = Clock::now();
+        const Workload w(sync_ops(options.quick), c.value_size);
+        const std::uint64_t end =
+            run.done() + options.engines.size() * w.size() * std::size(kSyncOps);
+        run_sync(run, options.engines, w, &rows, failed);
+        run.skip_to(end);
+        progress("peers sync (%s B): %.1f s", fmt_count(c.value_size).c_str(),
+                 seconds_between(t0, Clock::now()));
+      }
+    }
+    run.finish();
+  } catch (const Cancelled&) {
+    progress("peers: stopped; %zu results measured", rows.size());
   }
   return rows;
 }

@@ -5,7 +5,12 @@
 //   positive figures, and leaves no scratch directory behind;
 // - every adapter of bench/engines (bench_engines) round-trips values: put,
 //   get, overwrite, delete, ordered scan, readers on other threads, reopen --
-//   with and without sync.
+//   with and without sync;
+// - the measured operations (bench/lane.h), which the suites and the
+//   browser's panel share, report progress monotonically up to their total,
+//   and a stop request ends each of them early (Cancelled, the scratch
+//   directory removed); the peers suite run with hooks does the same and
+//   returns the rows measured until then.
 // No timing assertions: the figures only have to be there and be positive.
 #include <QByteArray>
 #include <QDir>
@@ -24,6 +29,8 @@
 #include <vector>
 
 #include "engines/engine.h"
+#include "lane.h"
+#include "peers_suite.h"
 
 #if !defined(Q_MOC_RUN) && !defined(BITCASK_BENCH_PATH)
 #error "BITCASK_BENCH_PATH must name the bitcask-bench executable"
@@ -126,6 +133,11 @@ class TstBench : public QObject {
   void badArgumentsAreRefused();
   void adapterRoundTrip_data();
   void adapterRoundTrip();
+  void laneReportsProgressAndMeasures_data();
+  void laneReportsProgressAndMeasures();
+  void laneStopsWithinEachOperation_data();
+  void laneStopsWithinEachOperation();
+  void peersSuiteFollowsHooks();
 };
 
 void TstBench::quickJsonIsComplete() {
@@ -353,6 +365,182 @@ void TstBench::adapterRoundTrip() {
   QVERIFY2(problem.empty(), (name + " after reopen: " + problem).c_str());
   for (const std::string& k : deleted) QVERIFY(!again->get(k, &v));
   again->close();
+}
+
+namespace {
+
+// Every operation of a lane, read_random from 1 and 2 threads.
+std::vector<bench::Step> all_steps() {
+  using bench::Op;
+  std::vector<bench::Step> steps;
+  for (Op op : {Op::kFillSeq, Op::kFillRandom, Op::kOverwrite, Op::kRead, Op::kReadRandom,
+                Op::kReadRandom, Op::kReadMissing, Op::kReadSeq, Op::kBatchWrite, Op::kDelete}) {
+    bench::Step s;
+    s.op = op;
+    s.batch = 50;
+    steps.push_back(s);
+  }
+  steps[5].threads = 2;
+  return steps;
+}
+
+bool is_empty_dir(const QString& path) {
+  return QDir(path).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden).isEmpty();
+}
+
+}  // namespace
+
+void TstBench::laneReportsProgressAndMeasures_data() {
+  QTest::addColumn<QString>("engine");
+  QTest::addColumn<bool>("sync");
+  QTest::newRow("bitcask") << "bitcask" << false;
+  QTest::newRow("sqlite") << "sqlite" << false;
+  QTest::newRow("lmdb sync") << "lmdb" << true;
+}
+
+void TstBench::laneReportsProgressAndMeasures() {
+  QFETCH(QString, engine);
+  QFETCH(bool, sync);
+  QTemporaryDir tmp;
+  QVERIFY(tmp.isValid());
+  const std::size_t n = sync ? 300 : 3000;
+  const bench::Workload w(n, 100);
+  const std::vector<bench::Step> steps = all_steps();
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> progress;
+  std::uint64_t sliced = 0;
+  bench::Hooks hooks;
+  hooks.progress = [&](std::uint64_t done, std::uint64_t total) {
+    progress.emplace_back(done, total);
+  };
+  hooks.slice = [&](const bench::Slice& s) {
+    QVERIFY(s.seconds > 0);
+    QVERIFY(s.t >= s.seconds);
+    sliced += s.ops;
+  };
+  bench::RunContext run(hooks, n * steps.size());
+  {
+    bench::warm_up(engine.toStdString(), w, (tmp.path() + "/warm").toStdString());
+    bench::Lane lane(run, engine.toStdString(), w, (tmp.path() + "/lane").toStdString(), sync);
+    QCOMPARE(lane.size(), n);
+    for (const bench::Step& s : steps) {
+      const std::uint64_t before = run.done();
+      sliced = 0;
+      bench::Measurement m = lane.run(s);
+      QCOMPARE(run.done() - before, std::uint64_t(n));
+      QCOMPARE(sliced, std::uint64_t(n));
+      QCOMPARE(m.latencies.ops, n);
+      QVERIFY2(!m.latencies.us.empty(), bench::op_name(s.op));
+      QVERIFY(m.wall_s > 0);
+      QVERIFY(m.latencies.percentile(50) <= m.latencies.percentile(99));
+    }
+    lane.close();
+  }
+  run.finish();
+  QVERIFY(progress.size() > steps.size());
+  for (std::size_t i = 0; i < progress.size(); ++i) {
+    QCOMPARE(progress[i].second, std::uint64_t(n * steps.size()));
+    if (i > 0) QVERIFY(progress[i].first >= progress[i - 1].first);
+  }
+  QCOMPARE(progress.back().first, progress.back().second);
+  QVERIFY(!QDir(tmp.path() + "/warm").exists());
+}
+
+void TstBench::laneStopsWithinEachOperation_data() {
+  QTest::addColumn<int>("at");
+  const std::vector<bench::Step> steps = all_steps();
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const std::string name =
+        std::string(bench::op_name(steps[i].op)) + " x" + std::to_string(steps[i].threads);
+    QTest::newRow(name.c_str()) << int(i);
+  }
+}
+
+// A stop requested once step `at` has begun ends that step with Cancelled:
+// it never returns a measurement, and the steps after it never start.
+void TstBench::laneStopsWithinEachOperation() {
+  QFETCH(int, at);
+  QTemporaryDir tmp;
+  QVERIFY(tmp.isValid());
+  const std::size_t n = 3000;
+  const bench::Workload w(n, 100);
+  const std::vector<bench::Step> steps = all_steps();
+  std::stop_source stop;
+  std::uint64_t stepStart = ~std::uint64_t(0);
+  bench::Hooks hooks;
+  hooks.stop = stop.get_token();
+  hooks.progress = [&](std::uint64_t done, std::uint64_t) {
+    if (done > stepStart) stop.request_stop();
+  };
+  bench::RunContext run(hooks, n * steps.size());
+  int completed = 0;
+  bool cancelled = false;
+  try {
+    bench::Lane lane(run, "bitcask", w, (tmp.path() + "/lane").toStdString(), false);
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      if (int(i) == at) stepStart = run.done();
+      lane.run(steps[i]);
+      ++completed;
+    }
+  } catch (const bench::Cancelled&) {
+    cancelled = true;
+  }
+  QVERIFY(cancelled);
+  QCOMPARE(completed, at);
+  QVERIFY(run.done() < run.total());
+  // The lane's databases are closed; removing them is the caller's (here QTemporaryDir's).
+  QVERIFY(QDir(tmp.path()).removeRecursively());
+}
+
+void TstBench::peersSuiteFollowsHooks() {
+  QTemporaryDir scratch;
+  QVERIFY(scratch.isValid());
+  qputenv("BITCASK_BENCH_DIR", scratch.path().toLocal8Bit());
+  bench::SuiteOptions options;
+  options.quick = true;
+  options.engines = {"lmdb"};
+  options.sync_always = false;
+  const std::uint64_t total = bench::peers_operations(options);
+  QVERIFY(total > 0);
+
+  // To the end: progress monotonic up to the total, every row there.
+  std::uint64_t last = 0, calls = 0;
+  bool monotonic = true;
+  bench::Hooks hooks;
+  hooks.progress = [&](std::uint64_t done, std::uint64_t t) {
+    monotonic &= done >= last && t == total;
+    last = done;
+    ++calls;
+  };
+  bool failed = false;
+  const std::vector<bench::Row> rows = bench::run_peers(options, &failed, hooks);
+  QVERIFY(!failed);
+  QVERIFY(monotonic);
+  QVERIFY(calls > 10);
+  QCOMPARE(last, total);
+  QCOMPARE(rows.size(), std::size_t(3 * 9));  // 3 configurations × 9 (read_random ×3)
+  for (const bench::Row& r : rows) QVERIFY(r.ops > 0 && r.mean_us > 0);
+  QVERIFY(is_empty_dir(scratch.path()));
+
+  // Stopped half way: the rows measured until then, no failure, nothing left behind.
+  std::stop_source stop;
+  hooks.stop = stop.get_token();
+  last = 0;
+  hooks.progress = [&](std::uint64_t done, std::uint64_t) {
+    last = done;
+    if (done >= total / 2) stop.request_stop();
+  };
+  const std::vector<bench::Row> part = bench::run_peers(options, &failed, hooks);
+  QVERIFY(!failed);
+  QVERIFY(!part.empty());
+  QVERIFY(part.size() < rows.size());
+  QVERIFY(last < total);
+  for (std::size_t i = 0; i < part.size(); ++i) {
+    QCOMPARE(part[i].op, rows[i].op);
+    QCOMPARE(part[i].entries, rows[i].entries);
+    QCOMPARE(part[i].threads, rows[i].threads);
+  }
+  QVERIFY(is_empty_dir(scratch.path()));
+  qunsetenv("BITCASK_BENCH_DIR");
 }
 
 QTEST_GUILESS_MAIN(TstBench)

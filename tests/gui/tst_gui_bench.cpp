@@ -214,6 +214,52 @@ class TestBench : public QObject {
     QVERIFY(dirIsEmpty(scratch.path()));
   }
 
+  // The panel runs the suites' lanes (bench/lane.h): a tiny workload gives
+  // the same measurements, in the same order and with the same counts, as a
+  // bench::Lane run directly on the same steps (the figures themselves are
+  // timings and differ).
+  void panelMeasuresWhatTheLaneMeasures() {
+    QTemporaryDir scratch;
+    BenchResultsModel model;
+    BenchRunner runner(&model);
+    runner.setScratchRoot(scratch.path());
+    BenchWorkload w = tinyWorkload();
+    w.engines = {QStringLiteral("bitcask")};
+    w.entries = {1500};
+    runToEnd(runner, w);
+    QCOMPARE(runner.state(), BenchRunner::State::kFinished);
+    const QList<BenchMeasurement>& panel = model.currentRun().measurements;
+
+    const bench::Workload data(1500, 100);
+    bench::RunContext run({}, w.totalOperations());
+    std::vector<bench::Measurement> direct;
+    {
+      bench::Lane lane(run, "bitcask", data,
+                       (scratch.path() + QStringLiteral("/direct")).toStdString(), false);
+      for (const BenchStep& s : w.steps()) {
+        bench::Step step;
+        step.op = s.op;
+        step.threads = s.threads;
+        step.load = s.load;
+        step.batch = std::size_t(w.batchSize);
+        bench::Measurement m = lane.run(step);
+        if (!s.load) direct.push_back(std::move(m));
+      }
+      lane.close();
+    }
+    QCOMPARE(run.done(), run.total());
+    QCOMPARE(panel.size(), qsizetype(direct.size()));
+    for (qsizetype i = 0; i < panel.size(); ++i) {
+      const bench::Measurement& d = direct[std::size_t(i)];
+      const QString what = benchOpName(panel[i].op);
+      QVERIFY2(panel[i].op == d.step.op, qPrintable(what));
+      QCOMPARE(panel[i].threads, d.step.threads);
+      QCOMPARE(panel[i].ops, quint64(d.latencies.ops));
+      QCOMPARE(panel[i].samples, quint64(d.latencies.us.size()));
+      QVERIFY(panel[i].meanUs > 0 && d.latencies.mean() > 0);
+    }
+  }
+
   void cancelEndsWithOnlyCompleteRows() {
     QTemporaryDir scratch;
     BenchResultsModel model;
@@ -333,6 +379,27 @@ class TestBench : public QObject {
     QVERIFY(!model.index(2, 0).data(BenchResultsModel::kIsComparisonRole).toBool());
     model.clearComparison();
     QCOMPARE(model.rowCount(), 3);
+
+    // A run saved by an earlier version (format version 1, from before the
+    // panel ran bench/lane.h) loads and compares.
+    const auto old =
+        store.load(QStringLiteral(BITCASK_SOURCE_DIR "/tests/fixtures/bench-run-v1.json"), &error);
+    QVERIFY2(old.has_value(), qPrintable(error));
+    QCOMPARE(old->measurements.size(), 4);
+    QCOMPARE(old->slices.size(), 8);
+    QCOMPARE(old->workload.engines.size(), 2);
+    for (const BenchMeasurement& m : old->measurements) {
+      QCOMPARE(m.engine, QStringLiteral("bitcask"));
+      QCOMPARE(m.ops, quint64(20000));
+      QVERIFY(m.p50Us > 0 && m.p50Us <= m.p99Us);
+      QCOMPARE(m.histogram.total(), m.samples);
+      QVERIFY(!m.percentiles.isEmpty());
+    }
+    QCOMPARE(old->measurements[2].op, BenchOp::kReadRandom);
+    QCOMPARE(old->measurements[2].threads, 2);
+    model.setComparison(*old);
+    QCOMPARE(model.rowCount(), 3 + 4);
+    model.clearComparison();
 
     // A file that is not a run is refused, and left out of the list.
     QFile junk(store.directory() + QStringLiteral("/junk.json"));
@@ -476,14 +543,20 @@ class TestBench : public QObject {
     QVERIFY(image.width() > 100);
 
     // Save, then compare: the saved rows join the table and a second bar series.
+    // The run column shows only beside a comparison.
     const QString saved = page.saveRun(QStringLiteral("first"));
     QVERIFY(!saved.isEmpty());
+    QVERIFY(page.table()->isColumnHidden(BenchResultsModel::kRunColumn));
+    // And the operations column only when a row's differ from its entries.
+    QVERIFY(page.table()->isColumnHidden(BenchResultsModel::kOpsColumn));
     QVERIFY(page.compareWith(saved));
     QCOMPARE(page.results()->rowCount(), 2 * 2 * (int(kAllOps.size()) + 1));
+    QVERIFY(!page.table()->isColumnHidden(BenchResultsModel::kRunColumn));
     bars->rebuildNow();
     QCOMPARE(bars->seriesCount(), 4);
     QVERIFY(page.compareWith({}));
     QCOMPARE(page.results()->rowCount(), 2 * (int(kAllOps.size()) + 1));
+    QVERIFY(page.table()->isColumnHidden(BenchResultsModel::kRunColumn));
 
     // A saved run can be deleted: the compare menu lists it under Delete.
     QMenu* compareMenu = page.findChild<QToolButton*>(QStringLiteral("benchCompare"))->menu();
@@ -540,6 +613,15 @@ class TestBench : public QObject {
     tabs->setCurrentIndex(at);
     tabs->setCurrentIndex(0);
     QVERIFY(!window.valueEditor()->isVisible());
+
+    // Ctrl+3 shows the tab (and Ctrl+1 the keys again), from the window's keyboard focus.
+    window.activateWindow();
+    QTest::keyClick(&window, Qt::Key_3, Qt::ControlModifier);
+    QCOMPARE(tabs->currentIndex(), at);
+    QTest::keyClick(&window, Qt::Key_1, Qt::ControlModifier);
+    QCOMPARE(tabs->currentIndex(), 0);
+    QTest::keyClick(&window, Qt::Key_3, Qt::ControlModifier);
+    QCOMPARE(tabs->currentIndex(), at);
   }
 };
 

@@ -26,15 +26,15 @@ void BenchChartBars::setMetric(Metric metric) {
   switch (metric_) {
     case Metric::kOpsPerSec:
       yAxis->setTicker(logTicker(Unit::kCount));
-      yAxis->setLabel(tr("operations per second (log scale; higher is better)"));
+      yAxis->setLabel(tr("ops/s (log scale)"));
       break;
     case Metric::kMeanUs:
       yAxis->setTicker(logTicker(Unit::kMicroseconds));
-      yAxis->setLabel(tr("mean latency (log scale; lower is better)"));
+      yAxis->setLabel(tr("mean latency (log scale)"));
       break;
     case Metric::kP99Us:
       yAxis->setTicker(logTicker(Unit::kMicroseconds));
-      yAxis->setLabel(tr("p99 latency (log scale; lower is better)"));
+      yAxis->setLabel(tr("p99 latency (log scale)"));
       break;
   }
   scheduleRebuild();
@@ -66,8 +66,12 @@ bool BenchChartBars::rebuild() {
   for (const Bar& b : bars_) removePlottable(b.bars);
   bars_.clear();
   group_->clear();
-  setTitle(config_ ? tr("Operations by engine — %1").arg(config_->label())
-                   : tr("Operations by engine"));
+  // Which way is better goes in the title: the y axis of a short chart has
+  // no room for it.
+  const QString better =
+      metric_ == Metric::kOpsPerSec ? tr("higher is better") : tr("lower is better");
+  setTitle(config_ ? tr("Operations by engine — %1 (%2)").arg(config_->label(), better)
+                   : tr("Operations by engine (%1)").arg(better));
   if (!config_) return false;
   ops_ = model_->opsOf(*config_);
   if (ops_.isEmpty()) return false;

@@ -196,6 +196,9 @@ BenchmarkPage::BenchmarkPage(QWidget* parent)
   table_->horizontalHeader()->setHighlightSections(false);
   table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
   table_->horizontalHeader()->setStretchLastSection(false);
+  // Until they tell something (onRowsAdded).
+  table_->setColumnHidden(BenchResultsModel::kRunColumn, true);
+  table_->setColumnHidden(BenchResultsModel::kOpsColumn, true);
   auto* resultsPane = new QWidget(this);
   auto* resultsLayout = new QVBoxLayout(resultsPane);
   resultsLayout->setContentsMargins(0, 0, 0, 0);
@@ -360,6 +363,17 @@ void BenchmarkPage::updateStatus() {
 // ==== Chart selection ========================================================================
 
 void BenchmarkPage::onRowsAdded() {
+  // The run column tells the current run's rows from a compared run's: without
+  // a comparison it would say "current" on every row, in width a narrow
+  // window lacks.
+  table_->setColumnHidden(BenchResultsModel::kRunColumn, !results_->comparison().has_value());
+  // Likewise the operations column, while every row did one operation per entry.
+  bool opsAreEntries = true;
+  for (int row = 0; row < results_->rowCount(); ++row) {
+    const BenchMeasurement& m = results_->measurementAt(row);
+    opsAreEntries &= m.ops == m.entries;
+  }
+  table_->setColumnHidden(BenchResultsModel::kOpsColumn, opsAreEntries);
   fillConfigCombo();
   if (followLive_ && isRunning() && !results_->currentRun().measurements.isEmpty()) {
     // Show what was just measured.

@@ -1,14 +1,13 @@
-// Runs a BenchWorkload in the background (QtConcurrent::run) through the
-// bench_engines adapters (bench/engines), timing operations with bitcask-bench's
-// own helpers (bench::measure, bench::Latencies: same sampling, same
-// percentiles), in a scratch QTemporaryDir that is removed afterwards.
+// Runs a BenchWorkload in the background (QtConcurrent::run): each lane of its
+// plan (BenchWorkload::steps) is a bench::Lane (bench/lane.h), the same
+// measured operations bitcask-bench's peers suite runs, in a scratch
+// QTemporaryDir that is removed afterwards.
 //
-// The task reports through its QPromise: progress over the plan's operations
-// (BenchWorkload::steps), a BenchEvent per completed measurement and per
-// throughput slice (~every 50 ms of a lane), and one per failed lane. It checks
-// for Cancel between batches of 256 operations (and every 1024 pairs of a
-// scan); the operation under way when it is cancelled is dropped, never
-// reported as complete.
+// The task reports through its QPromise what the lanes' hooks tell: progress
+// over the plan's operations, a BenchEvent per completed measurement and per
+// throughput slice (~every 50 ms of a lane), and one per failed lane. Cancel
+// stops the lane within a batch of 256 operations (or 1024 pairs of a scan);
+// the operation under way is dropped, never reported as complete.
 //
 // The database open in the browser is only ever read (its own lane, when the
 // workload asks for it): reads are safe beside the browser's own work and

@@ -14,34 +14,29 @@ namespace {
 
 struct OpInfo {
   BenchOp op;
-  const char* name;
   const char* description;
 };
 
-// Names as bitcask-bench's peers suite prints them (read, batch_write: as in
-// its python-matrix suite, which calls them read and batch_write too).
 constexpr OpInfo kOps[] = {
-    {BenchOp::kFillSeq, "fill_seq",
+    {BenchOp::kFillSeq,
      QT_TRANSLATE_NOOP("bb::Bench", "Puts in ascending key order into a fresh database.")},
-    {BenchOp::kFillRandom, "fill_random",
+    {BenchOp::kFillRandom,
      QT_TRANSLATE_NOOP("bb::Bench", "Puts in random key order into a fresh database.")},
-    {BenchOp::kOverwrite, "overwrite",
+    {BenchOp::kOverwrite,
      QT_TRANSLATE_NOOP("bb::Bench", "A new value for every key, in another random order.")},
-    {BenchOp::kRead, "read",
-     QT_TRANSLATE_NOOP("bb::Bench", "Every key read in the order it was written.")},
-    {BenchOp::kReadRandom, "read_random",
+    {BenchOp::kRead, QT_TRANSLATE_NOOP("bb::Bench", "Every key read in the order it was written.")},
+    {BenchOp::kReadRandom,
      QT_TRANSLATE_NOOP("bb::Bench",
                        "Every key read once in random order, split between the threads.")},
-    {BenchOp::kReadMissing, "read_missing",
+    {BenchOp::kReadMissing,
      QT_TRANSLATE_NOOP("bb::Bench", "Absent keys (between the present ones) looked up.")},
-    {BenchOp::kReadSeq, "read_seq",
+    {BenchOp::kReadSeq,
      QT_TRANSLATE_NOOP("bb::Bench", "Every pair visited in key order (a scan).")},
-    {BenchOp::kBatchWrite, "batch_write",
+    {BenchOp::kBatchWrite,
      QT_TRANSLATE_NOOP("bb::Bench",
                        "New keys written in atomic batches; a sample is a batch's time ÷ its "
                        "size.")},
-    {BenchOp::kDelete, "delete",
-     QT_TRANSLATE_NOOP("bb::Bench", "Every key deleted, in random order.")},
+    {BenchOp::kDelete, QT_TRANSLATE_NOOP("bb::Bench", "Every key deleted, in random order.")},
 };
 
 QString tr(const char* text) { return QCoreApplication::translate("bb::Bench", text); }
@@ -63,18 +58,11 @@ std::optional<quint64> positive(const QJsonValue& v) {
 
 }  // namespace
 
-QString benchOpName(BenchOp op) {
-  for (const OpInfo& i : kOps) {
-    if (i.op == op) return QString::fromLatin1(i.name);
-  }
-  return {};
-}
+// bench/lane.h's names, as bitcask-bench prints them.
+QString benchOpName(BenchOp op) { return QString::fromLatin1(bench::op_name(op)); }
 
 std::optional<BenchOp> benchOpFromName(const QString& name) {
-  for (const OpInfo& i : kOps) {
-    if (name == QLatin1String(i.name)) return i.op;
-  }
-  return std::nullopt;
+  return bench::op_from_name(name.toStdString());
 }
 
 QList<BenchOp> allBenchOps() {
@@ -90,17 +78,7 @@ QString benchOpDescription(BenchOp op) {
   return {};
 }
 
-bool benchOpWrites(BenchOp op) {
-  switch (op) {
-    case BenchOp::kRead:
-    case BenchOp::kReadRandom:
-    case BenchOp::kReadMissing:
-    case BenchOp::kReadSeq:
-      return false;
-    default:
-      return true;
-  }
-}
+bool benchOpWrites(BenchOp op) { return bench::op_writes(op); }
 
 // ==== Presets ================================================================================
 

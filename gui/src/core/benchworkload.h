@@ -15,20 +15,13 @@
 #include <QStringList>
 #include <optional>
 
+#include "lane.h"
+
 namespace bb {
 
-// In the order the runner performs them on a lane.
-enum class BenchOp {
-  kFillSeq,      // puts in ascending key order, into a database of its own
-  kFillRandom,   // puts in random order (the lane's database)
-  kOverwrite,    // new values for every key, in another random order
-  kRead,         // every key, in the order it was written
-  kReadRandom,   // every key once in random order, from 1..n threads
-  kReadMissing,  // absent keys, interleaved with the present ones
-  kReadSeq,      // every pair in key order (a scan)
-  kBatchWrite,   // new keys in atomic batches (KvEngine::put_batch)
-  kDelete,       // every key, in random order
-};
+// The operations, in the order a lane performs them: bench/lane.h's, which
+// the runner runs (as bitcask-bench's peers suite does).
+using BenchOp = bench::Op;
 
 QString benchOpName(BenchOp op);  // "fill_seq", … (bitcask-bench's names)
 std::optional<BenchOp> benchOpFromName(const QString& name);
