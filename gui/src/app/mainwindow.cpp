@@ -165,6 +165,8 @@ MainWindow::MainWindow(QWidget* parent)
     }
   });
   connect(tableModel_, &KeyTableModel::countChanged, this, &MainWindow::updateMatchText);
+  connect(tableModel_, &KeyTableModel::errorOccurred, this,
+          [this](const QString& message) { statusBar()->showMessage(message, 10000); });
   connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
           &MainWindow::onCurrentKeyChanged);
   connect(table_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
@@ -388,6 +390,7 @@ void MainWindow::createMenus() {
   QMenu* view = menuBar()->addMenu(tr("&View"));
   view->addAction(treeAct_);
   view->addAction(separatorAct_);
+  view->addAction(table_->largestValuesAction());
   view->addSeparator();
   QAction* valueToggle = valueDock_->toggleViewAction();
   valueToggle->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_J));
