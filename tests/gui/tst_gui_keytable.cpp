@@ -313,6 +313,29 @@ class TestKeyTable : public QObject {
     QCOMPARE(rowsOf(model), expected(db->db(), KeyTableModel::kSegmentColumn, Qt::AscendingOrder));
   }
 
+  void aRestoredHeaderSortsTheModel() {
+    QTemporaryDir dir;
+    auto db = openMixed(guitest::dbPath(dir), 100);
+    QByteArray state;
+    {
+      KeyTableModel model;
+      model.setDatabase(db.get());
+      KeyTableView view;
+      view.setModel(&model);
+      view.sortByColumn(KeyTableModel::kTimestampColumn, Qt::DescendingOrder);
+      QTRY_VERIFY(!model.isSorting());
+      state = view.horizontalHeader()->saveState();
+    }
+    KeyTableModel model;
+    model.setDatabase(db.get());
+    KeyTableView view;
+    view.setModel(&model);
+    QVERIFY(view.horizontalHeader()->restoreState(state));
+    QTRY_VERIFY(!model.isSorting());
+    QCOMPARE(model.sortColumn(), view.horizontalHeader()->sortIndicatorSection());
+    QCOMPARE(model.sortOrder(), view.horizontalHeader()->sortIndicatorOrder());
+  }
+
   void reportsEngineErrors() {
     QTemporaryDir dir;
     auto db = guitest::openWritable(guitest::dbPath(dir));

@@ -617,7 +617,12 @@ void KeyTableModel::onSortFinished() {
   sortOrder_ = pendingSortOrder_;
   QModelIndexList after;
   after.reserve(before.size());
-  if (!before.isEmpty()) {
+  if (before.size() <= 16) {
+    // The current row and a selection's ends: a search each costs less than an inverse.
+    for (qsizetype i = 0; i < before.size(); ++i) {
+      after << index(rowOfBase(bases[std::size_t(i)]), before[i].column());
+    }
+  } else {
     std::vector<quint32> rowOf(order_->size());
     for (std::size_t r = 0; r < order_->size(); ++r) rowOf[(*order_)[r]] = quint32(r);
     for (qsizetype i = 0; i < before.size(); ++i) {
