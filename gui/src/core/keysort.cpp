@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <unordered_map>
 
 namespace bb {
 
@@ -11,6 +12,10 @@ namespace {
 
 constexpr std::size_t kScanPage = 32768;
 constexpr int kGatherShare = 800;  // of the progress range: the index pass; the sort the rest
+// Up to this many distinct values a counting sort orders the rows (sizes and segments nearly
+// always; times of batched writes often): linear time, and no memory beyond the values and
+// the result. Past it, a comparison sort.
+constexpr std::size_t kMaxCountedValues = 1 << 18;
 
 std::uint64_t fieldOf(const bitcask::KeyEntry& e, SortField field) {
   switch (field) {
@@ -24,19 +29,8 @@ std::uint64_t fieldOf(const bitcask::KeyEntry& e, SortField field) {
   return 0;
 }
 
-// A 32-bit field and the row's index in one integer: sorting plain uint64s
-// is several times faster than an indirect sort, and needs 8 bytes a row.
-struct Packed32 {
-  std::vector<std::uint64_t> items;
-  void set(std::size_t i, std::uint64_t v, bool descending) {
-    auto f = std::uint32_t(v);
-    if (descending) f = ~f;
-    items[i] = (std::uint64_t(f) << 32) | std::uint32_t(i);
-  }
-};
-
 #pragma pack(push, 4)
-// A 64-bit field (microseconds) and the index: 12 bytes a row.
+// A 64-bit value (microseconds) and the row: 12 bytes.
 struct Stamped {
   std::uint64_t t;
   std::uint32_t i;
@@ -44,79 +38,135 @@ struct Stamped {
 };
 #pragma pack(pop)
 
+// Rows 0..n-1 ordered by values[row] (ties in row order, both directions). Frees `values`.
+template <typename T>
+RowOrder orderBy(std::vector<T>& values, bool descending) {
+  const std::size_t n = values.size();
+  auto rows = std::make_shared<std::vector<quint32>>();
+  std::unordered_map<T, quint32> starts;
+  bool few = true;
+  for (T v : values) {
+    auto [it, added] = starts.try_emplace(v, 0);
+    ++it->second;
+    if (added && starts.size() > kMaxCountedValues) {
+      few = false;
+      break;
+    }
+  }
+  if (few) {
+    std::vector<std::pair<T, quint32>> distinct(starts.begin(), starts.end());
+    std::sort(distinct.begin(), distinct.end(), [descending](const auto& a, const auto& b) {
+      return descending ? a.first > b.first : a.first < b.first;
+    });
+    quint32 at = 0;
+    for (const auto& [v, count] : distinct) {
+      starts[v] = at;
+      at += count;
+    }
+    rows->resize(n);
+    for (std::size_t i = 0; i < n; ++i) (*rows)[starts[values[i]]++] = quint32(i);
+    values = {};
+    return rows;
+  }
+  starts = {};
+  if constexpr (sizeof(T) == 4) {
+    // A 32-bit value and the row in one integer: plain uint64s sort several times faster
+    // than an indirect sort.
+    std::vector<std::uint64_t> packed(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint32_t v = descending ? ~values[i] : values[i];
+      packed[i] = (std::uint64_t(v) << 32) | std::uint32_t(i);
+    }
+    values = {};
+    std::sort(packed.begin(), packed.end());
+    rows->resize(n);
+    for (std::size_t r = 0; r < n; ++r) (*rows)[r] = quint32(packed[r]);
+  } else {
+    std::vector<Stamped> stamped(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      stamped[i] = {descending ? ~values[i] : values[i], std::uint32_t(i)};
+    }
+    values = {};
+    std::sort(stamped.begin(), stamped.end());
+    rows->resize(n);
+    for (std::size_t r = 0; r < n; ++r) (*rows)[r] = stamped[r].i;
+  }
+  return rows;
+}
+
+// The field of every row: from the list's entries, or read beside the snapshot.
+template <typename T>
+bool gather(QPromise<KeySortResult>& promise, const DbPtr& db, const KeySnapshot* keys,
+            std::string prefix, const std::vector<bitcask::KeyEntry>* list, SortField field,
+            std::vector<T>& values, QString* error) {
+  const std::size_t n = values.size();
+  if (list) {
+    for (std::size_t i = 0; i < n; ++i) values[i] = T(fieldOf((*list)[i], field));
+    return true;
+  }
+  if (!keys) return true;
+  // The snapshot and the index are both in key order: walk them side by side. A key gone
+  // from the index since the snapshot was taken sorts as 0 (its removal reaches the model
+  // as an edit and takes its row away).
+  bitcask::ScanOptions options;
+  options.prefix = std::move(prefix);
+  options.limit = kScanPage;
+  std::size_t at = 0;
+  try {
+    while (at < n) {
+      if (promise.isCanceled()) return false;
+      const auto page = db->scan(options);
+      for (const auto& e : page) {
+        while (at < n && keys->key(at) < e.key) values[at++] = 0;
+        if (at < n && keys->key(at) == e.key) values[at++] = T(fieldOf(e, field));
+      }
+      promise.setProgressValue(int(std::uint64_t(at) * kGatherShare / std::max<std::size_t>(n, 1)));
+      if (page.size() < options.limit) break;
+      options.start = page.back().key;
+      options.exclusive_start = true;
+    }
+  } catch (const bitcask::Error& e) {
+    *error = QString::fromStdString(e.what());
+    return false;
+  }
+  return true;
+}
+
+template <typename T>
+void sortBy(QPromise<KeySortResult>& promise, const DbPtr& db, const KeySnapshot* keys,
+            std::string prefix, const std::vector<bitcask::KeyEntry>* list, SortField field,
+            bool descending) {
+  KeySortResult result;
+  const std::size_t n = keys ? keys->size() : (list ? list->size() : 0);
+  std::vector<T> values(n);
+  if (!gather(promise, db, keys, std::move(prefix), list, field, values, &result.error)) {
+    if (!result.error.isEmpty()) promise.addResult(std::move(result));
+    return;
+  }
+  if (promise.isCanceled()) return;
+  promise.setProgressValue(kGatherShare);
+  result.order = orderBy(values, descending);
+  if (promise.isCanceled()) return;
+  promise.setProgressValue(1000);
+  promise.addResult(std::move(result));
+}
+
 }  // namespace
 
 void sortKeysTask(QPromise<KeySortResult>& promise, DbPtr db,
                   std::shared_ptr<const KeySnapshot> keys, std::string prefix,
                   std::shared_ptr<const std::vector<bitcask::KeyEntry>> list, SortField field,
                   Qt::SortOrder order) {
-  KeySortResult result;
   promise.setProgressRange(0, 1000);
   const bool descending = order == Qt::DescendingOrder;
-  const std::size_t n = keys ? keys->size() : (list ? list->size() : 0);
-  const bool wide = field == SortField::kTimestamp;
-  Packed32 narrow;
-  std::vector<Stamped> stamped;
-  auto set = [&](std::size_t i, std::uint64_t v) {
-    if (wide) {
-      stamped[i] = {descending ? ~v : v, std::uint32_t(i)};
-    } else {
-      narrow.set(i, v, descending);
-    }
-  };
-  if (wide) {
-    stamped.resize(n);
+  // Sizes and segment ids are 32-bit: half the memory of a time's 64 bits.
+  if (field == SortField::kTimestamp) {
+    sortBy<std::uint64_t>(promise, db, keys.get(), std::move(prefix), list.get(), field,
+                          descending);
   } else {
-    narrow.items.resize(n);
+    sortBy<std::uint32_t>(promise, db, keys.get(), std::move(prefix), list.get(), field,
+                          descending);
   }
-  if (list) {
-    for (std::size_t i = 0; i < n; ++i) set(i, fieldOf((*list)[i], field));
-  } else if (keys) {
-    // The snapshot and the index are both in key order: walk them side by side. A key gone
-    // from the index since the snapshot was taken sorts as 0 (its removal reaches the model
-    // as an edit and takes its row away).
-    bitcask::ScanOptions options;
-    options.prefix = std::move(prefix);
-    options.limit = kScanPage;
-    std::size_t at = 0;
-    try {
-      while (at < n) {
-        if (promise.isCanceled()) return;
-        const auto page = db->scan(options);
-        for (const auto& e : page) {
-          while (at < n && keys->key(at) < e.key) set(at++, 0);
-          if (at < n && keys->key(at) == e.key) set(at++, fieldOf(e, field));
-        }
-        promise.setProgressValue(
-            int(std::uint64_t(at) * kGatherShare / std::max<std::size_t>(n, 1)));
-        if (page.size() < options.limit) break;
-        options.start = page.back().key;
-        options.exclusive_start = true;
-      }
-    } catch (const bitcask::Error& e) {
-      result.error = QString::fromStdString(e.what());
-      promise.addResult(std::move(result));
-      return;
-    }
-    while (at < n) set(at++, 0);
-  }
-  if (promise.isCanceled()) return;
-  promise.setProgressValue(kGatherShare);
-  auto rows = std::make_shared<std::vector<quint32>>();
-  if (wide) {
-    std::sort(stamped.begin(), stamped.end());
-    if (promise.isCanceled()) return;
-    rows->resize(n);
-    for (std::size_t r = 0; r < n; ++r) (*rows)[r] = stamped[r].i;
-  } else {
-    std::sort(narrow.items.begin(), narrow.items.end());
-    if (promise.isCanceled()) return;
-    rows->resize(n);
-    for (std::size_t r = 0; r < n; ++r) (*rows)[r] = quint32(narrow.items[r]);
-  }
-  promise.setProgressValue(1000);
-  result.order = std::move(rows);
-  promise.addResult(std::move(result));
 }
 
 }  // namespace bb

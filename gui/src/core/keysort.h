@@ -5,7 +5,8 @@
 //
 // Runs off the GUI thread (10M keys take seconds): the snapshot's fields are
 // gathered by one pass over the index in key order beside the snapshot, then
-// sorted as packed integers. Progress 0..1000; cancel between index pages.
+// ordered by a counting sort (few distinct values) or a sort of packed
+// integers. Progress 0..1000; cancel between index pages.
 #pragma once
 
 #include <bitcask/db.h>
