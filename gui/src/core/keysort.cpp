@@ -38,20 +38,36 @@ struct Stamped {
 };
 #pragma pack(pop)
 
+// Turns `p` (row -> destination) into its inverse (destination -> row) in place, following
+// each cycle once; the top bit marks a slot done (n < 2^31).
+void invertInPlace(std::vector<quint32>& p) {
+  constexpr quint32 kDone = 0x80000000u;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    if (p[i] & kDone) continue;
+    quint32 prev = quint32(i);
+    quint32 k = p[i];
+    while (k != i) {
+      const quint32 next = p[k];
+      p[k] = prev | kDone;
+      prev = k;
+      k = next;
+    }
+    p[i] = prev | kDone;
+  }
+  for (quint32& v : p) v &= ~kDone;
+}
+
 // Rows 0..n-1 ordered by values[row] (ties in row order, both directions). Frees `values`.
 template <typename T>
 RowOrder orderBy(std::vector<T>& values, bool descending) {
   const std::size_t n = values.size();
   auto rows = std::make_shared<std::vector<quint32>>();
   std::unordered_map<T, quint32> starts;
-  bool few = true;
-  for (T v : values) {
-    auto [it, added] = starts.try_emplace(v, 0);
+  bool few = n < 0x80000000u;
+  for (std::size_t i = 0; few && i < n; ++i) {
+    auto [it, added] = starts.try_emplace(values[i], 0);
     ++it->second;
-    if (added && starts.size() > kMaxCountedValues) {
-      few = false;
-      break;
-    }
+    few = !added || starts.size() <= kMaxCountedValues;
   }
   if (few) {
     std::vector<std::pair<T, quint32>> distinct(starts.begin(), starts.end());
@@ -63,9 +79,17 @@ RowOrder orderBy(std::vector<T>& values, bool descending) {
       starts[v] = at;
       at += count;
     }
-    rows->resize(n);
-    for (std::size_t i = 0; i < n; ++i) (*rows)[starts[values[i]]++] = quint32(i);
-    values = {};
+    // Each row's place, then the rows of the places: 32-bit values become the result
+    // where they lie, so the sort needs no memory beyond them.
+    if constexpr (sizeof(T) == sizeof(quint32)) {
+      for (std::size_t i = 0; i < n; ++i) values[i] = starts[values[i]]++;
+      *rows = std::move(values);
+    } else {
+      rows->resize(n);
+      for (std::size_t i = 0; i < n; ++i) (*rows)[i] = starts[values[i]]++;
+      values = {};
+    }
+    invertInPlace(*rows);
     return rows;
   }
   starts = {};
