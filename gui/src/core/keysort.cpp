@@ -3,6 +3,7 @@
 #include <bitcask/error.h>
 
 #include <algorithm>
+#include <functional>
 #include <limits>
 #include <unordered_map>
 
@@ -11,10 +12,9 @@ namespace bb {
 namespace {
 
 constexpr std::size_t kScanPage = 32768;
-constexpr int kGatherShare = 800;  // of the progress range: the index pass; the sort the rest
 // Up to this many distinct values a counting sort orders the rows (sizes and segments nearly
-// always; times of batched writes often): linear time, and no memory beyond the values and
-// the result. Past it, a comparison sort.
+// always; times of batched writes often): linear time, and no memory beyond the result. Past
+// it, a comparison sort of the gathered values.
 constexpr std::size_t kMaxCountedValues = 1 << 18;
 
 std::uint64_t fieldOf(const bitcask::KeyEntry& e, SortField field) {
@@ -38,141 +38,165 @@ struct Stamped {
 };
 #pragma pack(pop)
 
-// Turns `p` (row -> destination) into its inverse (destination -> row) in place, following
-// each cycle once; the top bit marks a slot done (n < 2^31).
-void invertInPlace(std::vector<quint32>& p) {
-  constexpr quint32 kDone = 0x80000000u;
-  for (std::size_t i = 0; i < p.size(); ++i) {
-    if (p[i] & kDone) continue;
-    quint32 prev = quint32(i);
-    quint32 k = p[i];
-    while (k != i) {
-      const quint32 next = p[k];
-      p[k] = prev | kDone;
-      prev = k;
-      k = next;
+// Visits every row in row order with its field: from the list's entries, or read beside the
+// snapshot. Progress from `from` to `to`. False when cancelled, failed (*error set) or
+// stopped by `visit`.
+class RowWalk {
+ public:
+  RowWalk(QPromise<KeySortResult>& promise, const DbPtr& db, const KeySnapshot* keys,
+          std::string prefix, const std::vector<bitcask::KeyEntry>* list, SortField field)
+      : promise_(promise),
+        db_(db),
+        keys_(keys),
+        prefix_(std::move(prefix)),
+        list_(list),
+        field_(field) {}
+
+  std::size_t rows() const { return keys_ ? keys_->size() : (list_ ? list_->size() : 0); }
+
+  bool run(int from, int to, const std::function<bool(std::size_t, std::uint64_t)>& visit,
+           QString* error) {
+    const std::size_t n = rows();
+    auto progress = [&](std::size_t at) {
+      promise_.setProgressValue(
+          from + int(std::uint64_t(at) * std::uint64_t(to - from) / std::max<std::size_t>(n, 1)));
+    };
+    if (list_) {
+      for (std::size_t i = 0; i < n; ++i) {
+        if (!visit(i, fieldOf((*list_)[i], field_))) return false;
+      }
+      progress(n);
+      return true;
     }
-    p[i] = prev | kDone;
+    // The snapshot and the index are both in key order: walk them side by side. A key gone
+    // from the index since the snapshot was taken sorts as 0 (its removal reaches the model
+    // as an edit and takes its row away).
+    bitcask::ScanOptions options;
+    options.prefix = prefix_;
+    options.limit = kScanPage;
+    std::size_t at = 0;
+    try {
+      while (at < n) {
+        if (promise_.isCanceled()) return false;
+        const auto page = db_->scan(options);
+        for (const auto& e : page) {
+          while (at < n && keys_->key(at) < e.key) {
+            if (!visit(at++, 0)) return false;
+          }
+          if (at < n && keys_->key(at) == e.key) {
+            if (!visit(at++, fieldOf(e, field_))) return false;
+          }
+        }
+        progress(at);
+        if (page.size() < options.limit) break;
+        options.start = page.back().key;
+        options.exclusive_start = true;
+      }
+    } catch (const bitcask::Error& e) {
+      *error = QString::fromStdString(e.what());
+      return false;
+    }
+    while (at < n) {
+      if (!visit(at++, 0)) return false;
+    }
+    return true;
   }
-  for (quint32& v : p) v &= ~kDone;
+
+ private:
+  QPromise<KeySortResult>& promise_;
+  const DbPtr& db_;
+  const KeySnapshot* keys_;
+  std::string prefix_;
+  const std::vector<bitcask::KeyEntry>* list_;
+  SortField field_;
+};
+
+// A counting sort in two walks: the first counts each value, the second puts each row in its
+// place. Needs only the result (4 bytes a row). Null when there are too many distinct values,
+// or the index changed between the walks (the caller sorts the other way).
+RowOrder countingSort(RowWalk& walk, bool descending, QString* error) {
+  const std::size_t n = walk.rows();
+  // value -> (next place, end of its places)
+  std::unordered_map<std::uint64_t, std::pair<quint32, quint32>> places;
+  if (!walk.run(
+          0, 400,
+          [&](std::size_t, std::uint64_t v) {
+            auto [it, added] = places.try_emplace(v, 0, 0);
+            ++it->second.second;
+            return !added || places.size() <= kMaxCountedValues;
+          },
+          error)) {
+    return nullptr;
+  }
+  std::vector<std::uint64_t> distinct;
+  distinct.reserve(places.size());
+  for (const auto& p : places) distinct.push_back(p.first);
+  std::sort(distinct.begin(), distinct.end());
+  if (descending) std::reverse(distinct.begin(), distinct.end());
+  quint32 at = 0;
+  for (std::uint64_t v : distinct) {
+    auto& [next, end] = places[v];
+    const quint32 count = end;
+    next = at;
+    end = at + count;
+    at = end;
+  }
+  auto rows = std::make_shared<std::vector<quint32>>(n);
+  if (!walk.run(
+          400, 800,
+          [&](std::size_t row, std::uint64_t v) {
+            auto it = places.find(v);
+            if (it == places.end() || it->second.first >= it->second.second) return false;
+            (*rows)[it->second.first++] = quint32(row);
+            return true;
+          },
+          error)) {
+    return nullptr;
+  }
+  return rows;
 }
 
-// Rows 0..n-1 ordered by values[row] (ties in row order, both directions). Frees `values`.
+// A comparison sort of the gathered values and rows.
 template <typename T>
-RowOrder orderBy(std::vector<T>& values, bool descending) {
-  const std::size_t n = values.size();
+RowOrder comparisonSort(QPromise<KeySortResult>& promise, RowWalk& walk, bool descending,
+                        QString* error) {
+  const std::size_t n = walk.rows();
   auto rows = std::make_shared<std::vector<quint32>>();
-  std::unordered_map<T, quint32> starts;
-  bool few = n < 0x80000000u;
-  for (std::size_t i = 0; few && i < n; ++i) {
-    auto [it, added] = starts.try_emplace(values[i], 0);
-    ++it->second;
-    few = !added || starts.size() <= kMaxCountedValues;
-  }
-  if (few) {
-    std::vector<std::pair<T, quint32>> distinct(starts.begin(), starts.end());
-    std::sort(distinct.begin(), distinct.end(), [descending](const auto& a, const auto& b) {
-      return descending ? a.first > b.first : a.first < b.first;
-    });
-    quint32 at = 0;
-    for (const auto& [v, count] : distinct) {
-      starts[v] = at;
-      at += count;
-    }
-    // Each row's place, then the rows of the places: 32-bit values become the result
-    // where they lie, so the sort needs no memory beyond them.
-    if constexpr (sizeof(T) == sizeof(quint32)) {
-      for (std::size_t i = 0; i < n; ++i) values[i] = starts[values[i]]++;
-      *rows = std::move(values);
-    } else {
-      rows->resize(n);
-      for (std::size_t i = 0; i < n; ++i) (*rows)[i] = starts[values[i]]++;
-      values = {};
-    }
-    invertInPlace(*rows);
-    return rows;
-  }
-  starts = {};
   if constexpr (sizeof(T) == 4) {
     // A 32-bit value and the row in one integer: plain uint64s sort several times faster
     // than an indirect sort.
     std::vector<std::uint64_t> packed(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::uint32_t v = descending ? ~values[i] : values[i];
-      packed[i] = (std::uint64_t(v) << 32) | std::uint32_t(i);
+    if (!walk.run(
+            0, 800,
+            [&](std::size_t i, std::uint64_t v) {
+              const auto f = std::uint32_t(descending ? ~v : v);
+              packed[i] = (std::uint64_t(f) << 32) | std::uint32_t(i);
+              return true;
+            },
+            error)) {
+      return nullptr;
     }
-    values = {};
+    if (promise.isCanceled()) return nullptr;
     std::sort(packed.begin(), packed.end());
     rows->resize(n);
     for (std::size_t r = 0; r < n; ++r) (*rows)[r] = quint32(packed[r]);
   } else {
     std::vector<Stamped> stamped(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      stamped[i] = {descending ? ~values[i] : values[i], std::uint32_t(i)};
+    if (!walk.run(
+            0, 800,
+            [&](std::size_t i, std::uint64_t v) {
+              stamped[i] = {descending ? ~v : v, std::uint32_t(i)};
+              return true;
+            },
+            error)) {
+      return nullptr;
     }
-    values = {};
+    if (promise.isCanceled()) return nullptr;
     std::sort(stamped.begin(), stamped.end());
     rows->resize(n);
     for (std::size_t r = 0; r < n; ++r) (*rows)[r] = stamped[r].i;
   }
   return rows;
-}
-
-// The field of every row: from the list's entries, or read beside the snapshot.
-template <typename T>
-bool gather(QPromise<KeySortResult>& promise, const DbPtr& db, const KeySnapshot* keys,
-            std::string prefix, const std::vector<bitcask::KeyEntry>* list, SortField field,
-            std::vector<T>& values, QString* error) {
-  const std::size_t n = values.size();
-  if (list) {
-    for (std::size_t i = 0; i < n; ++i) values[i] = T(fieldOf((*list)[i], field));
-    return true;
-  }
-  if (!keys) return true;
-  // The snapshot and the index are both in key order: walk them side by side. A key gone
-  // from the index since the snapshot was taken sorts as 0 (its removal reaches the model
-  // as an edit and takes its row away).
-  bitcask::ScanOptions options;
-  options.prefix = std::move(prefix);
-  options.limit = kScanPage;
-  std::size_t at = 0;
-  try {
-    while (at < n) {
-      if (promise.isCanceled()) return false;
-      const auto page = db->scan(options);
-      for (const auto& e : page) {
-        while (at < n && keys->key(at) < e.key) values[at++] = 0;
-        if (at < n && keys->key(at) == e.key) values[at++] = T(fieldOf(e, field));
-      }
-      promise.setProgressValue(int(std::uint64_t(at) * kGatherShare / std::max<std::size_t>(n, 1)));
-      if (page.size() < options.limit) break;
-      options.start = page.back().key;
-      options.exclusive_start = true;
-    }
-  } catch (const bitcask::Error& e) {
-    *error = QString::fromStdString(e.what());
-    return false;
-  }
-  return true;
-}
-
-template <typename T>
-void sortBy(QPromise<KeySortResult>& promise, const DbPtr& db, const KeySnapshot* keys,
-            std::string prefix, const std::vector<bitcask::KeyEntry>* list, SortField field,
-            bool descending) {
-  KeySortResult result;
-  const std::size_t n = keys ? keys->size() : (list ? list->size() : 0);
-  std::vector<T> values(n);
-  if (!gather(promise, db, keys, std::move(prefix), list, field, values, &result.error)) {
-    if (!result.error.isEmpty()) promise.addResult(std::move(result));
-    return;
-  }
-  if (promise.isCanceled()) return;
-  promise.setProgressValue(kGatherShare);
-  result.order = orderBy(values, descending);
-  if (promise.isCanceled()) return;
-  promise.setProgressValue(1000);
-  promise.addResult(std::move(result));
 }
 
 }  // namespace
@@ -183,14 +207,21 @@ void sortKeysTask(QPromise<KeySortResult>& promise, DbPtr db,
                   Qt::SortOrder order) {
   promise.setProgressRange(0, 1000);
   const bool descending = order == Qt::DescendingOrder;
-  // Sizes and segment ids are 32-bit: half the memory of a time's 64 bits.
-  if (field == SortField::kTimestamp) {
-    sortBy<std::uint64_t>(promise, db, keys.get(), std::move(prefix), list.get(), field,
-                          descending);
-  } else {
-    sortBy<std::uint32_t>(promise, db, keys.get(), std::move(prefix), list.get(), field,
-                          descending);
+  RowWalk walk(promise, db, keys.get(), std::move(prefix), list.get(), field);
+  KeySortResult result;
+  if (walk.rows() < 0x80000000u) result.order = countingSort(walk, descending, &result.error);
+  if (!result.order && result.error.isEmpty() && !promise.isCanceled()) {
+    // Sizes and segment ids are 32-bit: half the memory of a time's 64 bits.
+    if (field == SortField::kTimestamp) {
+      result.order = comparisonSort<std::uint64_t>(promise, walk, descending, &result.error);
+    } else {
+      result.order = comparisonSort<std::uint32_t>(promise, walk, descending, &result.error);
+    }
   }
+  if (promise.isCanceled()) return;
+  if (!result.order && result.error.isEmpty()) return;
+  promise.setProgressValue(1000);
+  promise.addResult(std::move(result));
 }
 
 }  // namespace bb

@@ -3,9 +3,10 @@
 // keys, or a prefix's) or of a filter's match list; the result lists them in
 // the new order. Ties keep key order, in both directions.
 //
-// Runs off the GUI thread (10M keys take seconds): the snapshot's fields are
-// gathered by one pass over the index in key order beside the snapshot, then
-// ordered by a counting sort (few distinct values) or a sort of packed
+// Runs off the GUI thread (10M keys take seconds). The fields are read by
+// walking the index in key order beside the snapshot. With few distinct values
+// (sizes, segments) a counting sort in two walks needs only the result (4
+// bytes a row); otherwise the values are gathered and sorted as packed
 // integers. Progress 0..1000; cancel between index pages.
 #pragma once
 
