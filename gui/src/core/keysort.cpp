@@ -12,10 +12,10 @@ namespace bb {
 namespace {
 
 constexpr std::size_t kScanPage = 32768;
-// Up to this many distinct values a counting sort orders the rows (sizes and segments nearly
-// always; times of batched writes often): linear time, and no memory beyond the result. Past
-// it, a comparison sort of the gathered values.
-constexpr std::size_t kMaxCountedValues = 1 << 18;
+// Up to this many distinct values (2-byte ids) a counting sort orders the rows (sizes and
+// segments nearly always; times of batched writes often): linear time, 6 bytes a row. Past
+// it, a comparison sort of the gathered values (12 to 16 bytes a row).
+constexpr std::size_t kMaxCountedValues = 1 << 16;
 
 std::uint64_t fieldOf(const bitcask::KeyEntry& e, SortField field) {
   switch (field) {
@@ -111,48 +111,45 @@ class RowWalk {
   SortField field_;
 };
 
-// A counting sort in two walks: the first counts each value, the second puts each row in its
-// place. Needs only the result (4 bytes a row). Null when there are too many distinct values,
-// or the index changed between the walks (the caller sorts the other way).
+// A counting sort in one walk: each row's value is noted as a 2-byte id (the order values
+// were first met in), then each row is put in its place. Needs 6 bytes a row at its peak
+// (the ids and the result). Null past kMaxCountedValues distinct values (the caller sorts
+// the other way).
 RowOrder countingSort(RowWalk& walk, bool descending, QString* error) {
   const std::size_t n = walk.rows();
-  // value -> (next place, end of its places)
-  std::unordered_map<std::uint64_t, std::pair<quint32, quint32>> places;
+  std::unordered_map<std::uint64_t, std::uint16_t> idOf;
+  std::vector<std::uint64_t> valueOf;
+  std::vector<quint32> count;
+  std::vector<std::uint16_t> ids(n);
   if (!walk.run(
-          0, 400,
-          [&](std::size_t, std::uint64_t v) {
-            auto [it, added] = places.try_emplace(v, 0, 0);
-            ++it->second.second;
-            return !added || places.size() <= kMaxCountedValues;
-          },
-          error)) {
-    return nullptr;
-  }
-  std::vector<std::uint64_t> distinct;
-  distinct.reserve(places.size());
-  for (const auto& p : places) distinct.push_back(p.first);
-  std::sort(distinct.begin(), distinct.end());
-  if (descending) std::reverse(distinct.begin(), distinct.end());
-  quint32 at = 0;
-  for (std::uint64_t v : distinct) {
-    auto& [next, end] = places[v];
-    const quint32 count = end;
-    next = at;
-    end = at + count;
-    at = end;
-  }
-  auto rows = std::make_shared<std::vector<quint32>>(n);
-  if (!walk.run(
-          400, 800,
+          0, 800,
           [&](std::size_t row, std::uint64_t v) {
-            auto it = places.find(v);
-            if (it == places.end() || it->second.first >= it->second.second) return false;
-            (*rows)[it->second.first++] = quint32(row);
+            auto [it, added] = idOf.try_emplace(v, std::uint16_t(valueOf.size()));
+            if (added) {
+              if (valueOf.size() == kMaxCountedValues) return false;
+              valueOf.push_back(v);
+              count.push_back(0);
+            }
+            ++count[it->second];
+            ids[row] = it->second;
             return true;
           },
           error)) {
     return nullptr;
   }
+  std::vector<std::uint32_t> byValue(valueOf.size());
+  for (std::size_t i = 0; i < byValue.size(); ++i) byValue[i] = std::uint32_t(i);
+  std::sort(byValue.begin(), byValue.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return descending ? valueOf[a] > valueOf[b] : valueOf[a] < valueOf[b];
+  });
+  std::vector<quint32> next(valueOf.size());
+  quint32 at = 0;
+  for (std::uint32_t id : byValue) {
+    next[id] = at;
+    at += count[id];
+  }
+  auto rows = std::make_shared<std::vector<quint32>>(n);
+  for (std::size_t i = 0; i < n; ++i) (*rows)[next[ids[i]]++] = quint32(i);
   return rows;
 }
 

@@ -5,8 +5,8 @@
 //
 // Runs off the GUI thread (10M keys take seconds). The fields are read by
 // walking the index in key order beside the snapshot. With few distinct values
-// (sizes, segments) a counting sort in two walks needs only the result (4
-// bytes a row); otherwise the values are gathered and sorted as packed
+// (sizes, segments) a counting sort needs 6 bytes a row (2-byte value ids and
+// the result); otherwise the values are gathered and sorted as packed
 // integers. Progress 0..1000; cancel between index pages.
 #pragma once
 
