@@ -96,7 +96,7 @@ class TestMatches : public QObject {
     KeyTableModel* model = w.tableModel();
     QCOMPARE(model->matchCount(), quint64(5000));
     QVERIFY(!model->isComplete());
-    QVERIFY(model->rowCount() < 5000);  // only the first pages are loaded
+    QCOMPARE(model->rowCount(), 5000);  // every row, though the table holds only keys
     MatchActions* m = w.matchActions();
     QVERIFY(m->deleteAllAction()->isEnabled());
     QCOMPARE(m->deleteAllAction()->text(), QString("Delete All %L1 Matches…").arg(5000));
@@ -130,10 +130,12 @@ class TestMatches : public QObject {
     w.show();
     QVERIFY(open(w));
     filter(w, KeyFilter::Mode::kPrefix, "user:");
-    const int loaded = w.tableModel()->rowCount();
-    QVERIFY(loaded < 5000);
+    const int loaded = 120;  // rows selected, out of every match
+    QCOMPARE(w.tableModel()->rowCount(), 5000);
     w.tableView()->setFocus();
-    w.tableView()->selectAll();
+    w.tableView()->selectionModel()->select(
+        QItemSelection(w.tableModel()->index(0, 0), w.tableModel()->index(loaded - 1, 0)),
+        QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     QString asked;
     QTimer::singleShot(0, [&] {
       auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
@@ -208,7 +210,7 @@ class TestMatches : public QObject {
     w.show();
     QVERIFY(open(w));
     filter(w, KeyFilter::Mode::kPrefix, "user:");
-    QVERIFY(w.tableModel()->rowCount() < 2500);
+    QVERIFY(!w.tableModel()->isComplete());  // the table holds keys: the export reads entries
     MatchActions* m = w.matchActions();
     const QString file = dir_->filePath("matches.jsonl");
     runAndWait(m, [&] { m->exportAll(file); });

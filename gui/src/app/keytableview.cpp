@@ -1,7 +1,9 @@
 #include "app/keytableview.h"
 
+#include <QAction>
 #include <QHeaderView>
 
+#include "app/taskprogressdialog.h"
 #include "core/keytablemodel.h"
 
 namespace bb {
@@ -22,10 +24,21 @@ KeyTableView::KeyTableView(QWidget* parent) : QTableView(parent) {
   horizontalHeader()->setHighlightSections(false);
   horizontalHeader()->setStretchLastSection(true);
   horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+  horizontalHeader()->setSortIndicator(KeyTableModel::kKeyColumn, Qt::AscendingOrder);
+
+  largestValuesAct_ = new QAction(tr("&Largest Values"), this);
+  largestValuesAct_->setObjectName(QStringLiteral("actionLargestValues"));
+  largestValuesAct_->setToolTip(tr("Sort the keys by value size, largest first"));
+  connect(largestValuesAct_, &QAction::triggered, this, [this] {
+    toTopAfterSort_ = true;
+    sortByColumn(KeyTableModel::kSizeColumn, Qt::DescendingOrder);
+  });
 }
 
 void KeyTableView::setModel(QAbstractItemModel* model) {
+  if (keyModel_) keyModel_->disconnect(this);
   QTableView::setModel(model);
+  keyModel_ = qobject_cast<KeyTableModel*>(model);
   const QFontMetrics fm = fontMetrics();
   const int pad = 24;
   setColumnWidth(KeyTableModel::kKeyColumn, fm.horizontalAdvance(QLatin1Char('M')) * 20);
@@ -37,6 +50,30 @@ void KeyTableView::setModel(QAbstractItemModel* model) {
                  fm.horizontalAdvance(
                      model->headerData(KeyTableModel::kSegmentColumn, Qt::Horizontal).toString()) +
                      pad);
+  largestValuesAct_->setEnabled(keyModel_ != nullptr);
+  if (!keyModel_) return;
+  horizontalHeader()->setSortIndicator(keyModel_->sortColumn(), keyModel_->sortOrder());
+  // A header click calls KeyTableModel::sort; the model says when the order is in force.
+  setSortingEnabled(true);
+  connect(keyModel_, &KeyTableModel::sortChanged, this, &KeyTableView::onSortChanged);
+  connect(keyModel_, &KeyTableModel::sortStarted, this, [this](const QString& label) {
+    auto* progress = new TaskProgressDialog(label, keyModel_->sortWatcher(), this);
+    progress->setObjectName(QStringLiteral("sortProgress"));
+    progress->setWindowTitle(tr("Bitcask Browser"));
+  });
+}
+
+void KeyTableView::onSortChanged(int column, Qt::SortOrder order) {
+  // Also after a cancel: the header goes back to the order in force.
+  if (horizontalHeader()->sortIndicatorSection() != column ||
+      horizontalHeader()->sortIndicatorOrder() != order) {
+    horizontalHeader()->setSortIndicator(column, order);
+  }
+  if (std::exchange(toTopAfterSort_, false) && column == KeyTableModel::kSizeColumn &&
+      order == Qt::DescendingOrder && model()->rowCount() > 0) {
+    scrollToTop();
+    setCurrentIndex(model()->index(0, 0));
+  }
 }
 
 }  // namespace bb

@@ -32,6 +32,7 @@
 #include "app/historypanel.h"
 #include "app/jsontextedit.h"
 #include "app/keyspage.h"
+#include "app/keytableview.h"
 #include "app/matchactions.h"
 #include "app/messagebanner.h"
 #include "app/problemsdialog.h"
@@ -361,6 +362,7 @@ void MainWindow::createMenus() {
   QMenu* view = menuBar()->addMenu(tr("&View"));
   view->addAction(treeAct_);
   view->addAction(separatorAct_);
+  view->addAction(keysPage_->tableView()->largestValuesAction());
   view->addSeparator();
   QAction* valueToggle = valueDock_->toggleViewAction();
   valueToggle->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_J));

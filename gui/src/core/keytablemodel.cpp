@@ -4,6 +4,7 @@
 
 #include <QDateTime>
 #include <QLocale>
+#include <QtConcurrent>
 #include <algorithm>
 #include <unordered_set>
 
@@ -14,22 +15,13 @@ namespace bb {
 
 namespace {
 
-bool entryLess(const bitcask::KeyEntry& e, const std::string& key) { return e.key < key; }
-
-// Holds the fetchMore guard while the model changes: views and testers call
-// fetchMore from the signals a change emits, which must not nest a change.
-class Guard {
- public:
-  explicit Guard(bool& flag) : flag_(flag), old_(flag) { flag_ = true; }
-  ~Guard() { flag_ = old_; }
-
- private:
-  bool& flag_;
-  bool old_;
-};
-
 // Changes to more keys than this (a bulk delete and its undo) reset the model at once.
 constexpr qsizetype kBulkChangeKeys = 500;
+// A single-row edit moves the keys after it in the snapshot (and renumbers a sorted order):
+// past this many key moves in all, one rebuild and a reset cost less.
+constexpr quint64 kSingleEditBudget = 64'000'000;
+// Rows read directly for a jump towards the end while the snapshot still loads.
+constexpr std::size_t kMaxTailRead = 20'000;
 
 // A preview is one line of at most kPreviewChars characters: reading kPreviewReadBytes of the
 // value is enough for it (compact JSON; \uXXXX escapes may need more, hence not 4 * chars).
@@ -41,13 +33,49 @@ constexpr std::size_t kPreviewReadBytes = 4096;
 // thread never holds more than this of a value.
 constexpr quint32 kMaxWholePreviewRead = 64 * 1024;
 
+std::optional<SortField> fieldOfColumn(int column) {
+  switch (column) {
+    case KeyTableModel::kSizeColumn:
+      return SortField::kSize;
+    case KeyTableModel::kTimestampColumn:
+      return SortField::kTimestamp;
+    case KeyTableModel::kSegmentColumn:
+      return SortField::kSegment;
+    default:
+      return std::nullopt;
+  }
+}
+
+std::uint64_t fieldValue(const bitcask::KeyEntry& e, int column) {
+  switch (column) {
+    case KeyTableModel::kSizeColumn:
+      return e.value_size;
+    case KeyTableModel::kTimestampColumn:
+      return e.timestamp_us;
+    case KeyTableModel::kSegmentColumn:
+      return e.segment;
+  }
+  return 0;
+}
+
+bool entryLess(const bitcask::KeyEntry& e, std::string_view key) { return e.key < key; }
+
 }  // namespace
 
-KeyTableModel::KeyTableModel(QObject* parent) : QAbstractTableModel(parent) {}
+KeyTableModel::KeyTableModel(QObject* parent) : QAbstractTableModel(parent) {
+  connect(&loadWatcher_, &QFutureWatcherBase::finished, this, &KeyTableModel::onLoadFinished);
+  connect(&sortWatcher_, &QFutureWatcherBase::finished, this, &KeyTableModel::onSortFinished);
+}
 
-KeyTableModel::~KeyTableModel() = default;
+KeyTableModel::~KeyTableModel() { stopTasks(); }
+
+void KeyTableModel::stopTasks() {
+  if (loadWatcher_.isBusy()) loadWatcher_.abandon();
+  if (sortWatcher_.isBusy()) sortWatcher_.abandon();
+}
 
 void KeyTableModel::setDatabase(Database* db) {
+  stopTasks();
   for (const auto& c : connections_) disconnect(c);
   connections_.clear();
   db_ = db;
@@ -55,6 +83,7 @@ void KeyTableModel::setDatabase(Database* db) {
   matcher_ = KeyMatcher(filter_);
   prefix_.clear();
   listMode_ = false;
+  list_.reset();
   if (db_) {
     connections_ << connect(db_, &Database::keysChanged, this, &KeyTableModel::onKeysChanged);
     connections_ << connect(db_, &Database::reset, this, [this] {
@@ -71,127 +100,296 @@ void KeyTableModel::setDatabase(Database* db) {
 void KeyTableModel::setPageSize(int rows) { pageSize_ = std::max(1, rows); }
 
 void KeyTableModel::showPrefix(const std::string& prefix) {
+  // Edits reach the rows through keysChanged: the same view again needs no reload (the
+  // window shows a prefix right after opening, which already started reading it).
+  const bool same = !listMode_ && prefix == prefix_ && db_ && (snapshot_ || isLoading());
   filter_ = {};
   filter_.mode = KeyFilter::Mode::kPrefix;
   filter_.text = QString::fromStdString(prefix);
   matcher_ = KeyMatcher(filter_);
+  if (same) {
+    updateCount();
+    return;
+  }
   prefix_ = prefix;
   listMode_ = false;
+  list_.reset();
   restart();
 }
 
 void KeyTableModel::showMatches(const KeyFilter& filter,
                                 std::shared_ptr<std::vector<bitcask::KeyEntry>> matches) {
-  fetching_ = true;
+  stopTasks();
   beginResetModel();
   filter_ = filter;
   matcher_ = KeyMatcher(filter_);
   prefix_.clear();
   listMode_ = true;
-  rows_ = matches ? std::move(*matches) : std::vector<bitcask::KeyEntry>{};
-  complete_ = true;
+  list_ = matches ? std::move(matches) : std::make_shared<std::vector<bitcask::KeyEntry>>();
+  snapshot_.reset();
+  head_.clear();
+  tail_.clear();
+  order_.reset();
+  pendingKeys_.clear();
+  entries_.clear();
   previews_.clear();
+  lastError_.clear();
   endResetModel();
-  fetching_ = false;
   updateCount();
+  resortInForce();
 }
 
 void KeyTableModel::restart() {
-  // Views and testers call fetchMore from modelReset: let them only once the reset is over.
-  fetching_ = true;
+  stopTasks();
   beginResetModel();
-  rows_.clear();
-  rows_.shrink_to_fit();
+  snapshot_.reset();
+  head_.clear();
+  head_.shrink_to_fit();
+  tail_.clear();
+  order_.reset();
+  pendingKeys_.clear();
+  entries_.clear();
   previews_.clear();
-  complete_ = db_ == nullptr;
-  if (listMode_) complete_ = true;
+  lastError_.clear();
+  count_ = 0;
+  bool load = false;
+  if (db_ && !listMode_) {
+    try {
+      count_ = db_->db().count(prefix_);
+      bitcask::ScanOptions options;
+      options.prefix = prefix_;
+      options.limit = std::size_t(pageSize_);
+      head_ = db_->db().scan(options);
+    } catch (const bitcask::Error& e) {
+      reportError(tr("Reading the keys failed: %1").arg(QString::fromStdString(e.what())));
+      head_.clear();
+    }
+    if (head_.size() < std::size_t(pageSize_)) {
+      // Every key is in the first page: no background read.
+      auto keys = std::make_shared<KeySnapshot>();
+      keys->reserve(head_.size(), 0);
+      for (const auto& e : head_) keys->append(e.key);
+      snapshot_ = std::move(keys);
+      head_.clear();
+    } else {
+      load = true;
+    }
+  } else if (!db_ && !listMode_) {
+    snapshot_ = std::make_shared<KeySnapshot>();
+  }
   endResetModel();
-  fetching_ = false;
-  // The first page right away: a view shows rows without waiting for a scroll.
-  if (canFetchMore({})) fetchMore({});
   updateCount();
+  if (load) {
+    startLoad();
+  } else if (snapshot_) {
+    resortInForce();
+  }
+}
+
+void KeyTableModel::startLoad() {
+  loadWatcher_.start(
+      QtConcurrent::run(loadKeySnapshotTask, db_->handle(), prefix_, quint64(count_)));
+}
+
+void KeyTableModel::waitForLoaded() {
+  if (!loadWatcher_.isBusy()) return;
+  loadWatcher_.waitForFinished();
+  onLoadFinished();
+}
+
+void KeyTableModel::onLoadFinished() {
+  if (!loadWatcher_.acknowledgeFinished()) return;
+  KeySnapshotResult result;
+  if (!loadWatcher_.isCanceled() && loadWatcher_.future().resultCount() > 0) {
+    result = loadWatcher_.result();
+  }
+  loadWatcher_.release();
+  if (!result.keys) {
+    if (result.error.isEmpty()) return;  // cancelled: a restart follows
+    reportError(tr("Reading the keys failed: %1").arg(result.error));
+    // Rows stay what can be shown: the first page.
+    result.keys = std::make_shared<KeySnapshot>();
+    for (const auto& e : head_) result.keys->append(e.key);
+  }
+  const std::size_t before = count_;
+  const std::size_t after = result.keys->size();
+  if (after > before) {
+    beginInsertRows({}, int(before), int(after) - 1);
+    snapshot_ = std::move(result.keys);
+    endInsertRows();
+  } else if (after < before) {
+    beginRemoveRows({}, int(after), int(before) - 1);
+    snapshot_ = std::move(result.keys);
+    endRemoveRows();
+  } else {
+    snapshot_ = std::move(result.keys);
+  }
+  head_.clear();
+  head_.shrink_to_fit();
+  tail_.clear();
+  tail_.shrink_to_fit();
+  entries_.clear();
+  count_ = snapshot_->size();
+  if (count_ > 0) emit dataChanged(index(0, 0), index(int(count_) - 1, kColumnCount - 1));
+  // Keys changed while the snapshot was read may or may not be in it: look at each again.
+  const QSet<QByteArray> pending = std::exchange(pendingKeys_, {});
+  if (!pending.isEmpty()) reconcile(pending);
+  updateCount();
+  emit loaded();
+  resortInForce();
+}
+
+void KeyTableModel::reconcile(const QSet<QByteArray>& keys) {
+  QList<QByteArray> put;
+  QList<QByteArray> removed;
+  for (const QByteArray& k : keys) {
+    bool present = false;
+    try {
+      present = db_ && db_->contains(k.toStdString());
+    } catch (const bitcask::Error& e) {
+      reportError(tr("Reading the keys failed: %1").arg(QString::fromStdString(e.what())));
+    }
+    (present ? put : removed) << k;
+  }
+  onKeysChanged(put, removed);
 }
 
 void KeyTableModel::updateCount() {
-  quint64 count = 0;
-  if (db_) {
-    if (listMode_) {
-      count = rows_.size();
-    } else if (prefix_.empty()) {
-      count = db_->keyCount();
-    } else if (complete_) {
-      count = rows_.size();
-    } else {
-      count = db_->db().count(prefix_);
-    }
-  }
-  if (count != count_) {
-    count_ = count;
-  }
+  count_ = listMode_ ? list_->size() : (snapshot_ ? snapshot_->size() : count_);
   emit countChanged();
 }
 
 quint64 KeyTableModel::matchCount() const { return count_; }
 
-std::string KeyTableModel::keyAt(int row) const {
-  if (row < 0 || row >= int(rows_.size())) return {};
-  return rows_[std::size_t(row)].key;
+const std::vector<bitcask::KeyEntry>& KeyTableModel::entries() const {
+  static const std::vector<bitcask::KeyEntry> none;
+  return listMode_ && list_ ? *list_ : none;
 }
 
-int KeyTableModel::rowOfKey(const std::string& key) const {
-  auto it = std::lower_bound(rows_.begin(), rows_.end(), key, entryLess);
-  if (it == rows_.end() || it->key != key) return -1;
-  return int(it - rows_.begin());
+void KeyTableModel::reportError(const QString& message) const {
+  if (message == lastError_) return;
+  lastError_ = message;
+  // Queued: a read failing inside data() is in the middle of a paint.
+  auto* self = const_cast<KeyTableModel*>(this);
+  QMetaObject::invokeMethod(
+      self, [self, message] { emit self->errorOccurred(message); }, Qt::QueuedConnection);
 }
 
-int KeyTableModel::ensureLoaded(const std::string& key) {
-  for (;;) {
-    const int row = rowOfKey(key);
-    if (row >= 0) return row;
-    if (complete_ || (!rows_.empty() && rows_.back().key > key)) return -1;
-    const std::size_t before = rows_.size();
-    fetchMore({});
-    if (rows_.size() == before) return -1;
+// ---- rows ----------------------------------------------------------------
+
+std::size_t KeyTableModel::baseCount() const {
+  if (listMode_) return list_->size();
+  return snapshot_ ? snapshot_->size() : count_;
+}
+
+std::string_view KeyTableModel::baseKey(std::size_t base) const {
+  if (listMode_) return (*list_)[base].key;
+  if (snapshot_) return snapshot_->key(base);
+  if (base < head_.size()) return head_[base].key;
+  const std::size_t tailStart = count_ - std::min<std::size_t>(count_, tail_.size());
+  if (base >= tailStart && base - tailStart < tail_.size()) return tail_[base - tailStart].key;
+  return {};
+}
+
+std::size_t KeyTableModel::baseLowerBound(std::string_view key) const {
+  if (listMode_) {
+    return std::size_t(std::lower_bound(list_->begin(), list_->end(), key, entryLess) -
+                       list_->begin());
+  }
+  return snapshot_ ? snapshot_->lowerBound(key) : 0;
+}
+
+std::size_t KeyTableModel::baseOfRow(int row) const {
+  if (order_) return (*order_)[std::size_t(row)];
+  if (sortColumn_ == kKeyColumn && sortOrder_ == Qt::DescendingOrder) {
+    return baseCount() - 1 - std::size_t(row);
+  }
+  return std::size_t(row);
+}
+
+int KeyTableModel::rowOfBase(std::size_t base) const {
+  if (order_) {
+    auto it = std::find(order_->begin(), order_->end(), quint32(base));
+    return it == order_->end() ? -1 : int(it - order_->begin());
+  }
+  if (sortColumn_ == kKeyColumn && sortOrder_ == Qt::DescendingOrder) {
+    return int(baseCount() - 1 - base);
+  }
+  return int(base);
+}
+
+void KeyTableModel::readTail(std::size_t fromBase) const {
+  if (!db_ || snapshot_ || listMode_ || fromBase >= count_) return;
+  const std::size_t want = count_ - fromBase;
+  if (want <= tail_.size() || want > kMaxTailRead) return;
+  bitcask::ScanOptions options;
+  options.prefix = prefix_;
+  options.reverse = true;
+  options.limit = std::max(want, std::size_t(pageSize_));
+  try {
+    auto page = db_->db().scan(options);
+    std::reverse(page.begin(), page.end());
+    tail_ = std::move(page);
+  } catch (const bitcask::Error& e) {
+    reportError(tr("Reading the keys failed: %1").arg(QString::fromStdString(e.what())));
   }
 }
 
+const bitcask::KeyEntry* KeyTableModel::entryAt(int row) const {
+  const std::size_t base = baseOfRow(row);
+  if (listMode_) return &(*list_)[base];
+  if (!snapshot_) {
+    if (base < head_.size()) return &head_[base];
+    readTail(base);
+    const std::size_t tailStart = count_ - std::min<std::size_t>(count_, tail_.size());
+    if (base >= tailStart && base - tailStart < tail_.size()) return &tail_[base - tailStart];
+    return nullptr;
+  }
+  if (const bitcask::KeyEntry* cached = entries_.object(base)) return cached;
+  if (!db_) return nullptr;
+  std::optional<bitcask::KeyEntry> entry;
+  try {
+    entry = db_->entry(std::string(snapshot_->key(base)));
+  } catch (const bitcask::Error& e) {
+    reportError(tr("Reading the keys failed: %1").arg(QString::fromStdString(e.what())));
+    return nullptr;
+  }
+  // Gone without a change heard (another process's write): the row shows its key only.
+  if (!entry) return nullptr;
+  auto* e = new bitcask::KeyEntry(std::move(*entry));
+  entries_.insert(base, e);
+  return e;
+}
+
+std::string KeyTableModel::keyAt(int row) const {
+  if (row < 0 || row >= rowCount()) return {};
+  const std::size_t base = baseOfRow(row);
+  if (!hasAllKeys()) readTail(base);
+  return std::string(baseKey(base));
+}
+
+int KeyTableModel::rowOfKey(const std::string& key) const {
+  if (!hasAllKeys()) {
+    auto it = std::lower_bound(head_.begin(), head_.end(), key, entryLess);
+    if (it == head_.end() || it->key != key) return -1;
+    return rowOfBase(std::size_t(it - head_.begin()));
+  }
+  const std::size_t base = baseLowerBound(key);
+  if (base >= baseCount() || baseKey(base) != key) return -1;
+  return rowOfBase(base);
+}
+
+int KeyTableModel::ensureLoaded(const std::string& key) {
+  if (rowOfKey(key) < 0) waitForLoaded();
+  return rowOfKey(key);
+}
+
 int KeyTableModel::rowCount(const QModelIndex& parent) const {
-  return parent.isValid() ? 0 : int(rows_.size());
+  return parent.isValid() ? 0 : int(baseCount());
 }
 
 int KeyTableModel::columnCount(const QModelIndex& parent) const {
   return parent.isValid() ? 0 : kColumnCount;
-}
-
-bool KeyTableModel::canFetchMore(const QModelIndex& parent) const {
-  return !parent.isValid() && !complete_ && db_ && !fetching_;
-}
-
-void KeyTableModel::fetchMore(const QModelIndex& parent) {
-  if (parent.isValid() || complete_ || !db_ || fetching_) return;
-  fetching_ = true;
-  bitcask::ScanOptions options;
-  options.prefix = prefix_;
-  options.limit = std::size_t(pageSize_);
-  if (!rows_.empty()) {
-    options.start = rows_.back().key;
-    options.exclusive_start = true;
-  }
-  std::vector<bitcask::KeyEntry> page;
-  try {
-    page = db_->db().scan(options);
-  } catch (const bitcask::Error&) {
-    page.clear();
-  }
-  if (page.size() < options.limit) complete_ = true;
-  if (!page.empty()) {
-    beginInsertRows({}, int(rows_.size()), int(rows_.size() + page.size()) - 1);
-    rows_.insert(rows_.end(), std::make_move_iterator(page.begin()),
-                 std::make_move_iterator(page.end()));
-    endInsertRows();
-  }
-  fetching_ = false;
-  if (complete_ && !prefix_.empty()) updateCount();
 }
 
 QString KeyTableModel::preview(const bitcask::KeyEntry& entry) const {
@@ -216,6 +414,10 @@ QString KeyTableModel::preview(const bitcask::KeyEntry& entry) const {
       text = value ? previewText(*value, kPreviewChars) : QString();
     }
   } catch (const bitcask::Error& e) {
+    // A damaged record is the row's content; a closed database is the model's error.
+    if (e.code() != bitcask::ErrorCode::kCorruption) {
+      reportError(tr("Reading the keys failed: %1").arg(QString::fromStdString(e.what())));
+    }
     text = tr("⚠ unreadable: %1").arg(QString::fromStdString(e.what()));
   }
   previews_.insert(cacheKey, new QString(text));
@@ -223,43 +425,51 @@ QString KeyTableModel::preview(const bitcask::KeyEntry& entry) const {
 }
 
 QVariant KeyTableModel::data(const QModelIndex& index, int role) const {
-  if (!index.isValid() || index.row() >= int(rows_.size()) || !db_) return {};
-  const bitcask::KeyEntry& e = rows_[std::size_t(index.row())];
+  if (!index.isValid() || index.row() >= rowCount() || !db_) return {};
+  if (role == Qt::TextAlignmentRole) {
+    if (index.column() == kSizeColumn || index.column() == kSegmentColumn) {
+      return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+    }
+    return {};
+  }
+  if (role == kKeyBytesRole ||
+      (index.column() == kKeyColumn && (role == Qt::DisplayRole || role == Qt::ToolTipRole))) {
+    const std::string key = keyAt(index.row());
+    if (key.empty()) return role == kKeyBytesRole ? QVariant() : QVariant(QStringLiteral("…"));
+    if (role == kKeyBytesRole) return QByteArray(key.data(), qsizetype(key.size()));
+    return displayKey(key);
+  }
+  if (role != Qt::DisplayRole && role != Qt::ToolTipRole && role != kValueSizeRole &&
+      role != kTimestampRole) {
+    return {};
+  }
+  const bitcask::KeyEntry* e = entryAt(index.row());
+  if (!e) return {};
   switch (role) {
     case Qt::DisplayRole:
       switch (index.column()) {
-        case kKeyColumn:
-          return displayKey(e.key);
         case kSizeColumn:
-          return formatBytes(e.value_size);
+          return formatBytes(e->value_size);
         case kTimestampColumn:
-          return formatTimestamp(e.timestamp_us);
+          return formatTimestamp(e->timestamp_us);
         case kSegmentColumn:
-          return QString::number(e.segment);
+          return QString::number(e->segment);
         case kPreviewColumn:
-          return preview(e);
+          return preview(*e);
       }
       break;
     case Qt::ToolTipRole:
-      if (index.column() == kKeyColumn) return displayKey(e.key);
       if (index.column() == kSizeColumn) {
-        return formatCountOf(e.value_size, tr("1 byte"), tr("%L1 bytes"));
+        return formatCountOf(e->value_size, tr("1 byte"), tr("%L1 bytes"));
       }
       if (index.column() == kSegmentColumn) {
-        return tr("Segment %1, offset %L2").arg(e.segment).arg(e.offset);
+        return tr("Segment %1, offset %L2").arg(e->segment).arg(e->offset);
       }
       break;
-    case Qt::TextAlignmentRole:
-      if (index.column() == kSizeColumn || index.column() == kSegmentColumn) {
-        return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
-      }
-      break;
-    case kKeyBytesRole:
-      return QByteArray(e.key.data(), qsizetype(e.key.size()));
     case kValueSizeRole:
-      return quint32(e.value_size);
+      return quint32(e->value_size);
     case kTimestampRole:
-      return quint64(e.timestamp_us);
+      return quint64(e->timestamp_us);
   }
   return {};
 }
@@ -287,27 +497,275 @@ QVariant KeyTableModel::headerData(int section, Qt::Orientation orientation, int
   return {};
 }
 
-void KeyTableModel::onKeysChanged(const QList<QByteArray>& put, const QList<QByteArray>& removed) {
-  Guard guard(fetching_);
-  if (!listMode_ && qsizetype(put.size() + removed.size()) > qsizetype(rows_.size())) {
-    // A paged view holds fewer rows than the change names (a delete of every match): reloading
-    // its first page costs less than matching the change against the rows.
-    restart();
+// ---- sorting -------------------------------------------------------------
+
+void KeyTableModel::sort(int column, Qt::SortOrder order) {
+  if (column == kKeyColumn) {
+    if (sortWatcher_.isBusy()) sortWatcher_.abandon();
+    if (sortColumn_ == kKeyColumn && sortOrder_ == order) {
+      emit sortChanged(sortColumn_, sortOrder_);
+      return;
+    }
+    // Persistent indexes (selection, current row) follow their keys.
+    emit layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
+    const QModelIndexList before = persistentIndexList();
+    std::vector<std::size_t> bases;
+    bases.reserve(std::size_t(before.size()));
+    for (const QModelIndex& i : before) bases.push_back(baseOfRow(i.row()));
+    order_.reset();
+    sortColumn_ = kKeyColumn;
+    sortOrder_ = order;
+    pendingSortColumn_ = sortColumn_;
+    pendingSortOrder_ = sortOrder_;
+    QModelIndexList after;
+    after.reserve(before.size());
+    for (qsizetype i = 0; i < before.size(); ++i) {
+      after << index(rowOfBase(bases[std::size_t(i)]), before[i].column());
+    }
+    changePersistentIndexList(before, after);
+    entries_.clear();
+    emit layoutChanged({}, QAbstractItemModel::VerticalSortHint);
+    emit sortChanged(sortColumn_, sortOrder_);
     return;
   }
-  if (put.size() + removed.size() > kBulkChangeKeys) {
-    applyBulk(put, removed);
+  if (!fieldOfColumn(column)) {
+    // The preview column has no order: the header shows the order in force again.
+    emit sortChanged(sortColumn_, sortOrder_);
+    return;
+  }
+  if (sortWatcher_.isBusy()) {
+    if (pendingSortColumn_ == column && pendingSortOrder_ == order) return;
+    sortWatcher_.abandon();
+  }
+  if (sortColumn_ == column && sortOrder_ == order && order_) {
+    emit sortChanged(sortColumn_, sortOrder_);
+    return;
+  }
+  pendingSortColumn_ = column;
+  pendingSortOrder_ = order;
+  if (!hasAllKeys()) {
+    // Sorted once the snapshot is in.
+    sortColumn_ = column;
+    sortOrder_ = order;
+    return;
+  }
+  startSort();
+}
+
+void KeyTableModel::startSort() {
+  if (!db_ || !hasAllKeys()) return;
+  if (sortWatcher_.isBusy()) sortWatcher_.abandon();
+  const auto field = fieldOfColumn(pendingSortColumn_);
+  if (!field) return;
+  std::shared_ptr<const KeySnapshot> keys = listMode_ ? nullptr : snapshot_;
+  std::shared_ptr<const std::vector<bitcask::KeyEntry>> list = listMode_ ? list_ : nullptr;
+  sortWatcher_.start(QtConcurrent::run(sortKeysTask, db_->handle(), keys, prefix_, list, *field,
+                                       pendingSortOrder_));
+  const QString by = pendingSortColumn_ == kSizeColumn        ? tr("size")
+                     : pendingSortColumn_ == kTimestampColumn ? tr("written time")
+                                                              : tr("segment");
+  emit sortStarted(tr("Sorting %L1 keys by %2…").arg(baseCount()).arg(by));
+}
+
+bool KeyTableModel::isSorting() const {
+  return sortWatcher_.isBusy() ||
+         (db_ && !hasAllKeys() && fieldOfColumn(sortColumn_).has_value() && !order_);
+}
+
+void KeyTableModel::resortInForce() {
+  // After a reload the rows are in key order until the order asked for is computed again.
+  if (!fieldOfColumn(sortColumn_) || order_ || sortWatcher_.isBusy()) return;
+  pendingSortColumn_ = sortColumn_;
+  pendingSortOrder_ = sortOrder_;
+  startSort();
+}
+
+void KeyTableModel::cancelSort() {
+  if (!sortWatcher_.isBusy()) return;
+  sortWatcher_.cancel();
+}
+
+void KeyTableModel::onSortFinished() {
+  if (!sortWatcher_.acknowledgeFinished()) return;
+  KeySortResult result;
+  if (!sortWatcher_.isCanceled() && sortWatcher_.future().resultCount() > 0) {
+    result = sortWatcher_.result();
+  }
+  sortWatcher_.release();
+  if (!result.error.isEmpty()) {
+    reportError(tr("Sorting the keys failed: %1").arg(result.error));
+  }
+  if (!result.order || result.order->size() != baseCount()) {
+    // Cancelled or failed: the previous order stays. A re-sort after a reload that was
+    // cancelled leaves key order.
+    if (fieldOfColumn(sortColumn_) && !order_) {
+      sortColumn_ = kKeyColumn;
+      sortOrder_ = Qt::AscendingOrder;
+    }
+    pendingSortColumn_ = sortColumn_;
+    pendingSortOrder_ = sortOrder_;
+    emit sortChanged(sortColumn_, sortOrder_);
+    return;
+  }
+  emit layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
+  const QModelIndexList before = persistentIndexList();
+  std::vector<std::size_t> bases;
+  bases.reserve(std::size_t(before.size()));
+  for (const QModelIndex& i : before) bases.push_back(baseOfRow(i.row()));
+  order_ = std::move(result.order);
+  sortColumn_ = pendingSortColumn_;
+  sortOrder_ = pendingSortOrder_;
+  QModelIndexList after;
+  after.reserve(before.size());
+  if (before.size() <= 16) {
+    // The current row and a selection's ends: a search each costs less than an inverse.
+    for (qsizetype i = 0; i < before.size(); ++i) {
+      after << index(rowOfBase(bases[std::size_t(i)]), before[i].column());
+    }
+  } else {
+    std::vector<quint32> rowOf(order_->size());
+    for (std::size_t r = 0; r < order_->size(); ++r) rowOf[(*order_)[r]] = quint32(r);
+    for (qsizetype i = 0; i < before.size(); ++i) {
+      after << index(int(rowOf[bases[std::size_t(i)]]), before[i].column());
+    }
+  }
+  changePersistentIndexList(before, after);
+  entries_.clear();
+  emit layoutChanged({}, QAbstractItemModel::VerticalSortHint);
+  emit sortChanged(sortColumn_, sortOrder_);
+}
+
+int KeyTableModel::insertionRow(std::size_t base, const bitcask::KeyEntry& entry) const {
+  const std::size_t n = baseCount();  // before the insert
+  if (!order_) {
+    return sortOrder_ == Qt::DescendingOrder && sortColumn_ == kKeyColumn ? int(n - base)
+                                                                          : int(base);
+  }
+  // Binary search over the order by (field, key); the rows probed are read like rows on screen.
+  const bool descending = sortOrder_ == Qt::DescendingOrder;
+  const std::uint64_t value = fieldValue(entry, sortColumn_);
+  std::size_t lo = 0;
+  std::size_t hi = order_->size();
+  while (lo < hi) {
+    const std::size_t mid = lo + (hi - lo) / 2;
+    const bitcask::KeyEntry* e = entryAt(int(mid));
+    const std::uint64_t v = e ? fieldValue(*e, sortColumn_) : 0;
+    bool before;  // row `mid` goes before the new row
+    if (v != value) {
+      before = descending ? v > value : v < value;
+    } else {
+      before = (*order_)[mid] < base;
+    }
+    if (before) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return int(lo);
+}
+
+// ---- edits ---------------------------------------------------------------
+
+bool KeyTableModel::singleEditsAffordable(qsizetype changes) const {
+  return changes <= kBulkChangeKeys && quint64(changes) * baseCount() <= kSingleEditBudget;
+}
+
+void KeyTableModel::onKeysChanged(const QList<QByteArray>& put, const QList<QByteArray>& removed) {
+  if (!db_) return;
+  for (const QByteArray& k : put) previews_.remove(k);
+  for (const QByteArray& k : removed) previews_.remove(k);
+  if (!hasAllKeys()) {
+    // The snapshot being read may or may not hold these: each is looked at again once it is
+    // in. Meanwhile the first page and the count are read again.
+    for (const QByteArray& k : put) pendingKeys_.insert(k);
+    for (const QByteArray& k : removed) pendingKeys_.insert(k);
+    beginResetModel();
+    try {
+      count_ = db_->db().count(prefix_);
+      bitcask::ScanOptions options;
+      options.prefix = prefix_;
+      options.limit = std::size_t(pageSize_);
+      head_ = db_->db().scan(options);
+    } catch (const bitcask::Error& e) {
+      reportError(tr("Reading the keys failed: %1").arg(QString::fromStdString(e.what())));
+    }
+    tail_.clear();
+    endResetModel();
     updateCount();
     return;
   }
-  for (const QByteArray& k : removed) applyRemove(k.toStdString());
-  for (const QByteArray& k : put) applyPut(k.toStdString());
+  // A running sort reads the rows being changed: it starts again after the change.
+  const bool resort = sortWatcher_.isBusy();
+  if (resort) sortWatcher_.abandon();
+  if (singleEditsAffordable(put.size() + removed.size())) {
+    for (const QByteArray& k : removed) applyRemove(k.toStdString());
+    for (const QByteArray& k : put) applyPut(k.toStdString());
+  } else {
+    applyBulk(put, removed);
+  }
   updateCount();
+  if (resort) {
+    startSort();  // the order that was being computed
+  } else {
+    resortInForce();  // after a bulk change
+  }
+}
+
+void KeyTableModel::applyRemove(const std::string& key) {
+  const std::size_t base = baseLowerBound(key);
+  if (base >= baseCount() || baseKey(base) != key) return;
+  const int row = rowOfBase(base);
+  beginRemoveRows({}, row, row);
+  if (listMode_) {
+    list_->erase(list_->begin() + std::ptrdiff_t(base));
+  } else {
+    snapshot_->erase(base);
+  }
+  if (order_) {
+    order_->erase(order_->begin() + row);
+    for (quint32& b : *order_) b -= b > base ? 1 : 0;
+  }
+  entries_.clear();
+  endRemoveRows();
+}
+
+void KeyTableModel::applyPut(const std::string& key) {
+  if (!matcher_.matches(key)) return;
+  std::optional<bitcask::KeyEntry> entry;
+  try {
+    entry = db_->entry(key);
+  } catch (const bitcask::Error& e) {
+    reportError(tr("Reading the keys failed: %1").arg(QString::fromStdString(e.what())));
+    return;
+  }
+  if (!entry) return;
+  const std::size_t base = baseLowerBound(key);
+  if (base < baseCount() && baseKey(base) == key) {
+    if (listMode_) (*list_)[base] = std::move(*entry);
+    entries_.remove(base);
+    const int row = rowOfBase(base);
+    emit dataChanged(index(row, 0), index(row, kColumnCount - 1));
+    return;
+  }
+  const int row = insertionRow(base, *entry);
+  beginInsertRows({}, row, row);
+  if (listMode_) {
+    list_->insert(list_->begin() + std::ptrdiff_t(base), std::move(*entry));
+  } else if (!snapshot_->insert(base, key)) {
+    reportError(tr("More than 4 GiB of keys to list: %1 is not shown.").arg(displayKey(key)));
+  }
+  if (order_) {
+    for (quint32& b : *order_) b += b >= base ? 1 : 0;
+    order_->insert(order_->begin() + row, quint32(base));
+  }
+  entries_.clear();
+  endInsertRows();
 }
 
 void KeyTableModel::applyBulk(const QList<QByteArray>& put, const QList<QByteArray>& removed) {
   // One reset instead of a signal per row: a view handles 20,000 single-row removals (each
-  // also an erase from the middle of rows_) in seconds, a reset in milliseconds.
+  // also moving the rows after it) in seconds, a reset in milliseconds.
   std::unordered_set<std::string> changed;
   for (const QByteArray& k : removed) changed.insert(k.toStdString());
   for (const QByteArray& k : put) changed.insert(k.toStdString());
@@ -315,54 +773,49 @@ void KeyTableModel::applyBulk(const QList<QByteArray>& put, const QList<QByteArr
   for (const QByteArray& k : put) {
     const std::string key = k.toStdString();
     if (!matcher_.matches(key)) continue;
-    // A key past the last loaded row of a paged view arrives with its page.
-    if (!complete_ && (rows_.empty() || key > rows_.back().key)) continue;
     try {
       if (auto entry = db_->entry(key)) added.push_back(std::move(*entry));
-    } catch (const bitcask::Error&) {
+    } catch (const bitcask::Error& e) {
+      reportError(tr("Reading the keys failed: %1").arg(QString::fromStdString(e.what())));
     }
   }
-  beginResetModel();
-  previews_.clear();
-  std::erase_if(rows_, [&](const bitcask::KeyEntry& e) { return changed.count(e.key) > 0; });
-  rows_.insert(rows_.end(), std::make_move_iterator(added.begin()),
-               std::make_move_iterator(added.end()));
-  std::sort(rows_.begin(), rows_.end(),
+  std::sort(added.begin(), added.end(),
             [](const bitcask::KeyEntry& a, const bitcask::KeyEntry& b) { return a.key < b.key; });
+  beginResetModel();
+  entries_.clear();
+  previews_.clear();
+  if (listMode_) {
+    std::erase_if(*list_, [&](const bitcask::KeyEntry& e) { return changed.count(e.key) > 0; });
+    list_->insert(list_->end(), std::make_move_iterator(added.begin()),
+                  std::make_move_iterator(added.end()));
+    std::sort(list_->begin(), list_->end(),
+              [](const bitcask::KeyEntry& a, const bitcask::KeyEntry& b) { return a.key < b.key; });
+  } else {
+    // One merge pass of the old keys (less the changed ones) and the added ones.
+    auto keys = std::make_shared<KeySnapshot>();
+    std::size_t bytes = 0;
+    for (const auto& e : added) bytes += e.key.size();
+    std::vector<std::string> changedSorted(changed.begin(), changed.end());
+    std::sort(changedSorted.begin(), changedSorted.end());
+    const KeySnapshot& old = *snapshot_;
+    const std::size_t oldBytes = old.empty() ? 0 : old.memoryBytes();
+    keys->reserve(old.size() + added.size(), oldBytes + bytes);
+    std::size_t a = 0;
+    bool full = false;
+    for (std::size_t i = 0; i < old.size(); ++i) {
+      const std::string_view k = old.key(i);
+      while (a < added.size() && added[a].key < k) full |= !keys->append(added[a++].key);
+      if (!std::binary_search(changedSorted.begin(), changedSorted.end(), k)) {
+        full |= !keys->append(k);
+      }
+    }
+    while (a < added.size()) full |= !keys->append(added[a++].key);
+    if (full) reportError(tr("More than 4 GiB of keys to list: some are not shown."));
+    snapshot_ = std::move(keys);
+  }
+  order_.reset();  // key order until the order in force is computed again
+  count_ = baseCount();
   endResetModel();
-}
-
-void KeyTableModel::applyRemove(const std::string& key) {
-  previews_.remove(QByteArray::fromStdString(key));
-  const int row = rowOfKey(key);
-  if (row < 0) return;
-  beginRemoveRows({}, row, row);
-  rows_.erase(rows_.begin() + row);
-  endRemoveRows();
-}
-
-void KeyTableModel::applyPut(const std::string& key) {
-  previews_.remove(QByteArray::fromStdString(key));
-  if (!matcher_.matches(key)) return;
-  std::optional<bitcask::KeyEntry> entry;
-  try {
-    entry = db_->entry(key);
-  } catch (const bitcask::Error&) {
-  }
-  if (!entry) return;
-  auto it = std::lower_bound(rows_.begin(), rows_.end(), key, entryLess);
-  if (it != rows_.end() && it->key == key) {
-    *it = std::move(*entry);
-    const int row = int(it - rows_.begin());
-    emit dataChanged(index(row, 0), index(row, kColumnCount - 1));
-    return;
-  }
-  // A key past the last loaded row arrives with its page.
-  if (it == rows_.end() && !complete_) return;
-  const int row = int(it - rows_.begin());
-  beginInsertRows({}, row, row);
-  rows_.insert(it, std::move(*entry));
-  endInsertRows();
 }
 
 }  // namespace bb
