@@ -377,6 +377,7 @@ void MainWindow::createMenus() {
   file->addAction(newAct_);
   file->addAction(openAct_);
   file->addAction(openReadOnlyAct_);
+  file->addAction(reopenWritableAct_);
   recentMenu_ = file->addMenu(tr("Open &Recent"));
   connect(recentMenu_, &QMenu::aboutToShow, this, &MainWindow::fillRecentMenu);
   file->addAction(closeAct_);
@@ -888,6 +889,7 @@ void MainWindow::updateActions() {
   const auto keys = open ? selectedKeys() : std::vector<std::string>{};
   const bool one = keys.size() == 1;
   closeAct_->setEnabled(open);
+  reopenWritableAct_->setEnabled(open && db_->isReadOnly() && !db_->isForeignFormat() && !busy);
   importAct_->setEnabled(writable && !busy);
   exportAct_->setEnabled(open && !busy);
   convertAct_->setEnabled(open && db_->isForeignFormat() && !busy);
