@@ -666,8 +666,7 @@ void MainWindow::showBanners() {
   } else if (db_->isReadOnly()) {
     // Said where the user looks, not only in the title: edits are off, and why.
     QString text =
-        tr("<b>Open read-only.</b> Nothing is written into this folder, and editing "
-           "is off. To edit, open it for editing (File › Open).");
+        tr("<b>Open read-only.</b> Nothing is written into this folder; editing is off.");
     if (!summary.isEmpty()) text += QStringLiteral("<br>") + summary.toHtmlEscaped();
     QList<QAction*> actions{reopenWritableAct_};
     if (!summary.isEmpty()) actions << problemsAct_;
