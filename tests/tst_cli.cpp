@@ -1032,6 +1032,17 @@ class TstCli : public QObject {
     CHECKED(r = ok({QStringLiteral("export"), dir}));
     QCOMPARE(str(r.out), R"({"key":"imported","value":)" + value + "}\n" +
                              R"({"key":"put","value":)" + value + "}\n");
+    // Text that parse_strict_json checks further (a long run of digits, leading spaces) too.
+    CHECKED(ok({QStringLiteral("import"), tmp.filePath(QStringLiteral("checked")),
+                QStringLiteral("--jsonl"), QStringLiteral("-")},
+               R"(  {"key":"k","value":{"id":"123456789012345678901","created_at":1}})"
+               "\n"));
+    Run checked;
+    CHECKED(checked = ok({QStringLiteral("get"), tmp.filePath(QStringLiteral("checked")),
+                          QStringLiteral("k")}));
+    QCOMPARE(str(checked.out),
+             std::string(R"({"id":"123456789012345678901","created_at":1})") + "\n");
+
     const QString copy = tmp.filePath(QStringLiteral("copy"));
     CHECKED(ok({QStringLiteral("import"), copy, QStringLiteral("--jsonl"), QStringLiteral("-")},
                r.out));

@@ -82,29 +82,34 @@ std::string bytes_field(const std::string& name, std::string_view bytes) {
   return "\"" + name + "_hex\":\"" + to_hex(bytes) + "\"";
 }
 
-// Whether `j` holds an object of two members or more: nlohmann::json keeps
-// members sorted by name, so its dump() would reorder them. Recurses once a
-// level, at most kMaxJsonDepth + 1 deep (parse_strict_json refuses deeper).
-bool has_member_order(const nlohmann::json& j) {
-  if (j.is_object() && j.size() > 1) return true;
-  if (j.is_structured()) {
-    for (const nlohmann::json& child : j) {
-      if (has_member_order(child)) return true;
-    }
+// Whether parse_strict_json(text, max_depth) would be nlohmann's parse of an
+// object or array and nothing more: no NUL byte, no more brackets than levels
+// allowed, no run of more than 17 digits (a number nlohmann would round).
+// These are parse_strict_json's own pre-checks (json_api.cpp); such text is
+// parsed once, as nlohmann::ordered_json, which keeps object members in the
+// order written. Anything else goes through parse_strict_json, for its
+// checks and their messages.
+bool plainly_parsed(std::string_view text, int max_depth) {
+  if (text.empty() || (text.front() != '{' && text.front() != '[')) return false;
+  int brackets = 0, digits = 0;
+  for (const char c : text) {
+    if (c == '\0') return false;
+    if (c == '{' || c == '[') ++brackets;
+    digits = (c >= '0' && c <= '9') ? digits + 1 : 0;
+    if (digits > 17) return false;
   }
-  return false;
+  return brackets <= max_depth;
 }
 
-// The compact text of `value`, parsed from `text` (for `member` of it, when
-// given) by parse_strict_json: with object members in the order `text` has
-// them ({"id":1,"created_at":…} stays so, never sorted). Only values whose
-// order matters are parsed again, as nlohmann::ordered_json; `text` has
-// passed parse_strict_json's checks (NUL bytes, depth, inexact numbers).
-std::string compact_in_order(const nlohmann::json& value, std::string_view text,
-                             const char* member = nullptr) {
-  if (!has_member_order(value)) return to_json_text(value);
-  const nlohmann::ordered_json ordered = nlohmann::ordered_json::parse(text);
-  return member ? ordered.at(member).dump() : ordered.dump();
+// Parses strict JSON as parse_strict_json does (the same errors), keeping
+// object members in the order written: {"id":…,"created_at":…} stays so.
+nlohmann::ordered_json parse_in_order(std::string_view text, int max_depth = kMaxJsonDepth) {
+  if (!plainly_parsed(text, max_depth)) {
+    // Throws on a NUL byte, too deep a nesting, a number it would round, bad syntax.
+    const nlohmann::json checked = parse_strict_json(text, max_depth);
+    if (!checked.is_structured()) return nlohmann::ordered_json(checked);
+  }
+  return nlohmann::ordered_json::parse(text);
 }
 
 // The compact JSON of stored text, or nullopt when it is not strict JSON.
@@ -112,7 +117,10 @@ std::string compact_in_order(const nlohmann::json& value, std::string_view text,
 // for text that is simply not JSON, such as the Python original's NaN.
 std::optional<std::string> compact_json(std::string_view text, std::string* why = nullptr) {
   try {
-    return compact_in_order(parse_strict_json(text), text);
+    if (!text.empty() && (text.front() == '{' || text.front() == '[')) {
+      return parse_in_order(text).dump();
+    }
+    return to_json_text(parse_strict_json(text));  // fast for plain strings
   } catch (const nlohmann::json::parse_error&) {
   } catch (const Error& e) {
     if (why) *why = e.what();
@@ -225,10 +233,10 @@ ImportResult import_jsonl(std::istream& in, DB& dst, const ProgressFn& progress)
   while (read_line(in, line, ++line_no)) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     ++result.records_read;
-    nlohmann::json j;
+    nlohmann::ordered_json j;
     try {
       // One level more than a value may nest: the line's own object.
-      j = parse_strict_json(line, kMaxJsonDepth + 1);
+      j = parse_in_order(line, kMaxJsonDepth + 1);
     } catch (const nlohmann::json::parse_error& e) {
       throw bad(std::string("not JSON: ") + e.what());
     } catch (const Error& e) {
@@ -242,7 +250,7 @@ ImportResult import_jsonl(std::istream& in, DB& dst, const ProgressFn& progress)
       throw bad("missing \"key\" (a string) or \"key_hex\"");
     }
     if (j.contains("value")) {
-      value = compact_in_order(j["value"], line, "value");
+      value = j["value"].dump();
     } else if (j.contains("raw") && j["raw"].is_string()) {
       value = j["raw"].get<std::string>();
       if (!is_strict_json(value)) ++result.not_strict_json;

@@ -161,6 +161,7 @@ class TestAppShell : public QObject {
     QVERIFY(!w.database()->isReadOnly());
     QVERIFY(w.editController()->canEdit());
     QVERIFY(!w.banner()->isVisibleTo(&w));
+    QVERIFY(!w.action(QStringLiteral("actionReopenWritable"))->isEnabled());
   }
 
   void startPageListsRecentsAndOpensOne() {

@@ -327,6 +327,7 @@ void MainWindow::createMenus() {
   file->addAction(newAct_);
   file->addAction(openAct_);
   file->addAction(openReadOnlyAct_);
+  file->addAction(reopenWritableAct_);
   recentMenu_ = file->addMenu(tr("Open &Recent"));
   connect(recentMenu_, &QMenu::aboutToShow, this, &MainWindow::fillRecentMenu);
   file->addAction(closeAct_);
@@ -604,8 +605,7 @@ void MainWindow::showBanners() {
   } else if (db_->isReadOnly()) {
     // Said where the user looks, not only in the title: edits are off, and why.
     QString text =
-        tr("<b>Open read-only.</b> Nothing is written into this folder, and editing "
-           "is off. To edit, open it for editing (File › Open).");
+        tr("<b>Open read-only.</b> Nothing is written into this folder; editing is off.");
     if (!summary.isEmpty()) text += QStringLiteral("<br>") + summary.toHtmlEscaped();
     QList<QAction*> actions{reopenWritableAct_};
     if (!summary.isEmpty()) actions << problemsAct_;
@@ -701,6 +701,7 @@ void MainWindow::updateActions() {
   const auto keys = open ? selectedKeys() : std::vector<std::string>{};
   const bool one = keys.size() == 1;
   closeAct_->setEnabled(open);
+  reopenWritableAct_->setEnabled(open && db_->isReadOnly() && !db_->isForeignFormat() && !busy);
   importAct_->setEnabled(writable && !busy);
   exportAct_->setEnabled(open && !busy);
   convertAct_->setEnabled(open && db_->isForeignFormat() && !busy);

@@ -217,6 +217,8 @@ void StartPage::showEvent(QShowEvent* event) {
   QWidget::showEvent(event);
   // A drive may have come back, or a folder been removed, since the list was read.
   recent_->refresh();
+  // Enter opens the selected recent database.
+  if (recent_->rowCount() > 0) list_->setFocus();
 }
 
 void StartPage::selectFirstRecent() {
