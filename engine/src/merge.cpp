@@ -18,7 +18,11 @@
 // Damage: a damaged record of an input is never copied. Its bytes are saved
 // under lost+found/ (synced) before anything else happens to its segment,
 // and listed in MergeResult::damaged, so removing the input destroys nothing
-// that was not saved and reported.
+// that was not saved and reported. A key whose live version is such a record
+// (a hint, or a header that still reads, points the keydir at it) leaves the
+// keydir, with a tombstone where an older version could come back; else the
+// input would hold a live record forever, be kept with every newer input,
+// and each merge would grow the database by copies of the rest.
 //
 // Failure: should writing an output fail (a full disk), the merge undoes
 // itself before it reports the error: the keydir goes back to the inputs
@@ -227,8 +231,72 @@ void MergeJob::save_damaged(const Segment& seg, const RawRecord& rec, MergeResul
   create_dirs_durably(lost);
   const std::string name = seg.file_name() + "." + std::to_string(rec.offset) + ".damaged";
   write_file_durably(lost / name, std::string_view(seg.data() + rec.offset, rec.length));
-  result->damaged.push_back({seg.file_name(), rec.offset, rec.length, rec.problem});
+  Problem problem{seg.file_name(), rec.offset, rec.length, rec.problem, std::nullopt};
+  if (RawRecord as_read; read_damaged_record(seg, rec, &as_read)) problem.key.emplace(as_read.key);
+  result->damaged.push_back(std::move(problem));
   result->saved_to.push_back(std::string(format::kLostFoundDir) + "/" + name);
+}
+
+// Keys the keydir still points at inside a damaged region of an input read
+// to its end: their live version is gone (saved in lost+found/), so they
+// leave the keydir, with a tombstone where the input shadows an older
+// segment that may hold an earlier version. One pass over the keydir, only
+// when there was damage (rare); a page at a time, the lock held per page.
+void MergeJob::drop_damaged_keys(Writer& out, const std::vector<DamagedRegion>& regions,
+                                 std::uint32_t kept, MergeResult* result) {
+  if (regions.empty()) return;
+  auto region_of = [&](const Location& loc) -> const DamagedRegion* {
+    for (const DamagedRegion& r : regions) {
+      if (r.segment == loc.segment && loc.offset >= r.offset && loc.offset < r.offset + r.length) {
+        return &r;
+      }
+    }
+    return nullptr;
+  };
+  std::vector<std::pair<std::string, Location>> found;
+  ScanOptions page;
+  page.limit = 4096;
+  page.include_expired = true;
+  for (bool more = true; more;) {
+    std::vector<std::pair<std::string, Location>> entries;
+    {
+      ReaderMutexLock lock(&table_.mu());
+      entries = table_.keydir().scan(page);
+    }
+    more = entries.size() == page.limit;
+    if (more) {
+      page.start = entries.back().first;
+      page.exclusive_start = true;
+    }
+    for (auto& e : entries) {
+      if (region_of(e.second)) found.push_back(std::move(e));
+    }
+  }
+  std::string tombstone;
+  for (const auto& [key, loc] : found) {
+    const DamagedRegion& region = *region_of(loc);
+    const bool needs_tombstone = kept < loc.segment;
+    // No output id left for the tombstone: the key stays, and so does its input.
+    if (needs_tombstone && !out.can_start_another()) continue;
+    {
+      WriterMutexLock lock(&table_.mu());
+      if (!table_.relocate(key, loc, Location{})) continue;  // written since: not ours
+    }
+    ++result->damaged_keys_removed;
+    Problem& problem = result->damaged[region.problem];
+    if (!problem.key) problem.key = key;
+    if (needs_tombstone) {
+      tombstone.clear();
+      format::append_record(&tombstone, RecordKind::kTombstone, loc.timestamp_us, key, {});
+      RawRecord t;
+      t.kind = RecordKind::kTombstone;
+      t.timestamp_us = loc.timestamp_us;
+      t.key = key;
+      t.length = tombstone.size();
+      out.copy(t, tombstone.data(), nullptr);
+      ++result->records_copied;
+    }
+  }
 }
 
 // Removes inputs that hold no live record any more, oldest first, stopping at
@@ -256,6 +324,7 @@ std::uint32_t MergeJob::remove_merged_inputs(std::size_t completed, MergeResult*
     }
     fsync_dir(dir_);
     ++removed;
+    result->bytes_removed += seg.size();
   }
   return removed;
 }
@@ -315,7 +384,9 @@ std::size_t MergeJob::copy_inputs(Writer& out, MergeResult* result) {
   };
   // Inputs read to their end; only those may be removed.
   std::size_t completed = 0;
+  std::vector<DamagedRegion> damaged;  // of the inputs read to their end
   for (const auto& seg : plan_.inputs) {
+    const std::size_t damaged_before = damaged.size();
     const bool shadows_older = kept < seg->id();
     CommittedReader reader(*seg);
     RawRecord rec;
@@ -329,6 +400,7 @@ std::size_t MergeJob::copy_inputs(Writer& out, MergeResult* result) {
       if (result->cancelled) break;
       if (!rec.ok) {
         save_damaged(*seg, rec, result);
+        damaged.push_back({seg->id(), rec.offset, rec.length, result->damaged.size() - 1});
         continue;
       }
       const char* bytes = seg->data() + rec.offset;
@@ -370,11 +442,15 @@ std::size_t MergeJob::copy_inputs(Writer& out, MergeResult* result) {
       out.copy(rec, bytes, &*at);
       ++result->records_copied;
     }
-    if (result->cancelled) break;
+    if (result->cancelled) {
+      damaged.resize(damaged_before);  // not read to its end: it stays, keys and all
+      break;
+    }
     done_before += seg->size();
     ++progress.segments_done;
     ++completed;
   }
+  drop_damaged_keys(out, damaged, kept, result);
   keep_going(0);
   return completed;
 }

@@ -48,7 +48,15 @@ class MergeJob {
 
  private:
   class Writer;
+  // A damaged region of an input and its entry in MergeResult::damaged.
+  struct DamagedRegion {
+    std::uint32_t segment;
+    std::uint64_t offset, length;
+    std::size_t problem;
+  };
   std::size_t copy_inputs(Writer& out, MergeResult* result);
+  void drop_damaged_keys(Writer& out, const std::vector<DamagedRegion>& regions, std::uint32_t kept,
+                         MergeResult* result);
   bool live_in_keydir(std::string_view key) const;
   void save_damaged(const Segment& seg, const RawRecord& rec, MergeResult* result);
   std::uint32_t remove_merged_inputs(std::size_t completed, MergeResult* result);

@@ -173,6 +173,7 @@ const char* format_name(bitcask::DataFormat format) {
 std::string problem_line(const bitcask::Problem& p) {
   std::string line = p.file + " " + std::to_string(p.offset) + ": " + p.what;
   if (p.length > 0) line += " (" + std::to_string(p.length) + " bytes)";
+  if (p.key) line += ", key " + json_quoted(*p.key);
   return line;
 }
 
@@ -668,8 +669,12 @@ int cmd_merge(const Args& a) {
             << "bytes after:       " << human_bytes(r.bytes_after) << '\n'
             << "reclaimed:         " << human_bytes(r.bytes_reclaimed()) << '\n'
             << "records copied:    " << r.records_copied << '\n'
-            << "records dropped:   " << r.records_dropped << '\n'
-            << "time:              "
+            << "records dropped:   " << r.records_dropped << '\n';
+  if (r.damaged_keys_removed > 0) {
+    std::cout << "damaged keys gone: " << r.damaged_keys_removed
+              << " (their live record was damaged; saved in lost+found/)\n";
+  }
+  std::cout << "time:              "
             << fmt("%.2f s (%.0f MB/s)", r.seconds,
                    static_cast<double>(r.bytes_before) / 1e6 / seconds)
             << '\n';
