@@ -40,6 +40,7 @@
 #include "app/messagebanner.h"
 #include "app/newkeydialog.h"
 #include "app/problemsdialog.h"
+#include "app/screenfit.h"
 #include "app/segmentspage.h"
 #include "app/settings.h"
 #include "app/taskprogressdialog.h"
@@ -479,6 +480,8 @@ void MainWindow::restoreSettings() {
     });
   }
   restoreState(settings::value(QStringLiteral("window/state")));
+  fitToScreen(
+      this);  // a size saved on a larger screen (or grown by a bug) never overflows this one
   table_->horizontalHeader()->restoreState(settings::value(QStringLiteral("window/tableHeader")));
   tree_->header()->restoreState(settings::value(QStringLiteral("window/treeHeader")));
   valueDock_->historyPanel()->splitter()->restoreState(
