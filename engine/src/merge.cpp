@@ -238,12 +238,14 @@ void MergeJob::save_damaged(const Segment& seg, const RawRecord& rec, MergeResul
 }
 
 // Keys the keydir still points at inside a damaged region of an input read
-// to its end: their live version is gone (saved in lost+found/), so they
-// leave the keydir, with a tombstone where the input shadows an older
-// segment that may hold an earlier version. One pass over the keydir, only
-// when there was damage (rare); a page at a time, the lock held per page.
-void MergeJob::drop_damaged_keys(Writer& out, const std::vector<DamagedRegion>& regions,
-                                 std::uint32_t kept, MergeResult* result) {
+// to its end: their live version is gone (saved in lost+found/). Writes a
+// tombstone for each where the input shadows an older segment that may hold
+// an earlier version; forget_damaged_keys() takes them out of the keydir once
+// the outputs are durable (a failed merge leaves the keydir as it was). One
+// pass over the keydir, only when there was damage (rare); a page at a time,
+// the lock held per page.
+void MergeJob::find_damaged_keys(Writer& out, const std::vector<DamagedRegion>& regions,
+                                 std::uint32_t kept) {
   if (regions.empty()) return;
   auto region_of = [&](const Location& loc) -> const DamagedRegion* {
     for (const DamagedRegion& r : regions) {
@@ -253,10 +255,10 @@ void MergeJob::drop_damaged_keys(Writer& out, const std::vector<DamagedRegion>& 
     }
     return nullptr;
   };
-  std::vector<std::pair<std::string, Location>> found;
   ScanOptions page;
   page.limit = 4096;
   page.include_expired = true;
+  std::string tombstone;
   for (bool more = true; more;) {
     std::vector<std::pair<std::string, Location>> entries;
     {
@@ -268,34 +270,35 @@ void MergeJob::drop_damaged_keys(Writer& out, const std::vector<DamagedRegion>& 
       page.start = entries.back().first;
       page.exclusive_start = true;
     }
-    for (auto& e : entries) {
-      if (region_of(e.second)) found.push_back(std::move(e));
+    for (auto& [key, loc] : entries) {
+      const DamagedRegion* region = region_of(loc);
+      if (!region) continue;
+      if (kept < loc.segment) {
+        // No output id left for the tombstone: the key stays, and so does its input.
+        if (!out.can_start_another()) continue;
+        tombstone.clear();
+        format::append_record(&tombstone, RecordKind::kTombstone, loc.timestamp_us, key, {});
+        RawRecord t;
+        t.kind = RecordKind::kTombstone;
+        t.timestamp_us = loc.timestamp_us;
+        t.key = key;
+        t.length = tombstone.size();
+        out.copy(t, tombstone.data(), nullptr);
+      }
+      damaged_keys_.push_back({std::move(key), loc, region->problem});
     }
   }
-  std::string tombstone;
-  for (const auto& [key, loc] : found) {
-    const DamagedRegion& region = *region_of(loc);
-    const bool needs_tombstone = kept < loc.segment;
-    // No output id left for the tombstone: the key stays, and so does its input.
-    if (needs_tombstone && !out.can_start_another()) continue;
+}
+
+void MergeJob::forget_damaged_keys(MergeResult* result) {
+  for (const DamagedKey& d : damaged_keys_) {
     {
       WriterMutexLock lock(&table_.mu());
-      if (!table_.relocate(key, loc, Location{})) continue;  // written since: not ours
+      if (!table_.relocate(d.key, d.at, Location{})) continue;  // written since: not ours
     }
     ++result->damaged_keys_removed;
-    Problem& problem = result->damaged[region.problem];
-    if (!problem.key) problem.key = key;
-    if (needs_tombstone) {
-      tombstone.clear();
-      format::append_record(&tombstone, RecordKind::kTombstone, loc.timestamp_us, key, {});
-      RawRecord t;
-      t.kind = RecordKind::kTombstone;
-      t.timestamp_us = loc.timestamp_us;
-      t.key = key;
-      t.length = tombstone.size();
-      out.copy(t, tombstone.data(), nullptr);
-      ++result->records_copied;
-    }
+    Problem& problem = result->damaged[d.problem];
+    if (!problem.key) problem.key = d.key;
   }
 }
 
@@ -355,6 +358,7 @@ MergeResult MergeJob::run() {
     out.undo(&result.notes);
     throw;
   }
+  forget_damaged_keys(&result);
   result.outputs = out.outputs();
   result.bytes_after = out.bytes_written();
   // From here the outputs are the database: a failure to remove an input
@@ -450,7 +454,7 @@ std::size_t MergeJob::copy_inputs(Writer& out, MergeResult* result) {
     ++progress.segments_done;
     ++completed;
   }
-  drop_damaged_keys(out, damaged, kept, result);
+  find_damaged_keys(out, damaged, kept);
   keep_going(0);
   return completed;
 }

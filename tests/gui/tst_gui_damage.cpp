@@ -16,6 +16,7 @@
 #include "app/screenfit.h"
 #include "app/segmentspage.h"
 #include "app/settings.h"
+#include "core/keyhistory.h"
 #include "core/problemsmodel.h"
 #include "core/recordsmodel.h"
 #include "core/segmentsmodel.h"
@@ -75,6 +76,11 @@ class TestDamage : public QObject {
     auto db = guitest::openWritable(path);
     // The hint hides the damage from opening: only reading the records finds it.
     QVERIFY(db->db().recovery_report().clean());
+    // History shows the damaged version instead of none.
+    const auto versions = EngineKeyHistory(db->handle()).versions(key(kKeys / 2), {});
+    QCOMPARE(versions.size(), std::size_t(1));
+    QVERIFY(!versions[0].checksumOk);
+    QVERIFY(versions[0].live);
     SegmentsPage page;
     page.setDatabase(db.get());
     QAbstractItemModelTester tester(page.recordsPanel()->model(),
@@ -187,6 +193,13 @@ class TestDamage : public QObject {
     QCOMPARE(model.error(), errors[0][0].toString());
     model.showKey(key(1));
     QCOMPARE(errors.count(), 2);
+    // The segment figures likewise.
+    SegmentsModel segments;
+    QSignalSpy segmentErrors(&segments, &SegmentsModel::errorOccurred);
+    segments.setDatabase(db.get());
+    QCOMPARE(segmentErrors.count(), 1);
+    segments.refresh();
+    QCOMPARE(segmentErrors.count(), 2);
   }
 
   // After Verify and Merge of a damaged database the main window is exactly

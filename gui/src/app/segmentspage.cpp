@@ -154,6 +154,10 @@ SegmentsPage::SegmentsPage(QWidget* parent)
     bottomTabs_->setCurrentWidget(records_);
     records_->selectOffset(off);
   });
+  connect(segments_, &SegmentsModel::errorOccurred, this, [this](const QString& message) {
+    result_->setText(tr("The segment figures could not be read: %1").arg(message));
+    result_->show();
+  });
   connect(records_->model(), &RecordsModel::errorOccurred, this, [this](const QString& message) {
     result_->setText(tr("The records could not be read: %1").arg(message));
     result_->show();
