@@ -205,7 +205,7 @@ void warn_recovery(const bitcask::DB& db) {
                                          : " (torn tail cut back; bytes kept in lost+found/)"));
   }
   for (const bitcask::Problem& p : report.corrupt_records) {
-    print_warning(problem_line(p) + " (damaged record skipped)");
+    print_warning(problem_line(p) + " (damaged record: never served)");
   }
 }
 
@@ -761,10 +761,11 @@ int main(int argc, char** argv) {
   add_dir(stats);
   stats->add_flag("--json", a.json_output, "One JSON object instead of a table");
 
-  CLI::App* check = app.add_subcommand(
-      "check",
-      "Verify every record's checksum; prints 'file offset: what' for each problem. "
-      "Exit 0 when sound, 3 when damaged records or a torn tail were found");
+  CLI::App* check =
+      app.add_subcommand("check",
+                         "Verify every record's checksum; prints 'file offset: what' for each "
+                         "problem (with the key when a damaged record's key still reads). "
+                         "Exit 0 when sound, 3 when damaged records or a torn tail were found");
   add_dir(check);
 
   CLI::App* dump = app.add_subcommand(
