@@ -7,6 +7,7 @@
 #include <QAbstractItemModelTester>
 #include <QGuiApplication>
 #include <QLabel>
+#include <QLayout>
 #include <QScreen>
 #include <QSignalSpy>
 #include <QTest>
@@ -16,6 +17,7 @@
 #include "app/screenfit.h"
 #include "app/segmentspage.h"
 #include "app/settings.h"
+#include "app/taskstrip.h"
 #include "core/keyhistory.h"
 #include "core/problemsmodel.h"
 #include "core/recordsmodel.h"
@@ -237,6 +239,31 @@ class TestDamage : public QObject {
     QCoreApplication::processEvents();
     QCOMPARE(w.width(), width);
     QVERIFY(w.minimumSizeHint().width() <= width);
+  }
+
+  // Texts of any length in the Records caption and the task strip (an error
+  // naming a long path, a progress text) never widen the page.
+  void longCaptionsNeverWidenThePage() {
+    SegmentsPage page;
+    page.resize(900, 600);
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    page.findChild<TaskStrip*>()->show();  // as while a task runs
+    QCoreApplication::processEvents();
+    const int before = page.minimumSizeHint().width();
+    QVERIFY(before < 900);
+    const QString longText =
+        QStringLiteral("database '/a/very/long/path' is closed; ").repeated(60);
+    for (const char* name : {"recordsCaption", "taskLabel"}) {
+      auto* label = page.findChild<QLabel*>(QLatin1String(name));
+      QVERIFY2(label, name);
+      label->setText(longText);
+      label->updateGeometry();
+      label->parentWidget()->updateGeometry();
+    }
+    QCoreApplication::processEvents();
+    QCOMPARE(page.minimumSizeHint().width(), before);
+    QCOMPARE(page.width(), 900);
   }
 
   // A window bigger than its screen, or partly off it, is brought back inside.
