@@ -479,9 +479,9 @@ void MainWindow::restoreSettings() {
       resizeDocks({valueDock_}, {std::min(560, width() * 2 / 5)}, Qt::Horizontal);
     });
   }
+  // A size saved on a larger screen (or grown by a bug) never overflows this one.
+  fitToScreen(this);
   restoreState(settings::value(QStringLiteral("window/state")));
-  fitToScreen(
-      this);  // a size saved on a larger screen (or grown by a bug) never overflows this one
   table_->horizontalHeader()->restoreState(settings::value(QStringLiteral("window/tableHeader")));
   tree_->header()->restoreState(settings::value(QStringLiteral("window/treeHeader")));
   valueDock_->historyPanel()->splitter()->restoreState(
