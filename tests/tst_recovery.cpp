@@ -141,7 +141,11 @@ class RecoveryTest : public QObject {
     QVERIFY(report.corrupt_records[0].offset <= at);
     QVERIFY(report.corrupt_records[0].offset + report.corrupt_records[0].length > at);
     QVERIFY(report.truncated_tails.empty());
-    QCOMPARE(db->size(), 499ull);        // exactly one record lost to the damage
+    // The damaged record's key still reads: it counts as it does with hints,
+    // and its value is refused, never served.
+    QVERIFY(report.corrupt_records[0].key.has_value());
+    QCOMPARE(db->size(), 500ull);
+    QVERIFY_THROWS_EXCEPTION(Error, db->get(*report.corrupt_records[0].key));
     QCOMPARE(read_file(victim), bytes);  // never modified
     // No hint is written for a damaged segment: every open reports it.
     QVERIFY(!fs::exists(dir / (victim.stem().string() + ".hint")));

@@ -920,7 +920,13 @@ std::vector<Problem> DBImpl::verify(
     RawRecord rec;
     std::uint64_t visited = 0;
     while (reader.next(&rec)) {
-      if (!rec.ok) problems.push_back({seg.file_name(), rec.offset, rec.length, rec.problem});
+      if (!rec.ok) {
+        Problem problem{seg.file_name(), rec.offset, rec.length, rec.problem, std::nullopt};
+        if (RawRecord as_read; read_damaged_record(seg, rec, &as_read)) {
+          problem.key.emplace(as_read.key);
+        }
+        problems.push_back(std::move(problem));
+      }
       if (progress && (++visited & 4095) == 0 && !progress(done + rec.offset, total)) {
         throw Error(ErrorCode::kCancelled, "verify of '" + dir_.string() + "' cancelled");
       }

@@ -22,8 +22,14 @@ std::vector<KeyVersion> DBImpl::history(std::string_view key) const {
     CommittedReader reader(*seg);
     RawRecord rec;
     while (reader.next(&rec)) {
-      if (!rec.ok || rec.key != key) continue;
+      // A damaged record whose header and key still read is this key's
+      // version too: shown as damaged, so the key's history says where its
+      // value went instead of that it has none.
+      const bool damaged = !rec.ok;
+      if (damaged && !read_damaged_record(*seg, rec, &rec)) continue;
+      if (rec.key != key) continue;
       KeyVersion v;
+      v.damaged = damaged;
       v.segment = seg->id();
       v.offset = rec.offset;
       v.record_size = static_cast<std::uint32_t>(rec.length);

@@ -18,7 +18,11 @@
 // Damage: a damaged record of an input is never copied. Its bytes are saved
 // under lost+found/ (synced) before anything else happens to its segment,
 // and listed in MergeResult::damaged, so removing the input destroys nothing
-// that was not saved and reported.
+// that was not saved and reported. A key whose live version is such a record
+// (a hint, or a header that still reads, points the keydir at it) leaves the
+// keydir, with a tombstone where an older version could come back; else the
+// input would hold a live record forever, be kept with every newer input,
+// and each merge would grow the database by copies of the rest.
 //
 // Failure: should writing an output fail (a full disk), the merge undoes
 // itself before it reports the error: the keydir goes back to the inputs
@@ -227,8 +231,75 @@ void MergeJob::save_damaged(const Segment& seg, const RawRecord& rec, MergeResul
   create_dirs_durably(lost);
   const std::string name = seg.file_name() + "." + std::to_string(rec.offset) + ".damaged";
   write_file_durably(lost / name, std::string_view(seg.data() + rec.offset, rec.length));
-  result->damaged.push_back({seg.file_name(), rec.offset, rec.length, rec.problem});
+  Problem problem{seg.file_name(), rec.offset, rec.length, rec.problem, std::nullopt};
+  if (RawRecord as_read; read_damaged_record(seg, rec, &as_read)) problem.key.emplace(as_read.key);
+  result->damaged.push_back(std::move(problem));
   result->saved_to.push_back(std::string(format::kLostFoundDir) + "/" + name);
+}
+
+// Keys the keydir still points at inside a damaged region of an input read
+// to its end: their live version is gone (saved in lost+found/). Writes a
+// tombstone for each where the input shadows an older segment that may hold
+// an earlier version; forget_damaged_keys() takes them out of the keydir once
+// the outputs are durable (a failed merge leaves the keydir as it was). One
+// pass over the keydir, only when there was damage (rare); a page at a time,
+// the lock held per page.
+void MergeJob::find_damaged_keys(Writer& out, const std::vector<DamagedRegion>& regions,
+                                 std::uint32_t kept) {
+  if (regions.empty()) return;
+  auto region_of = [&](const Location& loc) -> const DamagedRegion* {
+    for (const DamagedRegion& r : regions) {
+      if (r.segment == loc.segment && loc.offset >= r.offset && loc.offset < r.offset + r.length) {
+        return &r;
+      }
+    }
+    return nullptr;
+  };
+  ScanOptions page;
+  page.limit = 4096;
+  page.include_expired = true;
+  std::string tombstone;
+  for (bool more = true; more;) {
+    std::vector<std::pair<std::string, Location>> entries;
+    {
+      ReaderMutexLock lock(&table_.mu());
+      entries = table_.keydir().scan(page);
+    }
+    more = entries.size() == page.limit;
+    if (more) {
+      page.start = entries.back().first;
+      page.exclusive_start = true;
+    }
+    for (auto& [key, loc] : entries) {
+      const DamagedRegion* region = region_of(loc);
+      if (!region) continue;
+      if (kept < loc.segment) {
+        // No output id left for the tombstone: the key stays, and so does its input.
+        if (!out.can_start_another()) continue;
+        tombstone.clear();
+        format::append_record(&tombstone, RecordKind::kTombstone, loc.timestamp_us, key, {});
+        RawRecord t;
+        t.kind = RecordKind::kTombstone;
+        t.timestamp_us = loc.timestamp_us;
+        t.key = key;
+        t.length = tombstone.size();
+        out.copy(t, tombstone.data(), nullptr);
+      }
+      damaged_keys_.push_back({std::move(key), loc, region->problem});
+    }
+  }
+}
+
+void MergeJob::forget_damaged_keys(MergeResult* result) {
+  for (const DamagedKey& d : damaged_keys_) {
+    {
+      WriterMutexLock lock(&table_.mu());
+      if (!table_.relocate(d.key, d.at, Location{})) continue;  // written since: not ours
+    }
+    ++result->damaged_keys_removed;
+    Problem& problem = result->damaged[d.problem];
+    if (!problem.key) problem.key = d.key;
+  }
 }
 
 // Removes inputs that hold no live record any more, oldest first, stopping at
@@ -256,6 +327,7 @@ std::uint32_t MergeJob::remove_merged_inputs(std::size_t completed, MergeResult*
     }
     fsync_dir(dir_);
     ++removed;
+    result->bytes_removed += seg.size();
   }
   return removed;
 }
@@ -286,6 +358,7 @@ MergeResult MergeJob::run() {
     out.undo(&result.notes);
     throw;
   }
+  forget_damaged_keys(&result);
   result.outputs = out.outputs();
   result.bytes_after = out.bytes_written();
   // From here the outputs are the database: a failure to remove an input
@@ -315,7 +388,9 @@ std::size_t MergeJob::copy_inputs(Writer& out, MergeResult* result) {
   };
   // Inputs read to their end; only those may be removed.
   std::size_t completed = 0;
+  std::vector<DamagedRegion> damaged;  // of the inputs read to their end
   for (const auto& seg : plan_.inputs) {
+    const std::size_t damaged_before = damaged.size();
     const bool shadows_older = kept < seg->id();
     CommittedReader reader(*seg);
     RawRecord rec;
@@ -329,6 +404,7 @@ std::size_t MergeJob::copy_inputs(Writer& out, MergeResult* result) {
       if (result->cancelled) break;
       if (!rec.ok) {
         save_damaged(*seg, rec, result);
+        damaged.push_back({seg->id(), rec.offset, rec.length, result->damaged.size() - 1});
         continue;
       }
       const char* bytes = seg->data() + rec.offset;
@@ -370,11 +446,15 @@ std::size_t MergeJob::copy_inputs(Writer& out, MergeResult* result) {
       out.copy(rec, bytes, &*at);
       ++result->records_copied;
     }
-    if (result->cancelled) break;
+    if (result->cancelled) {
+      damaged.resize(damaged_before);  // not read to its end: it stays, keys and all
+      break;
+    }
     done_before += seg->size();
     ++progress.segments_done;
     ++completed;
   }
+  find_damaged_keys(out, damaged, kept);
   keep_going(0);
   return completed;
 }

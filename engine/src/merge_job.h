@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "segment_table.h"
@@ -48,7 +49,23 @@ class MergeJob {
 
  private:
   class Writer;
+  // A damaged region of an input and its entry in MergeResult::damaged.
+  struct DamagedRegion {
+    std::uint32_t segment;
+    std::uint64_t offset, length;
+    std::size_t problem;
+  };
+  // A key whose live record lies in a damaged region, and that region's
+  // entry in MergeResult::damaged.
+  struct DamagedKey {
+    std::string key;
+    Location at;
+    std::size_t problem;
+  };
   std::size_t copy_inputs(Writer& out, MergeResult* result);
+  void find_damaged_keys(Writer& out, const std::vector<DamagedRegion>& regions,
+                         std::uint32_t kept);
+  void forget_damaged_keys(MergeResult* result);
   bool live_in_keydir(std::string_view key) const;
   void save_damaged(const Segment& seg, const RawRecord& rec, MergeResult* result);
   std::uint32_t remove_merged_inputs(std::size_t completed, MergeResult* result);
@@ -60,6 +77,7 @@ class MergeJob {
   const MergePlan plan_;
   const MergeOptions& merge_options_;
   const std::atomic<bool>& closed_;
+  std::vector<DamagedKey> damaged_keys_;
 };
 
 }  // namespace bitcask

@@ -113,7 +113,18 @@ void Recovery::recover_segment(const std::shared_ptr<Segment>& seg, bool is_last
       report_.truncated_tails.push_back({name, rec.offset, rec.length, rec.problem});
       if (!read_only_) cut_tail(*seg, rec.offset);
     } else {
-      report_.corrupt_records.push_back({name, rec.offset, rec.length, rec.problem});
+      Problem problem{name, rec.offset, rec.length, rec.problem, std::nullopt};
+      // A record whose header still reads is published as its hint would
+      // have it, so a key counts alike with and without hints and get()
+      // reports the damage instead of serving an older version.
+      if (RawRecord as_read; read_damaged_record(*seg, rec, &as_read)) {
+        problem.key.emplace(as_read.key);
+        table_.publish(
+            as_read.kind, as_read.key,
+            Location{seg->id(), static_cast<std::uint32_t>(rec.offset),
+                     static_cast<std::uint32_t>(rec.length), as_read.timestamp_us, as_read.flags});
+      }
+      report_.corrupt_records.push_back(std::move(problem));
       damaged = true;
     }
   }

@@ -9,6 +9,32 @@ std::uint64_t first_record_offset(SegmentFormat format) {
   return format == SegmentFormat::kNative ? format::kSegmentHeaderSize : 0;
 }
 
+bool read_damaged_record(const Segment& segment, const RawRecord& damaged, RawRecord* as_read) {
+  if (damaged.ok || segment.format() != SegmentFormat::kNative ||
+      damaged.length < format::kRecordHeaderSize || damaged.offset > segment.size() ||
+      damaged.length > segment.size() - damaged.offset) {
+    return false;
+  }
+  format::RecordHeader h;
+  const char* at = segment.data() + damaged.offset;
+  if (format::parse_record(at, damaged.length, &h, false) != format::ParseStatus::kOk ||
+      h.record_size() != damaged.length ||
+      (h.kind != RecordKind::kPut && h.kind != RecordKind::kTombstone)) {
+    return false;
+  }
+  *as_read = damaged;
+  as_read->kind = h.kind;
+  as_read->flags = h.flags;
+  as_read->header_size = h.header_size();
+  as_read->key_size = h.key_size;
+  as_read->value_size = h.value_size;
+  as_read->timestamp_us = h.timestamp_us;
+  as_read->expiry_us = h.expiry_us;
+  as_read->key = std::string_view(at + h.header_size(), h.key_size);
+  as_read->value = std::string_view(at + h.header_size() + h.key_size, h.value_size);
+  return true;
+}
+
 SegmentReader::SegmentReader(const char* data, std::uint64_t size, SegmentFormat format,
                              std::uint64_t start, bool verify_checksums)
     : data_(data),

@@ -64,6 +64,15 @@ class SegmentReader {
   std::string why_;
 };
 
+// Damaged region `damaged` of a segment read as the one record it would be
+// when only its checksum fails (a flipped value, key or checksum byte): the
+// region is exactly one put or tombstone whose header still parses. Fills
+// *as_read (its key pointing into the segment, ok still false) and returns
+// true; false when the region is anything else or the segment is foreign.
+// Unverified: what it gives names the damage and keeps the keydir as a hint
+// would have it, and is never served as data.
+bool read_damaged_record(const Segment& segment, const RawRecord& damaged, RawRecord* as_read);
+
 // Offset of a segment's first record.
 std::uint64_t first_record_offset(SegmentFormat format);
 

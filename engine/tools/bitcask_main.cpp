@@ -173,6 +173,7 @@ const char* format_name(bitcask::DataFormat format) {
 std::string problem_line(const bitcask::Problem& p) {
   std::string line = p.file + " " + std::to_string(p.offset) + ": " + p.what;
   if (p.length > 0) line += " (" + std::to_string(p.length) + " bytes)";
+  if (p.key) line += ", key " + json_quoted(*p.key);
   return line;
 }
 
@@ -204,7 +205,7 @@ void warn_recovery(const bitcask::DB& db) {
                                          : " (torn tail cut back; bytes kept in lost+found/)"));
   }
   for (const bitcask::Problem& p : report.corrupt_records) {
-    print_warning(problem_line(p) + " (damaged record skipped)");
+    print_warning(problem_line(p) + " (damaged record: never served)");
   }
 }
 
@@ -673,8 +674,12 @@ int cmd_merge(const Args& a) {
             << "bytes after:       " << human_bytes(r.bytes_after) << '\n'
             << "reclaimed:         " << human_bytes(r.bytes_reclaimed()) << '\n'
             << "records copied:    " << r.records_copied << '\n'
-            << "records dropped:   " << r.records_dropped << '\n'
-            << "time:              "
+            << "records dropped:   " << r.records_dropped << '\n';
+  if (r.damaged_keys_removed > 0) {
+    std::cout << "damaged keys gone: " << r.damaged_keys_removed
+              << " (their live record was damaged; saved in lost+found/)\n";
+  }
+  std::cout << "time:              "
             << fmt("%.2f s (%.0f MiB/s)", r.seconds,
                    static_cast<double>(r.bytes_before) / (1 << 20) / seconds)
             << '\n';
@@ -761,10 +766,11 @@ int main(int argc, char** argv) {
   add_dir(stats);
   stats->add_flag("--json", a.json_output, "One JSON object instead of a table");
 
-  CLI::App* check = app.add_subcommand(
-      "check",
-      "Verify every record's checksum; prints 'file offset: what' for each problem. "
-      "Exit 0 when sound, 3 when damaged records or a torn tail were found");
+  CLI::App* check =
+      app.add_subcommand("check",
+                         "Verify every record's checksum; prints 'file offset: what' for each "
+                         "problem (with the key when a damaged record's key still reads). "
+                         "Exit 0 when sound, 3 when damaged records or a torn tail were found");
   add_dir(check);
 
   CLI::App* dump = app.add_subcommand(

@@ -61,6 +61,9 @@ struct BITCASK_EXPORT KeyVersion {
   std::uint32_t value_size = 0;     // as stored
   std::uint64_t expires_at_us = 0;  // 0: never
   bool live = false;                // the version get() returns
+  // Fails its checksum: the header and key still read (see Problem::key),
+  // the value cannot be trusted; read_version() throws kCorruption for it.
+  bool damaged = false;
 };
 
 // Which keys a scan visits, in key (bytewise) order.

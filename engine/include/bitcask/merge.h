@@ -50,8 +50,9 @@ struct BITCASK_EXPORT MergeResult {
   std::uint32_t inputs = 0;
   std::uint32_t outputs = 0;
   std::uint32_t inputs_removed = 0;
-  std::uint64_t bytes_before = 0;  // of the inputs
-  std::uint64_t bytes_after = 0;   // of the outputs
+  std::uint64_t bytes_before = 0;   // of the inputs
+  std::uint64_t bytes_after = 0;    // of the outputs
+  std::uint64_t bytes_removed = 0;  // of the inputs removed (kept ones still take their space)
   std::uint64_t records_copied = 0;
   std::uint64_t records_dropped = 0;
   double seconds = 0;
@@ -63,8 +64,18 @@ struct BITCASK_EXPORT MergeResult {
   // must report them: the merge removed damage from the database's files.
   std::vector<Problem> damaged;
   std::vector<std::string> saved_to;  // the lost+found/ files written
+  // Keys whose live version was a damaged record: gone from the database
+  // after the merge (their bytes are in lost+found/), in Problem::key too.
+  std::uint64_t damaged_keys_removed = 0;
+  std::uint64_t damaged_bytes() const {
+    std::uint64_t n = 0;
+    for (const Problem& p : damaged) n += p.length;
+    return n;
+  }
+  // What the database's files shrank by: the inputs removed less the
+  // outputs written (0 when it grew, as when inputs had to be kept).
   std::uint64_t bytes_reclaimed() const {
-    return bytes_before > bytes_after ? bytes_before - bytes_after : 0;
+    return bytes_removed > bytes_after ? bytes_removed - bytes_after : 0;
   }
 };
 

@@ -142,8 +142,17 @@ void HistoryPanel::onVersionsFound() {
   auto versions = watcher_.result();
   const std::size_t count = versions.size();
   model_->setVersions(std::move(versions));
+  int damaged = 0;
+  for (int r = 0; r < model_->rowCount(); ++r) damaged += model_->version(r).checksumOk ? 0 : 1;
   if (count == 0) {
     status_->setText(tr("No versions of this key are on disk."));
+  } else if (damaged > 0) {
+    status_->setText(
+        tr("%1 on disk, %2 damaged: it fails its checksum, so its value cannot be shown. Verify "
+           "in the Segments tab lists the damage; a merge saves its bytes under lost+found/ and "
+           "removes it.")
+            .arg(count == 1 ? tr("1 version") : tr("%1 versions").arg(count))
+            .arg(damaged == 1 ? tr("1 is") : tr("%1 are").arg(damaged)));
   } else {
     status_->setText((count == 1 ? tr("1 version on disk.")
                                  : tr("%1 versions on disk, newest first.").arg(count)) +

@@ -36,6 +36,7 @@
 #include "app/matchactions.h"
 #include "app/messagebanner.h"
 #include "app/problemsdialog.h"
+#include "app/screenfit.h"
 #include "app/segmentspage.h"
 #include "app/settings.h"
 #include "app/startpage.h"
@@ -455,6 +456,8 @@ void MainWindow::restoreSettings() {
     // hidden on the start page; see updateValueDockVisibility).
     valueDockNeedsWidth_ = true;
   }
+  // A size saved on a larger screen (or grown by a bug) never overflows this one.
+  fitToScreen(this);
   restoreState(settings::value(QStringLiteral("window/state")));
   valueDock_->historyPanel()->splitter()->restoreState(
       settings::value(QStringLiteral("window/historySplitter")));

@@ -26,6 +26,9 @@ RecordsPanel::RecordsPanel(QWidget* parent) : QWidget(parent), model_(new Record
   auto* filters = new QHBoxLayout;
   caption_ = new QLabel(this);
   caption_->setObjectName(QStringLiteral("recordsCaption"));
+  // A long key or error message wraps here; it never widens the window.
+  caption_->setWordWrap(true);
+  caption_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
   tombstones_ = new QCheckBox(tr("Tombstones"), this);
   shadowed_ = new QCheckBox(tr("Shadowed"), this);
   corrupt_ = new QCheckBox(tr("Corrupt"), this);
@@ -207,6 +210,7 @@ void RecordsPanel::updateCaption() {
   }
   if (!model_->error().isEmpty()) text = model_->error();
   caption_->setText(text);
+  caption_->setToolTip(text);
   const bool scanning = model_->mode() == RecordsModel::Mode::kSegment && !model_->isComplete() &&
                         !model_->filter().isEmpty() && model_->segmentSize() > 0;
   progress_->setVisible(scanning);

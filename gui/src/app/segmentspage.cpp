@@ -4,6 +4,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QMenu>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
@@ -12,6 +13,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <QtConcurrent>
+#include <utility>
 
 #include "app/recordspanel.h"
 #include "app/segmentchart.h"
@@ -152,6 +154,14 @@ SegmentsPage::SegmentsPage(QWidget* parent)
     bottomTabs_->setCurrentWidget(records_);
     records_->selectOffset(off);
   });
+  connect(segments_, &SegmentsModel::errorOccurred, this, [this](const QString& message) {
+    result_->setText(tr("The segment figures could not be read: %1").arg(message));
+    result_->show();
+  });
+  connect(records_->model(), &RecordsModel::errorOccurred, this, [this](const QString& message) {
+    result_->setText(tr("The records could not be read: %1").arg(message));
+    result_->show();
+  });
   connect(&verifyWatcher_, &QFutureWatcher<VerifyOutcome>::finished, this,
           &SegmentsPage::onVerifyFinished);
   connect(&mergeWatcher_, &QFutureWatcher<MergeOutcome>::finished, this,
@@ -174,6 +184,7 @@ void SegmentsPage::setDatabase(Database* db) {
   db_ = db;
   lastMerge_.reset();
   lastVerify_.reset();
+  mergeAfterVerify_.reset();
   result_->hide();
   problems_->clear();
   segments_->setDatabase(db);
@@ -199,6 +210,19 @@ void SegmentsPage::refresh() {
   if (!db_) return;
   segments_->refresh();
   records_->model()->refresh();
+  showExistingSegment();
+}
+
+void SegmentsPage::showExistingSegment() {
+  const RecordsModel* shown = records_->model();
+  const bool gone = shown->mode() == RecordsModel::Mode::kSegment &&
+                    (shown->segmentGone() || segments_->rowOfSegment(shown->segment()) < 0);
+  if (!gone || sorted_->rowCount() == 0) return;
+  // The row of a segment merged away went with it; the current index may
+  // already be another segment's, which then is shown anew.
+  const QModelIndex current = table_->currentIndex();
+  table_->setCurrentIndex(current.isValid() ? current : sorted_->index(0, 0));
+  onSegmentSelected();
 }
 
 void SegmentsPage::showEvent(QShowEvent* event) {
@@ -251,8 +275,13 @@ void SegmentsPage::onStatsChanged() {
                      .arg(s.fragmentation * 100, 0, 'f', 1)
                      .arg(formatCountOf(s.tombstones, tr("1 tombstone"), tr("%L1 tombstones")));
   if (!db_->isReadOnly()) {
-    text += QLatin1Char(' ') + (db_->db().merge_recommended() ? tr("A merge is recommended.")
-                                                              : tr("No merge needed yet."));
+    const bitcask::MergeThresholds t;
+    text += QLatin1Char(' ') +
+            (db_->db().merge_recommended()
+                 ? tr("A merge is recommended.")
+                 : tr("No merge needed yet: one is recommended from %1 % fragmented or %2 dead.")
+                       .arg(t.fragmentation_trigger * 100, 0, 'f', 0)
+                       .arg(formatBytes(t.dead_bytes_trigger)));
   }
   summary_->setText(text);
 }
@@ -307,11 +336,73 @@ void SegmentsPage::onVerifyFinished() {
   lastVerify_ = std::move(out);
   result_->show();
   emit verifyFinished();
+  if (const auto all = std::exchange(mergeAfterVerify_, std::nullopt)) {
+    if (lastVerify_->ok()) {
+      startMerge(*all);
+    } else {
+      result_->setText(result_->text() + QLatin1Char(' ') + tr("The merge did not start."));
+    }
+  }
+}
+
+QString SegmentsPage::damagedMergeWarning() const {
+  if (!lastVerify_ || !lastVerify_->ok()) return {};
+  quint64 records = 0, bytes = 0;
+  QStringList keys;
+  for (const SegmentProblem& p : lastVerify_->problems) {
+    if (p.hint) continue;  // a damaged hint is rebuilt, never merged
+    ++records;
+    bytes += p.problem.length;
+    if (p.problem.key && keys.size() < 5) {
+      keys << QStringLiteral("\u201c%1\u201d").arg(displayKey(*p.problem.key));
+    }
+  }
+  if (records == 0) return {};
+  QString text =
+      tr("Verify found %1 (%2) in this database. A merge of the segments holding them saves "
+         "their bytes under lost+found/ in the database folder, then removes them from the "
+         "segments; a key whose current value is damaged is deleted.")
+          .arg(formatCountOf(records, tr("1 damaged record"), tr("%L1 damaged records")),
+               formatBytes(bytes));
+  if (!keys.isEmpty()) {
+    text += QLatin1Char(' ') + tr("Keys read from the damaged records: %1%2.")
+                                   .arg(keys.join(QStringLiteral(", ")),
+                                        records > quint64(keys.size()) ? tr(", …") : QString());
+  }
+  return text;
 }
 
 void SegmentsPage::startMerge(bool allSegments) {
   if (!db_ || isBusy() || db_->isReadOnly()) return;
-  mergeWatcher_.start(QtConcurrent::run(runMerge, db_->handle(), allSegments));
+  // A hinted segment's damage shows only when its records are read: verify
+  // once before the first merge, so the damage can be named first.
+  if (!lastVerify_ || !lastVerify_->ok()) {
+    mergeAfterVerify_ = allSegments;
+    startVerify();
+    return;
+  }
+  const QString warning = damagedMergeWarning();
+  if (!warning.isEmpty()) {
+    const bool go = confirmDamagedMerge_ ? confirmDamagedMerge_(warning) : [&] {
+      QMessageBox box(QMessageBox::Warning, tr("Merge a Damaged Database"),
+                      tr("Merge a database with damaged records?"), QMessageBox::Cancel, this);
+      box.setInformativeText(warning);
+      QPushButton* merge = box.addButton(tr("&Save and Merge"), QMessageBox::AcceptRole);
+      box.setDefaultButton(QMessageBox::Cancel);
+      box.exec();
+      return box.clickedButton() == merge;
+    }();
+    if (!go) {
+      result_->setText(tr("Merge not started: the damaged records stay where they are."));
+      result_->show();
+      return;
+    }
+  }
+  launchMerge(allSegments);
+}
+
+void SegmentsPage::launchMerge(bool allSegments) {
+  mergeWatcher_.start(QtConcurrent::run(bb::runMerge, db_->handle(), allSegments));
   strip_->follow(tr("Merging…"), &mergeWatcher_);
   updateButtons();
 }
@@ -328,7 +419,13 @@ void SegmentsPage::onMergeFinished() {
   }
   mergeWatcher_.release();
   result_->show();
-  // Keys moved to new segments: every view of locations starts over.
+  // Keys moved to new segments: every view of locations starts over, and
+  // the damage the merge saved away is no longer in the segments.
+  if (lastMerge_ && !lastMerge_->result.damaged.empty()) {
+    lastVerify_.reset();
+    problems_->clear();
+    segments_->clearVerifyOutcome();
+  }
   if (db_) db_->notifyReset();
   refresh();
   emit mergeFinished();

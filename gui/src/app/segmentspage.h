@@ -9,6 +9,7 @@
 #include <QPointer>
 #include <QTimer>
 #include <QWidget>
+#include <functional>
 #include <optional>
 
 #include "core/taskwatcher.h"
@@ -41,7 +42,18 @@ class SegmentsPage : public QWidget {
 
   void startVerify();
   // allSegments: every sealed segment; otherwise those the thresholds pick.
+  // Damage is never merged away unasked: without a Verify of this database
+  // yet, one runs first; when it found damaged records, the user is told
+  // what the merge will do with them (confirmDamagedMerge) before it starts.
   void startMerge(bool allSegments);
+  // Asks whether to merge a damaged database; `text` says what will happen.
+  // A question box by default; tests answer it themselves.
+  void setDamagedMergeConfirmation(std::function<bool(const QString& text)> confirm) {
+    confirmDamagedMerge_ = std::move(confirm);
+  }
+  // What a merge will do with the damaged records the last Verify found
+  // (empty when it found none).
+  QString damagedMergeWarning() const;
   bool isBusy() const;
   // Cancels a running Verify or Merge and waits for it (closing, quitting).
   void cancelTasks();
@@ -77,6 +89,10 @@ class SegmentsPage : public QWidget {
   void onStatsChanged();
   void onVerifyFinished();
   void onMergeFinished();
+  void launchMerge(bool allSegments);
+  // The records panel never shows a segment that is gone: the first
+  // segment's records then.
+  void showExistingSegment();
   void updateButtons();
 
   QPointer<Database> db_;
@@ -100,6 +116,8 @@ class SegmentsPage : public QWidget {
   TaskWatcher<MergeOutcome> mergeWatcher_;
   std::optional<MergeOutcome> lastMerge_;
   std::optional<VerifyOutcome> lastVerify_;
+  std::optional<bool> mergeAfterVerify_;  // allSegments of the merge waiting for it
+  std::function<bool(const QString&)> confirmDamagedMerge_;
   QList<QMetaObject::Connection> connections_;
 };
 

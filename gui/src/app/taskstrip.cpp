@@ -11,6 +11,9 @@ TaskStrip::TaskStrip(QWidget* parent) : QWidget(parent) {
   auto* layout = new QHBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   label_ = new QLabel(this);
+  label_->setObjectName(QStringLiteral("taskLabel"));
+  // Progress texts name segments and sizes: they never widen the window.
+  label_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
   bar_ = new QProgressBar(this);
   bar_->setRange(0, 1000);
   bar_->setTextVisible(true);

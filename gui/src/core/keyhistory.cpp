@@ -23,7 +23,7 @@ std::vector<KeyVersion> EngineKeyHistory::versions(const std::string& key,
     k.valueSize = v.value_size;
     k.timestampUs = v.timestamp_us;
     k.tombstone = v.kind == bitcask::RecordKind::kTombstone;
-    k.checksumOk = true;  // history() lists only records that pass their checksum
+    k.checksumOk = !v.damaged;
     k.live = v.live;
     out.push_back(k);
   }

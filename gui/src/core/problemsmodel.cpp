@@ -1,5 +1,7 @@
 #include "core/problemsmodel.h"
 
+#include "core/valueformat.h"
+
 namespace bb {
 
 ProblemsModel::ProblemsModel(QObject* parent) : QAbstractTableModel(parent) {}
@@ -49,6 +51,15 @@ QVariant ProblemsModel::data(const QModelIndex& index, int role) const {
       return quint64(p.offset);
     case kIsHintRole:
       return r.where.hint;
+    case kKeyRole:
+      return p.key ? QVariant(QByteArray::fromStdString(*p.key)) : QVariant();
+    case Qt::ToolTipRole:
+      if (index.column() == kKeyColumn && p.key) {
+        return tr(
+            "Read from the damaged record itself: its checksum covers the key too, so a "
+            "flipped key byte would show here as well.");
+      }
+      break;
     case Qt::DisplayRole:
       switch (index.column()) {
         case kKindColumn:
@@ -67,6 +78,9 @@ QVariant ProblemsModel::data(const QModelIndex& index, int role) const {
           return QString::fromStdString(p.file);
         case kOffsetColumn:
           return QStringLiteral("%L1").arg(p.offset);
+        case kKeyColumn:
+          if (p.key) return displayKey(*p.key);
+          return r.kind == Kind::kDamagedRecord ? tr("unreadable") : QString();
         case kLengthColumn:
           return p.length ? QStringLiteral("%L1").arg(p.length) : tr("unknown");
         case kWhatColumn:
@@ -94,6 +108,8 @@ QVariant ProblemsModel::headerData(int section, Qt::Orientation orientation, int
       return tr("File");
     case kOffsetColumn:
       return tr("Offset");
+    case kKeyColumn:
+      return tr("Key");
     case kLengthColumn:
       return tr("Bytes");
     case kWhatColumn:

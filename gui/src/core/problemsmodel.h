@@ -1,7 +1,7 @@
 // Damage found in a database, one row per problem with its kind, segment,
-// file, offset, length and description: what recovery reported when the
-// database was opened (ProblemsDialog), or what Verify found (the Segments
-// page). An empty model says the database is sound.
+// file, offset, the key when it still reads, length and description: what recovery reported when
+// the database was opened (ProblemsDialog), or what Verify found (the Segments page). An empty
+// model says the database is sound.
 #pragma once
 
 #include <bitcask/recovery.h>
@@ -22,6 +22,7 @@ class ProblemsModel : public QAbstractTableModel {
     kSegmentColumn,
     kFileColumn,
     kOffsetColumn,
+    kKeyColumn,  // the damaged record's key, when its bytes still read
     kLengthColumn,
     kWhatColumn,
     kColumnCount
@@ -30,6 +31,7 @@ class ProblemsModel : public QAbstractTableModel {
     kSegmentRole = Qt::UserRole + 1,  // quint32 (0 when recovery did not say)
     kOffsetRole,                      // quint64
     kIsHintRole,                      // bool: the problem is in a hint file
+    kKeyRole,                         // QByteArray, or null when the key is unknown
   };
 
   explicit ProblemsModel(QObject* parent = nullptr);

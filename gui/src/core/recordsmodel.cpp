@@ -46,6 +46,7 @@ void RecordsModel::clear() {
   complete_ = true;
   continuePending_ = false;
   error_.clear();
+  segmentGone_ = false;
   endResetModel();
   fetching_ = false;
   emit scanProgress();
@@ -64,13 +65,14 @@ void RecordsModel::showSegment(quint32 segment) {
   complete_ = !db_;
   continuePending_ = false;
   error_.clear();
-  if (db_) {
-    updateSegmentSize();
+  segmentGone_ = false;
+  if (db_ && updateSegmentSize()) {
     foundSinceRequest_ = 0;
     fetch(false, std::size_t(filter_.isEmpty() ? pageSize_ : scanBudget_));
   }
   endResetModel();
   fetching_ = false;
+  if (!error_.isEmpty() && !segmentGone_) emit errorOccurred(error_);
   if (!complete_ && !filter_.isEmpty() && foundSinceRequest_ < pageSize_) scheduleContinue();
   emit scanProgress();
 }
@@ -88,6 +90,7 @@ void RecordsModel::showKey(const std::string& key) {
   complete_ = true;
   continuePending_ = false;
   error_.clear();
+  segmentGone_ = false;
   if (db_) {
     try {
       const auto versions = db_->db().history(key);
@@ -101,8 +104,10 @@ void RecordsModel::showKey(const std::string& key) {
         r.info.key = key;
         r.info.value_size = v.value_size;
         r.info.timestamp_us = v.timestamp_us;
-        r.info.checksum_ok = true;
-        if (v.live) {
+        r.info.checksum_ok = !v.damaged;
+        if (v.damaged) {
+          r.state = State::kCorrupt;
+        } else if (v.live) {
           r.state = State::kLive;
         } else if (live) {
           r.state = State::kShadowed;
@@ -120,6 +125,7 @@ void RecordsModel::showKey(const std::string& key) {
   }
   endResetModel();
   fetching_ = false;
+  if (!error_.isEmpty()) emit errorOccurred(error_);
   emit scanProgress();
 }
 
@@ -133,17 +139,42 @@ void RecordsModel::setFilter(const Filter& filter) {
   }
 }
 
-void RecordsModel::updateSegmentSize() {
-  if (!db_ || mode_ != Mode::kSegment) return;
-  for (const auto& s : db_->db().stats().segment_stats) {
-    if (s.id == segment_) {
-      segmentSize_ = s.size;
-      if (complete_ && error_.isEmpty() && next_ < segmentSize_) complete_ = false;
-      return;
+bool RecordsModel::updateSegmentSize() {
+  if (!db_ || mode_ != Mode::kSegment) return true;
+  try {
+    for (const auto& s : db_->db().stats().segment_stats) {
+      if (s.id == segment_) {
+        segmentSize_ = s.size;
+        if (complete_ && error_.isEmpty() && next_ < segmentSize_) complete_ = false;
+        return true;
+      }
     }
+  } catch (const std::exception& e) {
+    error_ = QString::fromStdString(e.what());
+    complete_ = true;
+    return true;  // not known to be gone: the caller reports the error
   }
   error_ = tr("Segment %1 no longer exists: a merge replaced it.").arg(segment_);
+  segmentGone_ = true;
   complete_ = true;
+  return false;
+}
+
+void RecordsModel::dropGoneSegment() {
+  fetching_ = true;
+  beginResetModel();
+  ++generation_;
+  resetRows();
+  next_ = segmentSize_ = 0;
+  continuePending_ = false;
+  endResetModel();
+  fetching_ = false;
+  emit scanProgress();
+}
+
+void RecordsModel::fail(const QString& message) {
+  error_ = message;
+  emit errorOccurred(message);
 }
 
 void RecordsModel::resolve(Row& row) const {
@@ -202,9 +233,9 @@ int RecordsModel::fetch(bool insertRows, std::size_t budget) {
       read.push_back(r);
       return true;
     });
-  } catch (const bitcask::Error& e) {
-    error_ = QString::fromStdString(e.what());
+  } catch (const std::exception& e) {
     complete_ = true;
+    fail(QString::fromStdString(e.what()));
     return 0;
   }
   if (read.size() < budget || end <= next_) complete_ = true;
@@ -253,7 +284,14 @@ std::vector<RecordsModel::Row> RecordsModel::readPage(int index) const {
                              }
                              return next <= last;
                            });
-  } catch (const bitcask::Error&) {
+  } catch (const std::exception& e) {
+    // Said once the view is done asking (this runs inside data()).
+    QMetaObject::invokeMethod(
+        const_cast<RecordsModel*>(this),
+        [self = const_cast<RecordsModel*>(this), message = QString::fromStdString(e.what())] {
+          self->fail(message);
+        },
+        Qt::QueuedConnection);
   }
   // After the read: the visitor runs under the engine's read lock.
   for (auto& row : rows) resolve(row);
@@ -333,7 +371,12 @@ void RecordsModel::refresh() {
     return;
   }
   if (mode_ != Mode::kSegment) return;
-  updateSegmentSize();
+  const QString before = error_;
+  if (!updateSegmentSize()) {
+    dropGoneSegment();
+    return;
+  }
+  if (error_ != before && !error_.isEmpty()) emit errorOccurred(error_);
   pages_.clear();  // re-read, and so re-resolved, when next shown
   if (!offsets_.empty()) {
     emit dataChanged(index(0, 0), index(rowCount() - 1, kColumnCount - 1));
@@ -362,7 +405,10 @@ void RecordsModel::onKeysChanged(const QList<QByteArray>& put, const QList<QByte
     }
   }
   const bool wasComplete = complete_;
-  updateSegmentSize();
+  if (!updateSegmentSize()) {
+    dropGoneSegment();
+    return;
+  }
   if (wasComplete != complete_) emit scanProgress();
 }
 

@@ -107,8 +107,12 @@ class RecordsModel : public QAbstractTableModel {
   quint64 scannedTo() const { return next_; }
   quint64 segmentSize() const { return segmentSize_; }
   bool isComplete() const { return complete_; }
-  // A message when the segment can no longer be read (merged away).
+  // A message when the records cannot be read: the segment was merged away
+  // (its rows are dropped then, never shown as damaged), or the engine
+  // failed (errorOccurred said so).
   const QString& error() const { return error_; }
+  // Whether the segment shown was merged away (error() says so).
+  bool segmentGone() const { return segmentGone_; }
 
   // Row `row`, read from the segment if its page is not cached.
   Row rowAt(int row) const;
@@ -134,6 +138,10 @@ class RecordsModel : public QAbstractTableModel {
  signals:
   // A filtered scan moved on (scannedTo / segmentSize) or finished.
   void scanProgress();
+  // The engine failed to read what was asked for (an I/O error, a closed
+  // database): `message` says what and where. Never for a segment merged
+  // away, which is an expected change (segmentGone()).
+  void errorOccurred(const QString& message);
 
  private:
   static constexpr int kRowsPerPage = 256;
@@ -146,7 +154,11 @@ class RecordsModel : public QAbstractTableModel {
   void resolve(Row& row) const;
   bool matches(Row& row, bool* resolved) const;
   void onKeysChanged(const QList<QByteArray>& put, const QList<QByteArray>& removed);
-  void updateSegmentSize();
+  // Re-reads the segment's size; false when it no longer exists.
+  bool updateSegmentSize();
+  // The segment shown went away: its rows go too (they would read as damaged).
+  void dropGoneSegment();
+  void fail(const QString& message);
   void scheduleContinue();
 
   QPointer<Database> db_;
@@ -167,6 +179,7 @@ class RecordsModel : public QAbstractTableModel {
   int scanBudget_ = 20000;
   quint64 generation_ = 0;
   QString error_;
+  bool segmentGone_ = false;
   QList<QMetaObject::Connection> connections_;
 };
 

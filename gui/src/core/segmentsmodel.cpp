@@ -15,14 +15,29 @@ void SegmentsModel::setDatabase(Database* db) {
   db_ = db;
   stats_ = {};
   verified_.clear();
-  if (db_) stats_ = db_->db().stats();
+  QString error;
+  if (db_) {
+    try {
+      stats_ = db_->db().stats();
+    } catch (const std::exception& e) {
+      error = QString::fromStdString(e.what());
+    }
+  }
   endResetModel();
+  if (!error.isEmpty()) emit errorOccurred(error);
   emit statsChanged();
 }
 
 void SegmentsModel::refresh() {
   if (!db_) return;
-  bitcask::Stats next = db_->db().stats();
+  bitcask::Stats next;
+  try {
+    next = db_->db().stats();
+  } catch (const std::exception& e) {
+    // The figures shown stay those last read; the page says why.
+    emit errorOccurred(QString::fromStdString(e.what()));
+    return;
+  }
   // Both lists are in id order: walk them together, removing segments that
   // went away and inserting new ones, so rows that stay keep their selection.
   auto& rows = stats_.segment_stats;

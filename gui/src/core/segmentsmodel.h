@@ -71,6 +71,8 @@ class SegmentsModel : public QAbstractTableModel {
  signals:
   // The figures were re-read (the chart and summary follow this).
   void statsChanged();
+  // The engine could not give the figures (a closed database, an I/O error).
+  void errorOccurred(const QString& message);
 
  private:
   struct Verified {

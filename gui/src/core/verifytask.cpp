@@ -73,38 +73,58 @@ void runVerify(QPromise<VerifyOutcome>& promise, DbPtr db) {
 }
 
 QString MergeOutcome::summary() const {
-  if (!error.isEmpty()) {
-    return QCoreApplication::translate("bb::Merge", "Merge failed: %1").arg(error);
+  auto tr = [](const char* text) { return QCoreApplication::translate("bb::Merge", text); };
+  if (!error.isEmpty()) return tr("Merge failed: %1").arg(error);
+  if (result.inputs == 0) return tr("Nothing to merge: no sealed segment needed it.");
+  // The engine's own figures: the inputs actually removed against the
+  // outputs written, so a merge that had to keep inputs never claims space
+  // it did not free.
+  const quint64 removed = result.bytes_removed, written = result.bytes_after;
+  const QString change =
+      written <= removed
+          ? tr("reclaimed %1").arg(formatBytes(removed - written))
+          : tr("the database grew by %1, as %2 of the merged segments had to be kept")
+                .arg(formatBytes(written - removed))
+                .arg(result.inputs - result.inputs_removed);
+  QString dead = tr("%1 was dead").arg(formatBytes(deadBefore));
+  if (!result.damaged.empty()) {
+    dead += tr(", %1 damaged").arg(formatBytes(result.damaged_bytes()));
   }
-  if (result.inputs == 0) {
-    return QCoreApplication::translate("bb::Merge",
-                                       "Nothing to merge: no sealed segment needed it.");
+  QString text = tr("%1 %2 → %3 on disk; %4 (%5). %L6 → %L7 segments, %L8 records copied, "
+                    "%L9 dropped, %10.")
+                     .arg(cancelled ? tr("Merge cancelled, kept what it finished:") : tr("Merged:"),
+                          formatBytes(totalBefore), formatBytes(totalAfter), change, dead)
+                     .arg(segmentsBefore)
+                     .arg(segmentsAfter)
+                     .arg(result.records_copied)
+                     .arg(result.records_dropped)
+                     .arg(formatDuration(result.seconds));
+  if (result.inputs_removed < result.inputs && !cancelled) {
+    text += tr(" Kept: %1.")
+                .arg(QString::fromStdString(
+                    result.notes.empty() ? std::string("merged segments still holding live records")
+                                         : result.notes.front()));
   }
-  QString text =
-      QCoreApplication::translate(
-          "bb::Merge",
-          "%1 %2 → %3 (merged segments %4 → %5); reclaimed %6 of %7 dead. %L8 → %L9 segments, "
-          "%L10 records copied, %L11 dropped, %12.")
-          .arg(cancelled ? QCoreApplication::translate("bb::Merge",
-                                                       "Merge cancelled, kept what "
-                                                       "it finished:")
-                         : QCoreApplication::translate("bb::Merge", "Merged:"),
-               formatBytes(totalBefore), formatBytes(totalAfter), formatBytes(result.bytes_before),
-               formatBytes(result.bytes_after), formatBytes(result.bytes_reclaimed()),
-               formatBytes(deadBefore))
-          .arg(segmentsBefore)
-          .arg(segmentsAfter)
-          .arg(result.records_copied)
-          .arg(result.records_dropped)
-          .arg(formatDuration(result.seconds));
   if (!result.damaged.empty()) {
     // The merge removed damaged records from the segments: never silently.
+    QStringList keys;
+    for (const auto& p : result.damaged) {
+      if (p.key && keys.size() < 5)
+        keys << QStringLiteral("\u201c%1\u201d").arg(displayKey(*p.key));
+    }
     text +=
-        QCoreApplication::translate("bb::Merge",
-                                    " Damaged, not copied: %1; their bytes are saved in %2.")
-            .arg(formatCountOf(result.damaged.size(), "1 record", "%L1 records"),
+        tr(" Damaged, not copied: %1; their bytes are saved in %2.")
+            .arg(formatCountOf(result.damaged.size(), tr("1 record"), tr("%L1 records")),
                  QString::fromStdString(result.saved_to.size() == 1 ? result.saved_to.front()
                                                                     : std::string("lost+found/")));
+    if (result.damaged_keys_removed > 0) {
+      text += tr(" %1 whose value was damaged %2 gone: %3.")
+                  .arg(formatCountOf(result.damaged_keys_removed, tr("1 key"), tr("%L1 keys")),
+                       result.damaged_keys_removed == 1 ? tr("is") : tr("are"),
+                       keys.join(QStringLiteral(", ")) +
+                           (result.damaged_keys_removed > quint64(keys.size()) ? tr(", …")
+                                                                               : QString()));
+    }
   }
   return text;
 }
