@@ -770,18 +770,28 @@ std::uint64_t DBImpl::count_locked(std::string_view prefix) const {
 // the keydir's own copy may move. Values not stored as they are
 // (compressed, a foreign layout's) are decoded into the page.
 std::size_t DBImpl::scan_values(const ScanOptions& options, const ScanVisitor& visit) const {
+  struct Entry {
+    std::string_view key;  // the keydir's bytes: valid under the lock only
+    Location loc;
+    const Segment* seg;
+  };
   struct Pair {
     std::string_view key, value;
   };
   // Bounds a page's time under the lock and the bytes decoded into it.
   constexpr std::size_t kPagePairs = 1024;
   constexpr std::size_t kPageDecodedBytes = 4u << 20;
+  // Records are in write order, not key order: each is a random access into
+  // its segment, so the next few are fetched ahead while one is checked.
+  constexpr std::size_t kPrefetchAhead = 8;
+  std::vector<Entry> entries;
   std::vector<Pair> page;
   std::deque<std::string> decoded;  // stable addresses for the views
   std::vector<std::shared_ptr<Segment>> pinned;
   ScanOptions range = options;
   std::size_t visited = 0;
   while (visited < options.limit) {
+    entries.clear();
     page.clear();
     decoded.clear();
     pinned.clear();
@@ -792,13 +802,12 @@ std::size_t DBImpl::scan_values(const ScanOptions& options, const ScanVisitor& v
       const std::uint64_t now = format::now_us();
       const bool expiring = table_.expiring_keys() != 0;
       const std::size_t want = std::min(kPagePairs, options.limit - visited);
-      std::size_t decoded_bytes = 0;
       const Segment* seg = nullptr;
       // The visitor runs inside this block's lock (which the analysis cannot
       // see through a lambda).
       table_.keydir().scan(
           range, [&](std::string_view key, const Location& loc) ABSL_NO_THREAD_SAFETY_ANALYSIS {
-            if (page.size() == want || decoded_bytes > kPageDecodedBytes) {
+            if (entries.size() == want) {
               more = true;
               return false;
             }
@@ -812,26 +821,40 @@ std::size_t DBImpl::scan_values(const ScanOptions& options, const ScanVisitor& v
                                 std::to_string(loc.segment) + ", which the database does not have");
               }
             }
-            if (seg->format() == SegmentFormat::kForeign) {
-              std::string& k = decoded.emplace_back(key);
-              std::string& v = decoded.emplace_back();
-              read_foreign_value(*seg, loc, key, &v);
-              decoded_bytes += k.size() + v.size();
-              page.push_back({k, v});
-              return true;
-            }
-            const std::string_view stored = stored_value(*seg, loc, key);
-            const std::string_view stored_key(stored.data() - key.size(), key.size());
-            if (loc.flags & format::kFlagCompressionMask) {
-              std::string& v = decoded.emplace_back();
-              read_value(*seg, loc, key, &v);
-              decoded_bytes += v.size();
-              page.push_back({stored_key, v});
-            } else {
-              page.push_back({stored_key, stored});
-            }
+            entries.push_back({key, loc, seg});
             return true;
           });
+      std::size_t decoded_bytes = 0;
+      for (std::size_t i = 0; i < entries.size(); ++i) {
+        if (i + kPrefetchAhead < entries.size()) {
+          const Entry& ahead = entries[i + kPrefetchAhead];
+          __builtin_prefetch(ahead.seg->data() + ahead.loc.offset);
+        }
+        const Entry& e = entries[i];
+        if (decoded_bytes > kPageDecodedBytes) {
+          // Enough decoded for one page: the rest comes in the next one.
+          more = true;
+          break;
+        }
+        if (e.seg->format() == SegmentFormat::kForeign) {
+          std::string& k = decoded.emplace_back(e.key);
+          std::string& v = decoded.emplace_back();
+          read_foreign_value(*e.seg, e.loc, e.key, &v);
+          decoded_bytes += k.size() + v.size();
+          page.push_back({k, v});
+          continue;
+        }
+        const std::string_view stored = stored_value(*e.seg, e.loc, e.key);
+        const std::string_view stored_key(stored.data() - e.key.size(), e.key.size());
+        if (e.loc.flags & format::kFlagCompressionMask) {
+          std::string& v = decoded.emplace_back();
+          read_value(*e.seg, e.loc, e.key, &v);
+          decoded_bytes += v.size();
+          page.push_back({stored_key, v});
+        } else {
+          page.push_back({stored_key, stored});
+        }
+      }
     }
     for (const Pair& p : page) {
       ++visited;

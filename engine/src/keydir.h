@@ -159,18 +159,19 @@ class KeyDir {
   static constexpr std::uint8_t kDead = 0x80;
   static bool dead(const Rec* r) { return r->flags & kDead; }
 
+  using OrderedSet = absl::btree_set<Rec*, Less, CountingAllocator<Rec*>>;
+  using Run = std::vector<Rec*, CountingAllocator<Rec*>>;
+
   Rec* allocate(std::string_view key);
   void release(Rec* rec);
   void compact_arena_if_wasteful() ABSL_LOCKS_EXCLUDED(ordered_mu_);
   static Location location_of(const Rec* r);
   static void set_location(Rec* r, const Location& loc);
+  static void sort_by_key(Run* run);
   // Sorts the pending run into ordered_.
   void merge_pending() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(ordered_mu_);
   void scan_locked(const ScanOptions& range, Visitor visit) const
       ABSL_SHARED_LOCKS_REQUIRED(ordered_mu_);
-
-  using OrderedSet = absl::btree_set<Rec*, Less, CountingAllocator<Rec*>>;
-  using Run = std::vector<Rec*, CountingAllocator<Rec*>>;
 
   // Bytes the hash set holds (changed only with the owner's lock exclusive).
   std::uint64_t hash_bytes_ = 0;
