@@ -198,19 +198,25 @@ void run_config(std::size_t n, std::size_t value_size, std::vector<Row>* rows) {
       fmt_us(rows->end()[-1].mean_us).c_str(), seconds_between(t_start, Clock::now()));
 }
 
+// Ascending (the original's results come keyed by text, "size_100000_..."
+// before "size_1000_...").
 std::vector<std::uint64_t> entries_axis(const std::vector<Row>& rows) {
   std::vector<std::uint64_t> out;
   for (const Row& r : rows)
-    if (r.suite == kSuite && std::find(out.begin(), out.end(), r.entries) == out.end())
+    if (r.suite == kSuite && r.engine == "bitcask" &&
+        std::find(out.begin(), out.end(), r.entries) == out.end())
       out.push_back(r.entries);
+  std::sort(out.begin(), out.end());
   return out;
 }
 
 std::vector<std::uint64_t> value_axis(const std::vector<Row>& rows) {
   std::vector<std::uint64_t> out;
   for (const Row& r : rows)
-    if (r.suite == kSuite && std::find(out.begin(), out.end(), r.value_size) == out.end())
+    if (r.suite == kSuite && r.engine == "bitcask" &&
+        std::find(out.begin(), out.end(), r.value_size) == out.end())
       out.push_back(r.value_size);
+  std::sort(out.begin(), out.end());
   return out;
 }
 
