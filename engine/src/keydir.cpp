@@ -252,16 +252,7 @@ void KeyDir::scan_locked(const ScanOptions& o, Visitor visit) const {
     if (from < o.prefix) from = o.prefix;
     auto it = (o.exclusive_start && from == o.start) ? ordered_.upper_bound(from)
                                                      : ordered_.lower_bound(from);
-    // Entries sit in the arena in the order their keys were first written,
-    // not in key order: fetch a few ahead of the one visited.
-    constexpr int kAhead = 8;
-    auto ahead = it;
-    for (int i = 0; i < kAhead && ahead != ordered_.end(); ++i) ++ahead;
     for (; it != ordered_.end(); ++it) {
-      if (ahead != ordered_.end()) {
-        __builtin_prefetch(*ahead);
-        ++ahead;
-      }
       if (!has_prefix(*it) || !emit(*it)) return;
     }
     return;
