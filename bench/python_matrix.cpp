@@ -292,11 +292,11 @@ void print_side_by_side(const std::vector<Row>& rows, bool measured) {
       }
     }
   }
-  std::printf("\n%s\n\n",
-              measured ? "Python original: its own benchmarks/benchmark.py, run in this run "
-                         "(--python-original)."
-                       : "Python original: the figures in FACTS.md (this run did not run it; "
-                         "pass --python-original DIR to).");
+  std::printf("\n%s\n\n", measured
+                              ? "Python original: its own benchmarks/benchmark.py, run in this run "
+                                "(--python-original)."
+                              : "Python original: the figures in FACTS.md (measured earlier; "
+                                "pass --python-original DIR to).");
 }
 
 }  // namespace
