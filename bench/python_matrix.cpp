@@ -296,7 +296,7 @@ void print_side_by_side(const std::vector<Row>& rows, bool measured) {
                               ? "Python original: its own benchmarks/benchmark.py, run in this run "
                                 "(--python-original)."
                               : "Python original: the figures in FACTS.md (measured earlier; "
-                                "pass --python-original DIR to).");
+                                "--python-original DIR runs it beside ours).");
 }
 
 }  // namespace
