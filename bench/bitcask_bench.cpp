@@ -2,13 +2,15 @@
 //
 //   bitcask-bench [python-matrix|peers|engine] [--engines LIST] [--quick]
 //                 [--format markdown|json] [--sync none|always|both]
-//                 [--only keydir,latency,open,merge,seek]
+//                 [--only keydir,latency,open,merge,seek] [--python-original DIR]
 //
 // Without a suite: python-matrix, then peers. --engines (comma-separated, of
 // bitcask, leveldb, rocksdb, lmdb, sqlite; default all) chooses the engines of
 // the peers suite, --sync (default both) its durability levels. --quick uses
 // small entry counts (for CI; under a minute). --only runs some sections of
-// the engine suite.
+// the engine suite. --python-original DIR runs the Python original's own
+// benchmark from that checkout before the python-matrix suite and prints its
+// figures beside ours (without it, FACTS.md's figures stand in).
 // --format json prints one JSON array of result rows (bench/report.h) for
 // python-matrix and peers; the engine suite prints its own JSON object.
 // Scratch directories go under $BITCASK_BENCH_DIR (or the temp directory) and
@@ -66,6 +68,10 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"none", "always", "both"}))
       ->capture_default_str();
   app.add_flag("--quick", quick, "Small entry counts, for CI");
+  std::string python_original;
+  app.add_option("--python-original", python_original,
+                 "python-matrix: a checkout of the Python original (agaonker/pybitcask at "
+                 "39e8b5b) whose own benchmark runs first, for figures measured beside ours");
   std::vector<std::string> only;
   app.add_option("--only", only, "Sections of the engine suite to run (default all)")
       ->delimiter(',')
@@ -77,6 +83,7 @@ int main(int argc, char** argv) {
 
   bench::SuiteOptions options;
   options.quick = quick;
+  options.python_original = python_original;
   options.sync_none = sync != "always";
   options.sync_always = sync != "none";
   try {

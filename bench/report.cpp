@@ -119,6 +119,13 @@ double python_figure(const std::string& op, std::uint64_t entries, std::uint64_t
   return 0;
 }
 
+double python_reference(const std::vector<Row>& rows, const std::string& op, std::uint64_t entries,
+                        std::uint64_t value_size) {
+  if (const Row* r = find_row(rows, "python-matrix", "pybitcask", op, entries, value_size))
+    return r->mean_us;
+  return python_figure(op, entries, value_size);
+}
+
 // FACTS.md, "Floors on this machine": memcpy from an mmap'd file, random offset.
 double memcpy_floor_us(std::uint64_t value_size) {
   switch (value_size) {

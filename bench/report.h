@@ -59,6 +59,12 @@ const std::vector<PythonFigure>& python_figures();
 // The figure for (op, entries, value_size); 0 when there is none.
 double python_figure(const std::string& op, std::uint64_t entries, std::uint64_t value_size);
 
+// The Python original's mean µs for (op, entries, value_size): measured in
+// this run (rows of engine "pybitcask", from --python-original) when there
+// are, else python_figure().
+double python_reference(const std::vector<Row>& rows, const std::string& op, std::uint64_t entries,
+                        std::uint64_t value_size);
+
 // The floors measured on this machine (FACTS.md, "Floors"): memcpy of a value
 // from an mmap'd file at a random offset, µs; 0 for other sizes.
 double memcpy_floor_us(std::uint64_t value_size);
@@ -68,6 +74,9 @@ struct SuiteOptions {
   std::vector<std::string> engines;  // for the peers suite
   bool sync_none = true;             // peers: the runs without sync
   bool sync_always = true;           // peers: the runs with sync on every write
+  // python-matrix: a checkout of the Python original whose own benchmark
+  // runs first (python_original.h); empty: FACTS.md's figures stand in.
+  std::string python_original;
 };
 
 std::vector<Row> run_python_matrix(const SuiteOptions& options);

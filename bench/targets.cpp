@@ -2,6 +2,7 @@
 //   (a) at least 10x faster than the Python original on every cell of its matrix;
 //   (b) faster than every peer on every raw put and get at every value size;
 //   (c) a random get within 3x of the memcpy floor (FACTS.md).
+#include <algorithm>
 #include <cstdio>
 
 #include "report.h"
@@ -26,16 +27,21 @@ void print_targets_markdown(const std::vector<Row>& rows) {
   const Row* worst_row = nullptr;
   std::string misses;
   for (const Row& r : rows) {
-    if (r.suite != "python-matrix") continue;
-    const double py = python_figure(r.op, r.entries, r.value_size);
+    if (r.suite != "python-matrix" || r.engine != "bitcask") continue;
+    const double py = python_reference(rows, r.op, r.entries, r.value_size);
     if (py <= 0 || r.mean_us <= 0) continue;
-    const double x = py / r.mean_us;
+    double x = py / r.mean_us;
+    // Measured the original's way too: the cell counts at the smaller
+    // speed-up of the two methods.
+    if (const Row* its = find_row(rows, r.suite, "bitcask-its-way", r.op, r.entries, r.value_size);
+        its && its->mean_us > 0)
+      x = std::min(x, py / its->mean_us);
     ++cells;
     if (x >= kPythonTarget)
       ++met;
     else
       misses += "  - " + r.op + " (" + std::to_string(r.entries) + ", " +
-                std::to_string(r.value_size) + "): " + fmt_us(r.mean_us) + " µs vs Python " +
+                std::to_string(r.value_size) + "): " + fmt_us(py / x) + " µs vs Python " +
                 fmt_us(py) + " µs, " + std::to_string(x).substr(0, 4) + "×\n";
     if (!worst_row || x < worst) worst = x, worst_row = &r;
   }
@@ -46,8 +52,12 @@ void print_targets_markdown(const std::vector<Row>& rows) {
         "µs).\n",
         verdict(met == cells), met, cells, worst, worst_row->op.c_str(),
         static_cast<unsigned long long>(worst_row->entries),
-        static_cast<unsigned long long>(worst_row->value_size), fmt_us(worst_row->mean_us).c_str(),
-        fmt_us(python_figure(worst_row->op, worst_row->entries, worst_row->value_size)).c_str());
+        static_cast<unsigned long long>(worst_row->value_size),
+        fmt_us(python_reference(rows, worst_row->op, worst_row->entries, worst_row->value_size) /
+               worst)
+            .c_str(),
+        fmt_us(python_reference(rows, worst_row->op, worst_row->entries, worst_row->value_size))
+            .c_str());
     if (!misses.empty()) std::printf("%s", misses.c_str());
   } else {
     std::printf("- (a): not measured in this run (python-matrix suite).\n");

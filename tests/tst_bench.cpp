@@ -14,6 +14,7 @@
 // No timing assertions: the figures only have to be there and be positive.
 #include <QByteArray>
 #include <QDir>
+#include <QFile>
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QTemporaryDir>
@@ -103,14 +104,17 @@ std::string row_problem(const json& r) {
   if (r["p50_us"].get<double>() > r["p99_us"].get<double>()) return "p50 above p99";
   const std::string suite = r["suite"], engine = r["engine"], sync = r["sync"];
   if (suite != "python-matrix" && suite != "peers") return "unknown suite " + suite;
-  if (std::find(kEngines.begin(), kEngines.end(), engine) == kEngines.end())
+  // python-matrix also measures the original's way (its first 1,000 operations).
+  const bool its_way = suite == "python-matrix" && engine == "bitcask-its-way";
+  if (!its_way && std::find(kEngines.begin(), kEngines.end(), engine) == kEngines.end())
     return "unknown engine " + engine;
   if (sync != "none" && sync != "always") return "unknown sync " + sync;
   const int threads = r["threads"].get<int>();
   if (threads != 1 && threads != 2 && threads != 4) return "threads not 1, 2 or 4";
   if (threads != 1 && r["op"] != "read_random")
     return "threads > 1 for " + r["op"].get<std::string>();
-  if (suite == "python-matrix" && (engine != "bitcask" || sync != "none" || threads != 1))
+  if (suite == "python-matrix" &&
+      ((engine != "bitcask" && !its_way) || sync != "none" || threads != 1))
     return "python-matrix row not bitcask / none / 1 thread";
   return {};
 }
@@ -176,6 +180,10 @@ void TstBench::quickJsonIsComplete() {
                                      ", " + std::to_string(v) + ")")
                                         .c_str());
         QCOMPARE(it->second["ops"].get<std::uint64_t>(), n);
+        // Beside it, the original's way: only the first 1,000 operations.
+        const auto its = index.find({"python-matrix", "bitcask-its-way", op, n, v, 1, "none"});
+        QVERIFY2(its != index.end(), ("python-matrix misses its way of " + op).c_str());
+        QCOMPARE(its->second["ops"].get<std::uint64_t>(), std::min<std::uint64_t>(n, 1000));
       }
     }
   }
@@ -246,6 +254,36 @@ void TstBench::badArgumentsAreRefused() {
   QVERIFY(r.code > 0);
   r = run_bench({"--format", "xml"}, scratch.path(), 30000);
   QVERIFY(r.code > 0);
+
+  // --python-original: a directory that is no checkout of the original, one
+  // that does not exist, and one whose benchmark fails are each a clear
+  // error before anything is measured.
+  const QString missing = scratch.path() + "/no-such-checkout";
+  r = run_bench({"python-matrix", "--quick", "--python-original", missing}, scratch.path(), 30000);
+  QVERIFY(r.code > 0);
+  QVERIFY2(r.err.contains("no-such-checkout") && r.err.contains("no directory"), r.err.constData());
+  QVERIFY(r.out.isEmpty());
+  QTemporaryDir fake;
+  QVERIFY(QDir(fake.path()).mkpath("benchmarks") && QDir(fake.path()).mkpath("src/pybitcask"));
+  r = run_bench({"python-matrix", "--quick", "--python-original", fake.path()}, scratch.path(),
+                30000);
+  QVERIFY(r.code > 0);
+  QVERIFY2(r.err.contains("not a checkout of the Python original") &&
+               r.err.contains("benchmark.py is missing"),
+           r.err.constData());
+  auto write = [](const QString& path, const QByteArray& text) {
+    QFile f(path);
+    return f.open(QIODevice::WriteOnly) && f.write(text) == text.size();
+  };
+  QVERIFY(write(fake.path() + "/src/pybitcask/__init__.py", ""));
+  QVERIFY(write(fake.path() + "/benchmarks/benchmark.py",
+                "import sys\nprint('broken on purpose')\nsys.exit(3)\n"));
+  r = run_bench({"python-matrix", "--quick", "--python-original", fake.path()}, scratch.path(),
+                30000);
+  QVERIFY(r.code > 0);
+  QVERIFY2(r.err.contains("exited with status 3") && r.err.contains("broken on purpose"),
+           r.err.constData());
+  QVERIFY(r.out.isEmpty());
 }
 
 void TstBench::adapterRoundTrip_data() {

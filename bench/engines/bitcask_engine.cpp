@@ -3,6 +3,8 @@
 #include <bitcask/db.h>
 #include <bitcask/version.h>
 
+#include <limits>
+
 namespace bench {
 
 namespace {
@@ -53,22 +55,10 @@ bool BitcaskEngine::get(std::string_view key, std::string* value) { return db_->
 void BitcaskEngine::del(std::string_view key) { db_->remove(key); }
 
 std::size_t scan_in_key_order(const bitcask::DB& db, const KvEngine::ScanFn& fn) {
-  // Pages of keys in order from the ordered index, then each value by key.
+  // Key and value viewed in place, a page at a time (DB::scan_values).
   bitcask::ScanOptions s;
-  s.limit = 1024;
-  std::string value;
-  std::size_t n = 0;
-  for (;;) {
-    const std::vector<bitcask::KeyEntry> page = db.scan(s);
-    for (const bitcask::KeyEntry& e : page) {
-      if (!db.get(e.key, &value)) continue;  // removed since the page was read
-      ++n;
-      if (!fn(e.key, value)) return n;
-    }
-    if (page.size() < s.limit) return n;
-    s.start = page.back().key;
-    s.exclusive_start = true;
-  }
+  s.limit = std::numeric_limits<std::size_t>::max();
+  return db.scan_values(s, fn);
 }
 
 std::size_t BitcaskEngine::scan(const ScanFn& fn) { return scan_in_key_order(*db_, fn); }

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 
 #include <algorithm>
+#include <deque>
 #include <fstream>
 
 #include "coding.h"
@@ -715,53 +716,155 @@ bool DBImpl::contains(std::string_view key) const {
   return loc && !expired(*loc, format::now_us());
 }
 
-// Pages through the keydir until `limit` entries pass the expiry filter.
+// Walks the keydir in place until `limit` entries pass the expiry filter:
+// only the entries returned are copied.
 std::vector<KeyEntry> DBImpl::scan(const ScanOptions& options) const {
   ReaderMutexLock lock(&table_.mu());
   check_open();
   std::vector<KeyEntry> out;
+  if (options.limit == 0) return out;
+  out.reserve(std::min<std::size_t>(options.limit, 1024));
   const std::uint64_t now = format::now_us();
-  ScanOptions page = options;
-  for (;;) {
-    auto entries = table_.keydir().scan(page);
-    if (entries.empty()) return out;
-    std::string last_seen = entries.back().first;
-    for (auto& [key, loc] : entries) {
-      KeyEntry e;
-      e.expires_at_us = expiry_of(loc);
-      e.expired = e.expires_at_us != 0 && e.expires_at_us <= now;
-      if (e.expired && !options.include_expired) continue;
-      e.value_size = value_size_of(loc, key.size());
-      e.key = std::move(key);
-      e.segment = loc.segment;
-      e.offset = loc.offset;
-      e.timestamp_us = loc.timestamp_us;
-      e.compressed = loc.flags & format::kFlagCompressionMask;
-      out.push_back(std::move(e));
-      if (out.size() == options.limit) return out;
-    }
-    if (entries.size() < page.limit || table_.expiring_keys() == 0) return out;
-    page.start = std::move(last_seen);
-    page.exclusive_start = true;
-    page.limit = options.limit - out.size();
-  }
+  const bool expiring = table_.expiring_keys() != 0;
+  // The visitor runs inside this function's lock (which the analysis cannot
+  // see through a lambda).
+  table_.keydir().scan(
+      options, [&](std::string_view key, const Location& loc) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+        KeyEntry e;
+        if (expiring) {
+          e.expires_at_us = expiry_of(loc);
+          e.expired = e.expires_at_us != 0 && e.expires_at_us <= now;
+          if (e.expired && !options.include_expired) return true;
+        }
+        e.value_size = value_size_of(loc, key.size());
+        e.key = std::string(key);
+        e.segment = loc.segment;
+        e.offset = loc.offset;
+        e.timestamp_us = loc.timestamp_us;
+        e.compressed = loc.flags & format::kFlagCompressionMask;
+        out.push_back(std::move(e));
+        return out.size() < options.limit;
+      });
+  return out;
 }
 
 std::uint64_t DBImpl::count_locked(std::string_view prefix) const {
   if (table_.expiring_keys() == 0) return table_.keydir().count(prefix);
   std::uint64_t n = 0;
   const std::uint64_t now = format::now_us();
-  ScanOptions page;
-  page.prefix = std::string(prefix);
-  page.limit = 4096;
-  page.include_expired = true;
-  for (;;) {
-    auto entries = table_.keydir().scan(page);
-    for (const auto& [key, loc] : entries) n += !expired(loc, now);
-    if (entries.size() < page.limit) return n;
-    page.start = entries.back().first;
-    page.exclusive_start = true;
+  ScanOptions range;
+  range.prefix = std::string(prefix);
+  table_.keydir().scan(range,
+                       [&](std::string_view, const Location& loc) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+                         n += !expired(loc, now);
+                         return true;
+                       });
+  return n;
+}
+
+// A page of pairs at a time is gathered under the lock; `visit` then runs
+// without it. The views stay valid once the lock is let go: a segment stays
+// mapped as long as a shared_ptr holds it (a merge that removes it meanwhile
+// does not unmap it), and a record never changes once written. The key is
+// viewed in the record too (stored_value checked it is the keydir's key), as
+// the keydir's own copy may move. Values not stored as they are
+// (compressed, a foreign layout's) are decoded into the page.
+std::size_t DBImpl::scan_values(const ScanOptions& options, const ScanVisitor& visit) const {
+  struct Entry {
+    std::string_view key;  // the keydir's bytes: valid under the lock only
+    Location loc;
+    const Segment* seg;
+  };
+  struct Pair {
+    std::string_view key, value;
+  };
+  // Bounds a page's time under the lock and the bytes decoded into it.
+  constexpr std::size_t kPagePairs = 1024;
+  constexpr std::size_t kPageDecodedBytes = 4u << 20;
+  // Records are in write order, not key order: each is a random access into
+  // its segment, so the next few are fetched ahead while one is checked.
+  constexpr std::size_t kPrefetchAhead = 8;
+  std::vector<Entry> entries;
+  std::vector<Pair> page;
+  std::deque<std::string> decoded;  // stable addresses for the views
+  std::vector<std::shared_ptr<Segment>> pinned;
+  ScanOptions range = options;
+  std::size_t visited = 0;
+  while (visited < options.limit) {
+    entries.clear();
+    page.clear();
+    decoded.clear();
+    pinned.clear();
+    bool more = false;
+    {
+      ReaderMutexLock lock(&table_.mu());
+      check_open();
+      const std::uint64_t now = format::now_us();
+      const bool expiring = table_.expiring_keys() != 0;
+      const std::size_t want = std::min(kPagePairs, options.limit - visited);
+      const Segment* seg = nullptr;
+      // The visitor runs inside this block's lock (which the analysis cannot
+      // see through a lambda).
+      table_.keydir().scan(
+          range, [&](std::string_view key, const Location& loc) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+            if (entries.size() == want) {
+              more = true;
+              return false;
+            }
+            if (expiring && !options.include_expired && expired(loc, now)) return true;
+            if (!seg || seg->id() != loc.segment) {
+              pinned.push_back(table_.share(loc.segment));
+              seg = pinned.back().get();
+              if (!seg) {
+                throw Error(ErrorCode::kCorruption,
+                            "key '" + std::string(key) + "' points at segment " +
+                                std::to_string(loc.segment) + ", which the database does not have");
+              }
+            }
+            entries.push_back({key, loc, seg});
+            return true;
+          });
+      std::size_t decoded_bytes = 0;
+      for (std::size_t i = 0; i < entries.size(); ++i) {
+        if (i + kPrefetchAhead < entries.size()) {
+          const Entry& ahead = entries[i + kPrefetchAhead];
+          __builtin_prefetch(ahead.seg->data() + ahead.loc.offset);
+        }
+        const Entry& e = entries[i];
+        if (decoded_bytes > kPageDecodedBytes) {
+          // Enough decoded for one page: the rest comes in the next one.
+          more = true;
+          break;
+        }
+        if (e.seg->format() == SegmentFormat::kForeign) {
+          std::string& k = decoded.emplace_back(e.key);
+          std::string& v = decoded.emplace_back();
+          read_foreign_value(*e.seg, e.loc, e.key, &v);
+          decoded_bytes += k.size() + v.size();
+          page.push_back({k, v});
+          continue;
+        }
+        const std::string_view stored = stored_value(*e.seg, e.loc, e.key);
+        const std::string_view stored_key(stored.data() - e.key.size(), e.key.size());
+        if (e.loc.flags & format::kFlagCompressionMask) {
+          std::string& v = decoded.emplace_back();
+          read_value(*e.seg, e.loc, e.key, &v);
+          decoded_bytes += v.size();
+          page.push_back({stored_key, v});
+        } else {
+          page.push_back({stored_key, stored});
+        }
+      }
+    }
+    for (const Pair& p : page) {
+      ++visited;
+      if (!visit(p.key, p.value)) return visited;
+    }
+    if (!more || page.empty()) return visited;
+    range.start = std::string(page.back().key);
+    range.exclusive_start = true;
   }
+  return visited;
 }
 
 std::uint64_t DBImpl::count(std::string_view prefix) const {

@@ -47,6 +47,7 @@ class DBImpl final : public DB {
   bool contains(std::string_view key) const override;
   void write(const WriteBatch& batch) override;
   std::vector<KeyEntry> scan(const ScanOptions& options) const override;
+  std::size_t scan_values(const ScanOptions& options, const ScanVisitor& visit) const override;
   std::uint64_t count(std::string_view prefix) const override;
   std::uint64_t size() const override;
   void sync() override;

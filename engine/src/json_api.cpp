@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstring>
 #include <iterator>
 #include <limits>
 #include <string>
@@ -15,31 +16,112 @@ namespace bitcask {
 
 namespace {
 
-// True when `s` needs no escaping inside JSON quotes and is plain ASCII, so
-// its JSON text is the bytes themselves. nlohmann's dump() and parse() of long
-// strings cost tens of microseconds (FACTS.md); this check is 16 bytes a step
-// with SSE2 (GCC 12 does not vectorise the scalar loop, and callgrind showed
-// it at 80% of a 10 KB put).
+// Plain: a byte that needs no escaping inside JSON quotes and is ASCII, so
+// a string of them is its own JSON text. nlohmann's dump() and parse() of
+// long strings cost tens of microseconds (FACTS.md), 40 to 80 instructions a
+// character (callgrind); these checks take 16 bytes a step with SSE2 (GCC 12
+// does not vectorise the scalar loop).
+bool plain_byte(char ch) {
+  const auto c = static_cast<unsigned char>(ch);
+  return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
+#if defined(__SSE2__)
+// Nonzero lanes: bytes that are not plain.
+__m128i not_plain(__m128i v) {
+  // As signed bytes, everything below 0x20 and everything above 0x7f is < 0x20.
+  const __m128i space = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7f);
+  const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+  return _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(v, space), _mm_cmpeq_epi8(v, del)),
+                      _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
+}
+#endif
+
+// Copies plain bytes of [p, p + n) to `out` (which may be p - 1: the copy
+// runs forward, each block read before it is overwritten) and returns how
+// many it copied: n when all of them are plain, less when it met one that is
+// not (counting stops at a block boundary before it). Checking and copying in
+// one pass reads each character once.
+std::size_t copy_plain(const char* p, std::size_t n, char* out) {
+  const char* const begin = p;
+  const char* const end = p + n;
+#if defined(__SSE2__)
+  for (; end - p >= 16; p += 16, out += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    if (_mm_movemask_epi8(not_plain(v)) != 0) return static_cast<std::size_t>(p - begin);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out), v);
+  }
+#endif
+  for (; p < end; ++p, ++out) {
+    if (!plain_byte(*p)) return static_cast<std::size_t>(p - begin);
+    *out = *p;
+  }
+  return n;
+}
+
+// True when every byte of `s` is plain: its JSON text is the bytes in quotes.
 bool is_plain_ascii(std::string_view s) {
   const char* p = s.data();
   const char* const end = p + s.size();
 #if defined(__SSE2__)
-  // As signed bytes, everything below 0x20 and everything above 0x7f is < 0x20.
-  const __m128i space = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7f);
-  const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
-  for (; end - p >= 16; p += 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    const __m128i bad =
-        _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(v, space), _mm_cmpeq_epi8(v, del)),
-                     _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
-    if (_mm_movemask_epi8(bad) != 0) return false;
+  // 32 bytes a step, one branch for both halves.
+  for (; end - p >= 32; p += 32) {
+    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16));
+    if (_mm_movemask_epi8(_mm_or_si128(not_plain(a), not_plain(b))) != 0) return false;
   }
 #endif
-  for (; p < end; ++p) {
-    const auto c = static_cast<unsigned char>(*p);
-    if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') return false;
+  return std::all_of(p, end, plain_byte);
+}
+
+// Appends the JSON text of `value` to *out, as value.dump() writes it. Plain
+// strings (keys too) are appended as they are; everything else that is not
+// a container goes through nlohmann's own dump, so the text is the same
+// byte for byte, escapes and number formats included.
+void append_json(const nlohmann::json& value, std::string* out);
+
+void append_json_string(const std::string& s, std::string* out) {
+  if (is_plain_ascii(s)) {
+    out->push_back('"');
+    out->append(s);
+    out->push_back('"');
+  } else {
+    out->append(nlohmann::json(s).dump());
   }
-  return true;
+}
+
+void append_json(const nlohmann::json& value, std::string* out) {
+  switch (value.type()) {
+    case nlohmann::json::value_t::object: {
+      out->push_back('{');
+      bool first = true;
+      for (const auto& [key, child] : value.get_ref<const nlohmann::json::object_t&>()) {
+        if (!first) out->push_back(',');
+        first = false;
+        append_json_string(key, out);
+        out->push_back(':');
+        append_json(child, out);
+      }
+      out->push_back('}');
+      return;
+    }
+    case nlohmann::json::value_t::array: {
+      out->push_back('[');
+      bool first = true;
+      for (const nlohmann::json& child : value.get_ref<const nlohmann::json::array_t&>()) {
+        if (!first) out->push_back(',');
+        first = false;
+        append_json(child, out);
+      }
+      out->push_back(']');
+      return;
+    }
+    case nlohmann::json::value_t::string:
+      append_json_string(value.get_ref<const std::string&>(), out);
+      return;
+    default:
+      out->append(value.dump());
+  }
 }
 
 // The text between the quotes when `text` is a JSON string that needs no
@@ -230,21 +312,99 @@ void restore_python_tokens(nlohmann::json& j) {
   }
 }
 
+// Builds the value as nlohmann::json::parse() does, in the same single pass
+// over the text refusing what parse_strict_json refuses (nesting deeper than
+// allowed, numbers that would be rounded), so valid text is walked once. A
+// refusal stops the build; the error, with its byte, then comes from the
+// checks that walk the text again (rare, and only for bad text).
+class StrictDomBuilder {
+ public:
+  using Json = nlohmann::json;
+  using number_integer_t = Json::number_integer_t;
+  using number_unsigned_t = Json::number_unsigned_t;
+  using number_float_t = Json::number_float_t;
+  using string_t = Json::string_t;
+  using binary_t = Json::binary_t;
+
+  StrictDomBuilder(Json* result, int max_depth) : dom_(*result), max_depth_(max_depth) {}
+  bool refused() const { return refused_; }
+
+  bool null() { return dom_.null(); }
+  bool boolean(bool b) { return dom_.boolean(b); }
+  bool number_integer(number_integer_t n) { return dom_.number_integer(n); }
+  bool number_unsigned(number_unsigned_t n) { return dom_.number_unsigned(n); }
+  bool number_float(number_float_t n, const string_t& token) {
+    DepthLimitedAcceptor check(max_depth_);
+    if (!check.number_float(n, token)) return refuse();
+    return dom_.number_float(n, token);
+  }
+  bool string(string_t& s) { return dom_.string(s); }
+  bool binary(binary_t& b) { return dom_.binary(b); }
+  bool start_object(std::size_t n) {
+    return ++depth_ > max_depth_ ? refuse() : dom_.start_object(n);
+  }
+  bool key(string_t& k) { return dom_.key(k); }
+  bool end_object() {
+    --depth_;
+    return dom_.end_object();
+  }
+  bool start_array(std::size_t n) { return ++depth_ > max_depth_ ? refuse() : dom_.start_array(n); }
+  bool end_array() {
+    --depth_;
+    return dom_.end_array();
+  }
+  template <class Exception>
+  bool parse_error(std::size_t position, const std::string& token, const Exception& ex) {
+    return dom_.parse_error(position, token, ex);  // throws it, as parse() would
+  }
+
+ private:
+  bool refuse() {
+    refused_ = true;
+    return false;
+  }
+
+  nlohmann::detail::json_sax_dom_parser<Json> dom_;
+  const int max_depth_;
+  int depth_ = 0;
+  bool refused_ = false;
+};
+
+// Where Bitcask::put and batch_write build a value's text: one buffer a
+// thread, reused, so a put allocates nothing for it. Values over
+// kScratchMax get a buffer of their own (a thread keeps no more than this).
+constexpr std::size_t kScratchMax = 1 << 20;
+
+// The JSON text of `value` (as to_json_text), in *scratch or *own.
+std::string_view json_text_into(const nlohmann::json& value, std::string* scratch,
+                                std::string* own) {
+  if (value.is_string()) {
+    const std::string& s = value.get_ref<const std::string&>();
+    const std::size_t n = s.size() + 2;
+    std::string* buf = n <= kScratchMax ? scratch : own;
+    // Grown only, never shrunk: a smaller value is written over the front
+    // (no clearing of bytes about to be overwritten).
+    if (buf->size() < n) buf->resize(n);
+    char* out = buf->data();
+    if (copy_plain(s.data(), s.size(), out + 1) == s.size()) {
+      out[0] = '"';
+      out[n - 1] = '"';
+      return std::string_view(out, n);
+    }
+  }
+  own->clear();
+  append_json(value, own);
+  return *own;
+}
+
+thread_local std::string put_scratch;
+
 }  // namespace
 
 std::string to_json_text(const nlohmann::json& value) {
-  if (value.is_string()) {
-    const std::string& s = value.get_ref<const std::string&>();
-    if (is_plain_ascii(s)) {
-      std::string out;
-      out.reserve(s.size() + 2);
-      out.push_back('"');
-      out.append(s);
-      out.push_back('"');
-      return out;
-    }
-  }
-  return value.dump();
+  std::string out;
+  append_json(value, &out);
+  return out;
 }
 
 nlohmann::json parse_strict_json(std::string_view text, int max_depth) {
@@ -252,6 +412,11 @@ nlohmann::json parse_strict_json(std::string_view text, int max_depth) {
     return nlohmann::json(std::string(*s));
   }
   refuse_nul(text);
+  nlohmann::json result;
+  StrictDomBuilder builder(&result, max_depth);
+  if (nlohmann::json::sax_parse(text, &builder) && !builder.refused()) return result;
+  // Refused: say where, with the checks' own walks (too deep first, as
+  // before a number is looked at).
   if (const std::size_t at = too_deep_at(text, max_depth)) {
     throw Error(ErrorCode::kInvalidArgument, "JSON nested deeper than " +
                                                  std::to_string(max_depth) + " levels at byte " +
@@ -263,6 +428,7 @@ nlohmann::json parse_strict_json(std::string_view text, int max_depth) {
                     " has more digits than a 64-bit integer or a double holds, and would be "
                     "rounded; keep such a value as its exact text (\"raw\" in JSON lines)");
   }
+  // Not reached: the builder refuses only what one of the checks finds.
   return nlohmann::json::parse(text);
 }
 
@@ -302,17 +468,33 @@ Bitcask::Bitcask(Bitcask&&) noexcept = default;
 Bitcask& Bitcask::operator=(Bitcask&&) noexcept = default;
 
 void Bitcask::put(std::string_view key, const nlohmann::json& value) {
-  db_->put(key, to_json_text(value));
+  std::string own;
+  db_->put(key, json_text_into(value, &put_scratch, &own));
 }
 
 void Bitcask::put(std::string_view key, const nlohmann::json& value,
                   std::chrono::milliseconds ttl) {
-  db_->put_with_ttl(key, to_json_text(value), ttl);
+  std::string own;
+  db_->put_with_ttl(key, json_text_into(value, &put_scratch, &own), ttl);
 }
 
 std::optional<nlohmann::json> Bitcask::get(std::string_view key) const {
   std::string text;
   if (!db_->get(key, &text)) return std::nullopt;
+  if (text.size() >= 2 && text.front() == '"' && text.back() == '"') {
+    // The common value, a string with nothing escaped: its text is its bytes
+    // in quotes. They are checked and moved over the opening quote in one
+    // pass, instead of a check and then a copy.
+    const std::size_t inside = text.size() - 2;
+    const std::size_t moved = copy_plain(text.data() + 1, inside, text.data());
+    if (moved == inside) {
+      text.resize(inside);
+      return nlohmann::json(std::move(text));
+    }
+    // Escapes: put the bytes back where they were, for the parser.
+    std::memmove(text.data() + 1, text.data(), moved);
+    text[0] = '"';
+  }
   try {
     return parse_json_text(text);
   } catch (const Error& e) {
@@ -331,7 +513,9 @@ void Bitcask::batch_write(const nlohmann::json& object) {
         std::string("batch_write takes a JSON object of key -> value, not ") + object.type_name());
   }
   WriteBatch batch;
-  for (const auto& [key, value] : object.items()) batch.put(key, to_json_text(value));
+  std::string own;
+  for (const auto& [key, value] : object.items())
+    batch.put(key, json_text_into(value, &put_scratch, &own));
   db_->write(batch);
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <iterator>
 #include <new>
 
 namespace bitcask {
@@ -39,13 +40,15 @@ void KeyDir::free_bytes(void* p, std::size_t bytes) {
 }
 
 KeyDir::KeyDir()
-    : hash_(0, Hash(), Eq(), CountingAllocator<Rec*>(&index_bytes_)),
-      ordered_(Less(), CountingAllocator<Rec*>(&index_bytes_)) {}
+    : hash_(0, Hash(), Eq(), CountingAllocator<Rec*>(&hash_bytes_)),
+      ordered_(Less(), CountingAllocator<Rec*>(&ordered_bytes_)),
+      pending_(CountingAllocator<Rec*>(&ordered_bytes_)) {}
 
 KeyDir::~KeyDir() = default;
 
 Location KeyDir::location_of(const Rec* r) {
-  return Location{r->segment, r->offset, r->size, r->timestamp_us, r->flags};
+  return Location{r->segment, r->offset, r->size, r->timestamp_us,
+                  static_cast<std::uint8_t>(r->flags & ~kDead)};
 }
 
 void KeyDir::set_location(Rec* r, const Location& loc) {
@@ -53,7 +56,7 @@ void KeyDir::set_location(Rec* r, const Location& loc) {
   r->offset = loc.offset;
   r->size = loc.size;
   r->timestamp_us = loc.timestamp_us;
-  r->flags = loc.flags;
+  r->flags = loc.flags & ~kDead;
 }
 
 KeyDir::Rec* KeyDir::allocate(std::string_view key) {
@@ -79,7 +82,7 @@ void KeyDir::release(Rec* rec) { dead_bytes_ += rec_bytes(rec->key_size); }
 
 std::optional<Location> KeyDir::find(std::string_view key) const {
   auto it = hash_.find(key);
-  if (it == hash_.end()) return std::nullopt;
+  if (it == hash_.end() || dead(*it)) return std::nullopt;
   return location_of(*it);
 }
 
@@ -92,34 +95,49 @@ std::optional<Location> KeyDir::put(std::string_view key, const Location& loc) {
     construct(added);
   });
   if (added) {
-    auto at = ordered_.insert(insert_hint_.value_or(ordered_.end()), added);
-    // After the last key the hint is end(): advancing past the last key of
-    // the rightmost leaf would climb the whole tree on every append.
-    insert_hint_ = *at == *ordered_.rbegin() ? ordered_.end() : std::next(at);
+    // The tree learns of the key when a scan needs it.
+    WriterMutexLock lock(&ordered_mu_);
+    if (pending_sorted_ && !pending_.empty() && !(pending_.back()->key() < key)) {
+      pending_sorted_ = false;
+    }
+    pending_.push_back(added);
     return std::nullopt;
   }
-  Location old = location_of(*it);
-  set_location(*it, loc);
+  Rec* r = *it;
+  if (dead(r)) {
+    // Put again after a removal: the entry is still in the tree (or the
+    // pending run) at its key's place, so only its location changes.
+    --dead_;
+    dead_bytes_ -= rec_bytes(r->key_size);
+    set_location(r, loc);
+    return std::nullopt;
+  }
+  Location old = location_of(r);
+  set_location(r, loc);
   return old;
 }
 
 std::optional<Location> KeyDir::remove(std::string_view key) {
   auto it = hash_.find(key);
-  if (it == hash_.end()) return std::nullopt;
+  if (it == hash_.end() || dead(*it)) return std::nullopt;
   Rec* r = *it;
   Location old = location_of(r);
-  hash_.erase(it);
-  ordered_.erase(r);
-  insert_hint_.reset();
+  r->flags |= kDead;
+  ++dead_;
   release(r);
   compact_arena_if_wasteful();
   return old;
 }
 
 void KeyDir::clear() {
-  insert_hint_.reset();
+  {
+    WriterMutexLock lock(&ordered_mu_);
+    ordered_.clear();
+    Run{CountingAllocator<Rec*>(&ordered_bytes_)}.swap(pending_);
+    pending_sorted_ = true;
+  }
   hash_.clear();
-  ordered_.clear();
+  dead_ = 0;
   blocks_.clear();
   block_used_ = kBlockSize;
   current_block_size_ = 0;
@@ -128,22 +146,27 @@ void KeyDir::clear() {
 }
 
 // Copies the live entries into fresh blocks, in key order, and rebuilds the
-// indexes. Runs only when more than half of a sizeable arena is dead, so its
-// cost is amortised over at least as many removals as it moves entries.
+// indexes without the dead ones. Runs only when more than half of a sizeable
+// arena is dead, so its cost is amortised over at least as many removals as
+// it moves entries.
 void KeyDir::compact_arena_if_wasteful() {
   if (dead_bytes_ < (8u << 20) || dead_bytes_ * 2 < arena_bytes_) return;
+  WriterMutexLock lock(&ordered_mu_);
+  merge_pending();
+  const std::uint64_t live = size();
   decltype(blocks_) old_blocks;
   old_blocks.swap(blocks_);
-  insert_hint_.reset();
-  std::vector<Rec*> old_order(ordered_.begin(), ordered_.end());
+  OrderedSet old_order{Less(), CountingAllocator<Rec*>(&ordered_bytes_)};
+  old_order.swap(ordered_);
   hash_.clear();
-  ordered_.clear();
+  dead_ = 0;
   block_used_ = kBlockSize;
   current_block_size_ = 0;
   arena_bytes_ = 0;
   dead_bytes_ = 0;
-  hash_.reserve(old_order.size());
+  hash_.reserve(live);
   for (Rec* old : old_order) {
+    if (dead(old)) continue;
     Rec* r = allocate(old->key());
     set_location(r, location_of(old));
     hash_.insert(r);
@@ -151,11 +174,77 @@ void KeyDir::compact_arena_if_wasteful() {
   }
 }
 
-std::vector<std::pair<std::string, Location>> KeyDir::scan(const ScanOptions& o) const {
-  std::vector<std::pair<std::string, Location>> out;
-  if (o.limit == 0) return out;
-  out.reserve(std::min<std::size_t>(o.limit, 1024));
-  auto emit = [&](const Rec* r) { out.emplace_back(std::string(r->key()), location_of(r)); };
+namespace {
+// The first 8 bytes of `key` as a big-endian number (zero-padded): ordering
+// by it orders by key wherever two keys' first 8 bytes differ.
+std::uint64_t key_prefix(std::string_view key) {
+  unsigned char b[8] = {};
+  std::memcpy(b, key.data(), std::min<std::size_t>(key.size(), 8));
+  std::uint64_t v = 0;
+  for (unsigned char c : b) v = (v << 8) | c;
+  return v;
+}
+}  // namespace
+
+// Sorts by key with each entry's 8-byte prefix beside its pointer: most
+// comparisons are one integer comparison in the array being sorted, instead
+// of a byte comparison through two pointers into the arena (callgrind: about
+// 1,000 instructions a key for 100,000 random keys with std::sort on the
+// pointers alone).
+void KeyDir::sort_by_key(Run* run) {
+  std::vector<std::pair<std::uint64_t, Rec*>> keyed;
+  keyed.reserve(run->size());
+  for (Rec* r : *run) keyed.emplace_back(key_prefix(r->key()), r);
+  std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) {
+    if (a.first != b.first) return a.first < b.first;
+    return a.second->key() < b.second->key();
+  });
+  for (std::size_t i = 0; i < keyed.size(); ++i) (*run)[i] = keyed[i].second;
+}
+
+void KeyDir::merge_pending() const {
+  if (pending_.empty()) return;
+  if (!pending_sorted_) sort_by_key(&pending_);
+  if (ordered_.empty() || pending_.size() >= ordered_.size() / 32) {
+    // Many new keys: one pass over both, and a tree built in order (each
+    // insertion at the end is amortised constant time, and leaves full).
+    Run merged{CountingAllocator<Rec*>(&ordered_bytes_)};
+    if (ordered_.empty()) {
+      merged.swap(pending_);
+    } else {
+      merged.reserve(ordered_.size() + pending_.size());
+      std::merge(ordered_.begin(), ordered_.end(), pending_.begin(), pending_.end(),
+                 std::back_inserter(merged), Less());
+      Run{CountingAllocator<Rec*>(&ordered_bytes_)}.swap(pending_);
+      ordered_.clear();
+    }
+    for (Rec* r : merged) ordered_.insert(ordered_.end(), r);
+  } else {
+    // A few: each costs a descent of the tree, as an eager insertion would.
+    // In key order, the position after the last one is often right for the
+    // next one (a hint the tree checks before it trusts).
+    auto hint = ordered_.end();
+    for (Rec* r : pending_) hint = std::next(ordered_.insert(hint, r));
+    Run{CountingAllocator<Rec*>(&ordered_bytes_)}.swap(pending_);
+  }
+  pending_sorted_ = true;
+}
+
+void KeyDir::scan(const ScanOptions& range, Visitor visit) const {
+  {
+    WriterMutexLock lock(&ordered_mu_);
+    merge_pending();
+  }
+  // Shared: other scans may read the tree at the same time. No writer can
+  // change it before this returns (the owner's lock is held shared), so it
+  // is still merged.
+  ReaderMutexLock lock(&ordered_mu_);
+  scan_locked(range, visit);
+}
+
+void KeyDir::scan_locked(const ScanOptions& o, Visitor visit) const {
+  // Dead entries are passed over; the key bytes handed out are the arena's.
+  auto emit = [&](const Rec* r) { return dead(r) || visit(r->key(), location_of(r)); };
   auto has_prefix = [&](const Rec* r) { return r->key().starts_with(o.prefix); };
 
   if (!o.reverse) {
@@ -163,11 +252,10 @@ std::vector<std::pair<std::string, Location>> KeyDir::scan(const ScanOptions& o)
     if (from < o.prefix) from = o.prefix;
     auto it = (o.exclusive_start && from == o.start) ? ordered_.upper_bound(from)
                                                      : ordered_.lower_bound(from);
-    for (; it != ordered_.end() && out.size() < o.limit; ++it) {
-      if (!has_prefix(*it)) break;
-      emit(*it);
+    for (; it != ordered_.end(); ++it) {
+      if (!has_prefix(*it) || !emit(*it)) return;
     }
-    return out;
+    return;
   }
 
   // Reverse: start from the last key <= start (or < start when exclusive),
@@ -185,26 +273,30 @@ std::vector<std::pair<std::string, Location>> KeyDir::scan(const ScanOptions& o)
       it = ordered_.lower_bound(std::string_view(after));
     }
   }
-  while (it != ordered_.begin() && out.size() < o.limit) {
+  while (it != ordered_.begin()) {
     --it;
     const Rec* r = *it;
-    if (r->key() < std::string_view(o.prefix)) break;
+    if (r->key() < std::string_view(o.prefix)) return;
     if (!has_prefix(r)) continue;  // keys above the prefix range
-    emit(r);
+    if (!emit(r)) return;
   }
-  return out;
 }
 
 std::uint64_t KeyDir::count(std::string_view prefix) const {
   if (prefix.empty()) return size();
   std::uint64_t n = 0;
-  for (auto it = ordered_.lower_bound(prefix);
-       it != ordered_.end() && (*it)->key().starts_with(prefix); ++it) {
+  ScanOptions range;
+  range.prefix = std::string(prefix);
+  scan(range, [&](std::string_view, const Location&) {
     ++n;
-  }
+    return true;
+  });
   return n;
 }
 
-std::uint64_t KeyDir::memory_bytes() const { return arena_bytes_ + index_bytes_; }
+std::uint64_t KeyDir::memory_bytes() const {
+  ReaderMutexLock lock(&ordered_mu_);
+  return arena_bytes_ + hash_bytes_ + ordered_bytes_;
+}
 
 }  // namespace bitcask

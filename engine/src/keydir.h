@@ -8,10 +8,28 @@
 // and seeks. The original Bitcask takes about 91 bytes + the key per entry;
 // this takes 47 (10M keys) to 55 (1M keys) + the key (measured:
 // `bitcask-bench engine`, with huge-page rounding).
+//
+// Point writes and removals pay for the hash set only. The B-tree is brought
+// up to date when a scan or count needs it: a new key is appended to a
+// pending run (a pointer pushed onto a vector), and the run is sorted and
+// merged into the tree by the next scan, in bulk. A removal only marks its
+// entry dead, in both indexes: a later put of the key revives the entry in
+// place, and dead entries are skipped by scans and dropped, with their arena
+// bytes, when the arena is compacted. Half of a small put used to be the
+// B-tree insertion (callgrind), and a removal's B-tree erase cost more than
+// its hash erase.
+//
+// Threads: every change (put, remove, clear, reserve) is made with the
+// owner's lock held exclusively, every read with it held at least shared
+// (SegmentTable::mu()). Scans under a shared lock may run side by side and
+// all need the tree merged, so the tree and the pending run have a lock of
+// their own, ordered_mu_: the first scan to come merges under it
+// exclusively, the others then read under it shared.
 #pragma once
 
 #include <absl/container/btree_set.h>
 #include <absl/container/flat_hash_set.h>
+#include <absl/functional/function_ref.h>
 #include <bitcask/db.h>
 // Inlined: hashing a short key costs less than the call.
 #define XXH_INLINE_ALL
@@ -23,6 +41,8 @@
 #include <optional>
 #include <string_view>
 #include <vector>
+
+#include "mutex.h"
 
 namespace bitcask {
 
@@ -44,23 +64,29 @@ class KeyDir {
 
   std::optional<Location> find(std::string_view key) const;
   // Points `key` at `loc`. Returns the location it replaced, if any.
-  std::optional<Location> put(std::string_view key, const Location& loc);
+  std::optional<Location> put(std::string_view key, const Location& loc)
+      ABSL_LOCKS_EXCLUDED(ordered_mu_);
   // Removes `key`. Returns its location, if it was there.
-  std::optional<Location> remove(std::string_view key);
-  void clear();
+  std::optional<Location> remove(std::string_view key) ABSL_LOCKS_EXCLUDED(ordered_mu_);
+  void clear() ABSL_LOCKS_EXCLUDED(ordered_mu_);
   // Makes room for `n` keys at once (opening knows the count from hints).
   void reserve(std::size_t n) { hash_.reserve(n); }
   // Starts loading the hash slots `key` would probe into the cache, ahead of
   // a put() or find() of it (opening inserts from hints in batches).
   void prefetch(std::string_view key) const { hash_.prefetch(key); }
 
-  std::uint64_t size() const { return hash_.size(); }
-  // Keys in order with their locations, as ScanOptions asks.
-  std::vector<std::pair<std::string, Location>> scan(const ScanOptions& options) const;
-  std::uint64_t count(std::string_view prefix) const;
+  std::uint64_t size() const { return hash_.size() - dead_; }
+  // Calls `visit` with each key in the range `range` describes (start,
+  // exclusive_start, prefix, reverse; its limit is not looked at) in order,
+  // until `visit` returns false. The key's bytes are the keydir's own: valid
+  // until the next change. `visit` must not call back into the keydir.
+  using Visitor = absl::FunctionRef<bool(std::string_view key, const Location& loc)>;
+  void scan(const ScanOptions& range, Visitor visit) const ABSL_LOCKS_EXCLUDED(ordered_mu_);
+  std::uint64_t count(std::string_view prefix) const ABSL_LOCKS_EXCLUDED(ordered_mu_);
 
-  // Bytes of memory the keydir holds (arena blocks + both indexes).
-  std::uint64_t memory_bytes() const;
+  // Bytes of memory the keydir holds (arena blocks + both indexes + the
+  // pending run).
+  std::uint64_t memory_bytes() const ABSL_LOCKS_EXCLUDED(ordered_mu_);
 
   // Packed so an entry costs 23 bytes + its key.
   struct __attribute__((packed)) Rec {
@@ -68,7 +94,7 @@ class KeyDir {
     std::uint32_t offset;
     std::uint32_t size;
     std::uint64_t timestamp_us;
-    std::uint8_t flags;
+    std::uint8_t flags;  // the record's flags, and kDead
     std::uint16_t key_size;
     char key_bytes[1];  // key_size bytes follow (the [1] keeps this standard C++)
 
@@ -127,21 +153,44 @@ class KeyDir {
     }
   };
 
+  // In Rec::flags: the key was removed; its entry stays in both indexes
+  // until the arena is compacted (or the key is put again). Record flags
+  // never use the bit (format::kKnownFlags).
+  static constexpr std::uint8_t kDead = 0x80;
+  static bool dead(const Rec* r) { return r->flags & kDead; }
+
+  using OrderedSet = absl::btree_set<Rec*, Less, CountingAllocator<Rec*>>;
+  using Run = std::vector<Rec*, CountingAllocator<Rec*>>;
+
   Rec* allocate(std::string_view key);
   void release(Rec* rec);
-  void compact_arena_if_wasteful();
+  void compact_arena_if_wasteful() ABSL_LOCKS_EXCLUDED(ordered_mu_);
   static Location location_of(const Rec* r);
   static void set_location(Rec* r, const Location& loc);
+  static void sort_by_key(Run* run);
+  // Sorts the pending run into ordered_.
+  void merge_pending() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(ordered_mu_);
+  void scan_locked(const ScanOptions& range, Visitor visit) const
+      ABSL_SHARED_LOCKS_REQUIRED(ordered_mu_);
 
-  // Where the last insertion into ordered_ ended: keys that arrive in order
-  // (hints are sorted) then insert in amortised constant time. Any other
-  // change to ordered_ invalidates it.
-  using OrderedSet = absl::btree_set<Rec*, Less, CountingAllocator<Rec*>>;
-  std::optional<OrderedSet::iterator> insert_hint_;
-
-  std::uint64_t index_bytes_ = 0;
+  // Bytes the hash set holds (changed only with the owner's lock exclusive).
+  std::uint64_t hash_bytes_ = 0;
+  // Every entry, live and dead.
   absl::flat_hash_set<Rec*, Hash, Eq, CountingAllocator<Rec*>> hash_;
-  OrderedSet ordered_;
+  std::uint64_t dead_ = 0;  // entries of hash_ marked kDead
+
+  // Every entry of hash_ is in exactly one of ordered_ and pending_. They
+  // change under ordered_mu_: writers (the owner's lock exclusive) and
+  // scans (the owner's lock shared, several at once) both take it.
+  mutable SharedMutex ordered_mu_;
+  // Bytes ordered_ and pending_ hold: a scan's merge changes them while
+  // other readers may ask memory_bytes().
+  mutable std::uint64_t ordered_bytes_ ABSL_GUARDED_BY(ordered_mu_) = 0;
+  mutable OrderedSet ordered_ ABSL_GUARDED_BY(ordered_mu_);
+  mutable Run pending_ ABSL_GUARDED_BY(ordered_mu_);
+  // Whether pending_ is in key order (hints arrive sorted: then the merge
+  // needs no sort).
+  mutable bool pending_sorted_ ABSL_GUARDED_BY(ordered_mu_) = true;
 
   // Bump-allocated blocks. Freed entries are only counted; the arena is
   // rebuilt when more than half of it is dead.

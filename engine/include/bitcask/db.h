@@ -114,6 +114,16 @@ class BITCASK_EXPORT DB {
 
   // Live keys in order, a page at a time (copies only what it returns).
   virtual std::vector<KeyEntry> scan(const ScanOptions& options) const = 0;
+  // Live keys in order with their values, as `options` asks (at most
+  // options.limit pairs), calling `visit` for each until it returns false.
+  // Returns the number of pairs visited. Nothing is copied where the value
+  // is stored as it is: the views point into the mapped segment, and are
+  // valid during the call only. Each value is checked as get() checks it.
+  // `visit` runs without the database's lock held (it may call the
+  // database, and writers are not held up for the whole walk); a key written
+  // during the walk is seen with its old or its new value.
+  using ScanVisitor = std::function<bool(std::string_view key, std::string_view value)>;
+  virtual std::size_t scan_values(const ScanOptions& options, const ScanVisitor& visit) const = 0;
   // Number of live keys beginning with `prefix` (all keys when empty).
   virtual std::uint64_t count(std::string_view prefix = {}) const = 0;
   // Live keys (expired ones not counted).

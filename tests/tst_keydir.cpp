@@ -1,0 +1,314 @@
+// The keydir's indexes (a hash set updated on every write, a key-order tree
+// brought up to date when a scan needs it) and DB::scan_values, which walks
+// keys and values in place.
+#include <QTest>
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <random>
+#include <thread>
+
+#include "../engine/src/keydir.h"
+#include "test_util.h"
+
+using namespace bitcask;
+using testutil::path_of;
+
+namespace {
+
+Location loc_of(std::uint32_t n) { return Location{n, n * 2, n * 3 + 1, n * 4ull, 0}; }
+
+// Every key the keydir scans with `range`, with its location's segment.
+std::vector<std::pair<std::string, std::uint32_t>> scan_all(const KeyDir& kd,
+                                                            const ScanOptions& range = {}) {
+  std::vector<std::pair<std::string, std::uint32_t>> out;
+  kd.scan(range, [&](std::string_view k, const Location& loc) {
+    out.emplace_back(std::string(k), loc.segment);
+    return true;
+  });
+  return out;
+}
+
+std::vector<std::pair<std::string, std::uint32_t>> model_scan(
+    const std::map<std::string, std::uint32_t>& model, const ScanOptions& o) {
+  std::vector<std::pair<std::string, std::uint32_t>> out;
+  auto in_range = [&](const std::string& k) {
+    if (!k.starts_with(o.prefix)) return false;
+    if (o.start.empty()) return true;
+    if (!o.reverse) return o.exclusive_start ? k > o.start : k >= o.start;
+    return o.exclusive_start ? k < o.start : k <= o.start;
+  };
+  for (const auto& [k, v] : model)
+    if (in_range(k)) out.emplace_back(k, v);
+  if (o.reverse) std::reverse(out.begin(), out.end());
+  return out;
+}
+
+std::string key_of(std::uint64_t n) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "k%07llu", static_cast<unsigned long long>(n));
+  return buf;
+}
+
+}  // namespace
+
+class TestKeyDir : public QObject {
+  Q_OBJECT
+
+ private slots:
+  // Random puts, overwrites, removals and puts again after removal, with
+  // scans in between (each merges what is pending: sometimes a few keys
+  // into a large tree, sometimes more than the tree holds), against a
+  // std::map.
+  void matchesAnOrderedMap() {
+    KeyDir kd;
+    std::map<std::string, std::uint32_t> model;
+    std::mt19937_64 rng(7);
+    for (int round = 0; round < 40; ++round) {
+      const int ops = round % 3 == 0 ? 2000 : 15;
+      for (int i = 0; i < ops; ++i) {
+        const std::string k = key_of(rng() % 3000);
+        const auto n = static_cast<std::uint32_t>(rng() % 1000000);
+        if (rng() % 4 == 0) {
+          const bool had = model.erase(k) > 0;
+          QCOMPARE(kd.remove(k).has_value(), had);
+        } else {
+          const bool had = model.count(k) > 0;
+          QCOMPARE(kd.put(k, loc_of(n)).has_value(), had);
+          model[k] = n;
+        }
+      }
+      QCOMPARE(kd.size(), model.size());
+      ScanOptions all;
+      QCOMPARE(scan_all(kd, all), model_scan(model, all));
+      ScanOptions o;
+      o.prefix = "k00012";
+      QCOMPARE(scan_all(kd, o), model_scan(model, o));
+      QCOMPARE(kd.count(o.prefix), model_scan(model, o).size());
+      o.reverse = true;
+      QCOMPARE(scan_all(kd, o), model_scan(model, o));
+      o = {};
+      o.start = key_of(1500);
+      o.exclusive_start = true;
+      QCOMPARE(scan_all(kd, o), model_scan(model, o));
+      o.reverse = true;
+      QCOMPARE(scan_all(kd, o), model_scan(model, o));
+      for (int i = 0; i < 50; ++i) {
+        const std::string k = key_of(rng() % 3000);
+        const auto found = kd.find(k);
+        QCOMPARE(found.has_value(), model.count(k) > 0);
+        if (found) QCOMPARE(found->segment, model[k]);
+      }
+    }
+  }
+
+  // A visitor that returns false stops the walk there.
+  void visitorStops() {
+    KeyDir kd;
+    for (int i = 0; i < 100; ++i) kd.put(key_of(99 - i), loc_of(i));
+    int seen = 0;
+    std::string first;
+    kd.scan({}, [&](std::string_view k, const Location&) {
+      if (seen == 0) first = k;
+      return ++seen < 10;
+    });
+    QCOMPARE(seen, 10);
+    QCOMPARE(first, std::string("k0000000"));
+  }
+
+  // A removed key is neither found, counted nor scanned, and a put of it
+  // afterwards brings it back with the new location only.
+  void removedKeysStayInvisible() {
+    KeyDir kd;
+    kd.put("a", loc_of(1));
+    kd.put("b", loc_of(2));
+    (void)scan_all(kd);  // merged into the tree
+    QVERIFY(kd.remove("a").has_value());
+    QVERIFY(!kd.remove("a").has_value());
+    QVERIFY(!kd.find("a"));
+    QCOMPARE(kd.size(), 1u);
+    QCOMPARE(kd.count("a"), 0u);
+    QCOMPARE(scan_all(kd), (std::vector<std::pair<std::string, std::uint32_t>>{{"b", 2}}));
+    QVERIFY(!kd.put("a", loc_of(5)).has_value());
+    QCOMPARE(kd.find("a")->segment, 5u);
+    QCOMPARE(scan_all(kd),
+             (std::vector<std::pair<std::string, std::uint32_t>>{{"a", 5}, {"b", 2}}));
+    // Removed while still pending (never merged), then put again.
+    kd.put("c", loc_of(3));
+    kd.remove("c");
+    QCOMPARE(kd.size(), 2u);
+    kd.put("c", loc_of(4));
+    QCOMPARE(scan_all(kd),
+             (std::vector<std::pair<std::string, std::uint32_t>>{{"a", 5}, {"b", 2}, {"c", 4}}));
+  }
+
+  // Enough removals to compact the arena (over 8 MiB dead): the live keys
+  // survive with their locations, and memory goes down.
+  void compactionKeepsLiveKeys() {
+    KeyDir kd;
+    const std::string pad(40, 'p');
+    const int n = 400000;
+    for (int i = 0; i < n; ++i) kd.put(pad + key_of(i), loc_of(static_cast<std::uint32_t>(i)));
+    const std::uint64_t before = kd.memory_bytes();
+    for (int i = 0; i < n; ++i)
+      if (i % 10 != 0) kd.remove(pad + key_of(i));
+    QVERIFY2(kd.memory_bytes() < before,
+             qPrintable(QString("%1 -> %2").arg(before).arg(kd.memory_bytes())));
+    QCOMPARE(kd.size(), static_cast<std::uint64_t>(n / 10));
+    const auto all = scan_all(kd);
+    QCOMPARE(all.size(), static_cast<std::size_t>(n / 10));
+    for (std::size_t j = 0; j < all.size(); ++j) {
+      QCOMPARE(all[j].first, pad + key_of(j * 10));
+      QCOMPARE(all[j].second, static_cast<std::uint32_t>(j * 10));
+    }
+    QCOMPARE(kd.find(pad + key_of(20))->offset, 40u);
+    QVERIFY(!kd.find(pad + key_of(21)));
+  }
+
+  // Scans from several threads at once (the owner's lock shared): the
+  // first merges what is pending, and every one sees every key in order.
+  void concurrentScansAgree() {
+    KeyDir kd;
+    std::mt19937_64 rng(3);
+    for (int i = 0; i < 50000; ++i) kd.put(key_of(rng() % 1000000), loc_of(1));
+    const std::uint64_t n = kd.size();
+    std::atomic<int> bad{0};
+    std::vector<std::thread> pool;
+    for (int t = 0; t < 4; ++t) {
+      pool.emplace_back([&] {
+        std::string prev;
+        std::uint64_t seen = 0;
+        kd.scan({}, [&](std::string_view k, const Location&) {
+          if (seen++ > 0 && !(prev < k)) ++bad;
+          prev.assign(k);
+          return true;
+        });
+        if (seen != n) ++bad;
+      });
+    }
+    for (auto& th : pool) th.join();
+    QCOMPARE(bad.load(), 0);
+  }
+
+  // DB::scan_values: every live pair in order, values as get() reads them
+  // (stored as they are, compressed), expired keys left out, ranges and
+  // limits as DB::scan takes them.
+  void scanValuesMatchesGet() {
+    QTemporaryDir tmp;
+    Options opts;
+    opts.compression = Compression::Zstd;
+    auto db = DB::open(path_of(tmp), opts);
+    std::map<std::string, std::string> model;
+    for (int i = 0; i < 3000; ++i) {
+      const std::string k = key_of(static_cast<std::uint64_t>(i) * 7919 % 3000);
+      const std::string v = k + std::string(i % 3 == 0 ? 200 : 5, static_cast<char>('a' + i % 26));
+      db->put(k, v);
+      model[k] = v;
+    }
+    for (int i = 0; i < 3000; i += 5) {
+      db->remove(key_of(i));
+      model.erase(key_of(i));
+    }
+    db->put_with_ttl("k_expired", "gone", std::chrono::milliseconds(1));
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+
+    ScanOptions all;
+    all.limit = std::numeric_limits<std::size_t>::max();
+    std::vector<std::pair<std::string, std::string>> got;
+    const std::size_t n = db->scan_values(all, [&](std::string_view k, std::string_view v) {
+      got.emplace_back(k, v);
+      return true;
+    });
+    QCOMPARE(n, model.size());
+    QCOMPARE(got, (std::vector<std::pair<std::string, std::string>>(model.begin(), model.end())));
+
+    ScanOptions some;
+    some.prefix = "k00001";
+    some.reverse = true;
+    some.limit = 7;
+    got.clear();
+    QCOMPARE(db->scan_values(some,
+                             [&](std::string_view k, std::string_view v) {
+                               got.emplace_back(k, v);
+                               return true;
+                             }),
+             std::size_t{7});
+    const std::vector<KeyEntry> keys = db->scan(some);
+    QCOMPARE(keys.size(), got.size());
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      QCOMPARE(got[i].first, keys[i].key);
+      QCOMPARE(got[i].second, model[keys[i].key]);
+    }
+    // The visitor may call the database (no lock is held while it runs).
+    std::size_t calls = 0;
+    db->scan_values(all, [&](std::string_view k, std::string_view) {
+      std::string v;
+      if (!db->get(k, &v)) return false;
+      return ++calls < 2500;
+    });
+    QCOMPARE(calls, std::min<std::size_t>(2500, model.size()));
+  }
+
+  // Writers and a merge run while scan_values walks: every pair it hands
+  // out is a value that key really had (never another key's bytes, never
+  // bytes of a segment that went away), and keys come in order.
+  void scanValuesDuringWritesAndMerge() {
+    QTemporaryDir tmp;
+    Options opts;
+    opts.max_segment_size = 64 * 1024;
+    auto db = DB::open(path_of(tmp), opts);
+    const int n = 4000;
+    auto value_of = [](const std::string& k, int version) {
+      return k + "#" + std::to_string(version) + std::string(50, 'v');
+    };
+    for (int i = 0; i < n; ++i) db->put(key_of(i), value_of(key_of(i), 0));
+    std::atomic<bool> stop{false};
+    std::thread writer([&] {
+      std::mt19937_64 rng(11);
+      for (int version = 1; !stop.load(); ++version) {
+        const std::string k = key_of(rng() % n);
+        if (rng() % 5 == 0)
+          db->remove(k);
+        else
+          db->put(k, value_of(k, version));
+        if (version % 3000 == 0) db->merge();
+      }
+    });
+    int bad = 0;
+    ScanOptions all;
+    all.limit = std::numeric_limits<std::size_t>::max();
+    for (int pass = 0; pass < 15; ++pass) {
+      std::string prev;
+      db->scan_values(all, [&](std::string_view k, std::string_view v) {
+        if (!prev.empty() && !(prev < k)) ++bad;
+        if (!v.starts_with(std::string(k) + "#") || !v.ends_with(std::string(50, 'v'))) ++bad;
+        prev.assign(k);
+        return true;
+      });
+    }
+    // DB::scan pages through the same tree while it changes: keys in order,
+    // sizes as written.
+    for (int pass = 0; pass < 15; ++pass) {
+      ScanOptions page;
+      page.limit = 500;
+      std::string prev;
+      for (;;) {
+        const std::vector<KeyEntry> keys = db->scan(page);
+        for (const KeyEntry& e : keys) {
+          if (!prev.empty() && !(prev < e.key)) ++bad;
+          if (e.value_size < e.key.size() + 52) ++bad;
+          prev = e.key;
+        }
+        if (keys.size() < page.limit) break;
+        page.start = keys.back().key;
+        page.exclusive_start = true;
+      }
+    }
+    stop = true;
+    writer.join();
+    QCOMPARE(bad, 0);
+  }
+};
+
+QTEST_GUILESS_MAIN(TestKeyDir)
+#include "tst_keydir.moc"
