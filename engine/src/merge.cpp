@@ -255,38 +255,35 @@ void MergeJob::find_damaged_keys(Writer& out, const std::vector<DamagedRegion>& 
     }
     return nullptr;
   };
-  ScanOptions page;
-  page.limit = 4096;
-  page.include_expired = true;
+  // The keys whose live record lies in a damaged region, found in one pass
+  // under the read lock (a visitor sees the keydir's own bytes: copy them).
+  std::vector<std::pair<std::string, Location>> entries;
+  {
+    ScanOptions all;
+    all.include_expired = true;
+    ReaderMutexLock lock(&table_.mu());
+    table_.keydir().scan(all, [&](std::string_view key, const Location& loc) {
+      if (region_of(loc)) entries.emplace_back(std::string(key), loc);
+      return true;
+    });
+  }
   std::string tombstone;
-  for (bool more = true; more;) {
-    std::vector<std::pair<std::string, Location>> entries;
-    {
-      ReaderMutexLock lock(&table_.mu());
-      entries = table_.keydir().scan(page);
+  for (auto& [key, loc] : entries) {
+    const DamagedRegion* region = region_of(loc);
+    if (!region) continue;
+    if (kept < loc.segment) {
+      // No output id left for the tombstone: the key stays, and so does its input.
+      if (!out.can_start_another()) continue;
+      tombstone.clear();
+      format::append_record(&tombstone, RecordKind::kTombstone, loc.timestamp_us, key, {});
+      RawRecord t;
+      t.kind = RecordKind::kTombstone;
+      t.timestamp_us = loc.timestamp_us;
+      t.key = key;
+      t.length = tombstone.size();
+      out.copy(t, tombstone.data(), nullptr);
     }
-    more = entries.size() == page.limit;
-    if (more) {
-      page.start = entries.back().first;
-      page.exclusive_start = true;
-    }
-    for (auto& [key, loc] : entries) {
-      const DamagedRegion* region = region_of(loc);
-      if (!region) continue;
-      if (kept < loc.segment) {
-        // No output id left for the tombstone: the key stays, and so does its input.
-        if (!out.can_start_another()) continue;
-        tombstone.clear();
-        format::append_record(&tombstone, RecordKind::kTombstone, loc.timestamp_us, key, {});
-        RawRecord t;
-        t.kind = RecordKind::kTombstone;
-        t.timestamp_us = loc.timestamp_us;
-        t.key = key;
-        t.length = tombstone.size();
-        out.copy(t, tombstone.data(), nullptr);
-      }
-      damaged_keys_.push_back({std::move(key), loc, region->problem});
-    }
+    damaged_keys_.push_back({std::move(key), loc, region->problem});
   }
 }
 
