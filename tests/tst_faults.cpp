@@ -1,6 +1,7 @@
 // Fault injection: every file operation of a workload (puts, deletes,
 // batches, rotations, merges, close) is made to fail in turn with EIO,
-// ENOSPC or EACCES. The engine must report a clear error, acknowledge
+// ENOSPC or EACCES. A failed write of a record is a copy into the active
+// segment's mapping stopped half-way, as a killed process leaves it. The engine must report a clear error, acknowledge
 // nothing it did not write, refuse writes consistently after a failed write
 // or sync, and reopen with every acknowledged write.
 #include <QTest>
@@ -137,6 +138,11 @@ class FaultTest : public QObject {
     QTest::newRow("remove EIO") << int(fault::Op::kRemove) << EIO;
     QTest::newRow("map ENOMEM") << int(fault::Op::kMap) << ENOMEM;
     QTest::newRow("mkdir ENOSPC") << int(fault::Op::kMkdir) << ENOSPC;
+    // The active segment grows ahead of its writer: a full disk shows there,
+    // and sealing cuts the zeros past the records off again.
+    QTest::newRow("allocate ENOSPC") << int(fault::Op::kAllocate) << ENOSPC;
+    QTest::newRow("allocate EIO") << int(fault::Op::kAllocate) << EIO;
+    QTest::newRow("truncate EIO") << int(fault::Op::kTruncate) << EIO;
   }
   void everyCallFailsInTurn() {
     QFETCH(int, op);

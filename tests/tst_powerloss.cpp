@@ -13,6 +13,10 @@
 //   metadata  the entries as they are now, each file with its synced bytes
 //             (the file system kept the names but not the data)
 //   kept      every file as it is now (nothing lost: a process crash)
+//   zeroed    the entries as they are now, each file at its size now but
+//             with only its synced bytes: the pages written since read as
+//             zeros (the file system kept the size, which a segment grown
+//             ahead of its writer has, but lost the data pages)
 //
 // Each image is then opened by the engine, which must open it without error
 // (a torn tail is cut and reported), hold exactly the state after some
@@ -45,8 +49,8 @@ using StatePtr = std::shared_ptr<const State>;
 // A directory tree: relative path -> file bytes (nullopt: a directory).
 using Image = std::map<std::string, std::optional<std::string>>;
 
-enum Variant { kDropped, kMetadata, kKept, kVariants };
-const char* const kVariantNames[] = {"dropped", "metadata kept", "kept"};
+enum Variant { kDropped, kMetadata, kKept, kZeroed, kVariants };
+const char* const kVariantNames[] = {"dropped", "metadata kept", "kept", "unsynced pages zeroed"};
 
 struct SyncPoint {
   int number = 0;
@@ -167,13 +171,17 @@ class PowerModel {
           if (read_whole(it->path(), &bytes)) out[rel] = std::move(bytes);
         }
       }
-    } else if (v == kMetadata) {
+    } else if (v == kMetadata || v == kZeroed) {
       for (const auto& [p, node] : live_) {
         const std::string rel = p.lexically_relative(root_).string();
         if (node->dir) {
           out[rel] = std::nullopt;
         } else {
-          out[rel] = node->synced;
+          std::string bytes = node->synced;
+          std::error_code ec;
+          const std::uintmax_t now = fs::file_size(p, ec);
+          if (v == kZeroed && !ec && now > bytes.size()) bytes.resize(now, '\0');
+          out[rel] = std::move(bytes);
         }
       }
     } else {

@@ -262,9 +262,10 @@ void DBImpl::rotate_if_full(std::size_t record_size) {
   if (used + record_size <= options_.max_segment_size || used <= format::kSegmentHeaderSize) {
     return;
   }
-  // The sealed segment is durable before the next one takes writes, so a
-  // group sync of the new active segment covers everything before it.
-  active->sync();
+  // The sealed segment is durable (its records, and its file cut to them)
+  // before the next one takes writes, so a group sync of the new active
+  // segment covers everything before it.
+  active->seal();
   auto next = Segment::create(dir_, next_segment_id(active->id()), options_.max_segment_size);
   {
     WriterMutexLock lock(&table_.mu());
@@ -553,16 +554,18 @@ void DBImpl::close() {
   MutexLock merge_lock(&merge_mu_);
   MutexLock write_lock(&write_mu_);
   std::shared_ptr<Segment> active = active_segment();
-  if (active && !failed_.load() && active->size() > format::kSegmentHeaderSize) {
-    // A hint for the active segment too, so the next open reads no values.
-    // The segment is synced first: a durable hint covering bytes a power
-    // loss can still take would be ignored on the next open but left in
-    // place, and trusted once the segment grew past it again.
+  if (active && !failed_.load()) {
+    // Sealed: the preallocated zeros are cut off, so a clean directory's
+    // files end at their data. Then a hint for the active segment too, so
+    // the next open reads no values. The segment is synced first (seal
+    // syncs): a durable hint covering bytes a power loss can still take
+    // would be ignored on the next open but left in place, and trusted once
+    // the segment grew past it again.
     try {
-      active->sync();
-      write_hint(active);
+      active->seal();
+      if (active->size() > format::kSegmentHeaderSize) write_hint(active);
     } catch (const Error&) {
-      // Only a slower next open.
+      // The next open finds the data end (or the hint missing) by itself.
     }
   }
   {
