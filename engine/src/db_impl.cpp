@@ -293,16 +293,27 @@ std::uint64_t DBImpl::append_encoded_locked() {
 
 // Appends one record and publishes it. The caller holds write_mu_. Returns
 // the write's sequence number.
+// The record is encoded straight into the active segment's mapping.
 std::uint64_t DBImpl::append_locked(RecordKind kind, std::string_view key, std::string_view value,
                                     std::uint8_t flags, std::uint64_t expiry_us) {
-  write_buf_.clear();
   const std::uint64_t ts = format::now_us();
-  format::append_record(&write_buf_, kind, ts, key, value, flags, expiry_us);
-  const std::uint64_t offset = append_encoded_locked();
+  const std::size_t size = format::record_size(key.size(), value.size(), flags);
+  std::uint64_t offset;
+  try {
+    rotate_if_full(size);
+    // Only write_mu_ holders change which segment is active.
+    std::shared_ptr<Segment> active = active_segment();
+    offset = active->size();
+    active->append_in_place(size, [&](char* dst) {
+      format::encode_record(dst, kind, ts, key, value, flags, expiry_us);
+    });
+  } catch (const Error& e) {
+    fail(e);
+  }
   {
     WriterMutexLock lock(&table_.mu());
     const Location loc{table_.active()->id(), static_cast<std::uint32_t>(offset),
-                       static_cast<std::uint32_t>(write_buf_.size()), ts, flags};
+                       static_cast<std::uint32_t>(size), ts, flags};
     table_.publish(kind, key, loc);
   }
   return written_seq_.fetch_add(1, std::memory_order_acq_rel) + 1;

@@ -93,29 +93,38 @@ void Segment::allocate(std::uint64_t end) {
   allocated_ = target;
 }
 
-void Segment::append(std::string_view bytes) {
+char* Segment::begin_append(std::size_t n) {
   // Only the active segment is writable (kAppend or create()).
   if (!writable_) {
     throw Error(ErrorCode::kReadOnly, "segment '" + path_.string() + "' is sealed");
   }
   const std::uint64_t at = size_.load(std::memory_order_relaxed);
-  const std::uint64_t end = at + bytes.size();
+  const std::uint64_t end = at + n;
   if (end > allocated_) allocate(end);
   if (end > populated_) {
     const std::uint64_t to = std::min(allocated_, round_up(end + kPopulateAhead, kPage));
     map_.populate(populated_, to - populated_);
     populated_ = to;
   }
-  char* dst = map_.mutable_data() + at;
+  return map_.mutable_data() + at;
+}
+
+void Segment::end_append(char* dst, std::size_t n) {
+  const std::uint64_t at = static_cast<std::uint64_t>(dst - map_.mutable_data());
   if (int err = fault::check(fault::Op::kWrite, path_)) {
-    // As a process stopped in the middle of the copy would leave it.
-    std::memcpy(dst, bytes.data(), bytes.size() / 2);
+    // As a process stopped in the middle of the copy leaves it: the first
+    // half there, the rest still the zeros of the preallocated tail.
+    std::memset(dst + n / 2, 0, n - n / 2);
     throw_errno(err, "cannot write at offset " + std::to_string(at) + " of", path_);
   }
-  std::memcpy(dst, bytes.data(), bytes.size());
-  // Published after the copy: a reader that sees the size sees the bytes.
-  size_.store(end, std::memory_order_release);
+  // Published after the bytes: a reader that sees the size sees them.
+  size_.store(at + n, std::memory_order_release);
   fault::observe(fault::Op::kWrite, path_);
+}
+
+void Segment::append(std::string_view bytes) {
+  append_in_place(bytes.size(),
+                  [&](char* dst) { std::memcpy(dst, bytes.data(), bytes.size()); });
 }
 
 void Segment::sync() const {

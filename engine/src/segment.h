@@ -82,6 +82,14 @@ class Segment {
   // bytes past it (found and cut back on recovery). One appender at a time
   // (the database's write lock).
   void append(std::string_view bytes);
+  // The same for `n` bytes that encode(char* dst) writes straight into the
+  // mapping: a record is encoded in place, never copied twice.
+  template <typename Encode>
+  void append_in_place(std::size_t n, Encode&& encode) {
+    char* dst = begin_append(n);
+    encode(dst);
+    end_append(dst, n);
+  }
   void sync() const;
   // Ends the segment's appends: cuts the preallocated zeros past its data
   // off the file, syncs (so the cut and every record are durable) and makes
@@ -103,6 +111,10 @@ class Segment {
           Mapping map);
   // Grows the file so that it holds at least `end` bytes.
   void allocate(std::uint64_t end);
+  // Room for n bytes at the end (grown and faulted in when needed).
+  char* begin_append(std::size_t n);
+  // Publishes the n bytes written at dst.
+  void end_append(char* dst, std::size_t n);
 
   fs::path path_;
   std::uint32_t id_;
