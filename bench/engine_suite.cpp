@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
-#include <thread>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "bench_util.h"
 

@@ -1,9 +1,9 @@
 // Fault injection: every file operation of a workload (puts, deletes,
 // batches, rotations, merges, close) is made to fail in turn with EIO,
 // ENOSPC or EACCES. A failed write of a record is a copy into the active
-// segment's mapping stopped half-way, as a killed process leaves it. The engine must report a clear error, acknowledge
-// nothing it did not write, refuse writes consistently after a failed write
-// or sync, and reopen with every acknowledged write.
+// segment's mapping stopped half-way, as a killed process leaves it. The engine must report a clear
+// error, acknowledge nothing it did not write, refuse writes consistently after a failed write or
+// sync, and reopen with every acknowledged write.
 #include <QTest>
 #include <map>
 #include <optional>

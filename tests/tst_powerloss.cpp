@@ -186,8 +186,8 @@ class PowerModel {
           std::string bytes = node->synced;
           std::string current;
           if (v == kZeroed && read_whole(p, &current) && current != bytes) {
-            const auto diff = std::mismatch(current.begin(), current.end(), bytes.begin(),
-                                            bytes.end());
+            const auto diff =
+                std::mismatch(current.begin(), current.end(), bytes.begin(), bytes.end());
             const std::size_t first = static_cast<std::size_t>(diff.first - current.begin());
             const std::size_t kept = std::min(current.size(), (first / 512 + 1) * 512);
             bytes = current.substr(0, kept);
@@ -283,8 +283,8 @@ class Recorder {
  private:
   void on_event(fault::Op op, const fs::path& p, const fs::path& from) {
     std::lock_guard lock(mu_);
-    const bool write_point = op == fault::Op::kWrite && model_.inside(p.lexically_normal()) &&
-                             p.extension() == ".seg";
+    const bool write_point =
+        op == fault::Op::kWrite && model_.inside(p.lexically_normal()) && p.extension() == ".seg";
     if (!model_.on(op, p, from) && !write_point) return;
     SyncPoint sp;
     sp.number = static_cast<int>(points_.size()) + 1;
@@ -609,8 +609,8 @@ class PowerLossTest : public QObject {
       qInfo("%4d sync points in %s", count, phase.c_str());
     const auto writes = std::count_if(points.begin(), points.end(),
                                       [](const SyncPoint& sp) { return sp.write_point; });
-    qInfo("%4d sync points in all, %d of them of hint files; %d writes", int(points.size() - writes),
-          hint_syncs, int(writes));
+    qInfo("%4d sync points in all, %d of them of hint files; %d writes",
+          int(points.size() - writes), hint_syncs, int(writes));
     QVERIFY(points.size() >= (policy == SyncPolicy::Always ? 100u : 50u));
     QVERIFY(hint_syncs > 0);
     // The new states of a segment grown ahead of its writer are among them:

@@ -188,8 +188,9 @@ class RecoveryTest : public QObject {
       QCOMPARE(tails[0].offset, std::uint64_t(before.size()));
       QCOMPARE(tails[0].length, std::uint64_t(nonzero));
       QVERIFY(db->recovery_report().corrupt_records.empty());
-      const fs::path saved = dir / "lost+found" /
-                             (seg.filename().string() + "." + std::to_string(before.size()) + ".tail");
+      const fs::path saved =
+          dir / "lost+found" /
+          (seg.filename().string() + "." + std::to_string(before.size()) + ".tail");
       QCOMPARE(read_file(saved), part.substr(0, nonzero));
       QCOMPARE(fs::file_size(seg), std::uint64_t(before.size()));
       db->put("k4", "again");

@@ -141,7 +141,7 @@ class DBImpl final : public DB {
   CondVar sync_cv_;
   std::uint64_t synced_seq_ ABSL_GUARDED_BY(sync_mu_) = 0;
   bool syncing_ ABSL_GUARDED_BY(sync_mu_) = false;
-  std::uint64_t last_group_ ABSL_GUARDED_BY(sync_mu_) = 0;  // writes the last sync covered
+  std::uint64_t last_group_ ABSL_GUARDED_BY(sync_mu_) = 0;    // writes the last sync covered
   std::uint64_t group_before_ ABSL_GUARDED_BY(sync_mu_) = 0;  // ... and the one before
   // The leader gathering its group waits on gather_cv_ for the writers of
   // the group, at most this long (a few percent of an fdatasync).

@@ -123,8 +123,7 @@ void Segment::end_append(char* dst, std::size_t n) {
 }
 
 void Segment::append(std::string_view bytes) {
-  append_in_place(bytes.size(),
-                  [&](char* dst) { std::memcpy(dst, bytes.data(), bytes.size()); });
+  append_in_place(bytes.size(), [&](char* dst) { std::memcpy(dst, bytes.data(), bytes.size()); });
 }
 
 void Segment::sync() const {

@@ -196,7 +196,7 @@ int main(int argc, char** argv) {
   fs::remove_all(dir);
   std::mt19937_64 rng(seed);
   Checker checker;
-  int zero_tails = 0;        // kills that left preallocated zeros
+  int zero_tails = 0;          // kills that left preallocated zeros
   std::size_t torn_tails = 0;  // ... and a record copied in part
   const auto start = std::chrono::steady_clock::now();
   for (int cycle = 0; cycle < cycles; ++cycle) {
@@ -230,20 +230,20 @@ int main(int argc, char** argv) {
     }
     // (A writer killed before it created its first segment left nothing to read.)
     if (has_segment) try {
-      auto ro = bitcask::DB::open(dir, reader_options());
-      if (!ro->recovery_report().corrupt_records.empty()) {
-        std::fprintf(stderr, "cycle %d: a reader finds corrupt records after a kill: %s\n", cycle,
-                     ro->recovery_report().corrupt_records[0].what.c_str());
+        auto ro = bitcask::DB::open(dir, reader_options());
+        if (!ro->recovery_report().corrupt_records.empty()) {
+          std::fprintf(stderr, "cycle %d: a reader finds corrupt records after a kill: %s\n", cycle,
+                       ro->recovery_report().corrupt_records[0].what.c_str());
+          return 1;
+        }
+        const bitcask::Stats st = ro->stats();
+        const bitcask::SegmentStats& newest = st.segment_stats.back();
+        if (fs::file_size(dir / newest.file) > newest.size) ++zero_tails;
+        torn_tails += ro->recovery_report().truncated_tails.size();
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "cycle %d: read-only open failed: %s\n", cycle, e.what());
         return 1;
       }
-      const bitcask::Stats st = ro->stats();
-      const bitcask::SegmentStats& newest = st.segment_stats.back();
-      if (fs::file_size(dir / newest.file) > newest.size) ++zero_tails;
-      torn_tails += ro->recovery_report().truncated_tails.size();
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "cycle %d: read-only open failed: %s\n", cycle, e.what());
-      return 1;
-    }
     try {
       auto db = bitcask::DB::open(dir, writer_options());  // writable: recovery cuts tails
       const std::string problem = checker.check(*db);
