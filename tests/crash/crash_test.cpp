@@ -229,7 +229,8 @@ int main(int argc, char** argv) {
       has_segment |= e.path().extension() == ".seg";
     }
     // (A writer killed before it created its first segment left nothing to read.)
-    if (has_segment) try {
+    if (has_segment) {
+      try {
         auto ro = bitcask::DB::open(dir, reader_options());
         if (!ro->recovery_report().corrupt_records.empty()) {
           std::fprintf(stderr, "cycle %d: a reader finds corrupt records after a kill: %s\n", cycle,
@@ -244,6 +245,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "cycle %d: read-only open failed: %s\n", cycle, e.what());
         return 1;
       }
+    }
     try {
       auto db = bitcask::DB::open(dir, writer_options());  // writable: recovery cuts tails
       const std::string problem = checker.check(*db);
