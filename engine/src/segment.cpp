@@ -27,6 +27,8 @@ constexpr std::uint64_t kMaxAllocation = 16 << 20;
 // (they are dirty), which turns the preallocated extents into written ones:
 // an fdatasync then flushes data without a journal commit for the extents.
 constexpr std::uint64_t kPopulateAhead = 1 << 20;
+// No huge pages: Linux maps a regular file's pages shared and writable only
+// at the base page size (huge pages there are tmpfs's, or read-only text).
 
 std::uint64_t round_up(std::uint64_t n, std::uint64_t to) { return (n + to - 1) / to * to; }
 
