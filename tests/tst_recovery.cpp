@@ -261,6 +261,41 @@ class RecoveryTest : public QObject {
     }
   }
 
+  // Records of 8 KiB and more are written with pwrite(2) into the
+  // preallocated file rather than copied into the mapping: one stopped
+  // half-way is a torn tail before the zeros, as a half copy is.
+  void largeRecordTornBeforeTheZeros() {
+    QTemporaryDir tmp;
+    const fs::path dir = path_of(tmp);
+    const std::string big(20000, 'b');
+    {
+      auto db = DB::open(dir);
+      db->put("small", "s");
+      db->put("big1", big);
+      QCOMPARE(*db->get("big1"), big);
+      int writes = 0;
+      fault::set_hook([&](fault::Op op, const fs::path& p) {
+        return op == fault::Op::kWrite && p.extension() == ".seg" && ++writes == 1 ? EIO : 0;
+      });
+      QVERIFY_THROWS_EXCEPTION(Error, db->put("big2", big));
+      fault::set_hook({});
+      QVERIFY(fs::file_size(segment_files(dir).back()) > db->stats().total_bytes);
+    }
+    auto db = DB::open(dir);
+    QCOMPARE(db->recovery_report().truncated_tails.size(), std::size_t{1});
+    QCOMPARE(db->recovery_report().truncated_tails[0].length, std::uint64_t((20 + 4 + 20000) / 2));
+    QVERIFY(db->recovery_report().corrupt_records.empty());
+    QCOMPARE(*db->get("big1"), big);
+    QCOMPARE(*db->get("small"), std::string("s"));
+    QVERIFY(!db->contains("big2"));
+    db->put("big2", big);
+    db->close();
+    auto again = DB::open(dir);
+    QVERIFY(again->recovery_report().clean());
+    QCOMPARE(*again->get("big2"), big);
+    QVERIFY(again->verify().empty());
+  }
+
   // A full disk shows when the file is grown, as an error of the put that
   // needed the room (never a fault during the copy); nothing acknowledged
   // is lost.

@@ -125,7 +125,17 @@ void Segment::end_append(char* dst, std::size_t n) {
 }
 
 void Segment::append(std::string_view bytes) {
-  append_in_place(bytes.size(), [&](char* dst) { std::memcpy(dst, bytes.data(), bytes.size()); });
+  if (bytes.size() < kLargeAppend) {
+    append_in_place(bytes.size(), [&](char* dst) { std::memcpy(dst, bytes.data(), bytes.size()); });
+    return;
+  }
+  if (!writable_) {
+    throw Error(ErrorCode::kReadOnly, "segment '" + path_.string() + "' is sealed");
+  }
+  const std::uint64_t at = size_.load(std::memory_order_relaxed);
+  if (at + bytes.size() > allocated_) allocate(at + bytes.size());
+  pwrite_all(file_, path_, bytes, at);
+  size_.store(at + bytes.size(), std::memory_order_release);
 }
 
 void Segment::sync() const {

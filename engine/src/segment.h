@@ -8,7 +8,8 @@
 // ever read.
 //
 // The active segment's mapping is writable and an append is a copy into it:
-// no system call. The file is grown ahead of the writer in steps with real
+// no system call (records of kLargeAppend bytes and more go through
+// pwrite(2), see there). The file is grown ahead of the writer in steps with real
 // blocks (allocate_file), so a full disk is an error from the append that
 // needed the step, never a SIGBUS during a copy; the bytes past the data are
 // zeros until written. Sealing cuts that preallocated tail off, durably; a
@@ -82,6 +83,10 @@ class Segment {
   // bytes past it (found and cut back on recovery). One appender at a time
   // (the database's write lock).
   void append(std::string_view bytes);
+  // From this size on append() writes with pwrite(2) into the preallocated
+  // file instead of copying into the mapping: stores into pages not yet
+  // faulted in cost more than the kernel's copy for large records.
+  static constexpr std::size_t kLargeAppend = 8192;
   // The same for `n` bytes that encode(char* dst) writes straight into the
   // mapping: a record is encoded in place, never copied twice.
   template <typename Encode>
