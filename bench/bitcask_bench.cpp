@@ -2,7 +2,8 @@
 //
 //   bitcask-bench [python-matrix|peers|engine] [--engines LIST] [--quick]
 //                 [--format markdown|json] [--sync none|always|both]
-//                 [--only keydir,latency,open,merge,seek] [--python-original DIR]
+//                 [--only keydir,latency,group_commit,open,merge,seek]
+//                 [--python-original DIR]
 //
 // Without a suite: python-matrix, then peers. --engines (comma-separated, of
 // bitcask, leveldb, rocksdb, lmdb, sqlite; default all) chooses the engines of
@@ -75,7 +76,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> only;
   app.add_option("--only", only, "Sections of the engine suite to run (default all)")
       ->delimiter(',')
-      ->check(CLI::IsMember({"keydir", "latency", "open", "merge", "seek"}));
+      ->check(CLI::IsMember({"keydir", "latency", "group_commit", "open", "merge", "seek"}));
   app.add_option("--format", format, "Output format")
       ->check(CLI::IsMember({"markdown", "json"}))
       ->capture_default_str();

@@ -1,5 +1,5 @@
 // The engine's own figures: keydir memory per key, put/get latency per sync
-// policy, and open (recovery) time.
+// policy, group commit under sync always, and open (recovery) time.
 #include <bitcask/bitcask.h>
 #include <malloc.h>
 #include <unistd.h>
@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "bench_util.h"
 
@@ -78,6 +79,36 @@ nlohmann::json latency(bitcask::SyncPolicy policy, const char* name, std::size_t
                           {"ops_per_sec", l.ops_per_sec()}};
   };
   return {row("put", put), row("get", get)};
+}
+
+// Group commit: puts under SyncPolicy::Always from 1, 2 and 4 threads at
+// once, each thread its own keys. Writers that arrive while a sync runs
+// share the next one, so throughput grows with the threads.
+nlohmann::json group_commit(std::size_t ops_per_thread) {
+  nlohmann::json rows = nlohmann::json::array();
+  for (int threads : {1, 2, 4}) {
+    ScratchDir dir("group");
+    bitcask::Options o;
+    o.sync = bitcask::SyncPolicy::Always;
+    auto db = bitcask::DB::open(dir.path(), o);
+    const std::string value(100, 'v');
+    const auto t0 = Clock::now();
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t) {
+      pool.emplace_back([&, t] {
+        for (std::size_t i = 0; i < ops_per_thread; ++i) {
+          db->put(key_of(static_cast<std::uint64_t>(t) * ops_per_thread + i), value);
+        }
+      });
+    }
+    for (auto& th : pool) th.join();
+    const double s = std::chrono::duration<double>(Clock::now() - t0).count();
+    const double ops = static_cast<double>(ops_per_thread) * threads;
+    rows.push_back({{"threads", threads}, {"ops", ops}, {"ops_per_sec", ops / s}});
+  }
+  const double single = rows[0]["ops_per_sec"].get<double>();
+  for (auto& r : rows) r["speedup"] = r["ops_per_sec"].get<double>() / single;
+  return rows;
 }
 
 double seconds_since(Clock::time_point t0) {
@@ -233,6 +264,7 @@ int run_engine_suite(bool quick, bool json_out, const std::vector<std::string>& 
         {open_time({keys, false, 64ull << 20}),
          open_time({quick ? 500'000u : 5'000'000u, true, bitcask::kDefaultSegmentSize})});
   }
+  if (wanted("group_commit")) result["group_commit"] = group_commit(quick ? 200 : 2'000);
   if (wanted("merge")) result["merge"] = merge_throughput(quick ? 100'000 : 1'000'000);
   if (wanted("seek")) result["seek"] = seek_latency(quick ? 1'000'000 : 10'000'000);
   if (json_out) {
@@ -264,6 +296,15 @@ int run_engine_suite(bool quick, bool json_out, const std::vector<std::string>& 
                   r["p50_us"].get<double>(), r["p99_us"].get<double>(),
                   r["ops_per_sec"].get<double>());
     }
+  }
+  if (result.contains("group_commit")) {
+    std::printf("\n## Group commit: puts under sync always, 100-byte values\n\n");
+    std::printf("| writer threads | ops | ops/s | × one thread |\n|---:|---:|---:|---:|\n");
+    for (const auto& r : result["group_commit"]) {
+      std::printf("| %d | %.0f | %.0f | %.2f |\n", r["threads"].get<int>(), r["ops"].get<double>(),
+                  r["ops_per_sec"].get<double>(), r["speedup"].get<double>());
+    }
+    std::printf("\n");
   }
   if (result.contains("open")) {
     std::printf(

@@ -1,7 +1,10 @@
-// Recovery: torn tails, garbage, corrupt records in sealed segments.
+// Recovery: torn tails, garbage, corrupt records in sealed segments, and the
+// end of data in a segment the writer preallocated (engine/FORMAT.md).
 #include <QTest>
 #include <random>
 
+#include "../engine/src/crc32c.h"
+#include "../engine/src/fault_injection.h"
 #include "test_util.h"
 
 using namespace bitcask;
@@ -60,10 +63,15 @@ class RecoveryTest : public QObject {
 
   void garbageTailIsCutAndKept_data() {
     QTest::addColumn<QByteArray>("garbage");
-    QTest::newRow("zeros") << QByteArray(4096, '\0');
+    // Zeros alone are the preallocated tail (zeroTailIsTheDataEnd); zeros
+    // with other bytes after them are garbage.
+    QByteArray zeros_then_garbage(4096, '\0');
+    zeros_then_garbage.append("junk", 4);
+    QTest::newRow("zeros then garbage") << zeros_then_garbage;
     std::mt19937 rng(7);
     QByteArray random(10000, '\0');
     for (auto& c : random) c = static_cast<char>(rng());
+    random.back() = 'x';  // the saved bytes end at the last non-zero one
     QTest::newRow("random") << random;
     QTest::newRow("one byte") << QByteArray("\x01", 1);
   }
@@ -94,6 +102,233 @@ class RecoveryTest : public QObject {
         dir / "lost+found" / (seg.filename().string() + "." + std::to_string(good) + ".tail");
     QVERIFY(fs::exists(saved));
     QCOMPARE(QByteArray::fromStdString(read_file(saved)), garbage);
+  }
+
+  // The rule that tells the preallocated tail from a record: 20 zero bytes
+  // never form a valid record, because the CRC of the 16 zero bytes after
+  // the CRC field is not zero (FORMAT.md quotes this value).
+  void zeroHeaderIsNeverARecord() {
+    const std::string zeros(16, '\0');
+    QCOMPARE(crc32c::value(zeros.data(), zeros.size()), 0x42709AEAu);
+  }
+
+  // A crash leaves the active segment longer than its records, zeros after
+  // them: the data ends there. Nothing is reported or saved, readers do not
+  // see the zeros, and appends go on over them.
+  void zeroTailIsTheDataEnd_data() {
+    QTest::addColumn<int>("zeros");
+    QTest::newRow("one byte") << 1;
+    QTest::newRow("under a header") << 19;
+    QTest::newRow("a page") << 4096;
+    QTest::newRow("a preallocation step") << (1 << 20);
+  }
+  void zeroTailIsTheDataEnd() {
+    QFETCH(int, zeros);
+    QTemporaryDir tmp;
+    const fs::path dir = path_of(tmp);
+    const fs::path seg = make_db(dir, 100);
+    const std::uint64_t good = fs::file_size(seg);
+    fs::resize_file(seg, good + static_cast<std::uint64_t>(zeros));
+    {
+      auto ro = DB::open(dir, read_only_options());
+      QVERIFY(ro->recovery_report().clean());
+      QCOMPARE(ro->size(), 100ull);
+      QCOMPARE(ro->stats().total_bytes, good);
+      QVERIFY(ro->verify().empty());
+      QCOMPARE(fs::file_size(seg), good + zeros);  // a reader changes nothing
+    }
+    {
+      auto db = DB::open(dir);
+      QVERIFY(db->recovery_report().clean());
+      QCOMPARE(*db->get("k99"), std::string("v99"));
+      QVERIFY(!fs::exists(dir / "lost+found"));
+      db->put("after", "zeros");
+      QCOMPARE(*db->get("after"), std::string("zeros"));
+      QVERIFY(db->verify().empty());
+      db->close();
+    }
+    // Close cut the file back to its records.
+    auto again = DB::open(dir);
+    QVERIFY(again->recovery_report().clean());
+    QCOMPARE(again->size(), 101ull);
+    QCOMPARE(fs::file_size(seg), again->stats().total_bytes);
+  }
+
+  // A process stopped while it copied a record into the mapping: the
+  // record's first bytes, then the preallocated zeros. A torn tail: the
+  // bytes of the record (not the zeros) are saved and cut, the records
+  // before it kept.
+  void halfCopiedRecordBeforeZeros() {
+    QTemporaryDir tmp;
+    const fs::path dir = path_of(tmp);
+    const fs::path seg = make_db(dir, 5);
+    const std::string full = read_file(seg);
+    const std::string before = [&] {
+      QTemporaryDir t2;
+      return read_file(make_db(path_of(t2), 4));
+    }();
+    const std::size_t record_len = full.size() - before.size();
+    for (std::size_t copied : {std::size_t{1}, std::size_t{4}, std::size_t{20}, record_len - 1}) {
+      const std::string part = full.substr(before.size(), copied);
+      if (part.find_last_not_of('\0') == std::string::npos) continue;
+      const std::size_t nonzero = part.find_last_not_of('\0') + 1;
+      write_file(seg, before + part + std::string(65536, '\0'));
+      fs::remove(fs::path(seg).replace_extension(".hint"));  // it covers the old fifth record
+      {
+        auto ro = DB::open(dir, read_only_options());
+        QCOMPARE(ro->size(), 4ull);
+        QCOMPARE(ro->recovery_report().truncated_tails.size(), std::size_t{1});
+        QVERIFY(ro->recovery_report().corrupt_records.empty());
+      }
+      auto db = DB::open(dir);
+      QCOMPARE(db->size(), 4ull);
+      QVERIFY(!db->contains("k4"));
+      const auto& tails = db->recovery_report().truncated_tails;
+      QCOMPARE(tails.size(), std::size_t{1});
+      QCOMPARE(tails[0].offset, std::uint64_t(before.size()));
+      QCOMPARE(tails[0].length, std::uint64_t(nonzero));
+      QVERIFY(db->recovery_report().corrupt_records.empty());
+      const fs::path saved =
+          dir / "lost+found" /
+          (seg.filename().string() + "." + std::to_string(before.size()) + ".tail");
+      QCOMPARE(read_file(saved), part.substr(0, nonzero));
+      QCOMPARE(fs::file_size(seg), std::uint64_t(before.size()));
+      db->put("k4", "again");
+      db->close();
+      auto again = DB::open(dir);
+      QVERIFY(again->recovery_report().clean());
+      QCOMPARE(*again->get("k4"), std::string("again"));
+      again->close();
+      fs::remove_all(dir / "lost+found");
+      write_file(seg, full);
+    }
+  }
+
+  // Zeros followed by a valid record are not a tail (pages lost from the
+  // middle): damage, reported where it is, and the record after it kept.
+  void zerosBeforeARecordAreDamage() {
+    QTemporaryDir tmp;
+    const fs::path dir = path_of(tmp);
+    const fs::path seg = make_db(dir, 5);
+    const std::string full = read_file(seg);
+    const std::string before = [&] {
+      QTemporaryDir t2;
+      return read_file(make_db(path_of(t2), 4));
+    }();
+    write_file(seg, before + std::string(4096, '\0') + full.substr(before.size()) +
+                        std::string(4096, '\0'));
+    fs::remove(fs::path(seg).replace_extension(".hint"));  // it covers the old layout
+    auto db = DB::open(dir);
+    QCOMPARE(db->size(), 5ull);
+    QVERIFY(db->recovery_report().truncated_tails.empty());
+    QCOMPARE(db->recovery_report().corrupt_records.size(), std::size_t{1});
+    QCOMPARE(db->recovery_report().corrupt_records[0].offset, std::uint64_t(before.size()));
+    QCOMPARE(db->recovery_report().corrupt_records[0].length, std::uint64_t(4096));
+  }
+
+  // While a writer is open its active segment is longer than its data;
+  // roll-over and close cut every segment back to its records, durably.
+  void writerPreallocatesAndCutsBack() {
+    QTemporaryDir tmp;
+    const fs::path dir = path_of(tmp);
+    Options o;
+    o.max_segment_size = 64 << 10;
+    auto db = DB::open(dir, o);
+    for (int i = 0; i < 2000; ++i) db->put("k" + std::to_string(i), std::string(100, 'v'));
+    const Stats live = db->stats();
+    QVERIFY(live.segments > 2);
+    const auto files = segment_files(dir);
+    for (const SegmentStats& st : live.segment_stats) {
+      const std::uint64_t on_disk = fs::file_size(dir / st.file);
+      if (st.active) {
+        QVERIFY2(on_disk > st.size, "the active segment is preallocated");
+      } else {
+        QCOMPARE(on_disk, st.size);
+      }
+    }
+    {
+      // A reader of the live directory sees no damage in the zeros.
+      auto ro = DB::open(dir, read_only_options());
+      QVERIFY(ro->recovery_report().clean());
+      QCOMPARE(ro->size(), 2000ull);
+      QVERIFY(ro->verify().empty());
+    }
+    db->close();
+    auto again = DB::open(dir, o);
+    QVERIFY(again->recovery_report().clean());
+    for (const SegmentStats& st : again->stats().segment_stats) {
+      QCOMPARE(fs::file_size(dir / st.file), st.size);
+    }
+  }
+
+  // Records of 8 KiB and more are written with pwrite(2) into the
+  // preallocated file rather than copied into the mapping: one stopped
+  // half-way is a torn tail before the zeros, as a half copy is.
+  void largeRecordTornBeforeTheZeros() {
+    QTemporaryDir tmp;
+    const fs::path dir = path_of(tmp);
+    const std::string big(20000, 'b');
+    {
+      auto db = DB::open(dir);
+      db->put("small", "s");
+      db->put("big1", big);
+      QCOMPARE(*db->get("big1"), big);
+      int writes = 0;
+      fault::set_hook([&](fault::Op op, const fs::path& p) {
+        return op == fault::Op::kWrite && p.extension() == ".seg" && ++writes == 1 ? EIO : 0;
+      });
+      QVERIFY_THROWS_EXCEPTION(Error, db->put("big2", big));
+      fault::set_hook({});
+      QVERIFY(fs::file_size(segment_files(dir).back()) > db->stats().total_bytes);
+    }
+    auto db = DB::open(dir);
+    QCOMPARE(db->recovery_report().truncated_tails.size(), std::size_t{1});
+    QCOMPARE(db->recovery_report().truncated_tails[0].length, std::uint64_t((20 + 4 + 20000) / 2));
+    QVERIFY(db->recovery_report().corrupt_records.empty());
+    QCOMPARE(*db->get("big1"), big);
+    QCOMPARE(*db->get("small"), std::string("s"));
+    QVERIFY(!db->contains("big2"));
+    db->put("big2", big);
+    db->close();
+    auto again = DB::open(dir);
+    QVERIFY(again->recovery_report().clean());
+    QCOMPARE(*again->get("big2"), big);
+    QVERIFY(again->verify().empty());
+  }
+
+  // A full disk shows when the file is grown, as an error of the put that
+  // needed the room (never a fault during the copy); nothing acknowledged
+  // is lost.
+  void fullDiskIsAnErrorOfThePut() {
+    QTemporaryDir tmp;
+    const fs::path dir = path_of(tmp);
+    auto db = DB::open(dir);
+    db->put("first", "kept");
+    bool failed = false;
+    fault::set_hook([&](fault::Op op, const fs::path&) {
+      if (op == fault::Op::kAllocate) {
+        failed = true;
+        return ENOSPC;
+      }
+      return 0;
+    });
+    int acknowledged = 0;
+    try {
+      for (; acknowledged < 100000; ++acknowledged) {
+        db->put("k" + std::to_string(acknowledged), std::string(1000, 'x'));
+      }
+    } catch (const Error& e) {
+      QCOMPARE(e.code(), ErrorCode::kNoSpace);
+      QVERIFY(std::string(e.what()).find("cannot allocate") != std::string::npos);
+    }
+    fault::set_hook({});
+    QVERIFY(failed);
+    QVERIFY(acknowledged < 100000);
+    db->close();
+    auto again = DB::open(dir);
+    QCOMPARE(*again->get("first"), std::string("kept"));
+    QCOMPARE(again->size(), std::uint64_t(acknowledged) + 1);
+    QVERIFY(again->verify().empty());
   }
 
   // A damaged record in a sealed segment: reported, not served, not deleted,

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <deque>
 #include <fstream>
+#include <optional>
 
 #include "coding.h"
 #include "compression.h"
@@ -263,9 +264,10 @@ void DBImpl::rotate_if_full(std::size_t record_size) {
   if (used + record_size <= options_.max_segment_size || used <= format::kSegmentHeaderSize) {
     return;
   }
-  // The sealed segment is durable before the next one takes writes, so a
-  // group sync of the new active segment covers everything before it.
-  active->sync();
+  // The sealed segment is durable (its records, and its file cut to them)
+  // before the next one takes writes, so a group sync of the new active
+  // segment covers everything before it.
+  active->seal();
   auto next = Segment::create(dir_, next_segment_id(active->id()), options_.max_segment_size);
   {
     WriterMutexLock lock(&table_.mu());
@@ -292,16 +294,32 @@ std::uint64_t DBImpl::append_encoded_locked() {
 
 // Appends one record and publishes it. The caller holds write_mu_. Returns
 // the write's sequence number.
+// The record is encoded straight into the active segment's mapping.
 std::uint64_t DBImpl::append_locked(RecordKind kind, std::string_view key, std::string_view value,
                                     std::uint8_t flags, std::uint64_t expiry_us) {
-  write_buf_.clear();
   const std::uint64_t ts = format::now_us();
-  format::append_record(&write_buf_, kind, ts, key, value, flags, expiry_us);
-  const std::uint64_t offset = append_encoded_locked();
+  const std::size_t size = format::record_size(key.size(), value.size(), flags);
+  std::uint64_t offset;
+  if (size >= Segment::kLargeAppend) {
+    write_buf_.clear();
+    format::append_record(&write_buf_, kind, ts, key, value, flags, expiry_us);
+    offset = append_encoded_locked();
+  } else
+    try {
+      rotate_if_full(size);
+      // Only write_mu_ holders change which segment is active.
+      std::shared_ptr<Segment> active = active_segment();
+      offset = active->size();
+      active->append_in_place(size, [&](char* dst) {
+        format::encode_record(dst, kind, ts, key, value, flags, expiry_us);
+      });
+    } catch (const Error& e) {
+      fail(e);
+    }
   {
     WriterMutexLock lock(&table_.mu());
     const Location loc{table_.active()->id(), static_cast<std::uint32_t>(offset),
-                       static_cast<std::uint32_t>(write_buf_.size()), ts, flags};
+                       static_cast<std::uint32_t>(size), ts, flags};
     table_.publish(kind, key, loc);
   }
   return written_seq_.fetch_add(1, std::memory_order_acq_rel) + 1;
@@ -351,17 +369,19 @@ void DBImpl::put_record(std::string_view key, std::string_view value, std::uint6
   std::uint8_t flags = compression::compress(options_.compression, value, &compressed);
   if (flags) value = compressed;
   if (expiry_us) flags |= format::kFlagExpiry;
+  const bool always = options_.sync == SyncPolicy::Always;
   std::uint64_t seq;
   {
     MutexLock lock(&write_mu_);
     check_writable();
     seq = append_locked(RecordKind::kPut, key, value, flags, expiry_us);
   }
-  if (options_.sync == SyncPolicy::Always) sync_to(seq);
+  if (always) sync_to(seq);
 }
 
 bool DBImpl::remove(std::string_view key) {
   check_key(key);
+  const bool always = options_.sync == SyncPolicy::Always;
   std::uint64_t seq;
   {
     MutexLock lock(&write_mu_);
@@ -375,7 +395,7 @@ bool DBImpl::remove(std::string_view key) {
     }
     seq = append_locked(RecordKind::kTombstone, key, {});
   }
-  if (options_.sync == SyncPolicy::Always) sync_to(seq);
+  if (always) sync_to(seq);
   return true;
 }
 
@@ -392,6 +412,7 @@ void DBImpl::write(const WriteBatch& batch) {
                 "batch of " + std::to_string(bytes) + " bytes is over the limit of " +
                     std::to_string(kMaxBatchBytes) + " bytes; split it");
   }
+  const bool always = options_.sync == SyncPolicy::Always;
   std::uint64_t seq;
   {
     MutexLock lock(&write_mu_);
@@ -428,25 +449,61 @@ void DBImpl::write(const WriteBatch& batch) {
     }
     seq = written_seq_.fetch_add(1, std::memory_order_acq_rel) + 1;
   }
-  if (options_.sync == SyncPolicy::Always) sync_to(seq);
+  if (always) sync_to(seq);
 }
 
-// Group commit: the first writer in makes everything written so far durable
-// with one fdatasync; writers that queued behind it find their record
-// already covered and return without a sync of their own.
+// Group commit, as LevelDB's writer queue: one writer at a time leads a
+// sync, which makes durable everything written before it started; writers
+// whose records it covers wake and return without a sync of their own, and
+// the first one it does not cover leads the next. The fdatasync runs without
+// sync_mu_, so covered writers never wait behind the next group's sync.
+//
+// A closed loop of N writers would otherwise fall into groups of 1 and N-1
+// in turn: the writers a sync covers come back a few microseconds after the
+// next sync started. So a leader waits a little (a few percent of a sync,
+// asleep: each writer that arrives wakes it) for as many writes as the
+// larger of the last two groups had, and takes them along. A single writer
+// never waits: its groups are of one.
 void DBImpl::sync_to(std::uint64_t seq) {
-  MutexLock lock(&sync_mu_);
-  if (synced_seq_ >= seq) return;
-  if (failed_.load(std::memory_order_acquire)) check_writable();
-  const std::uint64_t target = written_seq_.load(std::memory_order_acquire);
-  std::shared_ptr<Segment> seg = active_segment();
-  if (!seg) return;
-  try {
-    seg->sync();
-  } catch (const Error& e) {
-    fail(e);
+  std::uint64_t target;
+  {
+    MutexLock lock(&sync_mu_);
+    // A writer arriving while the leader gathers its group joins it.
+    if (gathering_) gather_cv_.Signal();
+    while (synced_seq_ < seq && syncing_) sync_cv_.Wait(&sync_mu_);
+    if (synced_seq_ >= seq) return;
+    if (failed_.load(std::memory_order_acquire)) check_writable();
+    syncing_ = true;
+    const std::uint64_t expected = synced_seq_ + std::max(last_group_, group_before_);
+    if (expected > seq) {
+      gathering_ = true;
+      const auto until = std::chrono::steady_clock::now() + kGroupCommitWait;
+      while (written_seq_.load(std::memory_order_acquire) < expected &&
+             std::chrono::steady_clock::now() < until) {
+        gather_cv_.WaitUntil(&sync_mu_, until);
+      }
+      gathering_ = false;
+    }
+    target = written_seq_.load(std::memory_order_acquire);
   }
-  synced_seq_ = target;
+  std::shared_ptr<Segment> seg = active_segment();
+  std::optional<Error> failure;
+  try {
+    if (seg) seg->sync();
+  } catch (const Error& e) {
+    failure = e;
+  }
+  {
+    MutexLock lock(&sync_mu_);
+    syncing_ = false;
+    if (!failure) {
+      group_before_ = last_group_;
+      last_group_ = target - std::min(target, synced_seq_);
+      synced_seq_ = std::max(synced_seq_, target);
+    }
+    sync_cv_.SignalAll();
+  }
+  if (failure) fail(*failure);
 }
 
 // Interval syncs, hints for segments sealed by rotation (built here so
@@ -554,16 +611,18 @@ void DBImpl::close() {
   MutexLock merge_lock(&merge_mu_);
   MutexLock write_lock(&write_mu_);
   std::shared_ptr<Segment> active = active_segment();
-  if (active && !failed_.load() && active->size() > format::kSegmentHeaderSize) {
-    // A hint for the active segment too, so the next open reads no values.
-    // The segment is synced first: a durable hint covering bytes a power
-    // loss can still take would be ignored on the next open but left in
-    // place, and trusted once the segment grew past it again.
+  if (active && !failed_.load()) {
+    // Sealed: the preallocated zeros are cut off, so a clean directory's
+    // files end at their data. Then a hint for the active segment too, so
+    // the next open reads no values. The segment is synced first (seal
+    // syncs): a durable hint covering bytes a power loss can still take
+    // would be ignored on the next open but left in place, and trusted once
+    // the segment grew past it again.
     try {
-      active->sync();
-      write_hint(active);
+      active->seal();
+      if (active->size() > format::kSegmentHeaderSize) write_hint(active);
     } catch (const Error&) {
-      // Only a slower next open.
+      // The next open finds the data end (or the hint missing) by itself.
     }
   }
   {

@@ -6,7 +6,8 @@
 //   for a lookup and copy; writers exclusively only to publish a record
 //   they already appended.
 // - write_mu_: appends (the active segment's end, the write buffer).
-// - sync_mu_: makes concurrent Always-writers share one fdatasync.
+// - sync_mu_: makes concurrent Always-writers share one fdatasync (held only
+//   to choose the leader and publish what it synced, never during the sync).
 // - merge_mu_: one merge at a time.
 // - bg_mu_: the background thread's queue and stop flag.
 // Order: merge_mu_ -> write_mu_ -> table_.mu(); sync_mu_ -> table_.mu();
@@ -135,8 +136,19 @@ class DBImpl final : public DB {
   std::string failure_;  // set once, before failed_ becomes true
   std::atomic<bool> closed_{false};
 
+  // Group commit (sync_to): one leader syncs at a time, the others wait on
+  // sync_cv_ for the sync that covers their records.
   Mutex sync_mu_ ABSL_ACQUIRED_BEFORE(table_.mu());
+  CondVar sync_cv_;
   std::uint64_t synced_seq_ ABSL_GUARDED_BY(sync_mu_) = 0;
+  bool syncing_ ABSL_GUARDED_BY(sync_mu_) = false;
+  std::uint64_t last_group_ ABSL_GUARDED_BY(sync_mu_) = 0;    // writes the last sync covered
+  std::uint64_t group_before_ ABSL_GUARDED_BY(sync_mu_) = 0;  // ... and the one before
+  // The leader gathering its group waits on gather_cv_ for the writers of
+  // the group, at most this long (a few percent of an fdatasync).
+  CondVar gather_cv_;
+  bool gathering_ ABSL_GUARDED_BY(sync_mu_) = false;
+  static constexpr std::chrono::microseconds kGroupCommitWait{100};
 
   Mutex merge_mu_ ABSL_ACQUIRED_BEFORE(write_mu_);
 

@@ -18,7 +18,18 @@
 
 namespace bitcask::fault {
 
-enum class Op { kOpen, kWrite, kRead, kSync, kRename, kRemove, kTruncate, kMkdir, kMap };
+enum class Op {
+  kOpen,
+  kWrite,
+  kRead,
+  kSync,
+  kRename,
+  kRemove,
+  kTruncate,
+  kMkdir,
+  kMap,
+  kAllocate,
+};
 
 const char* to_string(Op op);
 
@@ -35,7 +46,8 @@ int check(Op op, const std::filesystem::path& path);
 
 // Called after an operation succeeded:
 //   kOpen      path opened (a file, or a directory before it is synced)
-//   kWrite     bytes written to path
+//   kWrite     bytes written to path (a write(2), or a copy into the
+//              writable mapping of the active segment)
 //   kRead      bytes read from path
 //   kSync      fsync/fdatasync of path; of a directory when path is one
 //   kRename    `from` renamed to path (not yet durable: see kSync)
@@ -43,6 +55,7 @@ int check(Op op, const std::filesystem::path& path);
 //   kTruncate  path cut to a size
 //   kMkdir     directory path created
 //   kMap       path mapped
+//   kAllocate  blocks allocated for path, which may have grown (zeros)
 // `from` is empty except for kRename. Calls are serialised (one at a time,
 // from whichever thread made the operation); an observer must not call into
 // the engine.

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -68,6 +69,8 @@ const char* to_string(Op op) {
       return "mkdir";
     case Op::kMap:
       return "map";
+    case Op::kAllocate:
+      return "allocate";
   }
   return "?";
 }
@@ -231,6 +234,21 @@ void truncate_file(const File& file, const fs::path& path, std::uint64_t size) {
   fault::observe(fault::Op::kTruncate, path);
 }
 
+void allocate_file(const File& file, const fs::path& path, std::uint64_t offset,
+                   std::uint64_t length) {
+  const std::string what = "cannot allocate " + std::to_string(length) + " bytes at offset " +
+                           std::to_string(offset) + " of";
+  if (int err = fault::check(fault::Op::kAllocate, path)) throw_errno(err, what, path);
+  // posix_fallocate falls back to writing zeros where the file system has
+  // no fallocate(2); either way the blocks exist afterwards.
+  int err;
+  do {
+    err = ::posix_fallocate(file.fd(), static_cast<off_t>(offset), static_cast<off_t>(length));
+  } while (err == EINTR);
+  if (err != 0) throw_errno(err, what, path);
+  fault::observe(fault::Op::kAllocate, path);
+}
+
 void fsync_dir(const fs::path& dir) {
   File d = open_file(dir, O_RDONLY | O_DIRECTORY);
   if (int err = fault::check(fault::Op::kSync, dir)) throw_errno(err, "cannot sync directory", dir);
@@ -289,9 +307,39 @@ Mapping::Mapping(const File& file, const fs::path& path, std::uint64_t length) {
   if (int err = fault::check(fault::Op::kMap, path)) throw_errno(err, "cannot map", path);
   void* p = ::mmap(nullptr, length, PROT_READ, MAP_SHARED, file.fd(), 0);
   if (p == MAP_FAILED) throw_errno(errno, "cannot map", path);
-  data_ = static_cast<const char*>(p);
+  data_ = static_cast<char*>(p);
   length_ = length;
   fault::observe(fault::Op::kMap, path);
+}
+
+Mapping Mapping::writable(const File& file, const fs::path& path, std::uint64_t length) {
+  Mapping m;
+  if (length == 0) return m;
+  if (int err = fault::check(fault::Op::kMap, path)) throw_errno(err, "cannot map", path);
+  void* p = ::mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_SHARED, file.fd(), 0);
+  if (p == MAP_FAILED) throw_errno(errno, "cannot map", path);
+  m.data_ = static_cast<char*>(p);
+  m.length_ = length;
+  fault::observe(fault::Op::kMap, path);
+  return m;
+}
+
+void Mapping::protect_read_only() const {
+  if (data_) ::mprotect(data_, length_, PROT_READ);
+}
+
+void Mapping::populate(std::uint64_t offset, std::uint64_t length) const {
+#ifdef MADV_POPULATE_WRITE
+  const std::uint64_t page = 4096;
+  const std::uint64_t begin = offset / page * page;
+  const std::uint64_t end = std::min(length_, offset + length);
+  if (!data_ || end <= begin) return;
+  // Older kernels (before 5.14) refuse it: stores then fault page by page.
+  ::madvise(data_ + begin, end - begin, MADV_POPULATE_WRITE);
+#else
+  (void)offset;
+  (void)length;
+#endif
 }
 
 Mapping Mapping::copy_of(const File& file, const fs::path& path, std::uint64_t length) {
@@ -299,15 +347,27 @@ Mapping Mapping::copy_of(const File& file, const fs::path& path, std::uint64_t l
   if (length == 0) return m;
   void* p = ::mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (p == MAP_FAILED) throw_errno(errno, "cannot allocate memory for a copy of", path);
-  m.data_ = static_cast<const char*>(p);
+  m.data_ = static_cast<char*>(p);
   m.length_ = length;
-  pread_exact(file, path, static_cast<char*>(p), length, 0);
+  // Not pread_exact: the writer may cut the file meanwhile (the zeros it
+  // preallocated, at roll-over or close); what is gone stays zero here.
+  if (int err = fault::check(fault::Op::kRead, path)) {
+    throw_errno(err, "cannot read at offset 0 of", path);
+  }
+  for (std::uint64_t done = 0; done < length;) {
+    const ssize_t got = ::pread(file.fd(), m.data_ + done, length - done, static_cast<off_t>(done));
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) throw_errno(errno, "cannot read at offset " + std::to_string(done) + " of", path);
+    if (got == 0) break;
+    done += static_cast<std::uint64_t>(got);
+  }
+  fault::observe(fault::Op::kRead, path);
   ::mprotect(p, length, PROT_READ);
   return m;
 }
 
 Mapping::~Mapping() {
-  if (data_) ::munmap(const_cast<char*>(data_), length_);
+  if (data_) ::munmap(data_, length_);
 }
 
 Mapping::Mapping(Mapping&& other) noexcept
@@ -315,7 +375,7 @@ Mapping::Mapping(Mapping&& other) noexcept
 
 Mapping& Mapping::operator=(Mapping&& other) noexcept {
   if (this != &other) {
-    if (data_) ::munmap(const_cast<char*>(data_), length_);
+    if (data_) ::munmap(data_, length_);
     data_ = std::exchange(other.data_, nullptr);
     length_ = std::exchange(other.length_, 0);
   }

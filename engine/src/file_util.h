@@ -56,6 +56,11 @@ void pread_exact(const File& file, const fs::path& path, char* buf, std::size_t 
 void fdatasync_file(const File& file, const fs::path& path);
 void fsync_file(const File& file, const fs::path& path);
 void truncate_file(const File& file, const fs::path& path, std::uint64_t size);
+// Gives the file real blocks for [offset, offset + length), growing it when
+// that ends past its size. A full disk is an error here (kNoSpace), so that
+// stores into a mapping of the range can never fault for lack of space.
+void allocate_file(const File& file, const fs::path& path, std::uint64_t offset,
+                   std::uint64_t length);
 // Makes a directory entry (a new file, a rename, a removal) durable.
 void fsync_dir(const fs::path& dir);
 // Renames; the caller syncs the directory.
@@ -72,13 +77,16 @@ void write_file_durably(const fs::path& path, std::string_view contents);
 // new entries survive a power loss.
 void create_dirs_durably(const fs::path& dir);
 
-// A read-only shared mapping of `length` bytes of a file (may extend past
-// the current end of a file that is still growing; only bytes below the
-// file's size may be touched).
+// A shared mapping of `length` bytes of a file (may extend past the current
+// end of a file that is still growing; only bytes below the file's size may
+// be touched). Read-only unless made with writable().
 class Mapping {
  public:
   Mapping() = default;
   Mapping(const File& file, const fs::path& path, std::uint64_t length);
+  // A shared, writable mapping: stores land in the page cache, as a write(2)
+  // would, and fdatasync of the file makes them durable.
+  static Mapping writable(const File& file, const fs::path& path, std::uint64_t length);
   ~Mapping();
   Mapping(Mapping&& other) noexcept;
   Mapping& operator=(Mapping&& other) noexcept;
@@ -87,15 +95,24 @@ class Mapping {
 
   // A private copy of the first `length` bytes of a file, in anonymous
   // memory: for a reader of a file another process may shrink (a writer
-  // cutting a torn tail), where touching a shared mapping past the new end
-  // would raise SIGBUS.
+  // cutting a torn tail or the preallocated zeros past its data), where
+  // touching a shared mapping past the new end would raise SIGBUS. Bytes
+  // the file lost meanwhile read as zeros, as the preallocated tail does.
   static Mapping copy_of(const File& file, const fs::path& path, std::uint64_t length);
 
   const char* data() const { return data_; }
+  // Only for a writable() mapping.
+  char* mutable_data() const { return data_; }
   std::uint64_t length() const { return length_; }
+  // Makes the mapping read-only (a sealed segment): a stray store faults
+  // instead of changing data.
+  void protect_read_only() const;
+  // Faults in [offset, offset + length) writable ahead of the writer, so
+  // that stores there take no page fault; a hint, failures are ignored.
+  void populate(std::uint64_t offset, std::uint64_t length) const;
 
  private:
-  const char* data_ = nullptr;
+  char* data_ = nullptr;
   std::uint64_t length_ = 0;
 };
 

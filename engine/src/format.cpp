@@ -54,13 +54,9 @@ std::string check_segment_header(const char* data, std::uint32_t id) {
   return {};
 }
 
-void append_record(std::string* out, RecordKind kind, std::uint64_t timestamp_us,
-                   std::string_view key, std::string_view value, std::uint8_t flags,
-                   std::uint64_t expiry_us) {
-  const std::size_t start = out->size();
+void encode_record(char* p, RecordKind kind, std::uint64_t timestamp_us, std::string_view key,
+                   std::string_view value, std::uint8_t flags, std::uint64_t expiry_us) {
   const std::uint32_t header_size = kRecordHeaderSize + ((flags & kFlagExpiry) ? 8 : 0);
-  out->resize(start + header_size + key.size() + value.size());
-  char* p = out->data() + start;
   encode_u64_le(p + 4, timestamp_us);
   p[12] = static_cast<char>(kind);
   p[13] = static_cast<char>(flags);
@@ -71,6 +67,14 @@ void append_record(std::string* out, RecordKind kind, std::uint64_t timestamp_us
   if (!value.empty()) std::memcpy(p + header_size + key.size(), value.data(), value.size());
   const std::size_t body = header_size + key.size() + value.size() - 4;
   encode_u32_le(p, crc32c::value(p + 4, body));
+}
+
+void append_record(std::string* out, RecordKind kind, std::uint64_t timestamp_us,
+                   std::string_view key, std::string_view value, std::uint8_t flags,
+                   std::uint64_t expiry_us) {
+  const std::size_t start = out->size();
+  out->resize(start + record_size(key.size(), value.size(), flags));
+  encode_record(out->data() + start, kind, timestamp_us, key, value, flags, expiry_us);
 }
 
 ParseStatus parse_record(const char* data, std::uint64_t available, RecordHeader* h,

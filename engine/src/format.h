@@ -59,6 +59,14 @@ struct RecordHeader {
   std::uint64_t record_size() const { return std::uint64_t{header_size()} + key_size + value_size; }
 };
 
+// Bytes of a record of these sizes.
+inline std::size_t record_size(std::size_t key_size, std::size_t value_size, std::uint8_t flags) {
+  return kRecordHeaderSize + ((flags & kFlagExpiry) ? 8 : 0) + key_size + value_size;
+}
+// Writes a complete record (header, key, value, CRC filled in) at dst, which
+// has room for record_size() bytes: in place, in the active segment.
+void encode_record(char* dst, RecordKind kind, std::uint64_t timestamp_us, std::string_view key,
+                   std::string_view value, std::uint8_t flags = 0, std::uint64_t expiry_us = 0);
 // Appends a complete record (header, key, value, CRC filled in) to *out.
 void append_record(std::string* out, RecordKind kind, std::uint64_t timestamp_us,
                    std::string_view key, std::string_view value, std::uint8_t flags = 0,

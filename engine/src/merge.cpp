@@ -486,7 +486,7 @@ MergeResult DBImpl::merge(const MergeOptions& options) {
     try {
       std::shared_ptr<Segment> active = active_segment();
       if (options.all_segments && active->size() > format::kSegmentHeaderSize) {
-        active->sync();
+        active->seal();
         WriterMutexLock lock(&table_.mu());
         table_.set_active(nullptr);
         active.reset();
@@ -509,7 +509,7 @@ MergeResult DBImpl::merge(const MergeOptions& options) {
       plan.last_output = static_cast<std::uint32_t>(last);
       if (active) {
         // Sealed but not an input: it gets its hint like any sealed segment.
-        active->sync();
+        active->seal();
         queue_hint(active->id());
       }
       auto next = Segment::create(dir_, plan.last_output + 1, options_.max_segment_size);

@@ -2,9 +2,14 @@
 //
 // Every record's CRC is verified. What is not a valid record is handled by
 // where it is:
-// - at the end of the last segment (a torn or garbage tail left by a crash):
-//   cut back to the last good record on a writable open, after the bytes are
-//   saved under lost+found/; ignored on a read-only open. Either way reported.
+// - at the end of the last segment, only zero bytes: the tail the writer
+//   preallocated (engine/FORMAT.md, "End of data"). The data ends before it;
+//   nothing is reported, nothing saved.
+// - at the end of the last segment, other bytes (a torn or garbage tail left
+//   by a crash, possibly followed by preallocated zeros): cut back to the
+//   last good record on a writable open, after the bytes up to the last
+//   non-zero one are saved under lost+found/; ignored on a read-only open.
+//   Either way reported.
 // - anywhere else: reported as corrupt, never applied, never deleted.
 // A batch whose commit record is missing is not applied.
 #include "recovery.h"
@@ -13,6 +18,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 
 #include "format.h"
 
@@ -59,14 +65,34 @@ void Recovery::apply(Segment& seg, const RawRecord& rec) {
                           static_cast<std::uint32_t>(rec.length), rec.timestamp_us, rec.flags});
 }
 
-// Saves the bytes past `offset` under lost+found/ and cuts the file there.
-void Recovery::cut_tail(Segment& seg, std::uint64_t offset) {
+// Saves the bytes [offset, end) under lost+found/ and cuts the file at
+// `offset` (the zeros past `end` were preallocated, not written).
+void Recovery::cut_tail(Segment& seg, std::uint64_t offset, std::uint64_t end) {
   const fs::path lost = dir_ / format::kLostFoundDir;
   create_dirs_durably(lost);
   const fs::path saved = lost / (seg.file_name() + "." + std::to_string(offset) + ".tail");
-  write_file_durably(saved, std::string_view(seg.data() + offset, seg.size() - offset));
+  write_file_durably(saved, std::string_view(seg.data() + offset, end - offset));
   seg.truncate(offset);
 }
+
+namespace {
+
+// One past the last non-zero byte of data[from, size), or `from` when they
+// are all zeros. Backwards, in words: a preallocated tail is long.
+std::uint64_t end_of_nonzero(const char* data, std::uint64_t from, std::uint64_t size) {
+  std::uint64_t end = size;
+  while (end > from && (end & 7) != 0 && data[end - 1] == 0) --end;
+  while (end >= from + 8) {
+    std::uint64_t word;
+    std::memcpy(&word, data + end - 8, 8);
+    if (word != 0) break;
+    end -= 8;
+  }
+  while (end > from && data[end - 1] == 0) --end;
+  return end;
+}
+
+}  // namespace
 
 void Recovery::recover_segment(const std::shared_ptr<Segment>& seg, bool is_last,
                                std::uint64_t start, hint::Builder* hint) {
@@ -84,7 +110,7 @@ void Recovery::recover_segment(const std::shared_ptr<Segment>& seg, bool is_last
       // A crash while the segment was being created: it holds no records.
       report_.truncated_tails.push_back({name, 0, seg->size(), why});
       if (!read_only_) {
-        if (seg->size() > 0) cut_tail(*seg, 0);
+        if (seg->size() > 0) cut_tail(*seg, 0, seg->size());
         seg->append(format::encode_segment_header(seg->id()));
         seg->sync();
       }
@@ -110,8 +136,15 @@ void Recovery::recover_segment(const std::shared_ptr<Segment>& seg, bool is_last
     }
     batch.flush();
     if (rec.runs_to_end && is_last) {
-      report_.truncated_tails.push_back({name, rec.offset, rec.length, rec.problem});
-      if (!read_only_) cut_tail(*seg, rec.offset);
+      const std::uint64_t end = end_of_nonzero(seg->data(), rec.offset, seg->size());
+      if (end == rec.offset) {
+        // Only zeros: the preallocated tail, not damage. A writable open
+        // appends over it.
+        seg->set_data_end(rec.offset);
+        break;
+      }
+      report_.truncated_tails.push_back({name, rec.offset, end - rec.offset, rec.problem});
+      if (!read_only_) cut_tail(*seg, rec.offset, end);
     } else {
       Problem problem{name, rec.offset, rec.length, rec.problem, std::nullopt};
       // A record whose header still reads is published as its hint would
@@ -228,6 +261,8 @@ void Recovery::native(const std::vector<std::uint32_t>& ids) {
     table_.set_active(std::move(last));
     return;
   }
+  // Appends go elsewhere: the zeros a crash left past its data go.
+  if (last) last->seal();
   if (!ids.empty() && ids.back() == format::kMaxSegmentId) {
     throw Error(ErrorCode::kCorruption,
                 "database '" + dir_.string() + "' has a segment numbered " +

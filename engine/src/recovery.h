@@ -39,7 +39,7 @@ class Recovery {
                        hint::Builder* hint) ABSL_EXCLUSIVE_LOCKS_REQUIRED(table_.mu());
   std::uint64_t load_hint(Segment& seg) ABSL_EXCLUSIVE_LOCKS_REQUIRED(table_.mu());
   void apply(Segment& seg, const RawRecord& rec) ABSL_EXCLUSIVE_LOCKS_REQUIRED(table_.mu());
-  void cut_tail(Segment& seg, std::uint64_t offset);
+  void cut_tail(Segment& seg, std::uint64_t offset, std::uint64_t end);
   void remove_temp_files();
 
   const fs::path& dir_;

@@ -1,13 +1,22 @@
 // A segment: one append-only file of records. The active segment takes
 // appends; once sealed a segment never changes until a merge removes it.
 //
-// Reads go through a shared read-only mapping of the file: a point read is a
-// memcpy from the page cache instead of a pread system call. The active
-// segment's mapping is reserved at its maximum size up front (address space
-// only), so it never has to move while readers use it; only bytes below the
-// file's size are ever touched. Only the active segment keeps its file
-// descriptor: a mapping does not need one, so a database of thousands of
-// segments opens under the usual limit of 1,024 open files.
+// Reads go through a shared mapping of the file: a point read is a memcpy
+// from the page cache instead of a pread system call. The active segment's
+// mapping is reserved at its maximum size up front (address space only), so
+// it never has to move while readers use it; only bytes below size() are
+// ever read.
+//
+// The active segment's mapping is writable and an append is a copy into it:
+// no system call (records of kLargeAppend bytes and more go through
+// pwrite(2), see there). The file is grown ahead of the writer in steps with real
+// blocks (allocate_file), so a full disk is an error from the append that
+// needed the step, never a SIGBUS during a copy; the bytes past the data are
+// zeros until written. Sealing cuts that preallocated tail off, durably; a
+// crash leaves it, and recovery finds the data end (engine/FORMAT.md, "End
+// of data"). Only the active segment keeps its file descriptor: a mapping
+// does not need one, so a database of thousands of segments opens under the
+// usual limit of 1,024 open files.
 #pragma once
 
 #include <atomic>
@@ -49,6 +58,7 @@ class Segment {
   const fs::path& path() const { return path_; }
   std::string file_name() const { return path_.filename().string(); }
   SegmentFormat format() const { return format_; }
+  // Bytes of data: records end here (a file may be longer, see above).
   std::uint64_t size() const { return size_.load(std::memory_order_acquire); }
   // Base of the mapping; bytes [0, size()) are readable.
   const char* data() const { return map_.data(); }
@@ -66,18 +76,50 @@ class Segment {
   const Layout* layout() const { return layout_; }
   const ForeignFile* foreign_file() const { return foreign_; }
 
-  // Appends `bytes` at the end. On failure the segment's size is unchanged;
-  // the file may hold part of the bytes past it (cut back on recovery).
+  // Appends `bytes` at the end: grows the file first when needed (a full
+  // disk throws kNoSpace here), copies them into the mapping, then
+  // publishes the new size, so no reader ever sees part of a record. On
+  // failure the segment's size is unchanged; the file may hold part of the
+  // bytes past it (found and cut back on recovery). One appender at a time
+  // (the database's write lock).
   void append(std::string_view bytes);
+  // From this size on append() writes with pwrite(2) into the preallocated
+  // file instead of copying into the mapping: stores into pages not yet
+  // faulted in cost more than the kernel's copy for large records.
+  static constexpr std::size_t kLargeAppend = 8192;
+  // The same for `n` bytes that encode(char* dst) writes straight into the
+  // mapping: a record is encoded in place, never copied twice.
+  template <typename Encode>
+  void append_in_place(std::size_t n, Encode&& encode) {
+    char* dst = begin_append(n);
+    encode(dst);
+    end_append(dst, n);
+  }
   void sync() const;
+  // Ends the segment's appends: cuts the preallocated zeros past its data
+  // off the file, syncs (so the cut and every record are durable) and makes
+  // the mapping read-only. Roll-over, merge and close do this.
+  void seal();
   // After the file was renamed (merge outputs), before others can see it.
   void set_path(fs::path path) { path_ = std::move(path); }
   // Cuts the file back to `size` and syncs (recovery of a torn tail).
   void truncate(std::uint64_t size);
+  // Recovery found where the data ends: before the preallocated zeros that
+  // fill the file past it. Readers see bytes up to there, appends go on
+  // from there (over the zeros).
+  void set_data_end(std::uint64_t end) { size_.store(end, std::memory_order_release); }
+  // Bytes the file holds (data and preallocated zeros), for the appender.
+  std::uint64_t allocated() const { return allocated_; }
 
  private:
   Segment(fs::path path, std::uint32_t id, SegmentFormat format, File file, std::uint64_t size,
           Mapping map);
+  // Grows the file so that it holds at least `end` bytes.
+  void allocate(std::uint64_t end);
+  // Room for n bytes at the end (grown and faulted in when needed).
+  char* begin_append(std::size_t n);
+  // Publishes the n bytes written at dst.
+  void end_append(char* dst, std::size_t n);
 
   fs::path path_;
   std::uint32_t id_;
@@ -85,6 +127,11 @@ class Segment {
   File file_;
   std::atomic<std::uint64_t> size_;
   Mapping map_;
+  // The appender's own (the database's write lock, or recovery before the
+  // database is seen): the file's size, and how far pages were faulted in.
+  std::uint64_t allocated_ = 0;
+  std::uint64_t populated_ = 0;
+  bool writable_ = false;
   const Layout* layout_ = nullptr;
   const ForeignFile* foreign_ = nullptr;
 };

@@ -12,7 +12,7 @@ namespace bitcask {
 struct BITCASK_EXPORT SegmentStats {
   std::uint32_t id = 0;
   std::string file;
-  std::uint64_t size = 0;          // bytes on disk
+  std::uint64_t size = 0;          // bytes of the file up to its last record
   std::uint64_t records = 0;       // every record, live or not
   std::uint64_t live_records = 0;  // records the keydir points at
   std::uint64_t live_bytes = 0;    // bytes of those records
