@@ -473,9 +473,10 @@ class TestKeysPage : public QObject {
              qPrintable(errors.first().at(0).toString()));
     QCOMPARE(model.rowCount(), 0);
 
-    // The window shows it in its banner.
+    // The window shows it in its banner (the banner is part of the open database's page).
     MainWindow w;
     w.show();
+    QVERIFY(open(w));
     emit w.keysPage()->treeModel()->errorOccurred(QStringLiteral("Cannot list the keys: boom"));
     QVERIFY(w.banner()->isVisible());
     QVERIFY(w.banner()->text().contains("boom"));

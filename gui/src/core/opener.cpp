@@ -5,6 +5,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <algorithm>
 
 namespace bb {
 
@@ -129,12 +130,24 @@ OpenOutcome openDatabase(const QString& path, OpenMode mode) {
 QString recoverySummary(const bitcask::RecoveryReport& report) {
   if (report.clean()) return {};
   QStringList parts;
-  if (!report.corrupt_records.empty()) {
-    parts << (report.corrupt_records.size() == 1
+  // A damaged record whose key still reads is listed under that key (reading it reports the
+  // damage, as with its hint); a place whose key does not read cannot be listed.
+  const auto named = std::count_if(report.corrupt_records.begin(), report.corrupt_records.end(),
+                                   [](const bitcask::Problem& p) { return p.key.has_value(); });
+  const auto unnamed = qsizetype(report.corrupt_records.size()) - qsizetype(named);
+  if (named > 0) {
+    parts << (named == 1 ? tr("1 damaged record is listed under its key: reading it reports the "
+                              "damage")
+                         : tr("%1 damaged records are listed under their keys: reading them "
+                              "reports the damage")
+                               .arg(named));
+  }
+  if (unnamed > 0) {
+    parts << (unnamed == 1
                   ? tr("1 damaged place in the data files was skipped: its records are not shown")
                   : tr("%1 damaged places in the data files were skipped: their records are not "
                        "shown")
-                        .arg(report.corrupt_records.size()));
+                        .arg(unnamed));
   }
   if (!report.truncated_tails.empty()) {
     parts << tr("an incomplete last write (from a crash) was ignored");
