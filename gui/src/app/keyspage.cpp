@@ -51,9 +51,11 @@ KeysPage::KeysPage(EditController* controller, QWidget* parent)
   layout->addWidget(viewStack_, 1);
   filterBar_->setEnabled(false);
 
-  // Acting on every match of the filter, not only the loaded rows a selection can hold.
+  // Acting on every match of the filter, and on a selection of every row, in the background.
   matchActions_ = new MatchActions(controller_, tableModel_, this);
-  matchActions_->setSelectionSource([this] { return selectedKeys(); });
+  matchActions_->setSelectionSource({[this] { return selectedCount(); },
+                                     [this] { return isWholeListingSelected(); },
+                                     [this] { return selectedKeys(); }});
   connect(matchActions_, &MatchActions::statusMessage, this, &KeysPage::statusMessage);
   connect(matchActions_, &MatchActions::finished, this, &KeysPage::selectionChanged);
 
@@ -277,11 +279,59 @@ std::optional<std::string> KeysPage::currentKey() const {
   return i.siblingAtColumn(0).data(KeyTreeModel::kKeyBytesRole).toByteArray().toStdString();
 }
 
+namespace {
+
+// The table's selected rows as disjoint [first, last] spans in row order. Works on the
+// selection's ranges: selectedRows() would make one index per row (10,000,000 of them after
+// Ctrl+A). Ranges may overlap (an extended selection made in several steps).
+std::vector<std::pair<int, int>> selectedRowSpans(const QItemSelectionModel* selection) {
+  std::vector<std::pair<int, int>> spans;
+  for (const QItemSelectionRange& r : selection->selection()) {
+    if (r.isValid() && r.left() == 0) spans.emplace_back(r.top(), r.bottom());
+  }
+  std::sort(spans.begin(), spans.end());
+  std::vector<std::pair<int, int>> merged;
+  for (const auto& s : spans) {
+    if (!merged.empty() && s.first <= merged.back().second + 1) {
+      merged.back().second = std::max(merged.back().second, s.second);
+    } else {
+      merged.push_back(s);
+    }
+  }
+  return merged;
+}
+
+}  // namespace
+
+quint64 KeysPage::selectedCount() const {
+  if (viewStack_->currentWidget() == table_) {
+    quint64 n = 0;
+    for (const auto& [first, last] : selectedRowSpans(table_->selectionModel())) {
+      n += quint64(last - first + 1);
+    }
+    return n;
+  }
+  // The tree holds the rows it has fetched only: its selection is small.
+  quint64 n = 0;
+  for (const QModelIndex& i : tree_->selectionModel()->selectedRows()) {
+    n += i.data(KeyTreeModel::kIsGroupRole).toBool() ? 0 : 1;
+  }
+  return n;
+}
+
+bool KeysPage::isWholeListingSelected() const {
+  if (viewStack_->currentWidget() != table_ || !db_) return false;
+  const int rows = tableModel_->rowCount();
+  if (rows == 0) return false;
+  const auto spans = selectedRowSpans(table_->selectionModel());
+  return spans.size() == 1 && spans[0].first == 0 && spans[0].second == rows - 1;
+}
+
 std::vector<std::string> KeysPage::selectedKeys() const {
   std::vector<std::string> keys;
   if (viewStack_->currentWidget() == table_) {
-    for (const QModelIndex& i : table_->selectionModel()->selectedRows()) {
-      keys.push_back(tableModel_->keyAt(i.row()));
+    for (const auto& [first, last] : selectedRowSpans(table_->selectionModel())) {
+      for (int row = first; row <= last; ++row) keys.push_back(tableModel_->keyAt(row));
     }
   } else {
     for (const QModelIndex& i : tree_->selectionModel()->selectedRows()) {
@@ -364,6 +414,7 @@ void KeysPage::addKey() {
 }
 
 void KeysPage::renameKey() {
+  if (selectedCount() != 1) return;
   const auto keys = selectedKeys();
   if (keys.size() != 1) return;
   bool ok = false;
@@ -379,6 +430,7 @@ void KeysPage::renameKey() {
 }
 
 void KeysPage::duplicateKey() {
+  if (selectedCount() != 1) return;
   const auto keys = selectedKeys();
   if (keys.size() != 1) return;
   bool ok = false;
@@ -395,11 +447,19 @@ void KeysPage::duplicateKey() {
 }
 
 void KeysPage::deleteKeys() {
+  if (!controller_->canEdit()) return;
+  if (isWholeListingSelected()) {
+    // Every row (Ctrl+A): found, asked about with the true count, and deleted in the
+    // background as one undo step, without gathering the keys here.
+    matchActions_->deleteListing();
+    return;
+  }
+  if (matchActions_->refuseSelection(selectedCount(), tr("Delete"))) return;
   const auto keys = selectedKeys();
-  if (keys.empty() || !controller_->canEdit()) return;
+  if (keys.empty()) return;
   QString question = keys.size() == 1 ? tr("Delete the key %1?").arg(shortKey(keys[0]))
                                       : tr("Delete %L1 selected keys?").arg(keys.size());
-  // Say what a selection is out of: Ctrl+A selects only the rows loaded so far.
+  // Say what a selection is out of.
   const quint64 shown = tableModel_->matchCount();
   QString more;
   if (keys.size() > 1 && shown > keys.size()) {
@@ -430,6 +490,11 @@ void KeysPage::deleteKeys() {
 }
 
 void KeysPage::copyKeys() {
+  if (isWholeListingSelected()) {
+    matchActions_->copyListing();
+    return;
+  }
+  if (matchActions_->refuseSelection(selectedCount(), tr("Copy Keys"))) return;
   QStringList keys;
   for (const auto& k : selectedKeys()) keys << displayKey(k);
   QApplication::clipboard()->setText(keys.join(QLatin1Char('\n')));

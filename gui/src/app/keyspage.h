@@ -66,12 +66,19 @@ class KeysPage : public QWidget {
   // Ctrl+F: into the filter's text.
   void focusFilter();
 
-  // Selects `key` in the visible view (loading pages as needed).
+  // Selects `key` in the visible view (waiting for the key listing when it is still read).
   bool selectKey(const std::string& key);
   // Selects `key`, clearing the filter when it hides the key; false when it is not a live key.
   bool revealKey(const std::string& key);
   std::optional<std::string> currentKey() const;
+  // The selected keys, sorted. Gathers them one by one: callers first look at
+  // isWholeListingSelected() and selectedCount() (Ctrl+A selects up to millions of rows).
   std::vector<std::string> selectedKeys() const;
+  // How many keys are selected, without gathering them.
+  quint64 selectedCount() const;
+  // Whether every row of the table's listing is selected (Ctrl+A): the selected-key actions
+  // then act on the listing through MatchActions, in the background.
+  bool isWholeListingSelected() const;
 
   // Edits of the selected keys, asking what they need to know.
   void addKey();

@@ -2,11 +2,28 @@
 
 #include <QAction>
 #include <QHeaderView>
+#include <algorithm>
+#include <limits>
 
 #include "app/taskprogressdialog.h"
 #include "core/keytablemodel.h"
+#include "core/valueformat.h"
 
 namespace bb {
+
+int KeyTableView::sizeTextWidth(const QFontMetrics& fm) {
+  // The widest text the Size column shows (formatBytes of a 32-bit value size): the most
+  // digits come just below each unit's end ("1,023 bytes", "1,024.0 KiB" after rounding) and
+  // just below 1000 of it; the locale decides separators and unit names, so measure them.
+  int widest = 0;
+  for (quint64 unit = 1; unit <= (quint64(1) << 30); unit <<= 10) {
+    for (const quint64 top : {unit * 1000, unit * 1024}) {
+      const quint64 size = std::min<quint64>(top - 1, std::numeric_limits<quint32>::max());
+      widest = std::max(widest, fm.horizontalAdvance(formatBytes(size)));
+    }
+  }
+  return widest;
+}
 
 KeyTableView::KeyTableView(QWidget* parent) : QTableView(parent) {
   setObjectName(QStringLiteral("keyTable"));
@@ -42,8 +59,7 @@ void KeyTableView::setModel(QAbstractItemModel* model) {
   const QFontMetrics fm = fontMetrics();
   const int pad = 24;
   setColumnWidth(KeyTableModel::kKeyColumn, fm.horizontalAdvance(QLatin1Char('M')) * 20);
-  setColumnWidth(KeyTableModel::kSizeColumn,
-                 fm.horizontalAdvance(QStringLiteral("999.9 MB")) + pad);
+  setColumnWidth(KeyTableModel::kSizeColumn, sizeTextWidth(fm) + pad);
   setColumnWidth(KeyTableModel::kTimestampColumn,
                  fm.horizontalAdvance(QStringLiteral("2000-00-00 00:00:00")) + pad);
   setColumnWidth(KeyTableModel::kSegmentColumn,

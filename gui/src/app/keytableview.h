@@ -4,6 +4,7 @@
 // progress and can be cancelled; the header shows the order in force).
 #pragma once
 
+#include <QFontMetrics>
 #include <QTableView>
 
 class QAction;
@@ -21,6 +22,8 @@ class KeyTableView : public QTableView {
 
   // Sorts by value size, largest first, and shows the first row.
   QAction* largestValuesAction() const { return largestValuesAct_; }
+  // The width of the widest text the Size column can show, in `fm`.
+  static int sizeTextWidth(const QFontMetrics& fm);
 
  private:
   void onSortChanged(int column, Qt::SortOrder order);

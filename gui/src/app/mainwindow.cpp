@@ -314,7 +314,7 @@ void MainWindow::createActions() {
 
   // The key views' context menu: what reads first, what changes next, Delete last of all
   // (apart from the match-set actions), never where a stray right-click lands on it.
-  // Acting on every match of the filter, not only the loaded rows a selection can hold.
+  // The match-set actions act on every match of the filter, in the background.
   MatchActions* matches = keysPage_->matchActions();
   keysPage_->addContextActions({copyKeyAct_, matches->copyValueAction(), matches->copyJsonAction(),
                                 keyRecordsAct_, nullptr, addAct_, renameAct_, duplicateAct_,
@@ -701,8 +701,9 @@ void MainWindow::updateActions() {
   const bool open = db_ != nullptr;
   const bool writable = controller_->canEdit();
   const bool busy = transferWatcher_.isBusy();
-  const auto keys = open ? selectedKeys() : std::vector<std::string>{};
-  const bool one = keys.size() == 1;
+  // A count: Ctrl+A selects every row, which must not be gathered on each selection change.
+  const quint64 selected = open ? keysPage_->selectedCount() : 0;
+  const bool one = selected == 1;
   closeAct_->setEnabled(open);
   reopenWritableAct_->setEnabled(open && db_->isReadOnly() && !db_->isForeignFormat() && !busy);
   importAct_->setEnabled(writable && !busy);
@@ -711,8 +712,8 @@ void MainWindow::updateActions() {
   addAct_->setEnabled(writable);
   renameAct_->setEnabled(writable && one);
   duplicateAct_->setEnabled(writable && one);
-  deleteAct_->setEnabled(writable && !keys.empty());
-  copyKeyAct_->setEnabled(!keys.empty());
+  deleteAct_->setEnabled(writable && selected > 0);
+  copyKeyAct_->setEnabled(selected > 0);
   findAct_->setEnabled(open);
   refreshAct_->setEnabled(open);
   problemsAct_->setEnabled(open && !db_->db().recovery_report().clean());
@@ -721,8 +722,7 @@ void MainWindow::updateActions() {
   mergeAct_->setEnabled(open && !db_->isReadOnly() && !segBusy);
   segmentsAct_->setEnabled(open);
   keyRecordsAct_->setEnabled(one);
-  deleteAct_->setText(keys.size() > 1 ? tr("&Delete %n Keys", nullptr, int(keys.size()))
-                                      : tr("&Delete Key"));
+  deleteAct_->setText(selected > 1 ? tr("&Delete %L1 Keys").arg(selected) : tr("&Delete Key"));
   matchActions()->update();
 }
 

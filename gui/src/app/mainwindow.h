@@ -77,7 +77,8 @@ class MainWindow : public QMainWindow {
   const OpenOutcome& lastOpenOutcome() const { return lastOpen_; }
   bool isFiltering() const;
   QAction* action(const QString& objectName) const;
-  // The Keys page's: selects `key` in the visible view (loading pages as needed).
+  // The Keys page's: selects `key` in the visible view (waiting for the key listing when it is
+  // still read).
   bool selectKey(const std::string& key);
   std::optional<std::string> currentKey() const;
   std::vector<std::string> selectedKeys() const;

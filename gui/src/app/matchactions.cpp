@@ -30,7 +30,8 @@ MatchActions::MatchActions(EditController* controller, KeyTableModel* model, QWi
       last_(std::make_shared<MatchSetOutcome>()) {
   deleteAll_ = new QAction(tr("Delete All Matches…"), this);
   deleteAll_->setObjectName(QStringLiteral("actionDeleteAllMatches"));
-  deleteAll_->setToolTip(tr("Delete every key the filter matches, not only the loaded rows"));
+  deleteAll_->setToolTip(
+      tr("Delete every key the filter matches, in the background, as one undo step"));
   exportAll_ = new QAction(tr("Export All Matches…"), this);
   exportAll_->setObjectName(QStringLiteral("actionExportAllMatches"));
   copyAll_ = new QAction(tr("Copy All Matching Keys"), this);
@@ -113,7 +114,8 @@ void MatchActions::update() {
     copyAll_->setText(tr("Copy All Matching Keys"));
   }
   const bool open = controller_->database() && !isBusy();
-  const std::size_t selected = open ? selection().size() : 0;
+  // A count, not the keys: Ctrl+A on 10,000,000 rows must not gather them here.
+  const quint64 selected = open ? selectedCount() : 0;
   copyValue_->setEnabled(selected > 0);
   copyJson_->setEnabled(selected > 0);
   exportSelected_->setEnabled(selected > 0);
@@ -124,8 +126,37 @@ void MatchActions::update() {
                                         : tr("Export Selected Key…"));
 }
 
+quint64 MatchActions::selectedCount() const { return selection_.count ? selection_.count() : 0; }
+
+bool MatchActions::wholeListingSelected() const {
+  return selection_.wholeListing && selection_.wholeListing();
+}
+
 std::vector<std::string> MatchActions::selection() const {
-  return selection_ ? selection_() : std::vector<std::string>{};
+  return selection_.keys ? selection_.keys() : std::vector<std::string>{};
+}
+
+bool MatchActions::refuseSelection(quint64 count, const QString& title) {
+  if (count <= kMaxSelectedKeys) return false;
+  auto* box =
+      new QMessageBox(QMessageBox::Information, title,
+                      tr("%L1 keys are selected: too many to act on one by one.").arg(count),
+                      QMessageBox::Ok, window_);
+  box->setObjectName(QStringLiteral("selectionTooLargeBox"));
+  box->setInformativeText(
+      tr("Select every row (Ctrl+A) to act on all %L1 listed keys in the background, or narrow "
+         "the list with a filter and select all of it. Up to %L2 selected keys are handled "
+         "directly.")
+          .arg(model_->matchCount())
+          .arg(kMaxSelectedKeys));
+  box->setAttribute(Qt::WA_DeleteOnClose);
+  box->open();
+  emit statusMessage(tr("%L1 keys selected: too many to act on one by one.").arg(count), 8000);
+  return true;
+}
+
+QString MatchActions::scopeText() const {
+  return model_->isFiltered() ? tr("matching %1").arg(filterText()) : tr("in the database");
 }
 
 QString MatchActions::filterText() const {
@@ -168,15 +199,21 @@ void MatchActions::run(const QString& label, QFuture<void> future,
 }
 
 void MatchActions::deleteAll(bool askFirst) {
-  if (!controller_->canEdit() || !model_->isFiltered() || isBusy()) return;
-  const QString filter = filterText();
-  const int loaded = model_->rowCount();
-  const bool complete = model_->isComplete();
-  withMatches(tr("Finding every key matching %1…").arg(filter), [=, this](MatchList matches) {
+  if (!model_->isFiltered()) return;
+  deleteMatches(askFirst);
+}
+
+void MatchActions::deleteListing(bool askFirst) { deleteMatches(askFirst); }
+
+void MatchActions::deleteMatches(bool askFirst) {
+  if (!controller_->canEdit() || isBusy()) return;
+  const QString filter = scopeText();
+  const bool filtered = model_->isFiltered();
+  withMatches(tr("Finding every key %1…").arg(filter), [=, this](MatchList matches) {
     Database* db = controller_->database();
     if (!db) return;
     if (matches->empty()) {
-      emit statusMessage(tr("No keys match %1.").arg(filter), 5000);
+      emit statusMessage(tr("No keys %1.").arg(filter), 5000);
       emit finished();
       return;
     }
@@ -185,16 +222,10 @@ void MatchActions::deleteAll(bool askFirst) {
     // Undo holds every deleted value in memory: past kMaxUndoBytes it is not offered.
     const bool keep = bytes <= kMaxUndoBytes;
     if (askFirst) {
-      QString text = formatCountOf(n, tr("Delete the 1 key matching %2?"),
-                                   tr("Delete all %L1 keys matching %2?"))
-                         .arg(filter);
+      QString text =
+          formatCountOf(n, tr("Delete the 1 key %2?"), tr("Delete all %L1 keys %2?")).arg(filter);
       QString info;
-      if (!complete) {
-        info = tr("This is every match in the database, not only the %L1 rows loaded in the "
-                  "table.")
-                   .arg(loaded) +
-               QStringLiteral("\n\n");
-      }
+      if (!filtered) info = tr("This empties the database.") + QStringLiteral("\n\n");
       info += keep ? tr("Undo (Ctrl+Z) brings them all back in one step; until then it keeps "
                         "their values in memory (%1).")
                          .arg(formatBytes(bytes))
@@ -214,7 +245,7 @@ void MatchActions::deleteAll(bool askFirst) {
         return;
       }
     }
-    run(tr("Deleting %L1 keys matching %2…").arg(n).arg(filter),
+    run(tr("Deleting %L1 keys %2…").arg(n).arg(filter),
         QtConcurrent::run(deleteMatchesTask, db->handle(), matches, keep, running_, batchGate_),
         [=, this](const MatchSetOutcome& out) {
           Database* db = controller_->database();
@@ -225,8 +256,7 @@ void MatchActions::deleteAll(bool askFirst) {
           if (!removed.isEmpty()) db->notifyChanged({}, removed);
           if (keep) {
             // One undo step for the whole set, however many batches wrote it.
-            const QString text =
-                tr("Delete %L1 keys matching %2").arg(out.deleted.size()).arg(filter);
+            const QString text = tr("Delete %L1 keys %2").arg(out.deleted.size()).arg(filter);
             controller_->recordApplied(text, std::move(last_->deleted));
           } else if (!removed.isEmpty()) {
             // Earlier steps may refer to keys this removed without a way back.
@@ -234,7 +264,7 @@ void MatchActions::deleteAll(bool askFirst) {
           }
           QString message =
               out.cancelled
-                  ? tr("Cancelled: deleted %L1 of %L2 matching keys; the others are still there.")
+                  ? tr("Cancelled: deleted %L1 of %L2 keys; the others are still there.")
                         .arg(out.done)
                         .arg(out.total)
                   : formatCountOf(out.done, tr("Deleted 1 key."), tr("Deleted %L1 keys."));
@@ -259,34 +289,42 @@ void MatchActions::deleteAll(bool askFirst) {
   });
 }
 
-void MatchActions::exportAll(const QString& chosen) {
+void MatchActions::exportAll(const QString& file) {
+  if (!model_->isFiltered()) return;
+  exportMatches(file, tr("Export All Matches"));
+}
+
+void MatchActions::exportListing(const QString& file) {
+  exportMatches(file, tr("Export Selected Keys"));
+}
+
+void MatchActions::exportMatches(const QString& chosen, const QString& title) {
   Database* db = controller_->database();
-  if (!db || !model_->isFiltered() || isBusy()) return;
+  if (!db || isBusy()) return;
   QString file = chosen;
   if (file.isEmpty()) {
     file = QFileDialog::getSaveFileName(
-        window_, tr("Export All Matches"),
+        window_, title,
         QDir::homePath() + QLatin1Char('/') + db->displayName() + QStringLiteral("-matches.jsonl"),
         tr("JSON lines (*.jsonl)"));
     if (file.isEmpty()) return;
   }
-  const QString filter = filterText();
-  withMatches(tr("Finding every key matching %1…").arg(filter), [=, this](MatchList matches) {
+  const QString filter = scopeText();
+  withMatches(tr("Finding every key %1…").arg(filter), [=, this](MatchList matches) {
     Database* db = controller_->database();
     if (!db) return;
     run(tr("Exporting %L1 keys to %2…").arg(matches->size()).arg(QFileInfo(file).fileName()),
         QtConcurrent::run(exportMatchesTask, db->handle(), matches, file, running_),
         [=, this](const MatchSetOutcome& out) {
           if (!out.error.isEmpty()) {
-            QMessageBox::warning(window_, tr("Export All Matches"), out.error);
+            QMessageBox::warning(window_, title, out.error);
             return;
           }
           if (out.cancelled) {
             emit statusMessage(tr("Export cancelled; %1 was not written.").arg(file), 8000);
             return;
           }
-          QString message =
-              tr("%1 matching %2 exported to %3.").arg(formatKeyCount(out.done), filter, file);
+          QString message = tr("%1 %2 exported to %3.").arg(formatKeyCount(out.done), filter, file);
           if (!out.unreadable.isEmpty()) {
             message += QLatin1Char(' ') + tr("%L1 damaged keys were left out: %2")
                                               .arg(out.unreadable.size())
@@ -298,10 +336,17 @@ void MatchActions::exportAll(const QString& chosen) {
 }
 
 void MatchActions::copyAll() {
+  if (!model_->isFiltered()) return;
+  copyMatches();
+}
+
+void MatchActions::copyListing() { copyMatches(); }
+
+void MatchActions::copyMatches() {
   Database* db = controller_->database();
-  if (!db || !model_->isFiltered() || isBusy()) return;
-  const QString filter = filterText();
-  withMatches(tr("Finding every key matching %1…").arg(filter), [=, this](MatchList matches) {
+  if (!db || isBusy()) return;
+  const QString filter = scopeText();
+  withMatches(tr("Finding every key %1…").arg(filter), [=, this](MatchList matches) {
     run(tr("Copying %L1 keys…").arg(matches->size()),
         QtConcurrent::run(copyMatchesTask, matches, running_),
         [=, this](const MatchSetOutcome& out) {
@@ -334,8 +379,17 @@ void MatchActions::copyJsonLines(bool askFirst) { copyValues(CopyForm::kJsonLine
 
 void MatchActions::copyValues(CopyForm form, bool askFirst) {
   Database* db = controller_->database();
+  if (!db || isBusy()) return;
+  if (wholeListingSelected()) {
+    // Every row: the listing's entries carry their sizes; none is gathered here.
+    withMatches(tr("Finding every key %1…").arg(scopeText()), [=, this](MatchList matches) {
+      copyValuesOf(matches, valueBytesOf(*matches), form, askFirst);
+    });
+    return;
+  }
+  if (refuseSelection(selectedCount(), tr("Copy"))) return;
   const auto keys = selection();
-  if (!db || keys.empty() || isBusy()) return;
+  if (keys.empty()) return;
   // What the index says the values take (as stored): enough to warn before a huge copy.
   quint64 bytes = 0;
   for (const auto& k : keys) {
@@ -345,6 +399,12 @@ void MatchActions::copyValues(CopyForm form, bool askFirst) {
       // The copy itself reports what it cannot read.
     }
   }
+  copyValuesOf(entriesOf(keys), bytes, form, askFirst);
+}
+
+void MatchActions::copyValuesOf(MatchList keys, quint64 bytes, CopyForm form, bool askFirst) {
+  Database* db = controller_->database();
+  if (!db || keys->empty()) return;
   if (askFirst && bytes > kClipboardAskBytes) {
     const auto answer = QMessageBox::question(
         window_, tr("Copy"),
@@ -355,9 +415,9 @@ void MatchActions::copyValues(CopyForm form, bool askFirst) {
       return;
     }
   }
-  const quint64 n = keys.size();
+  const quint64 n = keys->size();
   run(formatCountOf(n, tr("Reading the value…"), tr("Reading %L1 values…")),
-      QtConcurrent::run(copyValuesTask, db->handle(), entriesOf(keys), form, running_),
+      QtConcurrent::run(copyValuesTask, db->handle(), std::move(keys), form, running_),
       [=, this](const MatchSetOutcome& out) {
         if (out.cancelled) return;
         if (!out.error.isEmpty()) {
@@ -389,8 +449,14 @@ void MatchActions::copyValues(CopyForm form, bool askFirst) {
 
 void MatchActions::exportSelected(const QString& chosen) {
   Database* db = controller_->database();
+  if (!db || isBusy()) return;
+  if (wholeListingSelected()) {
+    exportListing(chosen);
+    return;
+  }
+  if (refuseSelection(selectedCount(), tr("Export Selected Keys"))) return;
   const auto keys = selection();
-  if (!db || keys.empty() || isBusy()) return;
+  if (keys.empty()) return;
   QString file = chosen;
   if (file.isEmpty()) {
     file = QFileDialog::getSaveFileName(

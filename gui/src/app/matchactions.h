@@ -1,10 +1,14 @@
 // The Edit actions on sets of keys. "Delete all N matches", "Export all
 // matches" and "Copy all matching keys" act on the whole match set of the
-// current filter, not on the rows a view has loaded: they find the set (the
-// table's list when it holds every match, else runFilterScan), ask, and run
-// the matchset.h tasks with a progress dialog and cancel; a delete becomes
-// one undo step. "Copy Value", "Copy as JSON Lines" and "Export Selected
-// Keys" run the same tasks over the keys selected in the view.
+// current filter: they find the set (the table's list when it holds every
+// match, else runFilterScan off the GUI thread), ask, and run the matchset.h
+// tasks with a progress dialog and cancel; a delete becomes one undo step.
+// "Copy Value", "Copy as JSON Lines" and "Export Selected Keys" run the same
+// tasks over the keys selected in the view. A selection of every row of the
+// listing (Ctrl+A: up to millions of keys) is never gathered row by row on
+// the GUI thread: it takes the match-set path (the *Listing functions). A
+// partial selection of more than kMaxSelectedKeys rows is refused with a
+// message saying how to act on that many keys.
 #pragma once
 
 #include <QObject>
@@ -38,10 +42,19 @@ class MatchActions : public QObject {
   QAction* copyJsonAction() const { return copyJson_; }
   QAction* exportSelectedAction() const { return exportSelected_; }
 
-  // Where the selection actions get their keys (the view's selected keys, sorted).
-  void setSelectionSource(std::function<std::vector<std::string>()> source) {
-    selection_ = std::move(source);
-  }
+  // Where the selection actions learn what is selected in the view.
+  struct SelectionSource {
+    std::function<quint64()> count;                  // rows (keys) selected
+    std::function<bool()> wholeListing;              // every row of the listing is selected
+    std::function<std::vector<std::string>()> keys;  // the selected keys, sorted
+  };
+  void setSelectionSource(SelectionSource source) { selection_ = std::move(source); }
+  // Selections of more rows than this, short of the whole listing, are not gathered on the
+  // GUI thread (10,000,000 keys would take seconds and gigabytes there).
+  static constexpr quint64 kMaxSelectedKeys = 100'000;
+  // Whether a selection of `count` rows (not the whole listing) is too large to act on; shows
+  // the user why (a window-modal box named "selectionTooLargeBox") when it is.
+  bool refuseSelection(quint64 count, const QString& title);
 
   // Enables the actions and puts the match count in their texts.
   void update();
@@ -57,6 +70,11 @@ class MatchActions : public QObject {
   void deleteAll(bool askFirst = true);
   void exportAll(const QString& file = {});
   void copyAll();
+  // The same over every key the table lists (the filter's matches, a prefix's keys, or every
+  // key when nothing filters): what the selected-key actions do when every row is selected.
+  void deleteListing(bool askFirst = true);
+  void exportListing(const QString& file = {});
+  void copyListing();
   // The selected keys' values (one key: its value), or their `bitcask export` lines; past
   // kClipboardAskBytes of values the user is asked first (unless `askFirst` is false).
   void copyValue(bool askFirst = true);
@@ -76,9 +94,16 @@ class MatchActions : public QObject {
   void withMatches(const QString& what, std::function<void(MatchList)> then);
   void run(const QString& label, QFuture<void> future,
            std::function<void(const MatchSetOutcome&)> done);
+  void deleteMatches(bool askFirst);
+  void exportMatches(const QString& file, const QString& title);
+  void copyMatches();
   QString filterText() const;
+  quint64 selectedCount() const;
+  bool wholeListingSelected() const;
   std::vector<std::string> selection() const;
   void copyValues(CopyForm form, bool askFirst);
+  void copyValuesOf(MatchList keys, quint64 bytes, CopyForm form, bool askFirst);
+  QString scopeText() const;
 
   EditController* controller_;
   KeyTableModel* model_;
@@ -89,7 +114,7 @@ class MatchActions : public QObject {
   QAction* copyValue_;
   QAction* copyJson_;
   QAction* exportSelected_;
-  std::function<std::vector<std::string>()> selection_;
+  SelectionSource selection_;
   TaskWatcher<FilterResult> findWatcher_;
   std::function<void(MatchList)> findThen_;
   TaskWatcher<void> taskWatcher_;

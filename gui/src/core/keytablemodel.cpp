@@ -730,8 +730,27 @@ void KeyTableModel::applyRemove(const std::string& key) {
   endRemoveRows();
 }
 
+bool KeyTableModel::putMatches(const std::string& key) const {
+  if (matcher_.matches(key)) return true;
+  if (!filter_.searchesValues()) return false;
+  // As runFilterScan tests a value: its first kValueSearchBytes, whatever its size.
+  std::string value;
+  std::uint64_t size = 0;
+  try {
+    if (!db_->db().get_prefix(key, kValueSearchBytes, &value, &size)) return false;
+  } catch (const bitcask::Error& e) {
+    reportError(tr("Reading the value of %1 failed: %2")
+                    .arg(displayKey(key), QString::fromStdString(e.what())));
+    return false;
+  }
+  return matcher_.test(value) == KeyMatcher::Verdict::kYes;
+}
+
 void KeyTableModel::applyPut(const std::string& key) {
-  if (!matcher_.matches(key)) return;
+  const std::size_t base = baseLowerBound(key);
+  const bool listed = base < baseCount() && baseKey(base) == key;
+  // A listed row is updated even when its new value no longer matches (see the header).
+  if (!listed && !putMatches(key)) return;
   std::optional<bitcask::KeyEntry> entry;
   try {
     entry = db_->entry(key);
@@ -740,8 +759,7 @@ void KeyTableModel::applyPut(const std::string& key) {
     return;
   }
   if (!entry) return;
-  const std::size_t base = baseLowerBound(key);
-  if (base < baseCount() && baseKey(base) == key) {
+  if (listed) {
     if (listMode_) (*list_)[base] = std::move(*entry);
     entries_.remove(base);
     const int row = rowOfBase(base);
@@ -772,7 +790,7 @@ void KeyTableModel::applyBulk(const QList<QByteArray>& put, const QList<QByteArr
   std::vector<bitcask::KeyEntry> added;
   for (const QByteArray& k : put) {
     const std::string key = k.toStdString();
-    if (!matcher_.matches(key)) continue;
+    if (!putMatches(key)) continue;
     try {
       if (auto entry = db_->entry(key)) added.push_back(std::move(*entry));
     } catch (const bitcask::Error& e) {

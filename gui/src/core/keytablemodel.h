@@ -14,7 +14,10 @@
 // segment (either direction; sortKeysTask off the GUI thread with progress
 // and cancel; a cancelled sort leaves the previous order). Edits made through
 // Database update the rows in place (keysChanged); an edited key keeps its
-// place in a size or time order until the next sort.
+// place in a size or time order until the next sort. Under a value search a
+// new or edited key is listed when its key or its value matches (the value
+// read as the search reads it); a listed key whose edited value no longer
+// matches stays until the next search (it is the row being edited).
 //
 // Engine errors (a scan or lookup failing, the database closed underneath)
 // are reported by errorOccurred, once each until the view is reloaded.
@@ -139,6 +142,9 @@ class KeyTableModel : public QAbstractTableModel {
   void applyPut(const std::string& key);
   void applyRemove(const std::string& key);
   void applyBulk(const QList<QByteArray>& put, const QList<QByteArray>& removed);
+  // Whether a key put since the listing was made belongs in it (by key, or by value when the
+  // filter searches values).
+  bool putMatches(const std::string& key) const;
   void reconcile(const QSet<QByteArray>& keys);
   bool singleEditsAffordable(qsizetype changes) const;
   void updateCount();

@@ -1,6 +1,5 @@
-// Acting on a set of keys: every key a filter matches, not only the rows a
-// view has loaded (a prefix view loads a page at a time; Ctrl+A selects what
-// is loaded), or the keys selected. The match set is computed in the engine
+// Acting on a set of keys: every key a filter matches (or every key listed,
+// when all rows are selected), or the keys selected. The match set is computed in the engine
 // (runFilterScan: the index for a prefix, a scan otherwise); these tasks then
 // delete, export or copy it a batch at a time off the GUI thread, with
 // progress 0..1000 and cancel between batches. Exports and JSON-line copies
