@@ -295,6 +295,74 @@ class DbTest : public QObject {
     QVERIFY(!db.get("key1").has_value());
   }
 
+  // Object members keep the order written through the JSON API ({"id": …}
+  // before {"created_at": …}), nested objects too, on put, get, batch_write,
+  // parse_strict_json and parse_json_text.
+  void jsonApiKeepsMemberOrder() {
+    const std::string text =
+        R"({"id":7,"created_at":"2026-11-30","name":"x","nested":{"zeta":1,"alpha":[{"y":2,"b":3}],"mid":{"q":null,"c":true}}})";
+    const Json parsed = parse_strict_json(text);
+    QCOMPARE(to_json_text(parsed), text);
+    QCOMPARE(parsed.dump(), text);
+
+    QTemporaryDir tmp;
+    const fs::path dir = path_of(tmp);
+    {
+      Bitcask db(dir);
+      db.put("parsed", parsed);
+      Json built = Json::object();
+      built["zebra"] = 1;
+      built["apple"] = Json::object();
+      built["apple"]["kiwi"] = "k";
+      built["apple"]["banana"] = "b";
+      db.put("built", built);
+      db.put("literal", {{"id", 1}, {"created_at", "now"}, {"inner", {{"z", 0}, {"a", 1}}}});
+      db.put("ttl", parsed, std::chrono::hours(1));
+      Json batch = Json::object();
+      batch["b2"] = parse_strict_json(R"({"second":2,"first":1})");
+      batch["b1"] = parse_strict_json(R"([{"to":1,"from":0}])");
+      db.batch_write(batch);
+
+      QCOMPARE(*db.get_text("parsed"), text);
+      QCOMPARE(*db.get_text("ttl"), text);
+      QCOMPARE(*db.get_text("built"),
+               std::string(R"({"zebra":1,"apple":{"kiwi":"k","banana":"b"}})"));
+      QCOMPARE(*db.get_text("literal"),
+               std::string(R"({"id":1,"created_at":"now","inner":{"z":0,"a":1}})"));
+      QCOMPARE(*db.get_text("b2"), std::string(R"({"second":2,"first":1})"));
+      QCOMPARE(*db.get_text("b1"), std::string(R"([{"to":1,"from":0}])"));
+      db.close();
+    }
+    // Read back after a reopen: get() returns the members in the stored order.
+    Bitcask db(dir);
+    const Json got = *db.get("parsed");
+    QCOMPARE(to_json_text(got), text);
+    std::vector<std::string> top, inner;
+    for (const auto& [k, v] : got.items()) top.push_back(k);
+    for (const auto& [k, v] : got["nested"].items()) inner.push_back(k);
+    QCOMPARE(top, (std::vector<std::string>{"id", "created_at", "name", "nested"}));
+    QCOMPARE(inner, (std::vector<std::string>{"zeta", "alpha", "mid"}));
+    QCOMPARE(got["nested"]["alpha"][0].begin().key(), std::string("y"));
+    QCOMPARE(to_json_text(*db.get("built")),
+             std::string(R"({"zebra":1,"apple":{"kiwi":"k","banana":"b"}})"));
+    QCOMPARE(to_json_text(*db.get("b2")), std::string(R"({"second":2,"first":1})"));
+    // A get, changed and put back (as an editor saves), keeps the order too.
+    Json edited = got;
+    edited["nested"]["zeta"] = 2;
+    db.put("parsed", edited);
+    QCOMPARE(
+        *db.get_text("parsed"),
+        std::string(
+            R"({"id":7,"created_at":"2026-11-30","name":"x","nested":{"zeta":2,"alpha":[{"y":2,"b":3}],"mid":{"q":null,"c":true}}})"));
+    // The Python original's NaN goes another way through parse_json_text.
+    const Json py = parse_json_text(R"({"z": NaN, "a": {"y": Infinity, "b": 1}})");
+    QCOMPARE(py.begin().key(), std::string("z"));
+    QCOMPARE(py["a"].begin().key(), std::string("y"));
+    // Code written for nlohmann::json still compiles; such a value is sorted.
+    const nlohmann::json sorted = *db.get("b2");
+    QCOMPARE(sorted.dump(), std::string(R"({"first":1,"second":2})"));
+  }
+
   // The fast path for plain strings must give exactly nlohmann's text, and
   // read back the same string, whichever byte needs escaping and wherever it
   // is (inside a 16-byte step or in the tail).

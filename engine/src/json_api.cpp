@@ -78,7 +78,7 @@ bool is_plain_ascii(std::string_view s) {
 // strings (keys too) are appended as they are; everything else that is not
 // a container goes through nlohmann's own dump, so the text is the same
 // byte for byte, escapes and number formats included.
-void append_json(const nlohmann::json& value, std::string* out);
+void append_json(const Json& value, std::string* out);
 
 void append_json_string(const std::string& s, std::string* out) {
   if (is_plain_ascii(s)) {
@@ -86,16 +86,16 @@ void append_json_string(const std::string& s, std::string* out) {
     out->append(s);
     out->push_back('"');
   } else {
-    out->append(nlohmann::json(s).dump());
+    out->append(Json(s).dump());
   }
 }
 
-void append_json(const nlohmann::json& value, std::string* out) {
+void append_json(const Json& value, std::string* out) {
   switch (value.type()) {
-    case nlohmann::json::value_t::object: {
+    case Json::value_t::object: {
       out->push_back('{');
       bool first = true;
-      for (const auto& [key, child] : value.get_ref<const nlohmann::json::object_t&>()) {
+      for (const auto& [key, child] : value.get_ref<const Json::object_t&>()) {
         if (!first) out->push_back(',');
         first = false;
         append_json_string(key, out);
@@ -105,10 +105,10 @@ void append_json(const nlohmann::json& value, std::string* out) {
       out->push_back('}');
       return;
     }
-    case nlohmann::json::value_t::array: {
+    case Json::value_t::array: {
       out->push_back('[');
       bool first = true;
-      for (const nlohmann::json& child : value.get_ref<const nlohmann::json::array_t&>()) {
+      for (const Json& child : value.get_ref<const Json::array_t&>()) {
         if (!first) out->push_back(',');
         first = false;
         append_json(child, out);
@@ -116,7 +116,7 @@ void append_json(const nlohmann::json& value, std::string* out) {
       out->push_back(']');
       return;
     }
-    case nlohmann::json::value_t::string:
+    case Json::value_t::string:
       append_json_string(value.get_ref<const std::string&>(), out);
       return;
     default:
@@ -295,7 +295,7 @@ bool rewrite_python_tokens(std::string_view text, std::string* out) {
   return found;
 }
 
-void restore_python_tokens(nlohmann::json& j) {
+void restore_python_tokens(Json& j) {
   if (j.is_string()) {
     const std::string& s = j.get_ref<const std::string&>();
     if (s.size() > 9 && s.compare(0, 9, std::string("\0bitcask:", 9)) == 0) {
@@ -312,14 +312,13 @@ void restore_python_tokens(nlohmann::json& j) {
   }
 }
 
-// Builds the value as nlohmann::json::parse() does, in the same single pass
+// Builds the value as Json::parse() does, in the same single pass
 // over the text refusing what parse_strict_json refuses (nesting deeper than
 // allowed, numbers that would be rounded), so valid text is walked once. A
 // refusal stops the build; the error, with its byte, then comes from the
 // checks that walk the text again (rare, and only for bad text).
 class StrictDomBuilder {
  public:
-  using Json = nlohmann::json;
   using number_integer_t = Json::number_integer_t;
   using number_unsigned_t = Json::number_unsigned_t;
   using number_float_t = Json::number_float_t;
@@ -376,8 +375,7 @@ class StrictDomBuilder {
 constexpr std::size_t kScratchMax = 1 << 20;
 
 // The JSON text of `value` (as to_json_text), in *scratch or *own.
-std::string_view json_text_into(const nlohmann::json& value, std::string* scratch,
-                                std::string* own) {
+std::string_view json_text_into(const Json& value, std::string* scratch, std::string* own) {
   if (value.is_string()) {
     const std::string& s = value.get_ref<const std::string&>();
     const std::size_t n = s.size() + 2;
@@ -401,20 +399,20 @@ thread_local std::string put_scratch;
 
 }  // namespace
 
-std::string to_json_text(const nlohmann::json& value) {
+std::string to_json_text(const Json& value) {
   std::string out;
   append_json(value, &out);
   return out;
 }
 
-nlohmann::json parse_strict_json(std::string_view text, int max_depth) {
+Json parse_strict_json(std::string_view text, int max_depth) {
   if (const std::optional<std::string_view> s = plain_string(text)) {
-    return nlohmann::json(std::string(*s));
+    return Json(std::string(*s));
   }
   refuse_nul(text);
-  nlohmann::json result;
+  Json result;
   StrictDomBuilder builder(&result, max_depth);
-  if (nlohmann::json::sax_parse(text, &builder) && !builder.refused()) return result;
+  if (Json::sax_parse(text, &builder) && !builder.refused()) return result;
   // Refused: say where, with the checks' own walks (too deep first, as
   // before a number is looked at).
   if (const std::size_t at = too_deep_at(text, max_depth)) {
@@ -429,10 +427,10 @@ nlohmann::json parse_strict_json(std::string_view text, int max_depth) {
                     "rounded; keep such a value as its exact text (\"raw\" in JSON lines)");
   }
   // Not reached: the builder refuses only what one of the checks finds.
-  return nlohmann::json::parse(text);
+  return Json::parse(text);
 }
 
-nlohmann::json parse_json_text(std::string_view text) {
+Json parse_json_text(std::string_view text) {
   auto not_json = [](const std::exception& e) {
     return Error(ErrorCode::kCorruption, std::string("stored value is not JSON: ") + e.what());
   };
@@ -442,7 +440,7 @@ nlohmann::json parse_json_text(std::string_view text) {
     std::string rewritten;
     if (!rewrite_python_tokens(text, &rewritten)) throw not_json(e);
     try {
-      nlohmann::json j = parse_strict_json(rewritten);
+      Json j = parse_strict_json(rewritten);
       restore_python_tokens(j);
       return j;
     } catch (const nlohmann::json::parse_error&) {
@@ -467,18 +465,17 @@ Bitcask::~Bitcask() = default;
 Bitcask::Bitcask(Bitcask&&) noexcept = default;
 Bitcask& Bitcask::operator=(Bitcask&&) noexcept = default;
 
-void Bitcask::put(std::string_view key, const nlohmann::json& value) {
+void Bitcask::put(std::string_view key, const Json& value) {
   std::string own;
   db_->put(key, json_text_into(value, &put_scratch, &own));
 }
 
-void Bitcask::put(std::string_view key, const nlohmann::json& value,
-                  std::chrono::milliseconds ttl) {
+void Bitcask::put(std::string_view key, const Json& value, std::chrono::milliseconds ttl) {
   std::string own;
   db_->put_with_ttl(key, json_text_into(value, &put_scratch, &own), ttl);
 }
 
-std::optional<nlohmann::json> Bitcask::get(std::string_view key) const {
+std::optional<Json> Bitcask::get(std::string_view key) const {
   std::string text;
   if (!db_->get(key, &text)) return std::nullopt;
   if (text.size() >= 2 && text.front() == '"' && text.back() == '"') {
@@ -489,7 +486,7 @@ std::optional<nlohmann::json> Bitcask::get(std::string_view key) const {
     const std::size_t moved = copy_plain(text.data() + 1, inside, text.data());
     if (moved == inside) {
       text.resize(inside);
-      return nlohmann::json(std::move(text));
+      return Json(std::move(text));
     }
     // Escapes: put the bytes back where they were, for the parser.
     std::memmove(text.data() + 1, text.data(), moved);
@@ -506,7 +503,7 @@ std::optional<std::string> Bitcask::get_text(std::string_view key) const { retur
 
 bool Bitcask::remove(std::string_view key) { return db_->remove(key); }
 
-void Bitcask::batch_write(const nlohmann::json& object) {
+void Bitcask::batch_write(const Json& object) {
   if (!object.is_object()) {
     throw Error(
         ErrorCode::kInvalidArgument,
