@@ -363,6 +363,35 @@ class DbTest : public QObject {
     QCOMPARE(sorted.dump(), std::string(R"({"first":1,"second":2})"));
   }
 
+  // parse_strict_json builds what nlohmann's own parse builds, member order
+  // and names written twice (first place, last value) included, for narrow
+  // and wide objects and nested ones.
+  void strictParseMatchesNlohmannOrderedParse() {
+    std::vector<std::string> texts = {
+        R"({"b":1,"a":2,"b":3})",
+        R"({"x":{"b":[1,{"d":1,"c":2,"d":[3]}],"a":null},"x":{"z":0}})",
+        R"([{"k":1},{},[],{"k":{"j":"v"}}])",
+        R"({})",
+        R"({"":1,"":2})",
+    };
+    for (const bool duplicate : {false, true}) {
+      std::string wide = "{";
+      for (int i = 40; i > 0; --i)
+        wide += "\"m" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+      wide += duplicate ? R"("m40":{"again":true}})" : R"("last":[]})";
+      texts.push_back(wide);
+    }
+    for (const std::string& text : texts) {
+      const std::string expected = Json::parse(text).dump();
+      QCOMPARE(to_json_text(parse_strict_json(text)), expected);
+      QCOMPARE(to_json_text(parse_json_text(text)), expected);
+    }
+    QCOMPARE(to_json_text(parse_strict_json(R"({"b":1,"a":2,"b":3})")),
+             std::string(R"({"b":3,"a":2})"));
+    QVERIFY(to_json_text(parse_strict_json(texts[texts.size() - 1]))
+                .starts_with(R"({"m40":{"again":true},"m39":39,)"));
+  }
+
   // The fast path for plain strings must give exactly nlohmann's text, and
   // read back the same string, whichever byte needs escaping and wherever it
   // is (inside a 16-byte step or in the tail).

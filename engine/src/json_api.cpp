@@ -1,3 +1,4 @@
+#include <absl/container/flat_hash_set.h>
 #include <bitcask/bitcask.h>
 
 #include <algorithm>
@@ -7,6 +8,8 @@
 #include <iterator>
 #include <limits>
 #include <string>
+#include <utility>
+#include <vector>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -312,11 +315,21 @@ void restore_python_tokens(Json& j) {
   }
 }
 
-// Builds the value as Json::parse() does, in the same single pass
-// over the text refusing what parse_strict_json refuses (nesting deeper than
+// Builds the value as Json::parse() does, in the same single pass over the
+// text refusing what parse_strict_json refuses (nesting deeper than
 // allowed, numbers that would be rounded), so valid text is walked once. A
 // refusal stops the build; the error, with its byte, then comes from the
 // checks that walk the text again (rare, and only for bad text).
+//
+// Objects are gathered member by member and made a Json object when they
+// close, instead of inserted into as nlohmann's DOM parser does: the object
+// of an ordered_json is a vector of pair<const string, Json>, whose elements
+// are copied, nested values and all, each time the vector grows (a const
+// key cannot be moved), and every insertion searches the members before it
+// for a duplicate. Gathered first, the members are moved in once, into room
+// reserved for them; duplicates are looked for once (a hash set for wide
+// objects). A 10 KB object of 40 nested objects read back in 27 % more
+// instructions than as a sorted nlohmann::json that way (callgrind).
 class StrictDomBuilder {
  public:
   using number_integer_t = Json::number_integer_t;
@@ -325,47 +338,111 @@ class StrictDomBuilder {
   using string_t = Json::string_t;
   using binary_t = Json::binary_t;
 
-  StrictDomBuilder(Json* result, int max_depth) : dom_(*result), max_depth_(max_depth) {}
+  StrictDomBuilder(Json* result, int max_depth) : result_(*result), max_depth_(max_depth) {}
   bool refused() const { return refused_; }
 
-  bool null() { return dom_.null(); }
-  bool boolean(bool b) { return dom_.boolean(b); }
-  bool number_integer(number_integer_t n) { return dom_.number_integer(n); }
-  bool number_unsigned(number_unsigned_t n) { return dom_.number_unsigned(n); }
+  bool null() { return add(Json(nullptr)); }
+  bool boolean(bool b) { return add(Json(b)); }
+  bool number_integer(number_integer_t n) { return add(Json(n)); }
+  bool number_unsigned(number_unsigned_t n) { return add(Json(n)); }
   bool number_float(number_float_t n, const string_t& token) {
     DepthLimitedAcceptor check(max_depth_);
     if (!check.number_float(n, token)) return refuse();
-    return dom_.number_float(n, token);
+    return add(Json(n));
   }
-  bool string(string_t& s) { return dom_.string(s); }
-  bool binary(binary_t& b) { return dom_.binary(b); }
-  bool start_object(std::size_t n) {
-    return ++depth_ > max_depth_ ? refuse() : dom_.start_object(n);
+  bool string(string_t& s) { return add(Json(s)); }
+  bool binary(binary_t& b) { return add(Json::binary(b)); }
+  bool start_object(std::size_t) { return open(true); }
+  bool key(string_t& k) {
+    stack_.back().key = k;
+    return true;
   }
-  bool key(string_t& k) { return dom_.key(k); }
   bool end_object() {
-    --depth_;
-    return dom_.end_object();
+    Frame frame = std::move(stack_.back());
+    stack_.pop_back();
+    Json object(Json::value_t::object);
+    fill(object.get_ref<Json::object_t&>(), frame.members);
+    return add(std::move(object));
   }
-  bool start_array(std::size_t n) { return ++depth_ > max_depth_ ? refuse() : dom_.start_array(n); }
+  bool start_array(std::size_t) { return open(false); }
   bool end_array() {
-    --depth_;
-    return dom_.end_array();
+    Frame frame = std::move(stack_.back());
+    stack_.pop_back();
+    return add(Json(std::move(frame.elements)));
   }
   template <class Exception>
-  bool parse_error(std::size_t position, const std::string& token, const Exception& ex) {
-    return dom_.parse_error(position, token, ex);  // throws it, as parse() would
+  bool parse_error(std::size_t, const std::string&, const Exception& ex) {
+    throw ex;  // as parse() would
   }
 
  private:
+  using Members = std::vector<std::pair<std::string, Json>>;
+  struct Frame {
+    bool object = false;
+    Members members;         // an object's, in the order written
+    Json::array_t elements;  // an array's
+    std::string key;         // the name of the object's next member
+  };
+
+  bool open(bool object) {
+    if (static_cast<int>(stack_.size()) >= max_depth_) return refuse();
+    stack_.emplace_back().object = object;
+    return true;
+  }
+
+  bool add(Json&& value) {
+    if (stack_.empty()) {
+      result_ = std::move(value);
+      return true;
+    }
+    Frame& top = stack_.back();
+    if (top.object) {
+      top.members.emplace_back(std::move(top.key), std::move(value));
+    } else {
+      top.elements.push_back(std::move(value));
+    }
+    return true;
+  }
+
+  // Moves `members` into `out`; a name written twice keeps its first place
+  // and its last value, as nlohmann's parse does.
+  static void fill(Json::object_t& out, Members& members) {
+    if (has_duplicate(members)) {
+      for (auto& [name, value] : members) out[name] = std::move(value);
+      return;
+    }
+    out.reserve(members.size());
+    for (auto& [name, value] : members) {
+      out.Json::object_t::Container::emplace_back(std::move(name), std::move(value));
+    }
+  }
+
+  static bool has_duplicate(const Members& members) {
+    constexpr std::size_t kPairwise = 16;  // up to this many, comparing is cheaper than hashing
+    if (members.size() <= kPairwise) {
+      for (std::size_t i = 1; i < members.size(); ++i) {
+        for (std::size_t j = 0; j < i; ++j) {
+          if (members[i].first == members[j].first) return true;
+        }
+      }
+      return false;
+    }
+    absl::flat_hash_set<std::string_view> seen;
+    seen.reserve(members.size());
+    for (const auto& member : members) {
+      if (!seen.insert(member.first).second) return true;
+    }
+    return false;
+  }
+
   bool refuse() {
     refused_ = true;
     return false;
   }
 
-  nlohmann::detail::json_sax_dom_parser<Json> dom_;
+  Json& result_;
   const int max_depth_;
-  int depth_ = 0;
+  std::vector<Frame> stack_;  // the arrays and objects open, innermost last
   bool refused_ = false;
 };
 
