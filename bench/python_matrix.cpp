@@ -56,17 +56,17 @@ std::vector<std::string> distinct_keys(std::mt19937_64& rng, std::size_t n,
 
 // A batch of keys[first, first + count) -> values, as the JSON object
 // batch_write takes.
-nlohmann::json batch_object(const std::vector<std::string>& keys,
-                            const std::vector<nlohmann::json>& values, std::size_t first,
-                            std::size_t count) {
-  nlohmann::json obj = nlohmann::json::object();
+bitcask::Json batch_object(const std::vector<std::string>& keys,
+                           const std::vector<bitcask::Json>& values, std::size_t first,
+                           std::size_t count) {
+  bitcask::Json obj = bitcask::Json::object();
   for (std::size_t i = first; i < first + count; ++i) obj[keys[i]] = values[i];
   return obj;
 }
 
 // A few of each operation in a throwaway directory: code paths, allocator
 // and page cache warm before the measured run.
-void warm_up(const std::vector<std::string>& keys, const std::vector<nlohmann::json>& values) {
+void warm_up(const std::vector<std::string>& keys, const std::vector<bitcask::Json>& values) {
   ScratchDir dir("python-matrix-warmup");
   bitcask::Bitcask db(dir.path());
   const std::size_t n = std::min<std::size_t>(keys.size(), 1000);
@@ -81,14 +81,14 @@ void warm_up(const std::vector<std::string>& keys, const std::vector<nlohmann::j
 // The original's protocol (benchmarks/benchmark.py, run_benchmark) on the
 // first min(1,000, n) entries, in a fresh directory.
 void run_its_way(std::size_t n, std::size_t value_size, const std::vector<std::string>& keys,
-                 const std::vector<nlohmann::json>& values, std::mt19937_64& rng,
+                 const std::vector<bitcask::Json>& values, std::mt19937_64& rng,
                  std::vector<Row>* rows) {
   const std::size_t ops = std::min(kItsWayOps, n);
   const std::vector<std::uint32_t> random_order = permutation(ops, rng);
   ScratchDir dir("python-matrix-its-way");
   bitcask::Bitcask db(dir.path());
   std::size_t bad = 0;
-  auto check = [&](const std::optional<nlohmann::json>& v) {
+  auto check = [&](const std::optional<bitcask::Json>& v) {
     if (!v || !v->is_string() || v->get_ref<const std::string&>().size() != value_size) ++bad;
   };
   // Every operation timed on its own, as the original does.
@@ -133,7 +133,7 @@ void run_config(std::size_t n, std::size_t value_size, std::vector<Row>* rows) {
   std::unordered_set<std::string> seen;
   const std::vector<std::string> keys = distinct_keys(rng, n, &seen);
   const std::vector<std::string> batch_keys = distinct_keys(rng, n, &seen);
-  std::vector<nlohmann::json> values;
+  std::vector<bitcask::Json> values;
   values.reserve(n);
   for (std::size_t i = 0; i < n; ++i) values.emplace_back(random_alnum(rng, value_size));
   const std::vector<std::uint32_t> random_order = permutation(n, rng);
@@ -144,7 +144,7 @@ void run_config(std::size_t n, std::size_t value_size, std::vector<Row>* rows) {
   ScratchDir dir("python-matrix");
   bitcask::Bitcask db(dir.path());
   std::size_t bad = 0;
-  auto check = [&](const std::optional<nlohmann::json>& v) {
+  auto check = [&](const std::optional<bitcask::Json>& v) {
     if (!v || !v->is_string() || v->get_ref<const std::string&>().size() != value_size) ++bad;
   };
 
@@ -159,7 +159,7 @@ void run_config(std::size_t n, std::size_t value_size, std::vector<Row>* rows) {
   batch.ops = n;
   for (std::size_t first = 0; first < n; first += kBatch) {
     const std::size_t count = std::min(kBatch, n - first);
-    const nlohmann::json obj = batch_object(batch_keys, values, first, count);
+    const bitcask::Json obj = batch_object(batch_keys, values, first, count);
     const auto t0 = Clock::now();
     db.batch_write(obj);
     const double s = seconds_between(t0, Clock::now());

@@ -295,6 +295,103 @@ class DbTest : public QObject {
     QVERIFY(!db.get("key1").has_value());
   }
 
+  // Object members keep the order written through the JSON API ({"id": …}
+  // before {"created_at": …}), nested objects too, on put, get, batch_write,
+  // parse_strict_json and parse_json_text.
+  void jsonApiKeepsMemberOrder() {
+    const std::string text =
+        R"({"id":7,"created_at":"2026-11-30","name":"x","nested":{"zeta":1,"alpha":[{"y":2,"b":3}],"mid":{"q":null,"c":true}}})";
+    const Json parsed = parse_strict_json(text);
+    QCOMPARE(to_json_text(parsed), text);
+    QCOMPARE(parsed.dump(), text);
+
+    QTemporaryDir tmp;
+    const fs::path dir = path_of(tmp);
+    {
+      Bitcask db(dir);
+      db.put("parsed", parsed);
+      Json built = Json::object();
+      built["zebra"] = 1;
+      built["apple"] = Json::object();
+      built["apple"]["kiwi"] = "k";
+      built["apple"]["banana"] = "b";
+      db.put("built", built);
+      db.put("literal", {{"id", 1}, {"created_at", "now"}, {"inner", {{"z", 0}, {"a", 1}}}});
+      db.put("ttl", parsed, std::chrono::hours(1));
+      Json batch = Json::object();
+      batch["b2"] = parse_strict_json(R"({"second":2,"first":1})");
+      batch["b1"] = parse_strict_json(R"([{"to":1,"from":0}])");
+      db.batch_write(batch);
+
+      QCOMPARE(*db.get_text("parsed"), text);
+      QCOMPARE(*db.get_text("ttl"), text);
+      QCOMPARE(*db.get_text("built"),
+               std::string(R"({"zebra":1,"apple":{"kiwi":"k","banana":"b"}})"));
+      QCOMPARE(*db.get_text("literal"),
+               std::string(R"({"id":1,"created_at":"now","inner":{"z":0,"a":1}})"));
+      QCOMPARE(*db.get_text("b2"), std::string(R"({"second":2,"first":1})"));
+      QCOMPARE(*db.get_text("b1"), std::string(R"([{"to":1,"from":0}])"));
+      db.close();
+    }
+    // Read back after a reopen: get() returns the members in the stored order.
+    Bitcask db(dir);
+    const Json got = *db.get("parsed");
+    QCOMPARE(to_json_text(got), text);
+    std::vector<std::string> top, inner;
+    for (const auto& [k, v] : got.items()) top.push_back(k);
+    for (const auto& [k, v] : got["nested"].items()) inner.push_back(k);
+    QCOMPARE(top, (std::vector<std::string>{"id", "created_at", "name", "nested"}));
+    QCOMPARE(inner, (std::vector<std::string>{"zeta", "alpha", "mid"}));
+    QCOMPARE(got["nested"]["alpha"][0].begin().key(), std::string("y"));
+    QCOMPARE(to_json_text(*db.get("built")),
+             std::string(R"({"zebra":1,"apple":{"kiwi":"k","banana":"b"}})"));
+    QCOMPARE(to_json_text(*db.get("b2")), std::string(R"({"second":2,"first":1})"));
+    // A get, changed and put back (as an editor saves), keeps the order too.
+    Json edited = got;
+    edited["nested"]["zeta"] = 2;
+    db.put("parsed", edited);
+    QCOMPARE(
+        *db.get_text("parsed"),
+        std::string(
+            R"({"id":7,"created_at":"2026-11-30","name":"x","nested":{"zeta":2,"alpha":[{"y":2,"b":3}],"mid":{"q":null,"c":true}}})"));
+    // The Python original's NaN goes another way through parse_json_text.
+    const Json py = parse_json_text(R"({"z": NaN, "a": {"y": Infinity, "b": 1}})");
+    QCOMPARE(py.begin().key(), std::string("z"));
+    QCOMPARE(py["a"].begin().key(), std::string("y"));
+    // Code written for nlohmann::json still compiles; such a value is sorted.
+    const nlohmann::json sorted = *db.get("b2");
+    QCOMPARE(sorted.dump(), std::string(R"({"first":1,"second":2})"));
+  }
+
+  // parse_strict_json builds what nlohmann's own parse builds, member order
+  // and names written twice (first place, last value) included, for narrow
+  // and wide objects and nested ones.
+  void strictParseMatchesNlohmannOrderedParse() {
+    std::vector<std::string> texts = {
+        R"({"b":1,"a":2,"b":3})",
+        R"({"x":{"b":[1,{"d":1,"c":2,"d":[3]}],"a":null},"x":{"z":0}})",
+        R"([{"k":1},{},[],{"k":{"j":"v"}}])",
+        R"({})",
+        R"({"":1,"":2})",
+    };
+    for (const bool duplicate : {false, true}) {
+      std::string wide = "{";
+      for (int i = 40; i > 0; --i)
+        wide += "\"m" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+      wide += duplicate ? R"("m40":{"again":true}})" : R"("last":[]})";
+      texts.push_back(wide);
+    }
+    for (const std::string& text : texts) {
+      const std::string expected = Json::parse(text).dump();
+      QCOMPARE(to_json_text(parse_strict_json(text)), expected);
+      QCOMPARE(to_json_text(parse_json_text(text)), expected);
+    }
+    QCOMPARE(to_json_text(parse_strict_json(R"({"b":1,"a":2,"b":3})")),
+             std::string(R"({"b":3,"a":2})"));
+    QVERIFY(to_json_text(parse_strict_json(texts[texts.size() - 1]))
+                .starts_with(R"({"m40":{"again":true},"m39":39,)"));
+  }
+
   // The fast path for plain strings must give exactly nlohmann's text, and
   // read back the same string, whichever byte needs escaping and wherever it
   // is (inside a 16-byte step or in the tail).

@@ -82,45 +82,14 @@ std::string bytes_field(const std::string& name, std::string_view bytes) {
   return "\"" + name + "_hex\":\"" + to_hex(bytes) + "\"";
 }
 
-// Whether parse_strict_json(text, max_depth) would be nlohmann's parse of an
-// object or array and nothing more: no NUL byte, no more brackets than levels
-// allowed, no run of more than 17 digits (a number nlohmann would round).
-// These are parse_strict_json's own pre-checks (json_api.cpp); such text is
-// parsed once, as nlohmann::ordered_json, which keeps object members in the
-// order written. Anything else goes through parse_strict_json, for its
-// checks and their messages.
-bool plainly_parsed(std::string_view text, int max_depth) {
-  if (text.empty() || (text.front() != '{' && text.front() != '[')) return false;
-  int brackets = 0, digits = 0;
-  for (const char c : text) {
-    if (c == '\0') return false;
-    if (c == '{' || c == '[') ++brackets;
-    digits = (c >= '0' && c <= '9') ? digits + 1 : 0;
-    if (digits > 17) return false;
-  }
-  return brackets <= max_depth;
-}
-
-// Parses strict JSON as parse_strict_json does (the same errors), keeping
-// object members in the order written: {"id":…,"created_at":…} stays so.
-nlohmann::ordered_json parse_in_order(std::string_view text, int max_depth = kMaxJsonDepth) {
-  if (!plainly_parsed(text, max_depth)) {
-    // Throws on a NUL byte, too deep a nesting, a number it would round, bad syntax.
-    const nlohmann::json checked = parse_strict_json(text, max_depth);
-    if (!checked.is_structured()) return nlohmann::ordered_json(checked);
-  }
-  return nlohmann::ordered_json::parse(text);
-}
-
 // The compact JSON of stored text, or nullopt when it is not strict JSON.
 // `why` (when given) tells a NUL byte or too deep a nesting; it stays empty
 // for text that is simply not JSON, such as the Python original's NaN.
 std::optional<std::string> compact_json(std::string_view text, std::string* why = nullptr) {
   try {
-    if (!text.empty() && (text.front() == '{' || text.front() == '[')) {
-      return parse_in_order(text).dump();
-    }
-    return to_json_text(parse_strict_json(text));  // fast for plain strings
+    // Object members stay in the order written: parse_strict_json builds a
+    // bitcask::Json (nlohmann::ordered_json).
+    return to_json_text(parse_strict_json(text));
   } catch (const nlohmann::json::parse_error&) {
   } catch (const Error& e) {
     if (why) *why = e.what();
@@ -233,10 +202,10 @@ ImportResult import_jsonl(std::istream& in, DB& dst, const ProgressFn& progress)
   while (read_line(in, line, ++line_no)) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     ++result.records_read;
-    nlohmann::ordered_json j;
+    Json j;
     try {
       // One level more than a value may nest: the line's own object.
-      j = parse_in_order(line, kMaxJsonDepth + 1);
+      j = parse_strict_json(line, kMaxJsonDepth + 1);
     } catch (const nlohmann::json::parse_error& e) {
       throw bad(std::string("not JSON: ") + e.what());
     } catch (const Error& e) {
@@ -250,7 +219,7 @@ ImportResult import_jsonl(std::istream& in, DB& dst, const ProgressFn& progress)
       throw bad("missing \"key\" (a string) or \"key_hex\"");
     }
     if (j.contains("value")) {
-      value = j["value"].dump();
+      value = to_json_text(j["value"]);
     } else if (j.contains("raw") && j["raw"].is_string()) {
       value = j["raw"].get<std::string>();
       if (!is_strict_json(value)) ++result.not_strict_json;

@@ -1,3 +1,4 @@
+#include <absl/container/flat_hash_set.h>
 #include <bitcask/bitcask.h>
 
 #include <algorithm>
@@ -7,6 +8,8 @@
 #include <iterator>
 #include <limits>
 #include <string>
+#include <utility>
+#include <vector>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -78,7 +81,7 @@ bool is_plain_ascii(std::string_view s) {
 // strings (keys too) are appended as they are; everything else that is not
 // a container goes through nlohmann's own dump, so the text is the same
 // byte for byte, escapes and number formats included.
-void append_json(const nlohmann::json& value, std::string* out);
+void append_json(const Json& value, std::string* out);
 
 void append_json_string(const std::string& s, std::string* out) {
   if (is_plain_ascii(s)) {
@@ -86,16 +89,16 @@ void append_json_string(const std::string& s, std::string* out) {
     out->append(s);
     out->push_back('"');
   } else {
-    out->append(nlohmann::json(s).dump());
+    out->append(Json(s).dump());
   }
 }
 
-void append_json(const nlohmann::json& value, std::string* out) {
+void append_json(const Json& value, std::string* out) {
   switch (value.type()) {
-    case nlohmann::json::value_t::object: {
+    case Json::value_t::object: {
       out->push_back('{');
       bool first = true;
-      for (const auto& [key, child] : value.get_ref<const nlohmann::json::object_t&>()) {
+      for (const auto& [key, child] : value.get_ref<const Json::object_t&>()) {
         if (!first) out->push_back(',');
         first = false;
         append_json_string(key, out);
@@ -105,10 +108,10 @@ void append_json(const nlohmann::json& value, std::string* out) {
       out->push_back('}');
       return;
     }
-    case nlohmann::json::value_t::array: {
+    case Json::value_t::array: {
       out->push_back('[');
       bool first = true;
-      for (const nlohmann::json& child : value.get_ref<const nlohmann::json::array_t&>()) {
+      for (const Json& child : value.get_ref<const Json::array_t&>()) {
         if (!first) out->push_back(',');
         first = false;
         append_json(child, out);
@@ -116,7 +119,7 @@ void append_json(const nlohmann::json& value, std::string* out) {
       out->push_back(']');
       return;
     }
-    case nlohmann::json::value_t::string:
+    case Json::value_t::string:
       append_json_string(value.get_ref<const std::string&>(), out);
       return;
     default:
@@ -295,7 +298,7 @@ bool rewrite_python_tokens(std::string_view text, std::string* out) {
   return found;
 }
 
-void restore_python_tokens(nlohmann::json& j) {
+void restore_python_tokens(Json& j) {
   if (j.is_string()) {
     const std::string& s = j.get_ref<const std::string&>();
     if (s.size() > 9 && s.compare(0, 9, std::string("\0bitcask:", 9)) == 0) {
@@ -312,61 +315,134 @@ void restore_python_tokens(nlohmann::json& j) {
   }
 }
 
-// Builds the value as nlohmann::json::parse() does, in the same single pass
-// over the text refusing what parse_strict_json refuses (nesting deeper than
+// Builds the value as Json::parse() does, in the same single pass over the
+// text refusing what parse_strict_json refuses (nesting deeper than
 // allowed, numbers that would be rounded), so valid text is walked once. A
 // refusal stops the build; the error, with its byte, then comes from the
 // checks that walk the text again (rare, and only for bad text).
+//
+// Objects are gathered member by member and made a Json object when they
+// close, instead of inserted into as nlohmann's DOM parser does: the object
+// of an ordered_json is a vector of pair<const string, Json>, whose elements
+// are copied, nested values and all, each time the vector grows (a const
+// key cannot be moved), and every insertion searches the members before it
+// for a duplicate. Gathered first, the members are moved in once, into room
+// reserved for them; duplicates are looked for once (a hash set for wide
+// objects). A 10 KB object of 40 nested objects read back in 27 % more
+// instructions than as a sorted nlohmann::json that way (callgrind).
 class StrictDomBuilder {
  public:
-  using Json = nlohmann::json;
   using number_integer_t = Json::number_integer_t;
   using number_unsigned_t = Json::number_unsigned_t;
   using number_float_t = Json::number_float_t;
   using string_t = Json::string_t;
   using binary_t = Json::binary_t;
 
-  StrictDomBuilder(Json* result, int max_depth) : dom_(*result), max_depth_(max_depth) {}
+  StrictDomBuilder(Json* result, int max_depth) : result_(*result), max_depth_(max_depth) {}
   bool refused() const { return refused_; }
 
-  bool null() { return dom_.null(); }
-  bool boolean(bool b) { return dom_.boolean(b); }
-  bool number_integer(number_integer_t n) { return dom_.number_integer(n); }
-  bool number_unsigned(number_unsigned_t n) { return dom_.number_unsigned(n); }
+  bool null() { return add(Json(nullptr)); }
+  bool boolean(bool b) { return add(Json(b)); }
+  bool number_integer(number_integer_t n) { return add(Json(n)); }
+  bool number_unsigned(number_unsigned_t n) { return add(Json(n)); }
   bool number_float(number_float_t n, const string_t& token) {
     DepthLimitedAcceptor check(max_depth_);
     if (!check.number_float(n, token)) return refuse();
-    return dom_.number_float(n, token);
+    return add(Json(n));
   }
-  bool string(string_t& s) { return dom_.string(s); }
-  bool binary(binary_t& b) { return dom_.binary(b); }
-  bool start_object(std::size_t n) {
-    return ++depth_ > max_depth_ ? refuse() : dom_.start_object(n);
+  bool string(string_t& s) { return add(Json(s)); }
+  bool binary(binary_t& b) { return add(Json::binary(b)); }
+  bool start_object(std::size_t) { return open(true); }
+  bool key(string_t& k) {
+    stack_.back().key = k;
+    return true;
   }
-  bool key(string_t& k) { return dom_.key(k); }
   bool end_object() {
-    --depth_;
-    return dom_.end_object();
+    Frame frame = std::move(stack_.back());
+    stack_.pop_back();
+    Json object(Json::value_t::object);
+    fill(object.get_ref<Json::object_t&>(), frame.members);
+    return add(std::move(object));
   }
-  bool start_array(std::size_t n) { return ++depth_ > max_depth_ ? refuse() : dom_.start_array(n); }
+  bool start_array(std::size_t) { return open(false); }
   bool end_array() {
-    --depth_;
-    return dom_.end_array();
+    Frame frame = std::move(stack_.back());
+    stack_.pop_back();
+    return add(Json(std::move(frame.elements)));
   }
   template <class Exception>
-  bool parse_error(std::size_t position, const std::string& token, const Exception& ex) {
-    return dom_.parse_error(position, token, ex);  // throws it, as parse() would
+  bool parse_error(std::size_t, const std::string&, const Exception& ex) {
+    throw ex;  // as parse() would
   }
 
  private:
+  using Members = std::vector<std::pair<std::string, Json>>;
+  struct Frame {
+    bool object = false;
+    Members members;         // an object's, in the order written
+    Json::array_t elements;  // an array's
+    std::string key;         // the name of the object's next member
+  };
+
+  bool open(bool object) {
+    if (static_cast<int>(stack_.size()) >= max_depth_) return refuse();
+    stack_.emplace_back().object = object;
+    return true;
+  }
+
+  bool add(Json&& value) {
+    if (stack_.empty()) {
+      result_ = std::move(value);
+      return true;
+    }
+    Frame& top = stack_.back();
+    if (top.object) {
+      top.members.emplace_back(std::move(top.key), std::move(value));
+    } else {
+      top.elements.push_back(std::move(value));
+    }
+    return true;
+  }
+
+  // Moves `members` into `out`; a name written twice keeps its first place
+  // and its last value, as nlohmann's parse does.
+  static void fill(Json::object_t& out, Members& members) {
+    if (has_duplicate(members)) {
+      for (auto& [name, value] : members) out[name] = std::move(value);
+      return;
+    }
+    out.reserve(members.size());
+    for (auto& [name, value] : members) {
+      out.Json::object_t::Container::emplace_back(std::move(name), std::move(value));
+    }
+  }
+
+  static bool has_duplicate(const Members& members) {
+    constexpr std::size_t kPairwise = 16;  // up to this many, comparing is cheaper than hashing
+    if (members.size() <= kPairwise) {
+      for (std::size_t i = 1; i < members.size(); ++i) {
+        for (std::size_t j = 0; j < i; ++j) {
+          if (members[i].first == members[j].first) return true;
+        }
+      }
+      return false;
+    }
+    absl::flat_hash_set<std::string_view> seen;
+    seen.reserve(members.size());
+    for (const auto& member : members) {
+      if (!seen.insert(member.first).second) return true;
+    }
+    return false;
+  }
+
   bool refuse() {
     refused_ = true;
     return false;
   }
 
-  nlohmann::detail::json_sax_dom_parser<Json> dom_;
+  Json& result_;
   const int max_depth_;
-  int depth_ = 0;
+  std::vector<Frame> stack_;  // the arrays and objects open, innermost last
   bool refused_ = false;
 };
 
@@ -376,8 +452,7 @@ class StrictDomBuilder {
 constexpr std::size_t kScratchMax = 1 << 20;
 
 // The JSON text of `value` (as to_json_text), in *scratch or *own.
-std::string_view json_text_into(const nlohmann::json& value, std::string* scratch,
-                                std::string* own) {
+std::string_view json_text_into(const Json& value, std::string* scratch, std::string* own) {
   if (value.is_string()) {
     const std::string& s = value.get_ref<const std::string&>();
     const std::size_t n = s.size() + 2;
@@ -401,20 +476,20 @@ thread_local std::string put_scratch;
 
 }  // namespace
 
-std::string to_json_text(const nlohmann::json& value) {
+std::string to_json_text(const Json& value) {
   std::string out;
   append_json(value, &out);
   return out;
 }
 
-nlohmann::json parse_strict_json(std::string_view text, int max_depth) {
+Json parse_strict_json(std::string_view text, int max_depth) {
   if (const std::optional<std::string_view> s = plain_string(text)) {
-    return nlohmann::json(std::string(*s));
+    return Json(std::string(*s));
   }
   refuse_nul(text);
-  nlohmann::json result;
+  Json result;
   StrictDomBuilder builder(&result, max_depth);
-  if (nlohmann::json::sax_parse(text, &builder) && !builder.refused()) return result;
+  if (Json::sax_parse(text, &builder) && !builder.refused()) return result;
   // Refused: say where, with the checks' own walks (too deep first, as
   // before a number is looked at).
   if (const std::size_t at = too_deep_at(text, max_depth)) {
@@ -429,10 +504,10 @@ nlohmann::json parse_strict_json(std::string_view text, int max_depth) {
                     "rounded; keep such a value as its exact text (\"raw\" in JSON lines)");
   }
   // Not reached: the builder refuses only what one of the checks finds.
-  return nlohmann::json::parse(text);
+  return Json::parse(text);
 }
 
-nlohmann::json parse_json_text(std::string_view text) {
+Json parse_json_text(std::string_view text) {
   auto not_json = [](const std::exception& e) {
     return Error(ErrorCode::kCorruption, std::string("stored value is not JSON: ") + e.what());
   };
@@ -442,7 +517,7 @@ nlohmann::json parse_json_text(std::string_view text) {
     std::string rewritten;
     if (!rewrite_python_tokens(text, &rewritten)) throw not_json(e);
     try {
-      nlohmann::json j = parse_strict_json(rewritten);
+      Json j = parse_strict_json(rewritten);
       restore_python_tokens(j);
       return j;
     } catch (const nlohmann::json::parse_error&) {
@@ -467,18 +542,17 @@ Bitcask::~Bitcask() = default;
 Bitcask::Bitcask(Bitcask&&) noexcept = default;
 Bitcask& Bitcask::operator=(Bitcask&&) noexcept = default;
 
-void Bitcask::put(std::string_view key, const nlohmann::json& value) {
+void Bitcask::put(std::string_view key, const Json& value) {
   std::string own;
   db_->put(key, json_text_into(value, &put_scratch, &own));
 }
 
-void Bitcask::put(std::string_view key, const nlohmann::json& value,
-                  std::chrono::milliseconds ttl) {
+void Bitcask::put(std::string_view key, const Json& value, std::chrono::milliseconds ttl) {
   std::string own;
   db_->put_with_ttl(key, json_text_into(value, &put_scratch, &own), ttl);
 }
 
-std::optional<nlohmann::json> Bitcask::get(std::string_view key) const {
+std::optional<Json> Bitcask::get(std::string_view key) const {
   std::string text;
   if (!db_->get(key, &text)) return std::nullopt;
   if (text.size() >= 2 && text.front() == '"' && text.back() == '"') {
@@ -489,7 +563,7 @@ std::optional<nlohmann::json> Bitcask::get(std::string_view key) const {
     const std::size_t moved = copy_plain(text.data() + 1, inside, text.data());
     if (moved == inside) {
       text.resize(inside);
-      return nlohmann::json(std::move(text));
+      return Json(std::move(text));
     }
     // Escapes: put the bytes back where they were, for the parser.
     std::memmove(text.data() + 1, text.data(), moved);
@@ -506,7 +580,7 @@ std::optional<std::string> Bitcask::get_text(std::string_view key) const { retur
 
 bool Bitcask::remove(std::string_view key) { return db_->remove(key); }
 
-void Bitcask::batch_write(const nlohmann::json& object) {
+void Bitcask::batch_write(const Json& object) {
   if (!object.is_object()) {
     throw Error(
         ErrorCode::kInvalidArgument,

@@ -269,8 +269,7 @@ void ValueEditorDock::onLoaded() {
       if (d->kind() == ValueKind::kJson) {
         treeModel_->setJson(nlohmann::ordered_json::parse(d->storedBytes()));
       } else {
-        const nlohmann::json j = bitcask::parse_json_text(d->storedBytes());
-        treeModel_->setJson(nlohmann::ordered_json(j));
+        treeModel_->setJson(bitcask::parse_json_text(d->storedBytes()));  // in written order
       }
       tree_->expandToDepth(1);
     } catch (const std::exception&) {
