@@ -111,6 +111,9 @@ SegmentsPage::SegmentsPage(QWidget* parent)
   records_ = new RecordsPanel(this);
   problemsTable_ = makeTable(this, QStringLiteral("verifyTable"));
   problemsTable_->setModel(problems_);
+  // Problem, file and key fit their text; the details take the rest (a fixed
+  // width elided "Damaged record" and the segment file's name).
+  problemsTable_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
   bottomTabs_ = new QTabWidget(this);
   bottomTabs_->setDocumentMode(true);
   bottomTabs_->addTab(records_, tr("Records"));
