@@ -12,8 +12,10 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QProcess>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
+#include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTest>
@@ -593,6 +595,39 @@ class TestSegments : public QObject {
              qPrintable(text));
     QVERIFY2(text.contains(QStringLiteral("lost+found/0000000001.seg.40.damaged")),
              qPrintable(text));
+  }
+
+  // Every column of the segments table is in view at a desktop width (the
+  // checksum column, which shows a verify's findings, hid behind a scroll
+  // bar), and a splitter the user placed is left where it is.
+  void segmentsTableShowsEveryColumn() {
+    QTemporaryDir dir;
+    const QString path = guitest::dbPath(dir);
+    {
+      auto raw = openSmall(path);
+      fillWithGarbage(*raw, 2000);
+      raw->close();
+    }
+    auto db = guitest::openWritable(path);
+    SegmentsPage page;
+    page.resize(1580, 900);
+    page.setDatabase(db.get());
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    QTableView* table = page.segmentsTable();
+    QTRY_VERIFY(table->horizontalHeader()->length() > 0);
+    QTRY_COMPARE(table->horizontalScrollBar()->maximum(), 0);
+    QVERIFY(page.chart()->width() >= 360);
+
+    auto* splitter = qobject_cast<QSplitter*>(table->parentWidget());
+    QVERIFY(splitter);
+    const int placed = table->width() / 2;
+    // What a drag of the handle does (setSizes alone does not signal).
+    splitter->setSizes({placed, splitter->sizes()[1] + table->width() - placed});
+    emit splitter->splitterMoved(placed, 1);
+    table->horizontalHeader()->resizeSection(0, table->horizontalHeader()->sectionSize(0) + 10);
+    QCoreApplication::processEvents();
+    QCOMPARE(splitter->sizes()[0], placed);
   }
 
   // A small database's bars are drawn in KiB, not as slivers on a 1 MiB

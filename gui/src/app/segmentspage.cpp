@@ -6,6 +6,7 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTabWidget>
@@ -13,6 +14,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <QtConcurrent>
+#include <algorithm>
 #include <utility>
 
 #include "app/recordspanel.h"
@@ -119,19 +121,24 @@ SegmentsPage::SegmentsPage(QWidget* parent)
   bottomTabs_->addTab(records_, tr("Records"));
   bottomTabs_->addTab(problemsTable_, tr("Verify Results"));
 
-  auto* upper = new QSplitter(Qt::Horizontal, this);
-  upper->addWidget(table_);
-  upper->addWidget(chart_);
-  upper->setStretchFactor(0, 3);
-  upper->setStretchFactor(1, 2);
+  upper_ = new QSplitter(Qt::Horizontal, this);
+  upper_->addWidget(table_);
+  upper_->addWidget(chart_);
+  upper_->setStretchFactor(0, 3);
+  upper_->setStretchFactor(1, 2);
+  // The columns grow with their contents (a verify adds the checksum column's
+  // results): keep them all in view rather than behind a scroll bar.
+  connect(table_->horizontalHeader(), &QHeaderView::sectionResized, this,
+          &SegmentsPage::fitTableToColumns);
+  connect(upper_, &QSplitter::splitterMoved, this, [this] { userPlacedSplitter_ = true; });
   auto* split = new QSplitter(Qt::Vertical, this);
   split->setObjectName(QStringLiteral("segmentsSplitter"));
-  split->addWidget(upper);
+  split->addWidget(upper_);
   split->addWidget(bottomTabs_);
   split->setStretchFactor(0, 1);
   split->setStretchFactor(1, 1);
   split->setSizes({440, 400});
-  upper->setSizes({560, 440});
+  upper_->setSizes({560, 440});
   layout->addLayout(top);
   layout->addWidget(result_);
   layout->addWidget(split, 1);
@@ -228,8 +235,21 @@ void SegmentsPage::showExistingSegment() {
   onSegmentSelected();
 }
 
+void SegmentsPage::fitTableToColumns() {
+  constexpr int kChartMinimum = 360;
+  const QList<int> sizes = upper_->sizes();
+  if (userPlacedSplitter_ || sizes.size() != 2) return;
+  const int total = sizes[0] + sizes[1];
+  const int needed = table_->horizontalHeader()->length() + 2 * table_->frameWidth() +
+                     table_->verticalScrollBar()->sizeHint().width();
+  const int width = std::min(needed, total - kChartMinimum);
+  if (total <= 0 || width <= sizes[0]) return;
+  upper_->setSizes({width, total - width});
+}
+
 void SegmentsPage::showEvent(QShowEvent* event) {
   QWidget::showEvent(event);
+  fitTableToColumns();
   refresh();
   pollTimer_.start();
   // Start with the first segment's records rather than an empty panel.
