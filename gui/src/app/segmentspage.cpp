@@ -236,7 +236,8 @@ void SegmentsPage::showExistingSegment() {
 }
 
 void SegmentsPage::fitTableToColumns() {
-  constexpr int kChartMinimum = 360;
+  // Below this the chart's legend (three entries in a row) is cut off.
+  constexpr int kChartMinimum = 440;
   const QList<int> sizes = upper_->sizes();
   if (userPlacedSplitter_ || sizes.size() != 2) return;
   const int total = sizes[0] + sizes[1];
@@ -245,6 +246,13 @@ void SegmentsPage::fitTableToColumns() {
   const int width = std::min(needed, total - kChartMinimum);
   if (total <= 0 || width <= sizes[0]) return;
   upper_->setSizes({width, total - width});
+}
+
+void SegmentsPage::resizeEvent(QResizeEvent* event) {
+  QWidget::resizeEvent(event);
+  // The splitter shares a new width by its stretch factors: give the table
+  // what its columns need again.
+  fitTableToColumns();
 }
 
 void SegmentsPage::showEvent(QShowEvent* event) {
