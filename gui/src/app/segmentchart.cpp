@@ -245,6 +245,8 @@ void SegmentChart::applyPalette() {
   legend->setTextColor(text);
   legend->setBorderPen(QPen(grid));
   selection_->setBrush(band);
+  // Ringed in the background colour: the dots sit on the bars.
+  frag_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, QPen(base, 1.5), kFrag, 8));
   QColor labelBack = base;
   labelBack.setAlpha(200);
   for (QCPItemText* label : {fragThresholdLabel_, fragTriggerLabel_, overallLabel_, smallSizeLabel_,
