@@ -246,7 +246,7 @@ void SegmentChart::applyPalette() {
   legend->setBorderPen(QPen(grid));
   selection_->setBrush(band);
   // Ringed in the background colour: the dots sit on the bars.
-  frag_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, QPen(base, 1.5), kFrag, 8));
+  frag_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(base, 1.5), kFrag, 8));
   QColor labelBack = base;
   labelBack.setAlpha(200);
   for (QCPItemText* label : {fragThresholdLabel_, fragTriggerLabel_, overallLabel_, smallSizeLabel_,
