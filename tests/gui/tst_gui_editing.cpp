@@ -58,7 +58,8 @@ class TestEditing : public QObject {
     QCOMPARE(formatCountOf(0, "1 key", "%L1 keys"), QString("0 keys"));
     QCOMPARE(formatCountOf(12345, "1 key", "%L1 keys"), QString("12,345 keys"));
     QCOMPARE(formatDuration(0.0349), QString("35 ms"));
-    QCOMPARE(formatDuration(0.0001), QString("0 ms"));
+    QCOMPARE(formatDuration(0.0001), QString("under 1 ms"));
+    QCOMPARE(formatDuration(0.0006), QString("1 ms"));
     QCOMPARE(formatDuration(0.1), QString("0.1 s"));
     QCOMPARE(formatDuration(2.44), QString("2.4 s"));
     QLocale::setDefault(before);

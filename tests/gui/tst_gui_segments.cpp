@@ -12,8 +12,10 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QProcess>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
+#include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTest>
@@ -308,6 +310,22 @@ class TestSegments : public QObject {
     QVERIFY(page.lastVerify() && page.lastVerify()->ok());
     ProblemsModel* problems = page.verifyModel();
     QCOMPARE(problems->rowCount(), 1);
+    // Every column but the last (details) fits its text: "Damaged record" and
+    // the segment's file name were elided at a fixed width.
+    page.resize(1200, 800);
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    auto* verifyTable = page.findChild<QTableView*>(QStringLiteral("verifyTable"));
+    QVERIFY(verifyTable);
+    // sizeHintForColumn is public in QAbstractItemView, protected in QTableView.
+    const QAbstractItemView* view = verifyTable;
+    for (int c = 0; c + 1 < problems->columnCount(); ++c) {
+      QTRY_VERIFY2(verifyTable->columnWidth(c) >= view->sizeHintForColumn(c),
+                   qPrintable(QStringLiteral("column %1: %2 < %3")
+                                  .arg(c)
+                                  .arg(verifyTable->columnWidth(c))
+                                  .arg(view->sizeHintForColumn(c))));
+    }
     QCOMPARE(problems->index(0, 0).data(ProblemsModel::kSegmentRole).toUInt(), victimSegment);
     QCOMPARE(problems->index(0, 0).data(ProblemsModel::kOffsetRole).toULongLong(),
              quint64(victim.offset));
@@ -573,9 +591,73 @@ class TestSegments : public QObject {
     out.result.damaged.push_back({"0000000001.seg", 40, 23, "checksum mismatch"});
     out.result.saved_to.push_back("lost+found/0000000001.seg.40.damaged");
     const QString text = out.summary();
-    QVERIFY2(text.contains(QStringLiteral("Damaged, not copied: 1 record")), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("Damaged, not copied: 1 record; its bytes are saved")),
+             qPrintable(text));
     QVERIFY2(text.contains(QStringLiteral("lost+found/0000000001.seg.40.damaged")),
              qPrintable(text));
+  }
+
+  // Every column of the segments table is in view at a desktop width (the
+  // checksum column, which shows a verify's findings, hid behind a scroll
+  // bar), and a splitter the user placed is left where it is.
+  void segmentsTableShowsEveryColumn() {
+    QTemporaryDir dir;
+    const QString path = guitest::dbPath(dir);
+    {
+      auto raw = openSmall(path);
+      fillWithGarbage(*raw, 2000);
+      raw->close();
+    }
+    auto db = guitest::openWritable(path);
+    SegmentsPage page;
+    page.resize(1580, 900);
+    page.setDatabase(db.get());
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    QTableView* table = page.segmentsTable();
+    QTRY_VERIFY(table->horizontalHeader()->length() > 0);
+    QTRY_COMPARE(table->horizontalScrollBar()->maximum(), 0);
+    QVERIFY(page.chart()->width() >= 440);
+    // Narrower, then wider again (a window made smaller, then maximised).
+    page.resize(900, 900);
+    page.resize(1580, 900);
+    QTRY_COMPARE(table->horizontalScrollBar()->maximum(), 0);
+
+    auto* splitter = qobject_cast<QSplitter*>(table->parentWidget());
+    QVERIFY(splitter);
+    const int placed = table->width() / 2;
+    // What a drag of the handle does (setSizes alone does not signal).
+    splitter->setSizes({placed, splitter->sizes()[1] + table->width() - placed});
+    emit splitter->splitterMoved(placed, 1);
+    table->horizontalHeader()->resizeSection(0, table->horizontalHeader()->sectionSize(0) + 10);
+    QCoreApplication::processEvents();
+    QCOMPARE(splitter->sizes()[0], placed);
+  }
+
+  // A small database's bars are drawn in KiB, not as slivers on a 1 MiB
+  // scale; a large one's stay in MiB.
+  void chartScalesSmallSegmentsInKiB() {
+    SegmentChart chart;
+    bitcask::Stats stats;
+    bitcask::SegmentStats seg;
+    seg.id = 1;
+    seg.size = 64 * 1024;
+    seg.live_bytes = 40 * 1024;
+    seg.dead_bytes = 24 * 1024;
+    stats.segments = 1;
+    stats.segment_stats.push_back(seg);
+    chart.setStats(stats, bitcask::MergeThresholds{});
+    QCOMPARE(chart.yAxis->label(), QStringLiteral("KiB"));
+    QVERIFY2(chart.yAxis->range().upper >= 64 && chart.yAxis->range().upper < 128,
+             qPrintable(QString::number(chart.yAxis->range().upper)));
+
+    stats.segment_stats[0].size = 300ull << 20;
+    stats.segment_stats[0].live_bytes = 200ull << 20;
+    stats.segment_stats[0].dead_bytes = 100ull << 20;
+    chart.setStats(stats, bitcask::MergeThresholds{});
+    QCOMPARE(chart.yAxis->label(), QStringLiteral("MiB"));
+    QVERIFY2(chart.yAxis->range().upper >= 300 && chart.yAxis->range().upper < 1000,
+             qPrintable(QString::number(chart.yAxis->range().upper)));
   }
 
   // However long a result or summary text, the page asks for no more width:

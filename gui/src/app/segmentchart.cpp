@@ -4,11 +4,13 @@
 #include <cmath>
 
 #include "app/plotlegend.h"
+#include "core/valueformat.h"
 
 namespace bb {
 
 namespace {
 
+constexpr double kKiB = 1024.0;
 constexpr double kMiB = 1024.0 * 1024.0;
 const QColor kLive(0x3f, 0x9b, 0x5c);
 const QColor kDead(0xd9, 0x5b, 0x43);
@@ -49,7 +51,6 @@ SegmentChart::SegmentChart(QWidget* parent) : QCustomPlot(parent) {
   frag_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, kFrag, kFrag, 6));
   frag_->setLineStyle(QCPGraph::lsNone);
 
-  yAxis->setLabel(tr("MiB"));
   xAxis->setLabel(tr("segment"));
   auto ticker = QSharedPointer<QCPAxisTickerText>::create();
   xAxis->setTicker(ticker);
@@ -144,18 +145,23 @@ void SegmentChart::rebuild() {
   QVector<double> keys, live, dead, frag;
   QVector<QString> labels;
   QVector<double> ticks;
-  double maxBar = 0;
   const auto& segs = stats_.segment_stats;
+  // Bars in MiB, or in KiB when every segment is under 1 MiB: on a fixed MiB
+  // scale a small database's bars are a few pixels high.
+  double maxBytes = 0;
+  for (const auto& s : segs) maxBytes = std::max(maxBytes, double(s.live_bytes + s.dead_bytes));
+  const double unit = maxBytes < kMiB ? kKiB : kMiB;
+  yAxis->setLabel(unit == kMiB ? tr("MiB") : tr("KiB"));
+  const double maxBar = maxBytes / unit;
   const int every = std::max(1, int(std::ceil(double(segs.size()) / 24.0)));
   for (std::size_t i = 0; i < segs.size(); ++i) {
     const auto& s = segs[i];
     ids_.push_back(s.id);
     const double x = double(i);
     keys << x;
-    live << double(s.live_bytes) / kMiB;
-    dead << double(s.dead_bytes) / kMiB;
+    live << double(s.live_bytes) / unit;
+    dead << double(s.dead_bytes) / unit;
     frag << (s.size ? 100.0 * double(s.dead_bytes) / double(s.size) : 0.0);
-    maxBar = std::max(maxBar, double(s.live_bytes + s.dead_bytes) / kMiB);
     if (int(i) % every == 0 || i + 1 == segs.size()) {
       ticks << x;
       labels << QString::number(s.id);
@@ -169,8 +175,8 @@ void SegmentChart::rebuild() {
   xAxis->setRange(-0.6, std::max(0.6, double(segs.size()) - 0.4));
 
   // The byte thresholds are drawn when they are near the bars' scale.
-  const double small = double(thresholds_.small_segment_threshold) / kMiB;
-  const double deadMax = double(thresholds_.dead_bytes_threshold) / kMiB;
+  const double small = double(thresholds_.small_segment_threshold) / unit;
+  const double deadMax = double(thresholds_.dead_bytes_threshold) / unit;
   double top = std::max(maxBar * 1.15, 1.0);
   const bool showSmall = small <= std::max(maxBar, 1.0) * 4;
   const bool showDead = deadMax <= std::max(maxBar, 1.0) * 4;
@@ -178,9 +184,10 @@ void SegmentChart::rebuild() {
   if (showDead) top = std::max(top, deadMax * 1.1);
   yAxis->setRange(0, top);
   placeLine(smallSize_, smallSizeLabel_, small,
-            tr("small segment < %1 MiB (merged)").arg(small, 0, 'f', 0), showSmall);
+            tr("small segment < %1 (merged)").arg(formatBytes(thresholds_.small_segment_threshold)),
+            showSmall);
   placeLine(deadThreshold_, deadThresholdLabel_, deadMax,
-            tr("dead ≥ %1 MiB (merged)").arg(deadMax, 0, 'f', 0), showDead);
+            tr("dead ≥ %1 (merged)").arg(formatBytes(thresholds_.dead_bytes_threshold)), showDead);
 
   const double threshold = thresholds_.fragmentation_threshold * 100;
   const double trigger = thresholds_.fragmentation_trigger * 100;
@@ -238,6 +245,8 @@ void SegmentChart::applyPalette() {
   legend->setTextColor(text);
   legend->setBorderPen(QPen(grid));
   selection_->setBrush(band);
+  // Ringed in the background colour: the dots sit on the bars.
+  frag_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(base, 1.5), kFrag, 8));
   QColor labelBack = base;
   labelBack.setAlpha(200);
   for (QCPItemText* label : {fragThresholdLabel_, fragTriggerLabel_, overallLabel_, smallSizeLabel_,

@@ -6,6 +6,7 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTabWidget>
@@ -13,6 +14,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <QtConcurrent>
+#include <algorithm>
 #include <utility>
 
 #include "app/recordspanel.h"
@@ -111,24 +113,32 @@ SegmentsPage::SegmentsPage(QWidget* parent)
   records_ = new RecordsPanel(this);
   problemsTable_ = makeTable(this, QStringLiteral("verifyTable"));
   problemsTable_->setModel(problems_);
+  // Problem, file and key fit their text; the details take the rest (a fixed
+  // width elided "Damaged record" and the segment file's name).
+  problemsTable_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
   bottomTabs_ = new QTabWidget(this);
   bottomTabs_->setDocumentMode(true);
   bottomTabs_->addTab(records_, tr("Records"));
   bottomTabs_->addTab(problemsTable_, tr("Verify Results"));
 
-  auto* upper = new QSplitter(Qt::Horizontal, this);
-  upper->addWidget(table_);
-  upper->addWidget(chart_);
-  upper->setStretchFactor(0, 3);
-  upper->setStretchFactor(1, 2);
+  upper_ = new QSplitter(Qt::Horizontal, this);
+  upper_->addWidget(table_);
+  upper_->addWidget(chart_);
+  upper_->setStretchFactor(0, 3);
+  upper_->setStretchFactor(1, 2);
+  // The columns grow with their contents (a verify adds the checksum column's
+  // results): keep them all in view rather than behind a scroll bar.
+  connect(table_->horizontalHeader(), &QHeaderView::sectionResized, this,
+          &SegmentsPage::fitTableToColumns);
+  connect(upper_, &QSplitter::splitterMoved, this, [this] { userPlacedSplitter_ = true; });
   auto* split = new QSplitter(Qt::Vertical, this);
   split->setObjectName(QStringLiteral("segmentsSplitter"));
-  split->addWidget(upper);
+  split->addWidget(upper_);
   split->addWidget(bottomTabs_);
   split->setStretchFactor(0, 1);
   split->setStretchFactor(1, 1);
   split->setSizes({440, 400});
-  upper->setSizes({560, 440});
+  upper_->setSizes({560, 440});
   layout->addLayout(top);
   layout->addWidget(result_);
   layout->addWidget(split, 1);
@@ -225,8 +235,29 @@ void SegmentsPage::showExistingSegment() {
   onSegmentSelected();
 }
 
+void SegmentsPage::fitTableToColumns() {
+  // Below this the chart's legend (three entries in a row) is cut off.
+  constexpr int kChartMinimum = 440;
+  const QList<int> sizes = upper_->sizes();
+  if (userPlacedSplitter_ || sizes.size() != 2) return;
+  const int total = sizes[0] + sizes[1];
+  const int needed = table_->horizontalHeader()->length() + 2 * table_->frameWidth() +
+                     table_->verticalScrollBar()->sizeHint().width();
+  const int width = std::min(needed, total - kChartMinimum);
+  if (total <= 0 || width <= sizes[0]) return;
+  upper_->setSizes({width, total - width});
+}
+
+void SegmentsPage::resizeEvent(QResizeEvent* event) {
+  QWidget::resizeEvent(event);
+  // The splitter shares a new width by its stretch factors: give the table
+  // what its columns need again.
+  fitTableToColumns();
+}
+
 void SegmentsPage::showEvent(QShowEvent* event) {
   QWidget::showEvent(event);
+  fitTableToColumns();
   refresh();
   pollTimer_.start();
   // Start with the first segment's records rather than an empty panel.

@@ -18,6 +18,7 @@
 class QLabel;
 class QPushButton;
 class QSortFilterProxyModel;
+class QSplitter;
 class QTabWidget;
 class QTableView;
 class QToolButton;
@@ -83,6 +84,7 @@ class SegmentsPage : public QWidget {
  protected:
   void showEvent(QShowEvent* event) override;
   void hideEvent(QHideEvent* event) override;
+  void resizeEvent(QResizeEvent* event) override;
 
  private:
   void onSegmentSelected();
@@ -94,6 +96,9 @@ class SegmentsPage : public QWidget {
   // segment's records then.
   void showExistingSegment();
   void updateButtons();
+  // Widens the table (narrowing the chart, down to a readable width) until
+  // every column shows, unless the user has placed the splitter.
+  void fitTableToColumns();
 
   QPointer<Database> db_;
   SegmentsModel* segments_;
@@ -107,6 +112,8 @@ class SegmentsPage : public QWidget {
   QPushButton* refreshButton_;
   QTableView* table_;
   SegmentChart* chart_;
+  QSplitter* upper_;
+  bool userPlacedSplitter_ = false;
   QTabWidget* bottomTabs_;
   RecordsPanel* records_;
   QTableView* problemsTable_;

@@ -238,6 +238,8 @@ QString formatKeyCount(quint64 n) {
 }
 
 QString formatDuration(double seconds) {
+  // "Verified 6 segments in 0 ms" read as if nothing was done.
+  if (seconds < 0.0005) return QCoreApplication::translate("bb", "under 1 ms");
   if (seconds < 0.1) {
     return QCoreApplication::translate("bb", "%1 ms")
         .arg(QLocale().toString(seconds * 1000, 'f', 0));

@@ -59,7 +59,7 @@ QString formatCountOf(quint64 n, const QString& one, const QString& many);
 QString formatKeyCount(quint64 n);  // "1 key", "12,345 keys"
 
 // How long a task took: "35 ms" under a tenth of a second (where "0.0 s" would say nothing),
-// else "2.4 s".
+// "under 1 ms" below half a millisecond, else "2.4 s".
 QString formatDuration(double seconds);
 QString formatTimestamp(std::uint64_t timestampUs);
 

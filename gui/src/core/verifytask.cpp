@@ -113,9 +113,10 @@ QString MergeOutcome::summary() const {
         keys << QStringLiteral("\u201c%1\u201d").arg(displayKey(*p.key));
     }
     text +=
-        tr(" Damaged, not copied: %1; their bytes are saved in %2.")
-            .arg(formatCountOf(result.damaged.size(), tr("1 record"), tr("%L1 records")),
-                 QString::fromStdString(result.saved_to.size() == 1 ? result.saved_to.front()
+        formatCountOf(result.damaged.size(),
+                      tr(" Damaged, not copied: 1 record; its bytes are saved in %2."),
+                      tr(" Damaged, not copied: %L1 records; their bytes are saved in %2."))
+            .arg(QString::fromStdString(result.saved_to.size() == 1 ? result.saved_to.front()
                                                                     : std::string("lost+found/")));
     if (result.damaged_keys_removed > 0) {
       text += tr(" %1 whose value was damaged %2 gone: %3.")
