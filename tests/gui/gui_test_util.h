@@ -54,9 +54,11 @@ inline void fill(bitcask::DB& db, int n, int from = 0) {
 
 }  // namespace guitest
 
-// Tests must not write the user's real settings.
+// Tests must not write the user's real settings, nor each other's: ctest runs the suites in
+// parallel, and one suite's recent databases or window state must not show up in another's.
 inline void isolateSettings() {
   QStandardPaths::setTestModeEnabled(true);
   QCoreApplication::setOrganizationName(QStringLiteral("BitcaskBrowserTests"));
-  QCoreApplication::setApplicationName(QStringLiteral("bitcask-browser-tests"));
+  QCoreApplication::setApplicationName(
+      QStringLiteral("bitcask-browser-tests-" BITCASK_GUI_TEST_NAME));
 }
