@@ -154,16 +154,7 @@ void KeyTableModel::restart() {
   count_ = 0;
   bool load = false;
   if (db_ && !listMode_) {
-    try {
-      count_ = db_->db().count(prefix_);
-      bitcask::ScanOptions options;
-      options.prefix = prefix_;
-      options.limit = std::size_t(pageSize_);
-      head_ = db_->db().scan(options);
-    } catch (const bitcask::Error& e) {
-      reportError(tr("Reading the keys failed: %1").arg(QString::fromStdString(e.what())));
-      head_.clear();
-    }
+    readCountAndFirstPage();
     if (head_.size() < std::size_t(pageSize_)) {
       // Every key is in the first page: no background read.
       auto keys = std::make_shared<KeySnapshot>();
@@ -264,6 +255,19 @@ quint64 KeyTableModel::matchCount() const { return count_; }
 const std::vector<bitcask::KeyEntry>& KeyTableModel::entries() const {
   static const std::vector<bitcask::KeyEntry> none;
   return listMode_ && list_ ? *list_ : none;
+}
+
+void KeyTableModel::readCountAndFirstPage() {
+  try {
+    count_ = db_->db().count(prefix_);
+    bitcask::ScanOptions options;
+    options.prefix = prefix_;
+    options.limit = std::size_t(pageSize_);
+    head_ = db_->db().scan(options);
+  } catch (const bitcask::Error& e) {
+    reportError(tr("Reading the keys failed: %1").arg(QString::fromStdString(e.what())));
+    head_.clear();
+  }
 }
 
 void KeyTableModel::reportError(const QString& message) const {
@@ -681,15 +685,7 @@ void KeyTableModel::onKeysChanged(const QList<QByteArray>& put, const QList<QByt
     for (const QByteArray& k : put) pendingKeys_.insert(k);
     for (const QByteArray& k : removed) pendingKeys_.insert(k);
     beginResetModel();
-    try {
-      count_ = db_->db().count(prefix_);
-      bitcask::ScanOptions options;
-      options.prefix = prefix_;
-      options.limit = std::size_t(pageSize_);
-      head_ = db_->db().scan(options);
-    } catch (const bitcask::Error& e) {
-      reportError(tr("Reading the keys failed: %1").arg(QString::fromStdString(e.what())));
-    }
+    readCountAndFirstPage();
     tail_.clear();
     endResetModel();
     updateCount();

@@ -137,6 +137,8 @@ class KeyTableModel : public QAbstractTableModel {
   void resortInForce();
   void onSortFinished();
   void stopTasks();
+  // The count and the first page of keys under prefix_ (what shows while every key is read).
+  void readCountAndFirstPage();
   void reportError(const QString& message) const;
   void onKeysChanged(const QList<QByteArray>& put, const QList<QByteArray>& removed);
   void applyPut(const std::string& key);
