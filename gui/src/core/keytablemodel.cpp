@@ -510,26 +510,9 @@ void KeyTableModel::sort(int column, Qt::SortOrder order) {
       emit sortChanged(sortColumn_, sortOrder_);
       return;
     }
-    // Persistent indexes (selection, current row) follow their keys.
-    emit layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
-    const QModelIndexList before = persistentIndexList();
-    std::vector<std::size_t> bases;
-    bases.reserve(std::size_t(before.size()));
-    for (const QModelIndex& i : before) bases.push_back(baseOfRow(i.row()));
-    order_.reset();
-    sortColumn_ = kKeyColumn;
-    sortOrder_ = order;
-    pendingSortColumn_ = sortColumn_;
-    pendingSortOrder_ = sortOrder_;
-    QModelIndexList after;
-    after.reserve(before.size());
-    for (qsizetype i = 0; i < before.size(); ++i) {
-      after << index(rowOfBase(bases[std::size_t(i)]), before[i].column());
-    }
-    changePersistentIndexList(before, after);
-    entries_.clear();
-    emit layoutChanged({}, QAbstractItemModel::VerticalSortHint);
-    emit sortChanged(sortColumn_, sortOrder_);
+    pendingSortColumn_ = kKeyColumn;
+    pendingSortOrder_ = order;
+    applyOrder(nullptr, kKeyColumn, order);
     return;
   }
   if (!fieldOfColumn(column)) {
@@ -611,18 +594,24 @@ void KeyTableModel::onSortFinished() {
     emit sortChanged(sortColumn_, sortOrder_);
     return;
   }
+  applyOrder(std::move(result.order), pendingSortColumn_, pendingSortOrder_);
+}
+
+void KeyTableModel::applyOrder(RowOrder order, int column, Qt::SortOrder direction) {
+  // Persistent indexes (selection, current row) follow their keys.
   emit layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
   const QModelIndexList before = persistentIndexList();
   std::vector<std::size_t> bases;
   bases.reserve(std::size_t(before.size()));
   for (const QModelIndex& i : before) bases.push_back(baseOfRow(i.row()));
-  order_ = std::move(result.order);
-  sortColumn_ = pendingSortColumn_;
-  sortOrder_ = pendingSortOrder_;
+  order_ = std::move(order);
+  sortColumn_ = column;
+  sortOrder_ = direction;
   QModelIndexList after;
   after.reserve(before.size());
-  if (before.size() <= 16) {
-    // The current row and a selection's ends: a search each costs less than an inverse.
+  if (!order_ || before.size() <= 16) {
+    // Key order, or the current row and a selection's ends: a search each costs less than an
+    // inverse.
     for (qsizetype i = 0; i < before.size(); ++i) {
       after << index(rowOfBase(bases[std::size_t(i)]), before[i].column());
     }

@@ -139,6 +139,9 @@ class KeyTableModel : public QAbstractTableModel {
   void stopTasks();
   // The count and the first page of keys under prefix_ (what shows while every key is read).
   void readCountAndFirstPage();
+  // Puts `order` (null: key order) in force for `column`/`direction`; persistent indexes follow
+  // their keys.
+  void applyOrder(RowOrder order, int column, Qt::SortOrder direction);
   void reportError(const QString& message) const;
   void onKeysChanged(const QList<QByteArray>& put, const QList<QByteArray>& removed);
   void applyPut(const std::string& key);
