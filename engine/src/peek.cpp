@@ -6,8 +6,8 @@
 // 2. For each segment, oldest first: check its header, then take its hint
 //    (checked whole by hint::Reader, as the open does) as one sorted source.
 //    Bytes the hint does not cover (no hint, or records appended after it)
-//    are read from a private copy of the segment, as a read-only open reads
-//    the newest one, and become a second, newer source: their records
+//    are read from a private copy, as a read-only open reads the newest
+//    segment, and become a second, newer source: their records
 //    sorted by key, the last record of a key winning.
 // 3. Merge the sources' heads in key order. Among the heads with the same
 //    key, the newest source's entry is the key's latest record: listed when
@@ -196,10 +196,12 @@ std::optional<KeyPeek> peek(const fs::path& dir, std::size_t limit, std::uint64_
       sources.push_back(std::make_unique<HintSource>(std::move(reader), id, now_us));
     }
     if (covered < size) {
-      // The whole file is copied (a writer may cut or grow it meanwhile).
-      scanned += size;
+      // Read from a copy (a writer may cut or grow the file meanwhile), but for the pages the
+      // hint covers (Mapping::copy_of).
+      scanned += size - covered;
       if (scanned > max_scan_bytes) return std::nullopt;
-      auto seg = Segment::open(path, id, SegmentFormat::kNative, Segment::Mode::kSnapshot);
+      auto seg =
+          Segment::open(path, id, SegmentFormat::kNative, Segment::Mode::kSnapshot, 0, covered);
       auto heads = scan_records(*seg, covered, i + 1 == ids->size(), now_us);
       if (!heads) return std::nullopt;
       out.listed_entries += heads->size();
