@@ -1,8 +1,11 @@
 #include "core/keypreviewmodel.h"
 
+#include "core/keytablemodel.h"
 #include "core/valueformat.h"
 
 namespace bb {
+
+static_assert(int(KeyPreviewModel::kSegmentColumn) == int(KeyTableModel::kSegmentColumn));
 
 KeyPreviewModel::KeyPreviewModel(QObject* parent) : QAbstractTableModel(parent) {}
 
@@ -25,12 +28,7 @@ int KeyPreviewModel::columnCount(const QModelIndex& parent) const {
 QVariant KeyPreviewModel::data(const QModelIndex& index, int role) const {
   if (!index.isValid() || index.row() >= rowCount()) return {};
   const bitcask::PeekedKey& k = keyAt(index.row());
-  if (role == Qt::TextAlignmentRole) {
-    if (index.column() == kSizeColumn || index.column() == kSegmentColumn) {
-      return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
-    }
-    return {};
-  }
+  if (role == Qt::TextAlignmentRole) return KeyTableModel::columnHeader(index.column(), role);
   if (role == Qt::ToolTipRole && index.column() == kSizeColumn) {
     return formatCountOf(k.value_size, tr("1 byte"), tr("%L1 bytes"));
   }
@@ -51,20 +49,10 @@ QVariant KeyPreviewModel::data(const QModelIndex& index, int role) const {
 }
 
 QVariant KeyPreviewModel::headerData(int section, Qt::Orientation orientation, int role) const {
-  if (orientation != Qt::Horizontal || role != Qt::DisplayRole) {
+  if (orientation != Qt::Horizontal) {
     return QAbstractTableModel::headerData(section, orientation, role);
   }
-  switch (section) {
-    case kKeyColumn:
-      return tr("Key");
-    case kSizeColumn:
-      return tr("Size");
-    case kTimestampColumn:
-      return tr("Written");
-    case kSegmentColumn:
-      return tr("Segment");
-  }
-  return {};
+  return KeyTableModel::columnHeader(section, role);
 }
 
 }  // namespace bb

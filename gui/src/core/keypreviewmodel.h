@@ -17,6 +17,7 @@ class KeyPreviewModel : public QAbstractTableModel {
   Q_OBJECT
 
  public:
+  // The key table's first four columns (KeyTableModel::Column), in its order.
   enum Column { kKeyColumn, kSizeColumn, kTimestampColumn, kSegmentColumn, kColumnCount };
 
   explicit KeyPreviewModel(QObject* parent = nullptr);

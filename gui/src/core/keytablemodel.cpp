@@ -484,8 +484,12 @@ QVariant KeyTableModel::data(const QModelIndex& index, int role) const {
 QVariant KeyTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
   if (orientation != Qt::Horizontal)
     return QAbstractTableModel::headerData(section, orientation, role);
+  return columnHeader(section, role);
+}
+
+QVariant KeyTableModel::columnHeader(int column, int role) {
   if (role == Qt::DisplayRole) {
-    switch (section) {
+    switch (column) {
       case kKeyColumn:
         return tr("Key");
       case kSizeColumn:
@@ -498,7 +502,7 @@ QVariant KeyTableModel::headerData(int section, Qt::Orientation orientation, int
         return tr("Value");
     }
   }
-  if (role == Qt::TextAlignmentRole && (section == kSizeColumn || section == kSegmentColumn)) {
+  if (role == Qt::TextAlignmentRole && (column == kSizeColumn || column == kSegmentColumn)) {
     return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
   }
   return {};

@@ -120,6 +120,8 @@ class KeyTableModel : public QAbstractTableModel {
   QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
   QVariant headerData(int section, Qt::Orientation orientation,
                       int role = Qt::DisplayRole) const override;
+  // A column's title and alignment (KeyPreviewModel shows the first four columns too).
+  static QVariant columnHeader(int column, int role);
 
  signals:
   // matchCount() changed (filtering, edits).
