@@ -118,6 +118,10 @@ class TestLargeValues : public QObject {
     QVERIFY(d->storedBytes().empty());
     QVERIFY(dock->textEdit()->toPlainText().isEmpty());
     QVERIFY(!dock->saveButton()->isEnabled());
+    // Under the panel, no Save or Revert that could not apply: the panel's buttons alone.
+    QVERIFY(!dock->saveButton()->isVisibleTo(dock));
+    QVERIFY(!dock->revertButton()->isVisibleTo(dock));
+    QVERIFY(!dock->saveToFileButton()->isVisibleTo(dock));  // the panel's own is there
 
     // A value over kMaxLoadAllBytes offers no "Load all".
     QVERIFY(w.selectKey("a:huge"));
@@ -159,6 +163,8 @@ class TestLargeValues : public QObject {
       QVERIFY(!d->canSave());
       QVERIFY(!dock->save());
       QVERIFY(!dock->saveButton()->isEnabled());
+      QVERIFY(!dock->saveButton()->isVisibleTo(dock));
+      QVERIFY(!dock->revertButton()->isVisibleTo(dock));
       QCOMPARE(*w.database()->value(key), whole);
       QVERIFY(dock->saveToFileButton()->isVisibleTo(dock));
     }
@@ -264,6 +270,8 @@ class TestLargeValues : public QObject {
     QVERIFY(w.selectKey("b:normal"));
     ValueEditorDock* dock = w.valueEditor();
     QCOMPARE(dock->document()->state(), ValueDocument::State::kLoaded);  // at once, no worker
+    QVERIFY(dock->saveButton()->isVisibleTo(dock));
+    QVERIFY(dock->revertButton()->isVisibleTo(dock));
     QCOMPARE(dock->textEdit()->toPlainText(), QString("{\n  \"name\": \"Ada\",\n  \"n\": 1\n}"));
     dock->textEdit()->setPlainText("{\"name\": \"Eve\", \"n\": 2}");
     QVERIFY(dock->saveButton()->isEnabled());

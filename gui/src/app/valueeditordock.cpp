@@ -301,14 +301,15 @@ void ValueEditorDock::onValidity() {
     text_->setErrorPosition(0, 0);
   }
   error_->setVisible(showError);
+  // Save and Revert only where an edit can be made: not under the large-value panel, nor
+  // below a partial view, a binary value or a read-only database, where they could never be
+  // enabled and would only crowd the buttons that do apply.
+  const bool editable = d->isEditable();
+  save_->setVisible(editable);
+  revert_->setVisible(editable);
   save_->setEnabled(d->canSave());
   saveAction_->setEnabled(d->canSave());
   revert_->setEnabled(modified && d->exists());
-  if (d->hasKey() && !controller_->canEdit()) {
-    save_->setToolTip(tr("The database is open read-only"));
-  } else {
-    save_->setToolTip(tr("Write the edited value (Ctrl+S)"));
-  }
 }
 
 bool ValueEditorDock::eventFilter(QObject* watched, QEvent* event) {
