@@ -1,83 +1,16 @@
 #include "app/keytableview.h"
 
 #include <QAction>
-#include <QEvent>
 #include <QHeaderView>
-#include <QImage>
-#include <QPainter>
-#include <QStyle>
-#include <QStyleOptionHeader>
 #include <algorithm>
 #include <limits>
 
+#include "app/sortarrowheader.h"
 #include "app/taskprogressdialog.h"
 #include "core/keytablemodel.h"
 #include "core/valueformat.h"
 
 namespace bb {
-
-namespace {
-
-// Whether `style` draws `indicator` as an arrow pointing down (widest at its top). Styles
-// disagree: Fusion on Linux draws SortUp pointing up, the Windows style (and Fusion elsewhere)
-// pointing down, so the arrow a sort order gets is found by drawing it once.
-bool drawsDownArrow(const QStyle* style, QStyleOptionHeader::SortIndicator indicator) {
-  QImage image(32, 32, QImage::Format_ARGB32_Premultiplied);
-  image.fill(Qt::transparent);
-  QStyleOptionHeader option;
-  option.rect = image.rect();
-  option.sortIndicator = indicator;
-  QPainter painter(&image);
-  style->drawPrimitive(QStyle::PE_IndicatorHeaderArrow, &option, &painter);
-  painter.end();
-  int top = -1, bottom = -1;  // the ink's width in its first and last rows
-  for (int y = 0; y < image.height(); ++y) {
-    const int ink = int(std::count_if(reinterpret_cast<const QRgb*>(image.constScanLine(y)),
-                                      reinterpret_cast<const QRgb*>(image.constScanLine(y)) + 32,
-                                      [](QRgb c) { return qAlpha(c) > 64; }));
-    if (ink == 0) continue;
-    if (top < 0) top = ink;
-    bottom = ink;
-  }
-  return top > bottom;
-}
-
-// The key table's header: largest first (descending) shows an arrow pointing down and
-// smallest first one pointing up, whatever the style, as DB Browser for SQLite and file
-// managers show them. Qt gives a descending order the indicator SortUp, which Fusion on Linux
-// draws pointing up: above a list that starts with its largest value.
-class SortArrowHeader : public QHeaderView {
- public:
-  using QHeaderView::QHeaderView;
-
- protected:
-  void initStyleOptionForIndex(QStyleOptionHeader* option, int logicalIndex) const override {
-    QHeaderView::initStyleOptionForIndex(option, logicalIndex);
-    if (option->sortIndicator == QStyleOptionHeader::None) return;
-    if (probedStyle_ != style()) {
-      probedStyle_ = style();
-      downIndicator_ = drawsDownArrow(style(), QStyleOptionHeader::SortDown)
-                           ? QStyleOptionHeader::SortDown
-                           : QStyleOptionHeader::SortUp;
-    }
-    const auto upIndicator = downIndicator_ == QStyleOptionHeader::SortDown
-                                 ? QStyleOptionHeader::SortUp
-                                 : QStyleOptionHeader::SortDown;
-    option->sortIndicator =
-        sortIndicatorOrder() == Qt::DescendingOrder ? downIndicator_ : upIndicator;
-  }
-
-  void changeEvent(QEvent* event) override {
-    if (event->type() == QEvent::StyleChange) probedStyle_ = nullptr;
-    QHeaderView::changeEvent(event);
-  }
-
- private:
-  mutable const QStyle* probedStyle_ = nullptr;
-  mutable QStyleOptionHeader::SortIndicator downIndicator_ = QStyleOptionHeader::SortDown;
-};
-
-}  // namespace
 
 int KeyTableView::sizeTextWidth(const QFontMetrics& fm) {
   // The widest text the Size column shows (formatBytes of a 32-bit value size): the most
@@ -100,7 +33,6 @@ int KeyTableView::sizeTextWidth(const QFontMetrics& fm) {
 KeyTableView::KeyTableView(QWidget* parent) : QTableView(parent) {
   setObjectName(QStringLiteral("keyTable"));
   setHorizontalHeader(new SortArrowHeader(Qt::Horizontal, this));
-  horizontalHeader()->setSectionsClickable(true);  // as QTableView's own header is
   setSelectionBehavior(SelectRows);
   setSelectionMode(ExtendedSelection);
   setAlternatingRowColors(true);

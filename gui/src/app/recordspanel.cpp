@@ -6,9 +6,11 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
+#include <algorithm>
 
 #include "app/recordhexview.h"
 #include "core/database.h"
@@ -74,15 +76,20 @@ RecordsPanel::RecordsPanel(QWidget* parent) : QWidget(parent), model_(new Record
                          fm.horizontalAdvance(QStringLiteral("2000-00-00 00:00:00")) + 16);
   table_->setColumnWidth(RecordsModel::kChecksumColumn, fm.horizontalAdvance(tr("Checksum")) + 20);
 
+  // The Version column stretches; this is what it wants for "shadowed by SEGMENT @ OFFSET".
+  versionWidth_ = fm.horizontalAdvance(tr("shadowed by %1 @ %L2").arg(99).arg(99'999'999)) + 16;
+
   hex_ = new RecordHexView(this);
-  auto* split = new QSplitter(Qt::Horizontal, this);
-  split->setObjectName(QStringLiteral("recordsSplitter"));
-  split->addWidget(table_);
-  split->addWidget(hex_);
-  split->setStretchFactor(0, 3);
-  split->setStretchFactor(1, 2);
+  split_ = new QSplitter(Qt::Horizontal, this);
+  split_->setObjectName(QStringLiteral("recordsSplitter"));
+  split_->addWidget(table_);
+  split_->addWidget(hex_);
+  split_->setStretchFactor(0, 3);
+  split_->setStretchFactor(1, 2);
+  split_->setChildrenCollapsible(false);
+  connect(split_, &QSplitter::splitterMoved, this, [this] { userPlacedSplitter_ = true; });
   layout->addLayout(filters);
-  layout->addWidget(split, 1);
+  layout->addWidget(split_, 1);
 
   showKeyAct_ = new QAction(tr("Show Key in Key Table"), this);
   showKeyAct_->setObjectName(QStringLiteral("actionRecordShowKey"));
@@ -135,6 +142,40 @@ RecordsPanel::RecordsPanel(QWidget* parent) : QWidget(parent), model_(new Record
           &RecordsPanel::onCurrentChanged);
   updateCaption();
   onCurrentChanged();
+}
+
+int RecordsPanel::tableWidthWanted() const {
+  int width = 2 * table_->frameWidth() + table_->verticalScrollBar()->sizeHint().width();
+  for (int c = 0; c < model_->columnCount(); ++c) {
+    if (table_->isColumnHidden(c)) continue;
+    width += c == RecordsModel::kStatusColumn ? versionWidth_ : table_->columnWidth(c);
+  }
+  return width;
+}
+
+void RecordsPanel::fitSplitter() {
+  const QList<int> sizes = split_->sizes();
+  if (userPlacedSplitter_ || sizes.size() != 2) return;
+  const int total = sizes[0] + sizes[1];
+  if (total <= 0) return;
+  // Every column of the table first; the hex view the rest: 16 bytes a line when that leaves
+  // room, else 8 (RecordHexView picks by its width). Too narrow for both: share by need.
+  const int table = tableWidthWanted();
+  const int wide = hex_->dumpWidthFor(16), narrow = hex_->dumpWidthFor(8);
+  int hex = total - table;
+  if (hex < narrow) hex = std::max(narrow * total / (table + narrow), total / 3);
+  hex = std::min(hex, std::max(wide, total / 2));
+  split_->setSizes({total - hex, hex});
+}
+
+void RecordsPanel::resizeEvent(QResizeEvent* event) {
+  QWidget::resizeEvent(event);
+  fitSplitter();
+}
+
+void RecordsPanel::showEvent(QShowEvent* event) {
+  QWidget::showEvent(event);
+  fitSplitter();
 }
 
 void RecordsPanel::setDatabase(Database* db) {

@@ -96,6 +96,8 @@ class SegmentsPage : public QWidget {
   // segment's records then.
   void showExistingSegment();
   void updateButtons();
+  // Sizes each column to its header and cells, unless the user has resized one.
+  void fitColumns();
   // Widens the table (narrowing the chart, down to a readable width) until
   // every column shows, unless the user has placed the splitter.
   void fitTableToColumns();
@@ -114,6 +116,8 @@ class SegmentsPage : public QWidget {
   SegmentChart* chart_;
   QSplitter* upper_;
   bool userPlacedSplitter_ = false;
+  bool userSizedColumns_ = false;
+  bool fittingColumns_ = false;
   QTabWidget* bottomTabs_;
   RecordsPanel* records_;
   QTableView* problemsTable_;
