@@ -7,6 +7,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QStackedWidget>
+#include <QTabWidget>
 
 #include "app/jsontextedit.h"
 #include "app/largevaluepanel.h"
@@ -277,6 +278,21 @@ class TestLargeValues : public QObject {
     QVERIFY(dock->saveButton()->isEnabled());
     QVERIFY(dock->save());
     QCOMPARE(*w.database()->value("b:normal"), std::string(R"({"name":"Eve","n":2})"));
+
+    // No key: a line saying what to do, no empty editor, no buttons.
+    dock->showKey(std::nullopt);
+    QVERIFY(dock->largeValuePanel()->isVisibleTo(dock));
+    QVERIFY(!dock->tabs()->isVisibleTo(dock));
+    QCOMPARE(dock->largeValuePanel()->messageLabel()->text(),
+             QString("Select a key to see its value here."));
+    for (QPushButton* b : dock->largeValuePanel()->findChildren<QPushButton*>())
+      QVERIFY2(!b->isVisibleTo(dock), qPrintable(b->text()));
+    QVERIFY(!dock->saveButton()->isVisibleTo(dock));
+    QVERIFY(!dock->revertButton()->isVisibleTo(dock));
+    dock->showKey(std::string("b:normal"));
+    QVERIFY(dock->tabs()->isVisibleTo(dock));
+    QVERIFY(!dock->largeValuePanel()->isVisibleTo(dock));
+    QVERIFY(dock->saveButton()->isVisibleTo(dock));
   }
 };
 

@@ -280,8 +280,10 @@ void SegmentsPage::fitTableToColumns() {
   const int total = sizes[0] + sizes[1];
   const int needed = table_->horizontalHeader()->length() + 2 * table_->frameWidth() +
                      table_->verticalScrollBar()->sizeHint().width();
-  const int width = std::min(needed, total - kChartMinimum);
-  if (total <= 0 || width <= sizes[0]) return;
+  // The table as wide as its columns, no wider (empty space beside the last column says
+  // nothing): the chart takes the rest. In a window too narrow for both, half each.
+  const int width = std::min(needed, std::max(total - kChartMinimum, total / 2));
+  if (total <= 0 || width == sizes[0]) return;
   upper_->setSizes({width, total - width});
 }
 

@@ -98,8 +98,8 @@ class SegmentsPage : public QWidget {
   void updateButtons();
   // Sizes each column to its header and cells, unless the user has resized one.
   void fitColumns();
-  // Widens the table (narrowing the chart, down to a readable width) until
-  // every column shows, unless the user has placed the splitter.
+  // Makes the table as wide as its columns (narrowing the chart down to a readable width when
+  // they need it), unless the user has placed the splitter.
   void fitTableToColumns();
 
   QPointer<Database> db_;

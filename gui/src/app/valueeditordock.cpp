@@ -167,7 +167,8 @@ ValueEditorDock::ValueEditorDock(EditController* controller, QWidget* parent)
   connect(text_, &JsonTextEdit::textShown, this, [this] {
     text_->setReadOnly(!document_->isEditable());
     const auto state = document_->state();
-    if (state != ValueDocument::State::kLoading && state != ValueDocument::State::kChoice) {
+    if (state != ValueDocument::State::kLoading && state != ValueDocument::State::kChoice &&
+        document_->hasKey()) {
       stack_->setCurrentWidget(tabs_);
     }
   });
@@ -238,7 +239,9 @@ void ValueEditorDock::onLoaded() {
   if (state == ValueDocument::State::kLoading) panel_->showLoading(d->valueSize());
   if (state == ValueDocument::State::kChoice)
     panel_->showChoice(d->valueSize(), d->loadAllRefusal());
-  stack_->setCurrentWidget(waiting ? static_cast<QWidget*>(panel_) : tabs_);
+  // No key: a line saying what to do, rather than an empty editor under four tabs.
+  if (!d->hasKey()) panel_->showMessage(tr("Select a key to see its value here."));
+  stack_->setCurrentWidget(waiting || !d->hasKey() ? static_cast<QWidget*>(panel_) : tabs_);
   const bool large = d->valueSize() > kLargeValueBytes;
   loadAll_->setVisible(d->isPartial() && d->canLoadAll());
   saveToFile_->setVisible(large && !waiting);
@@ -251,7 +254,7 @@ void ValueEditorDock::onLoaded() {
   text_->setHighlighting(false);
   text_->showText(d->displayText());
   text_->setReadOnly(!d->isEditable() || text_->isBuildingText());
-  if (text_->isBuildingText()) {
+  if (text_->isBuildingText() && d->hasKey()) {
     // The value is read; its text is laid out by a worker: still "Loading…" until it shows.
     panel_->showLoading(d->valueSize());
     stack_->setCurrentWidget(panel_);
