@@ -663,6 +663,11 @@ class TestSegments : public QObject {
              recordHexDumpLineChars(8));
     table->sortByColumn(SegmentsModel::kFragmentationColumn, Qt::DescendingOrder);
     everythingInView("1280, sorted by fragmentation");
+    // One key's records: a Segment column more.
+    records->showKey(key(3));  // written twice
+    QTRY_VERIFY(records->model()->rowCount() > 1);
+    QVERIFY(!records->table()->isColumnHidden(RecordsModel::kSegmentColumn));
+    everythingInView("1280, one key's records");
 
     page.resize(1584, 900);
     everythingInView("1600");

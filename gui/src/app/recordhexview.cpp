@@ -2,7 +2,7 @@
 
 #include <QEvent>
 #include <QFontDatabase>
-#include <QFontMetrics>
+#include <QFontMetricsF>
 #include <QHeaderView>
 #include <QLabel>
 #include <QPlainTextEdit>
@@ -11,6 +11,7 @@
 #include <QTextBlock>
 #include <QTreeWidget>
 #include <QVBoxLayout>
+#include <cmath>
 
 namespace bb {
 
@@ -101,11 +102,21 @@ void RecordHexView::showRecord(const RawRecord& record) {
   highlightField(-1);
 }
 
+namespace {
+
+// The pixels one line of the dump takes in `font` (measured as a whole: a monospace digit's
+// advance is fractional, 47 of them rounded one by one are pixels off), and the cursor.
+int lineWidth(const QFont& font, int perLine) {
+  return int(std::ceil(QFontMetricsF(font).horizontalAdvance(
+             QString(recordHexDumpLineChars(perLine), QLatin1Char('0'))))) +
+         1;
+}
+
+}  // namespace
+
 int RecordHexView::dumpWidthFor(int perLine) const {
-  const int charWidth = QFontMetrics(dump_->font()).horizontalAdvance(QLatin1Char('0'));
-  return charWidth * recordHexDumpLineChars(perLine) +
-         2 * int(dump_->document()->documentMargin()) + 2 * dump_->frameWidth() +
-         dump_->verticalScrollBar()->sizeHint().width();
+  return lineWidth(dump_->font(), perLine) + 2 * int(dump_->document()->documentMargin()) +
+         2 * dump_->frameWidth() + dump_->verticalScrollBar()->sizeHint().width();
 }
 
 bool RecordHexView::eventFilter(QObject* watched, QEvent* event) {
@@ -115,8 +126,7 @@ bool RecordHexView::eventFilter(QObject* watched, QEvent* event) {
 
 void RecordHexView::fitDump() {
   const int available = dump_->viewport()->width() - 2 * int(dump_->document()->documentMargin());
-  const int charWidth = QFontMetrics(dump_->font()).horizontalAdvance(QLatin1Char('0'));
-  const int perLine = charWidth * recordHexDumpLineChars(16) <= available ? 16 : 8;
+  const int perLine = lineWidth(dump_->font(), 16) <= available ? 16 : 8;
   if (perLine == perLine_) return;
   perLine_ = perLine;
   if (record_.bytes.empty()) return;

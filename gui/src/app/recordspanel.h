@@ -44,8 +44,8 @@ class RecordsPanel : public QWidget {
   QCheckBox* corruptBox() const { return corrupt_; }
   QLineEdit* keyEdit() const { return keyEdit_; }
   QSplitter* splitter() const { return split_; }
-  // The width the table wants: every column, the stretching Version column at the width of a
-  // "shadowed by" text.
+  // The width the table wants: every column, the Key column (which takes what the others
+  // leave) 16 characters wide.
   int tableWidthWanted() const;
 
  signals:
@@ -76,7 +76,7 @@ class RecordsPanel : public QWidget {
   QTableView* table_;
   RecordHexView* hex_;
   QSplitter* split_;
-  int versionWidth_ = 0;
+  int keyWidth_ = 0;  // what the Key column (which takes the rest) would like
   bool userPlacedSplitter_ = false;
   QAction* showKeyAct_;
   QAction* keyRecordsAct_;

@@ -7,7 +7,7 @@
 #include <QEvent>
 #include <QFileDialog>
 #include <QFontDatabase>
-#include <QFontMetrics>
+#include <QFontMetricsF>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -322,8 +322,11 @@ bool ValueEditorDock::eventFilter(QObject* watched, QEvent* event) {
 
 void ValueEditorDock::fitHexDump() {
   const int available = hex_->viewport()->width() - 2 * int(hex_->document()->documentMargin());
-  const int charWidth = QFontMetrics(hex_->font()).horizontalAdvance(QLatin1Char('0'));
-  const int perRow = charWidth * hexDumpRowChars(16) <= available ? 16 : 8;
+  // Measured as a whole line: a monospace digit's advance is fractional, and 79 of them
+  // rounded one by one are pixels short (a row that scrolls sideways).
+  const qreal row =
+      QFontMetricsF(hex_->font()).horizontalAdvance(QString(hexDumpRowChars(16), QLatin1Char('0')));
+  const int perRow = row + 1 <= available ? 16 : 8;
   if (perRow == hexBytesPerRow_) return;
   hexBytesPerRow_ = perRow;
   hex_->setPlainText(document_->hexText(perRow));
