@@ -324,6 +324,17 @@ class TestAppShell : public QObject {
     QCOMPARE(formatBytes(1536), QLocale().toString(1.5, 'f', 1) + QStringLiteral(" KiB"));
     QVERIFY(formatBytes(5ull << 20).endsWith(QStringLiteral(" MiB")));
     QVERIFY(formatBytes(3ull << 30).endsWith(QStringLiteral(" GiB")));
+    // One decimal, but no trailing zero that says nothing.
+    QCOMPARE(formatBytes(1024), QStringLiteral("1 KiB"));
+    QCOMPARE(formatBytes(1ull << 20), QStringLiteral("1 MiB"));
+    QCOMPARE(formatBytes((1ull << 20) + 1000), QStringLiteral("1 MiB"));
+    QCOMPARE(formatBytes(3ull << 19), QLocale().toString(1.5, 'f', 1) + QStringLiteral(" MiB"));
+    QCOMPARE(formatBytes(100ull << 20), QStringLiteral("100 MiB"));
+    QCOMPARE(formatBytes(2ull << 30), QStringLiteral("2 GiB"));
+    // Just below a unit's end: rounded into the next unit, never "1,024 KiB".
+    QCOMPARE(formatBytes((1ull << 20) - 1), QStringLiteral("1 MiB"));
+    QCOMPARE(formatBytes((1ull << 20) - 103),
+             QLocale().toString(1023.9, 'f', 1) + QStringLiteral(" KiB"));
     // Workload sizes are exact: no "KB" meaning 1000 beside a "KiB" meaning 1024.
     QCOMPARE(formatValueSize(4096), QStringLiteral("4 KiB"));
     QCOMPARE(formatValueSize(1u << 20), QStringLiteral("1 MiB"));

@@ -219,9 +219,9 @@ class TestKeysGuard : public QObject {
     KeyTableView* view = w.tableView();
     const QFontMetrics fm = view->fontMetrics();
     const int width = view->columnWidth(KeyTableModel::kSizeColumn);
-    for (quint64 size :
-         {quint64(1023), quint64(999 * 1024 + 1023), quint64(1024 * 1024 - 1),
-          quint64(1024) * 1024 * 1024 - 1, quint64(std::numeric_limits<quint32>::max())}) {
+    for (quint64 size : {quint64(1023), quint64(999 * 1024 + 1023), quint64(1024 * 1024 - 1),
+                         quint64(1024 * 1024 - 103), quint64(1024) * 1024 * 1024 - 1,
+                         quint64(std::numeric_limits<quint32>::max())}) {
       QVERIFY2(fm.horizontalAdvance(formatBytes(size)) < width,
                qPrintable(formatBytes(size) + QString(" in %1 px").arg(width)));
     }

@@ -7,6 +7,8 @@
 #include <QHeaderView>
 #include <QSemaphore>
 #include <QSignalSpy>
+#include <QStyle>
+#include <QStyleFactory>
 #include <QTest>
 #include <QThreadPool>
 #include <algorithm>
@@ -350,6 +352,70 @@ class TestKeyTable : public QObject {
     QTRY_COMPARE(model.sortColumn(), int(KeyTableModel::kSegmentColumn));
     QTRY_VERIFY(!model.isSorting());
     QCOMPARE(rowsOf(model), expected(db->db(), KeyTableModel::kSegmentColumn, Qt::AscendingOrder));
+  }
+
+  // Largest first shows an arrow pointing down, smallest first one pointing up, in Fusion (the
+  // style of the light and dark themes, which on Linux draws Qt's descending indicator
+  // pointing up) and in the Windows style (which draws it pointing down); the model's order is
+  // Qt's either way.
+  void sortArrowPointsDownForLargestFirst() {
+    QTemporaryDir dir;
+    auto db = openMixed(guitest::dbPath(dir), 50);
+    for (const char* styleName : {"Fusion", "Windows"}) {
+      std::unique_ptr<QStyle> style(QStyleFactory::create(styleName));
+      QVERIFY2(style, styleName);
+      KeyTableModel model;
+      model.setDatabase(db.get());
+      KeyTableView view;
+      view.setStyle(style.get());
+      view.horizontalHeader()->setStyle(style.get());
+      view.setModel(&model);
+      view.resize(900, 300);
+      QHeaderView* header = view.horizontalHeader();
+      // The arrow is found as what the indicator adds to a section. Size's label is aligned
+      // right and moves aside for it; the Key column's stays put, so it is measured there
+      // (one header draws every column's arrow alike).
+      auto grabSection = [&](int col) {
+        return header
+            ->grab(QRect(header->sectionViewportPosition(col), 0, header->sectionSize(col),
+                         header->height()))
+            .toImage()
+            .convertToFormat(QImage::Format_RGB32);
+      };
+      view.sortByColumn(KeyTableModel::kSizeColumn, Qt::AscendingOrder);
+      QTRY_VERIFY(!model.isSorting());
+      const QImage plain = grabSection(KeyTableModel::kKeyColumn);
+      for (Qt::SortOrder order : {Qt::DescendingOrder, Qt::AscendingOrder}) {
+        view.sortByColumn(KeyTableModel::kKeyColumn, order);
+        QTRY_VERIFY(!model.isSorting());
+        QCOMPARE(header->sortIndicatorOrder(), order);
+        const QImage sorted = grabSection(KeyTableModel::kKeyColumn);
+        QCOMPARE(sorted.size(), plain.size());
+        int top = -1, bottom = -1, rows = 0;
+        for (int y = 0; y < sorted.height(); ++y) {
+          int ink = 0;
+          for (int x = 0; x < sorted.width(); ++x) ink += sorted.pixel(x, y) != plain.pixel(x, y);
+          if (ink == 0) continue;
+          ++rows;
+          if (top < 0) top = ink;
+          bottom = ink;
+        }
+        QVERIFY2(rows >= 2, styleName);
+        const bool pointsDown = top > bottom;
+        QVERIFY2(pointsDown == (order == Qt::DescendingOrder),
+                 qPrintable(
+                     QStringLiteral("%1, %2: top row %3 px, bottom row %4 px")
+                         .arg(styleName, order == Qt::DescendingOrder ? "descending" : "ascending")
+                         .arg(top)
+                         .arg(bottom)));
+      }
+      // Largest first (the Largest Values action) is the model's descending order, unchanged.
+      view.largestValuesAction()->trigger();
+      QTRY_VERIFY(!model.isSorting());
+      QCOMPARE(header->sortIndicatorSection(), int(KeyTableModel::kSizeColumn));
+      QCOMPARE(header->sortIndicatorOrder(), Qt::DescendingOrder);
+      QCOMPARE(rowsOf(model), expected(db->db(), KeyTableModel::kSizeColumn, Qt::DescendingOrder));
+    }
   }
 
   void aRestoredHeaderSortsTheModel() {

@@ -7,6 +7,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QStackedWidget>
+#include <QTabWidget>
 
 #include "app/jsontextedit.h"
 #include "app/largevaluepanel.h"
@@ -118,6 +119,10 @@ class TestLargeValues : public QObject {
     QVERIFY(d->storedBytes().empty());
     QVERIFY(dock->textEdit()->toPlainText().isEmpty());
     QVERIFY(!dock->saveButton()->isEnabled());
+    // Under the panel, no Save or Revert that could not apply: the panel's buttons alone.
+    QVERIFY(!dock->saveButton()->isVisibleTo(dock));
+    QVERIFY(!dock->revertButton()->isVisibleTo(dock));
+    QVERIFY(!dock->saveToFileButton()->isVisibleTo(dock));  // the panel's own is there
 
     // A value over kMaxLoadAllBytes offers no "Load all".
     QVERIFY(w.selectKey("a:huge"));
@@ -159,6 +164,8 @@ class TestLargeValues : public QObject {
       QVERIFY(!d->canSave());
       QVERIFY(!dock->save());
       QVERIFY(!dock->saveButton()->isEnabled());
+      QVERIFY(!dock->saveButton()->isVisibleTo(dock));
+      QVERIFY(!dock->revertButton()->isVisibleTo(dock));
       QCOMPARE(*w.database()->value(key), whole);
       QVERIFY(dock->saveToFileButton()->isVisibleTo(dock));
     }
@@ -264,11 +271,28 @@ class TestLargeValues : public QObject {
     QVERIFY(w.selectKey("b:normal"));
     ValueEditorDock* dock = w.valueEditor();
     QCOMPARE(dock->document()->state(), ValueDocument::State::kLoaded);  // at once, no worker
+    QVERIFY(dock->saveButton()->isVisibleTo(dock));
+    QVERIFY(dock->revertButton()->isVisibleTo(dock));
     QCOMPARE(dock->textEdit()->toPlainText(), QString("{\n  \"name\": \"Ada\",\n  \"n\": 1\n}"));
     dock->textEdit()->setPlainText("{\"name\": \"Eve\", \"n\": 2}");
     QVERIFY(dock->saveButton()->isEnabled());
     QVERIFY(dock->save());
     QCOMPARE(*w.database()->value("b:normal"), std::string(R"({"name":"Eve","n":2})"));
+
+    // No key: a line saying what to do, no empty editor, no buttons.
+    dock->showKey(std::nullopt);
+    QVERIFY(dock->largeValuePanel()->isVisibleTo(dock));
+    QVERIFY(!dock->tabs()->isVisibleTo(dock));
+    QCOMPARE(dock->largeValuePanel()->messageLabel()->text(),
+             QString("Select a key to see its value here."));
+    for (QPushButton* b : dock->largeValuePanel()->findChildren<QPushButton*>())
+      QVERIFY2(!b->isVisibleTo(dock), qPrintable(b->text()));
+    QVERIFY(!dock->saveButton()->isVisibleTo(dock));
+    QVERIFY(!dock->revertButton()->isVisibleTo(dock));
+    dock->showKey(std::string("b:normal"));
+    QVERIFY(dock->tabs()->isVisibleTo(dock));
+    QVERIFY(!dock->largeValuePanel()->isVisibleTo(dock));
+    QVERIFY(dock->saveButton()->isVisibleTo(dock));
   }
 };
 

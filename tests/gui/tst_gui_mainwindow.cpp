@@ -241,6 +241,7 @@ class TestMainWindow : public QObject {
     QVERIFY(dock->textEdit()->isReadOnly());
     dock->document()->setText("{\"name\": \"Eve\"}");
     QVERIFY(!dock->saveButton()->isEnabled());
+    QVERIFY(!dock->saveButton()->isVisibleTo(dock));  // read-only: nothing to save
     QVERIFY(!dock->save());
     QCOMPARE(*w.database()->value("user:1002"), std::string(R"({"name":"Ada"})"));
     QVERIFY(w.windowTitle().contains("read-only"));

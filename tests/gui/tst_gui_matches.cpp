@@ -2,10 +2,13 @@
 // act on every key the filter matches in the engine, not on the rows the table
 // has loaded; a delete is one undo step that brings every value back; a cancel
 // midway leaves a consistent state and says how many were deleted.
+#include <QAbstractButton>
 #include <QApplication>
 #include <QClipboard>
 #include <QFile>
 #include <QFutureWatcherBase>
+#include <QMenu>
+#include <QMenuBar>
 #include <QMessageBox>
 #include <QSignalSpy>
 #include <QStatusBar>
@@ -99,7 +102,7 @@ class TestMatches : public QObject {
     QCOMPARE(model->rowCount(), 5000);  // every row, though the table holds only keys
     MatchActions* m = w.matchActions();
     QVERIFY(m->deleteAllAction()->isEnabled());
-    QCOMPARE(m->deleteAllAction()->text(), QString("Delete All %L1 Matches…").arg(5000));
+    QCOMPARE(m->deleteAllAction()->text(), QString("Dele&te All %L1 Matches…").arg(5000));
 
     runAndWait(m, [&] { m->deleteAll(false); });
     QCOMPARE(m->lastOutcome().done, quint64(5000));
@@ -228,6 +231,64 @@ class TestMatches : public QObject {
     QCOMPARE(keys.size(), 2500);
     QCOMPARE(keys.first(), QString("user:000000"));
     QCOMPARE(keys.last(), QString("user:002499"));
+  }
+
+  // Every match action has a mnemonic (Alt+letter) of its own in each menu it is in: the Edit
+  // menu and the key table's context menu. Checked with counts in the texts (N matches, N
+  // selected keys) and without, and on the delete prompt's button.
+  void matchActionsHaveTheirOwnMnemonics() {
+    fillUsers(300);
+    MainWindow w;
+    w.show();
+    QVERIFY(open(w));
+    MatchActions* m = w.matchActions();
+    const QList<QAction*> mine = {m->deleteAllAction(), m->exportAllAction(),
+                                  m->copyAllAction(),   m->copyValueAction(),
+                                  m->copyJsonAction(),  m->exportSelectedAction()};
+    QMenu* edit = nullptr;
+    for (QAction* a : w.menuBar()->actions()) {
+      if (a->menu() && a->text() == QStringLiteral("&Edit")) edit = a->menu();
+    }
+    QVERIFY(edit);
+    const auto check = [&](const QString& when) {
+      for (const QList<QAction*>& menu : {edit->actions(), w.tableView()->actions()}) {
+        for (QAction* a : mine) {
+          QVERIFY2(menu.contains(a), qPrintable(a->text()));
+          const QKeySequence key = QKeySequence::mnemonic(a->text());
+          QVERIFY2(!key.isEmpty(), qPrintable(when + ": no mnemonic in " + a->text()));
+          for (QAction* other : menu) {
+            if (other == a || other->isSeparator() || other->text().isEmpty()) continue;
+            QVERIFY2(QKeySequence::mnemonic(other->text()) != key,
+                     qPrintable(when + ": " + a->text() + " and " + other->text()));
+          }
+        }
+      }
+    };
+    m->update();
+    check("unfiltered");
+    filter(w, KeyFilter::Mode::kPrefix, "user:");
+    QCOMPARE(m->deleteAllAction()->text(), QString("Dele&te All %L1 Matches…").arg(300));
+    w.tableView()->selectionModel()->select(
+        QItemSelection(w.tableModel()->index(0, 0), w.tableModel()->index(2, 0)),
+        QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m->update();
+    QCOMPARE(m->exportSelectedAction()->text(), QString("Export 3 Se&lected Keys…"));
+    check("filtered, 3 selected");
+
+    QString button;
+    QTimer poll;  // the prompt comes once the matches are found
+    connect(&poll, &QTimer::timeout, [&] {
+      auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+      if (!box || box->objectName() != QStringLiteral("deleteAllMatchesBox")) return;
+      for (QAbstractButton* b : box->buttons()) {
+        if (box->buttonRole(b) == QMessageBox::DestructiveRole) button = b->text();
+      }
+      box->reject();
+    });
+    poll.start(10);
+    runAndWait(m, [&] { m->deleteAll(true); });
+    QCOMPARE(button, QString("&Delete %L1 Keys").arg(300));
+    QCOMPARE(w.database()->db().count("user:"), quint64(300));  // answered Cancel
   }
 };
 

@@ -7,10 +7,12 @@
 #include <QAction>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QHeaderView>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
+#include <QPlainTextEdit>
 #include <QProcess>
 #include <QScrollBar>
 #include <QSignalSpy>
@@ -22,6 +24,7 @@
 #include <QtConcurrent>
 
 #include "app/mainwindow.h"
+#include "app/recordhexview.h"
 #include "app/recordspanel.h"
 #include "app/segmentchart.h"
 #include "app/segmentspage.h"
@@ -595,6 +598,82 @@ class TestSegments : public QObject {
              qPrintable(text));
     QVERIFY2(text.contains(QStringLiteral("lost+found/0000000001.seg.40.damaged")),
              qPrintable(text));
+  }
+
+  // In a 1280×800 window the Segments page scrolls nowhere sideways: every column of the
+  // segments table (the checksum column too, after a Verify) and of the records table (the
+  // Version column) is in view, beside a chart that keeps its legend; the record's hex dump
+  // fits its pane at 8 bytes a line there and at 16 in a 1600×1000 window. Also with the
+  // table sorted by another column (room for the arrow moves with it).
+  void segmentsPageFitsA1280Window() {
+    QTemporaryDir dir;
+    const QString path = guitest::dbPath(dir);
+    {
+      auto raw = openSmall(path);
+      fillWithGarbage(*raw, 2000);
+      raw->close();
+    }
+    auto db = guitest::openWritable(path);
+    SegmentsPage page;
+    page.setDatabase(db.get());
+    // The page's share of a 1280×800 window (menu, tabs, status bar and margins taken off).
+    page.resize(1264, 700);
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    QSignalSpy verified(&page, &SegmentsPage::verifyFinished);
+    page.startVerify();
+    QVERIFY(verified.wait(30000));
+    QTableView* table = page.segmentsTable();
+    QVERIFY(table->model()->rowCount() > 2);
+    QCOMPARE(table->model()->index(0, SegmentsModel::kChecksumColumn).data().toString(),
+             QStringLiteral("ok"));
+    RecordsPanel* records = page.recordsPanel();
+    QTRY_VERIFY(records->model()->rowCount() > 0);
+    QPlainTextEdit* dump = records->hexView()->findChild<QPlainTextEdit*>("hexDump");
+    QVERIFY(dump);
+    const auto everythingInView = [&](const char* when) {
+      QHeaderView* header = table->horizontalHeader();
+      QTRY_VERIFY2(header->length() <= table->viewport()->width(),
+                   qPrintable(QStringLiteral("%1: columns %2 px in %3 px")
+                                  .arg(when)
+                                  .arg(header->length())
+                                  .arg(table->viewport()->width())));
+      QCOMPARE(table->horizontalScrollBar()->maximum(), 0);
+      for (int c = 0; c < header->count(); ++c) {
+        // No header text elided or cut: each column at least as wide as its label.
+        const QString label = table->model()->headerData(c, Qt::Horizontal).toString();
+        QVERIFY2(header->sectionSize(c) >= header->fontMetrics().size(0, label).width(),
+                 qPrintable(label));
+        QVERIFY2(
+            header->sectionSize(c) >= static_cast<QAbstractItemView*>(table)->sizeHintForColumn(c),
+            qPrintable(label));
+      }
+      QVERIFY(page.chart()->width() >= 440);
+      QTableView* rows = records->table();
+      QTRY_COMPARE(rows->horizontalScrollBar()->maximum(), 0);
+      QVERIFY2(rows->columnWidth(RecordsModel::kStatusColumn) >=
+                   rows->fontMetrics().horizontalAdvance(
+                       rows->model()->index(0, RecordsModel::kStatusColumn).data().toString()),
+               when);
+      QTRY_COMPARE(dump->horizontalScrollBar()->maximum(), 0);
+    };
+    everythingInView("1280");
+    QCOMPARE(records->hexView()->bytesPerLine(), 8);
+    QCOMPARE(dump->toPlainText().section(QLatin1Char('\n'), 0, 0).size(),
+             recordHexDumpLineChars(8));
+    table->sortByColumn(SegmentsModel::kFragmentationColumn, Qt::DescendingOrder);
+    everythingInView("1280, sorted by fragmentation");
+    // One key's records: a Segment column more.
+    records->showKey(key(3));  // written twice
+    QTRY_VERIFY(records->model()->rowCount() > 1);
+    QVERIFY(!records->table()->isColumnHidden(RecordsModel::kSegmentColumn));
+    everythingInView("1280, one key's records");
+
+    page.resize(1584, 900);
+    everythingInView("1600");
+    QTRY_COMPARE(records->hexView()->bytesPerLine(), 16);
+    QCOMPARE(dump->toPlainText().section(QLatin1Char('\n'), 0, 0).size(),
+             recordHexDumpLineChars(16));
   }
 
   // Every column of the segments table is in view at a desktop width (the

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "app/sortarrowheader.h"
 #include "app/taskprogressdialog.h"
 #include "core/keytablemodel.h"
 #include "core/valueformat.h"
@@ -13,13 +14,17 @@ namespace bb {
 
 int KeyTableView::sizeTextWidth(const QFontMetrics& fm) {
   // The widest text the Size column shows (formatBytes of a 32-bit value size): the most
-  // digits come just below each unit's end ("1,023 bytes", "1,024.0 KiB" after rounding) and
+  // digits come just below each unit's end ("1,023 bytes", "1,023.9 KiB") and
   // just below 1000 of it; the locale decides separators and unit names, so measure them.
   int widest = 0;
   for (quint64 unit = 1; unit <= (quint64(1) << 30); unit <<= 10) {
     for (const quint64 top : {unit * 1000, unit * 1024}) {
-      const quint64 size = std::min<quint64>(top - 1, std::numeric_limits<quint32>::max());
-      widest = std::max(widest, fm.horizontalAdvance(formatBytes(size)));
+      // top - 1 for bytes; a tenth of the unit less for the rest, which would round up to a
+      // whole number otherwise ("1,000 KiB", "1 MiB").
+      for (const quint64 below : {quint64(1), unit / 10 + 1}) {
+        const quint64 size = std::min<quint64>(top - below, std::numeric_limits<quint32>::max());
+        widest = std::max(widest, fm.horizontalAdvance(formatBytes(size)));
+      }
     }
   }
   return widest;
@@ -27,6 +32,7 @@ int KeyTableView::sizeTextWidth(const QFontMetrics& fm) {
 
 KeyTableView::KeyTableView(QWidget* parent) : QTableView(parent) {
   setObjectName(QStringLiteral("keyTable"));
+  setHorizontalHeader(new SortArrowHeader(Qt::Horizontal, this));
   setSelectionBehavior(SelectRows);
   setSelectionMode(ExtendedSelection);
   setAlternatingRowColors(true);

@@ -64,4 +64,9 @@ void LargeValuePanel::showChoice(quint64 bytes, const QString& refusal) {
   cancel_->hide();
 }
 
+void LargeValuePanel::showMessage(const QString& text) {
+  message_->setText(text);
+  for (QPushButton* b : {firstPart_, loadAll_, saveToFile_, cancel_}) b->hide();
+}
+
 }  // namespace bb

@@ -22,6 +22,8 @@ class LargeValuePanel : public QWidget {
   // A value of `bytes` waits for the user's choice: "Load all" is offered unless `refusal` says
   // why not.
   void showChoice(quint64 bytes, const QString& refusal);
+  // Only `text`, no buttons (no key selected).
+  void showMessage(const QString& text);
 
   QPushButton* firstPartButton() const { return firstPart_; }
   QPushButton* loadAllButton() const { return loadAll_; }

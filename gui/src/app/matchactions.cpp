@@ -28,13 +28,13 @@ MatchActions::MatchActions(EditController* controller, KeyTableModel* model, QWi
       window_(window),
       running_(std::make_shared<MatchSetOutcome>()),
       last_(std::make_shared<MatchSetOutcome>()) {
-  deleteAll_ = new QAction(tr("Delete All Matches…"), this);
+  deleteAll_ = new QAction(tr("Dele&te All Matches…"), this);
   deleteAll_->setObjectName(QStringLiteral("actionDeleteAllMatches"));
   deleteAll_->setToolTip(
       tr("Delete every key the filter matches, in the background, as one undo step"));
-  exportAll_ = new QAction(tr("Export All Matches…"), this);
+  exportAll_ = new QAction(tr("&Export All Matches…"), this);
   exportAll_->setObjectName(QStringLiteral("actionExportAllMatches"));
-  copyAll_ = new QAction(tr("Copy All Matching Keys"), this);
+  copyAll_ = new QAction(tr("Copy All &Matching Keys"), this);
   copyAll_->setObjectName(QStringLiteral("actionCopyAllMatchingKeys"));
   copyValue_ = new QAction(tr("Copy &Value"), this);
   copyValue_->setObjectName(QStringLiteral("actionCopyValue"));
@@ -44,7 +44,7 @@ MatchActions::MatchActions(EditController* controller, KeyTableModel* model, QWi
   copyJson_ = new QAction(tr("Copy as &JSON Line"), this);
   copyJson_->setObjectName(QStringLiteral("actionCopyJsonLine"));
   copyJson_->setToolTip(tr("Copy the selected keys as the lines `bitcask export` writes"));
-  exportSelected_ = new QAction(tr("Export Selected Keys…"), this);
+  exportSelected_ = new QAction(tr("Export Se&lected Key…"), this);
   exportSelected_->setObjectName(QStringLiteral("actionExportSelected"));
   connect(copyValue_, &QAction::triggered, this, [this] { copyValue(); });
   connect(copyJson_, &QAction::triggered, this, [this] { copyJsonLines(); });
@@ -104,14 +104,16 @@ void MatchActions::update() {
   exportAll_->setEnabled(on && n > 0);
   copyAll_->setEnabled(on && n > 0);
   if (on && n > 0) {
-    deleteAll_->setText(formatCountOf(n, tr("Delete the 1 Match…"), tr("Delete All %L1 Matches…")));
-    exportAll_->setText(formatCountOf(n, tr("Export the 1 Match…"), tr("Export All %L1 Matches…")));
+    deleteAll_->setText(
+        formatCountOf(n, tr("Dele&te the 1 Match…"), tr("Dele&te All %L1 Matches…")));
+    exportAll_->setText(
+        formatCountOf(n, tr("&Export the 1 Match…"), tr("&Export All %L1 Matches…")));
     copyAll_->setText(
-        formatCountOf(n, tr("Copy the 1 Matching Key"), tr("Copy All %L1 Matching Keys")));
+        formatCountOf(n, tr("Copy the 1 &Matching Key"), tr("Copy All %L1 &Matching Keys")));
   } else {
-    deleteAll_->setText(tr("Delete All Matches…"));
-    exportAll_->setText(tr("Export All Matches…"));
-    copyAll_->setText(tr("Copy All Matching Keys"));
+    deleteAll_->setText(tr("Dele&te All Matches…"));
+    exportAll_->setText(tr("&Export All Matches…"));
+    copyAll_->setText(tr("Copy All &Matching Keys"));
   }
   const bool open = controller_->database() && !isBusy();
   // A count, not the keys: Ctrl+A on 10,000,000 rows must not gather them here.
@@ -122,8 +124,8 @@ void MatchActions::update() {
   copyValue_->setText(selected > 1 ? tr("Copy %L1 &Values").arg(selected) : tr("Copy &Value"));
   copyJson_->setText(selected > 1 ? tr("Copy %L1 as &JSON Lines").arg(selected)
                                   : tr("Copy as &JSON Line"));
-  exportSelected_->setText(selected > 1 ? tr("Export %L1 Selected Keys…").arg(selected)
-                                        : tr("Export Selected Key…"));
+  exportSelected_->setText(selected > 1 ? tr("Export %L1 Se&lected Keys…").arg(selected)
+                                        : tr("Export Se&lected Key…"));
 }
 
 quint64 MatchActions::selectedCount() const { return selection_.count ? selection_.count() : 0; }
@@ -236,8 +238,9 @@ void MatchActions::deleteMatches(bool askFirst) {
                       window_);
       box.setObjectName(QStringLiteral("deleteAllMatchesBox"));
       box.setInformativeText(info);
-      QPushButton* yes = box.addButton(formatCountOf(n, tr("Delete 1 Key"), tr("Delete %L1 Keys")),
-                                       QMessageBox::DestructiveRole);
+      QPushButton* yes =
+          box.addButton(formatCountOf(n, tr("&Delete 1 Key"), tr("&Delete %L1 Keys")),
+                        QMessageBox::DestructiveRole);
       box.setDefaultButton(QMessageBox::Cancel);
       box.exec();
       if (box.clickedButton() != yes) {

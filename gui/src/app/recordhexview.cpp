@@ -1,13 +1,17 @@
 #include "app/recordhexview.h"
 
+#include <QEvent>
 #include <QFontDatabase>
+#include <QFontMetricsF>
 #include <QHeaderView>
 #include <QLabel>
 #include <QPlainTextEdit>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QTextBlock>
 #include <QTreeWidget>
 #include <QVBoxLayout>
+#include <cmath>
 
 namespace bb {
 
@@ -42,6 +46,8 @@ RecordHexView::RecordHexView(QWidget* parent) : QWidget(parent) {
   dump_->setLineWrapMode(QPlainTextEdit::NoWrap);
   dump_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
   dump_->setObjectName(QStringLiteral("hexDump"));
+  // 16 bytes a line, or 8 when the pane is too narrow for them: no sideways scrolling.
+  dump_->viewport()->installEventFilter(this);
   auto* split = new QSplitter(Qt::Vertical, this);
   split->addWidget(fields_);
   split->addWidget(dump_);
@@ -92,11 +98,46 @@ void RecordHexView::showRecord(const RawRecord& record) {
   fields_->resizeColumnToContents(0);
   fields_->resizeColumnToContents(1);
   fields_->resizeColumnToContents(2);
-  dump_->setPlainText(recordHexDump(record.bytes, record.offset));
+  dump_->setPlainText(recordHexDump(record.bytes, record.offset, perLine_));
   highlightField(-1);
 }
 
+namespace {
+
+// The pixels one line of the dump takes in `font` (measured as a whole: a monospace digit's
+// advance is fractional, 47 of them rounded one by one are pixels off), and the cursor.
+int lineWidth(const QFont& font, int perLine) {
+  return int(std::ceil(QFontMetricsF(font).horizontalAdvance(
+             QString(recordHexDumpLineChars(perLine), QLatin1Char('0'))))) +
+         1;
+}
+
+}  // namespace
+
+int RecordHexView::dumpWidthFor(int perLine) const {
+  return lineWidth(dump_->font(), perLine) + 2 * int(dump_->document()->documentMargin()) +
+         2 * dump_->frameWidth() + dump_->verticalScrollBar()->sizeHint().width();
+}
+
+bool RecordHexView::eventFilter(QObject* watched, QEvent* event) {
+  if (watched == dump_->viewport() && event->type() == QEvent::Resize) fitDump();
+  return QWidget::eventFilter(watched, event);
+}
+
+void RecordHexView::fitDump() {
+  const int available = dump_->viewport()->width() - 2 * int(dump_->document()->documentMargin());
+  const int perLine = lineWidth(dump_->font(), 16) <= available ? 16 : 8;
+  if (perLine == perLine_) return;
+  perLine_ = perLine;
+  if (record_.bytes.empty()) return;
+  const int scroll = dump_->verticalScrollBar()->value();
+  dump_->setPlainText(recordHexDump(record_.bytes, record_.offset, perLine_));
+  highlightField(currentField_);
+  dump_->verticalScrollBar()->setValue(scroll);
+}
+
 void RecordHexView::highlightField(int current) {
+  currentField_ = current;
   QList<QTextEdit::ExtraSelection> selections;
   QTextDocument* doc = dump_->document();
   const int n = int(record_.bytes.size());
@@ -106,8 +147,8 @@ void RecordHexView::highlightField(int current) {
     const QColor c = fieldColor(i++, strong);
     const int end = std::min(n, f.offset + f.length);
     for (int b = f.offset; b < end; ++b) {
-      for (const auto& [pos, len] :
-           {std::pair{hexDumpPosition(b), 2}, std::pair{hexDumpAsciiPosition(b), 1}}) {
+      for (const auto& [pos, len] : {std::pair{hexDumpPosition(b, perLine_), 2},
+                                     std::pair{hexDumpAsciiPosition(b, perLine_), 1}}) {
         QTextEdit::ExtraSelection sel;
         sel.cursor = QTextCursor(doc);
         sel.cursor.setPosition(pos);

@@ -23,14 +23,25 @@ class RecordHexView : public QWidget {
   void clear();
   QString dumpText() const;
   QTreeWidget* fieldList() const { return fields_; }
+  // Bytes a line of the dump: 16, or 8 when the pane is too narrow for 16.
+  int bytesPerLine() const { return perLine_; }
+  // The width the dump needs for `perLine` bytes a line, without scrolling sideways.
+  int dumpWidthFor(int perLine) const;
+
+ protected:
+  bool eventFilter(QObject* watched, QEvent* event) override;
 
  private:
   void highlightField(int field);
+  // Shows the dump with as many bytes a line as the pane's width holds.
+  void fitDump();
 
   QLabel* caption_;
   QTreeWidget* fields_;
   QPlainTextEdit* dump_;
   RawRecord record_;
+  int perLine_ = 16;
+  int currentField_ = -1;
 };
 
 }  // namespace bb

@@ -6,9 +6,11 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
+#include <algorithm>
 
 #include "app/recordhexview.h"
 #include "core/database.h"
@@ -58,7 +60,9 @@ RecordsPanel::RecordsPanel(QWidget* parent) : QWidget(parent), model_(new Record
   table_->verticalHeader()->hide();
   table_->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
   table_->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
-  table_->horizontalHeader()->setStretchLastSection(true);
+  // The Key column takes what the others leave (a long key elides; its tooltip has it all), so
+  // the table never scrolls sideways, with the segment column (one key's records) or without.
+  table_->horizontalHeader()->setStretchLastSection(false);
   table_->horizontalHeader()->setHighlightSections(false);
   table_->setContextMenuPolicy(Qt::ActionsContextMenu);
   const QFontMetrics fm = fontMetrics();
@@ -67,22 +71,30 @@ RecordsPanel::RecordsPanel(QWidget* parent) : QWidget(parent), model_(new Record
                          fm.horizontalAdvance(QStringLiteral("3,000,000,000")) + 16);
   table_->setColumnWidth(RecordsModel::kKindColumn,
                          fm.horizontalAdvance(QStringLiteral("batch commit")) + 16);
-  table_->setColumnWidth(RecordsModel::kKeyColumn, fm.horizontalAdvance(QLatin1Char('M')) * 16);
+  keyWidth_ = fm.horizontalAdvance(QLatin1Char('M')) * 16;
+  table_->horizontalHeader()->setSectionResizeMode(RecordsModel::kKeyColumn, QHeaderView::Stretch);
   table_->setColumnWidth(RecordsModel::kValueSizeColumn,
                          fm.horizontalAdvance(tr("Value bytes")) + 20);
   table_->setColumnWidth(RecordsModel::kTimestampColumn,
                          fm.horizontalAdvance(QStringLiteral("2000-00-00 00:00:00")) + 16);
   table_->setColumnWidth(RecordsModel::kChecksumColumn, fm.horizontalAdvance(tr("Checksum")) + 20);
 
+  // "shadowed by SEGMENT @ OFFSET".
+  table_->setColumnWidth(
+      RecordsModel::kStatusColumn,
+      fm.horizontalAdvance(tr("shadowed by %1 @ %L2").arg(99).arg(99'999'999)) + 16);
+
   hex_ = new RecordHexView(this);
-  auto* split = new QSplitter(Qt::Horizontal, this);
-  split->setObjectName(QStringLiteral("recordsSplitter"));
-  split->addWidget(table_);
-  split->addWidget(hex_);
-  split->setStretchFactor(0, 3);
-  split->setStretchFactor(1, 2);
+  split_ = new QSplitter(Qt::Horizontal, this);
+  split_->setObjectName(QStringLiteral("recordsSplitter"));
+  split_->addWidget(table_);
+  split_->addWidget(hex_);
+  split_->setStretchFactor(0, 3);
+  split_->setStretchFactor(1, 2);
+  split_->setChildrenCollapsible(false);
+  connect(split_, &QSplitter::splitterMoved, this, [this] { userPlacedSplitter_ = true; });
   layout->addLayout(filters);
-  layout->addWidget(split, 1);
+  layout->addWidget(split_, 1);
 
   showKeyAct_ = new QAction(tr("Show Key in Key Table"), this);
   showKeyAct_->setObjectName(QStringLiteral("actionRecordShowKey"));
@@ -124,6 +136,7 @@ RecordsPanel::RecordsPanel(QWidget* parent) : QWidget(parent), model_(new Record
     // The segment column tells something only when one key's records span segments.
     table_->setColumnHidden(RecordsModel::kSegmentColumn,
                             model_->mode() != RecordsModel::Mode::kKey);
+    fitSplitter();  // a column more or less
     updateCaption();
     // Show the first record's bytes rather than an empty hex view.
     if (model_->rowCount() > 0) {
@@ -135,6 +148,42 @@ RecordsPanel::RecordsPanel(QWidget* parent) : QWidget(parent), model_(new Record
           &RecordsPanel::onCurrentChanged);
   updateCaption();
   onCurrentChanged();
+}
+
+int RecordsPanel::tableWidthWanted() const {
+  int width = 2 * table_->frameWidth() + table_->verticalScrollBar()->sizeHint().width();
+  for (int c = 0; c < model_->columnCount(); ++c) {
+    if (table_->isColumnHidden(c)) continue;
+    width += c == RecordsModel::kKeyColumn ? keyWidth_ : table_->columnWidth(c);
+  }
+  return width;
+}
+
+void RecordsPanel::fitSplitter() {
+  const QList<int> sizes = split_->sizes();
+  if (userPlacedSplitter_ || sizes.size() != 2) return;
+  const int total = sizes[0] + sizes[1];
+  if (total <= 0) return;
+  // Every column of the table first; the hex view the rest: 16 bytes a line when that leaves
+  // room, else 8 (RecordHexView picks by its width).
+  const int table = tableWidthWanted();
+  const int wide = hex_->dumpWidthFor(16), narrow = hex_->dumpWidthFor(8);
+  int hex = total - table;
+  // Short of room for both, the dump keeps its 8 bytes a line (a cut line says nothing) and
+  // the table's Key column gives way; in a pane too narrow even for that, a third.
+  if (hex < narrow) hex = narrow <= total / 2 ? narrow : total / 3;
+  hex = std::min(hex, std::max(wide, total / 2));
+  split_->setSizes({total - hex, hex});
+}
+
+void RecordsPanel::resizeEvent(QResizeEvent* event) {
+  QWidget::resizeEvent(event);
+  fitSplitter();
+}
+
+void RecordsPanel::showEvent(QShowEvent* event) {
+  QWidget::showEvent(event);
+  fitSplitter();
 }
 
 void RecordsPanel::setDatabase(Database* db) {

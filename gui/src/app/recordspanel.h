@@ -14,6 +14,7 @@ class QAction;
 class QCheckBox;
 class QLabel;
 class QLineEdit;
+class QSplitter;
 class QTableView;
 
 namespace bb {
@@ -42,12 +43,23 @@ class RecordsPanel : public QWidget {
   QCheckBox* shadowedBox() const { return shadowed_; }
   QCheckBox* corruptBox() const { return corrupt_; }
   QLineEdit* keyEdit() const { return keyEdit_; }
+  QSplitter* splitter() const { return split_; }
+  // The width the table wants: every column, the Key column (which takes what the others
+  // leave) 16 characters wide.
+  int tableWidthWanted() const;
 
  signals:
   // "Show in Key Table" on a record.
   void showKeyRequested(const QByteArray& key);
 
+ protected:
+  void resizeEvent(QResizeEvent* event) override;
+  void showEvent(QShowEvent* event) override;
+
  private:
+  // Gives the table its columns and the hex view the rest (as much as a 16-byte line needs),
+  // until the user moves the splitter.
+  void fitSplitter();
   void applyFilter();
   void updateCaption();
   void onCurrentChanged();
@@ -63,6 +75,9 @@ class RecordsPanel : public QWidget {
   QLineEdit* keyEdit_;
   QTableView* table_;
   RecordHexView* hex_;
+  QSplitter* split_;
+  int keyWidth_ = 0;  // what the Key column (which takes the rest) would like
+  bool userPlacedSplitter_ = false;
   QAction* showKeyAct_;
   QAction* keyRecordsAct_;
   QAction* liveAct_;

@@ -6,9 +6,11 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScopedValueRollback>
 #include <QScrollBar>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
+#include <QStyle>
 #include <QTabWidget>
 #include <QTableView>
 #include <QToolButton>
@@ -19,6 +21,7 @@
 
 #include "app/recordspanel.h"
 #include "app/segmentchart.h"
+#include "app/sortarrowheader.h"
 #include "app/taskstrip.h"
 #include "core/database.h"
 #include "core/problemsmodel.h"
@@ -103,11 +106,18 @@ SegmentsPage::SegmentsPage(QWidget* parent)
   result_->hide();
 
   table_ = makeTable(this, QStringLiteral("segmentsTable"));
+  // Largest first points down, as in the key table.
+  table_->setHorizontalHeader(new SortArrowHeader(Qt::Horizontal, table_));
+  table_->horizontalHeader()->setHighlightSections(false);
   table_->setModel(sorted_);
   table_->setSortingEnabled(true);
   table_->sortByColumn(SegmentsModel::kIdColumn, Qt::AscendingOrder);
   table_->horizontalHeader()->setStretchLastSection(false);
-  table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  // Sized by fitColumns (the user may resize them): ResizeToContents keeps room for a sort
+  // arrow in every column, 11 times the arrow's width, which pushed the table past a 1280-pixel
+  // window.
+  table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+  table_->horizontalHeader()->setTextElideMode(Qt::ElideNone);
   chart_ = new SegmentChart(this);
 
   records_ = new RecordsPanel(this);
@@ -131,6 +141,15 @@ SegmentsPage::SegmentsPage(QWidget* parent)
   connect(table_->horizontalHeader(), &QHeaderView::sectionResized, this,
           &SegmentsPage::fitTableToColumns);
   connect(upper_, &QSplitter::splitterMoved, this, [this] { userPlacedSplitter_ = true; });
+  connect(table_->horizontalHeader(), &QHeaderView::sectionResized, this, [this] {
+    if (!fittingColumns_) userSizedColumns_ = true;
+  });
+  connect(sorted_, &QAbstractItemModel::modelReset, this, &SegmentsPage::fitColumns);
+  connect(sorted_, &QAbstractItemModel::layoutChanged, this, &SegmentsPage::fitColumns);
+  connect(sorted_, &QAbstractItemModel::rowsInserted, this, &SegmentsPage::fitColumns);
+  connect(sorted_, &QAbstractItemModel::dataChanged, this, &SegmentsPage::fitColumns);
+  connect(table_->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this,
+          &SegmentsPage::fitColumns);
   auto* split = new QSplitter(Qt::Vertical, this);
   split->setObjectName(QStringLiteral("segmentsSplitter"));
   split->addWidget(upper_);
@@ -235,6 +254,24 @@ void SegmentsPage::showExistingSegment() {
   onSegmentSelected();
 }
 
+void SegmentsPage::fitColumns() {
+  if (userSizedColumns_) return;
+  QHeaderView* header = table_->horizontalHeader();
+  const QFontMetrics fm = header->fontMetrics();
+  const int margin = header->style()->pixelMetric(QStyle::PM_HeaderMargin, nullptr, header);
+  // The header's text (two lines for two words) or the widest cell, whichever is wider; room
+  // for the arrow only in the column the table is sorted by.
+  const QScopedValueRollback<bool> fitting(fittingColumns_, true);
+  for (int c = 0; c < sorted_->columnCount(); ++c) {
+    const QString label = sorted_->headerData(c, Qt::Horizontal).toString();
+    int width = fm.size(0, label).width() + 2 * margin + 4;
+    if (header->isSortIndicatorShown() && header->sortIndicatorSection() == c)
+      width += fm.height() + margin;
+    width = std::max(width, static_cast<QAbstractItemView*>(table_)->sizeHintForColumn(c));
+    if (header->sectionSize(c) != width) header->resizeSection(c, width);
+  }
+}
+
 void SegmentsPage::fitTableToColumns() {
   // Below this the chart's legend (three entries in a row) is cut off.
   constexpr int kChartMinimum = 440;
@@ -243,8 +280,10 @@ void SegmentsPage::fitTableToColumns() {
   const int total = sizes[0] + sizes[1];
   const int needed = table_->horizontalHeader()->length() + 2 * table_->frameWidth() +
                      table_->verticalScrollBar()->sizeHint().width();
-  const int width = std::min(needed, total - kChartMinimum);
-  if (total <= 0 || width <= sizes[0]) return;
+  // The table as wide as its columns, no wider (empty space beside the last column says
+  // nothing): the chart takes the rest. In a window too narrow for both, half each.
+  const int width = std::min(needed, std::max(total - kChartMinimum, total / 2));
+  if (total <= 0 || width == sizes[0]) return;
   upper_->setSizes({width, total - width});
 }
 
@@ -257,6 +296,7 @@ void SegmentsPage::resizeEvent(QResizeEvent* event) {
 
 void SegmentsPage::showEvent(QShowEvent* event) {
   QWidget::showEvent(event);
+  fitColumns();
   fitTableToColumns();
   refresh();
   pollTimer_.start();

@@ -96,8 +96,10 @@ class SegmentsPage : public QWidget {
   // segment's records then.
   void showExistingSegment();
   void updateButtons();
-  // Widens the table (narrowing the chart, down to a readable width) until
-  // every column shows, unless the user has placed the splitter.
+  // Sizes each column to its header and cells, unless the user has resized one.
+  void fitColumns();
+  // Makes the table as wide as its columns (narrowing the chart down to a readable width when
+  // they need it), unless the user has placed the splitter.
   void fitTableToColumns();
 
   QPointer<Database> db_;
@@ -114,6 +116,8 @@ class SegmentsPage : public QWidget {
   SegmentChart* chart_;
   QSplitter* upper_;
   bool userPlacedSplitter_ = false;
+  bool userSizedColumns_ = false;
+  bool fittingColumns_ = false;
   QTabWidget* bottomTabs_;
   RecordsPanel* records_;
   QTableView* problemsTable_;

@@ -7,7 +7,7 @@
 #include <QEvent>
 #include <QFileDialog>
 #include <QFontDatabase>
-#include <QFontMetrics>
+#include <QFontMetricsF>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -167,7 +167,8 @@ ValueEditorDock::ValueEditorDock(EditController* controller, QWidget* parent)
   connect(text_, &JsonTextEdit::textShown, this, [this] {
     text_->setReadOnly(!document_->isEditable());
     const auto state = document_->state();
-    if (state != ValueDocument::State::kLoading && state != ValueDocument::State::kChoice) {
+    if (state != ValueDocument::State::kLoading && state != ValueDocument::State::kChoice &&
+        document_->hasKey()) {
       stack_->setCurrentWidget(tabs_);
     }
   });
@@ -238,7 +239,9 @@ void ValueEditorDock::onLoaded() {
   if (state == ValueDocument::State::kLoading) panel_->showLoading(d->valueSize());
   if (state == ValueDocument::State::kChoice)
     panel_->showChoice(d->valueSize(), d->loadAllRefusal());
-  stack_->setCurrentWidget(waiting ? static_cast<QWidget*>(panel_) : tabs_);
+  // No key: a line saying what to do, rather than an empty editor under four tabs.
+  if (!d->hasKey()) panel_->showMessage(tr("Select a key to see its value here."));
+  stack_->setCurrentWidget(waiting || !d->hasKey() ? static_cast<QWidget*>(panel_) : tabs_);
   const bool large = d->valueSize() > kLargeValueBytes;
   loadAll_->setVisible(d->isPartial() && d->canLoadAll());
   saveToFile_->setVisible(large && !waiting);
@@ -251,7 +254,7 @@ void ValueEditorDock::onLoaded() {
   text_->setHighlighting(false);
   text_->showText(d->displayText());
   text_->setReadOnly(!d->isEditable() || text_->isBuildingText());
-  if (text_->isBuildingText()) {
+  if (text_->isBuildingText() && d->hasKey()) {
     // The value is read; its text is laid out by a worker: still "Loading…" until it shows.
     panel_->showLoading(d->valueSize());
     stack_->setCurrentWidget(panel_);
@@ -301,14 +304,15 @@ void ValueEditorDock::onValidity() {
     text_->setErrorPosition(0, 0);
   }
   error_->setVisible(showError);
+  // Save and Revert only where an edit can be made: not under the large-value panel, nor
+  // below a partial view, a binary value or a read-only database, where they could never be
+  // enabled and would only crowd the buttons that do apply.
+  const bool editable = d->isEditable();
+  save_->setVisible(editable);
+  revert_->setVisible(editable);
   save_->setEnabled(d->canSave());
   saveAction_->setEnabled(d->canSave());
   revert_->setEnabled(modified && d->exists());
-  if (d->hasKey() && !controller_->canEdit()) {
-    save_->setToolTip(tr("The database is open read-only"));
-  } else {
-    save_->setToolTip(tr("Write the edited value (Ctrl+S)"));
-  }
 }
 
 bool ValueEditorDock::eventFilter(QObject* watched, QEvent* event) {
@@ -318,8 +322,11 @@ bool ValueEditorDock::eventFilter(QObject* watched, QEvent* event) {
 
 void ValueEditorDock::fitHexDump() {
   const int available = hex_->viewport()->width() - 2 * int(hex_->document()->documentMargin());
-  const int charWidth = QFontMetrics(hex_->font()).horizontalAdvance(QLatin1Char('0'));
-  const int perRow = charWidth * hexDumpRowChars(16) <= available ? 16 : 8;
+  // Measured as a whole line: a monospace digit's advance is fractional, and 79 of them
+  // rounded one by one are pixels short (a row that scrolls sideways).
+  const qreal row =
+      QFontMetricsF(hex_->font()).horizontalAdvance(QString(hexDumpRowChars(16), QLatin1Char('0')));
+  const int perRow = row + 1 <= available ? 16 : 8;
   if (perRow == hexBytesPerRow_) return;
   hexBytesPerRow_ = perRow;
   hex_->setPlainText(document_->hexText(perRow));

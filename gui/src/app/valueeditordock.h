@@ -45,7 +45,9 @@ class ValueEditorDock : public QDockWidget {
 
   ValueDocument* document() const { return document_; }
   JsonTextEdit* textEdit() const { return text_; }
+  // Save and Revert show only while the value shown can be edited.
   QPushButton* saveButton() const { return save_; }
+  QPushButton* revertButton() const { return revert_; }
   QLabel* errorLabel() const { return error_; }
   QTabWidget* tabs() const { return tabs_; }
   HistoryPanel* historyPanel() const { return history_; }

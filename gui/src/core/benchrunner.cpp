@@ -10,6 +10,7 @@
 #include <stop_token>
 
 #include "core/benchresultsmodel.h"
+#include "core/valueformat.h"
 #include "engines/bitcask_engine.h"
 #include "engines/engine.h"
 #include "lane.h"
@@ -207,10 +208,10 @@ void runBenchmark(QPromise<BenchEvent>& promise, const BenchWorkload& workload, 
           const quint64 need = 4 * lane.entries * (kKeySize + lane.valueSize) + (64u << 20);
           const QStorageInfo disk(scratch.path());
           if (disk.isValid() && quint64(disk.bytesAvailable()) < need) {
-            throw std::runtime_error(QStringLiteral("%1 free in %2, about %3 needed")
-                                         .arg(QLocale().formattedDataSize(disk.bytesAvailable()),
-                                              root, QLocale().formattedDataSize(qint64(need)))
-                                         .toStdString());
+            throw std::runtime_error(
+                QStringLiteral("%1 free in %2, about %3 needed")
+                    .arg(formatBytes(quint64(disk.bytesAvailable())), root, formatBytes(need))
+                    .toStdString());
           }
           const std::string engine = lane.engine.toStdString();
           if (warmed.insert(lane.engine).second)

@@ -10,10 +10,9 @@ namespace bb {
 
 namespace {
 
-constexpr int kBytesPerLine = 16;
-constexpr int kOffsetWidth = 10;                                              // "OOOOOOOO  "
-constexpr int kHexWidth = kBytesPerLine * 3;                                  // "xx " each
-constexpr int kLineWidth = kOffsetWidth + kHexWidth + 1 + kBytesPerLine + 1;  // + '\n'
+constexpr int kOffsetWidth = 10;  // "OOOOOOOO  "
+// "xx " a byte, a space, a character a byte, '\n'.
+constexpr int lineWidth(int perLine) { return kOffsetWidth + perLine * 3 + 1 + perLine + 1; }
 
 QString tr(const char* text) { return QCoreApplication::translate("bb::RecordLayout", text); }
 
@@ -170,15 +169,15 @@ RawRecord loadRawRecord(const Database& db, std::uint32_t segment, std::uint64_t
   return out;
 }
 
-QString recordHexDump(std::string_view bytes, std::uint64_t base) {
+QString recordHexDump(std::string_view bytes, std::uint64_t base, int perLine) {
   QString out;
   const int n = int(bytes.size());
-  out.reserve((n / kBytesPerLine + 1) * kLineWidth);
-  for (int line = 0; line * kBytesPerLine < n; ++line) {
-    const int start = line * kBytesPerLine;
+  out.reserve((n / perLine + 1) * lineWidth(perLine));
+  for (int line = 0; line * perLine < n; ++line) {
+    const int start = line * perLine;
     out += QStringLiteral("%1  ").arg(base + std::uint64_t(start), 8, 16, QLatin1Char('0'));
     QString ascii;
-    for (int i = 0; i < kBytesPerLine; ++i) {
+    for (int i = 0; i < perLine; ++i) {
       if (start + i < n) {
         const auto c = std::uint8_t(bytes[std::size_t(start + i)]);
         out += QStringLiteral("%1 ").arg(c, 2, 16, QLatin1Char('0'));
@@ -193,12 +192,14 @@ QString recordHexDump(std::string_view bytes, std::uint64_t base) {
   return out;
 }
 
-int hexDumpPosition(int i) {
-  return (i / kBytesPerLine) * kLineWidth + kOffsetWidth + (i % kBytesPerLine) * 3;
+int recordHexDumpLineChars(int perLine) { return lineWidth(perLine) - 1; }
+
+int hexDumpPosition(int i, int perLine) {
+  return (i / perLine) * lineWidth(perLine) + kOffsetWidth + (i % perLine) * 3;
 }
 
-int hexDumpAsciiPosition(int i) {
-  return (i / kBytesPerLine) * kLineWidth + kOffsetWidth + kHexWidth + 1 + (i % kBytesPerLine);
+int hexDumpAsciiPosition(int i, int perLine) {
+  return (i / perLine) * lineWidth(perLine) + kOffsetWidth + perLine * 3 + 1 + (i % perLine);
 }
 
 }  // namespace bb

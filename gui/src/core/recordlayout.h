@@ -43,12 +43,15 @@ struct RawRecord {
 RawRecord loadRawRecord(const Database& db, std::uint32_t segment, std::uint64_t offset,
                         std::uint32_t recordSize, std::uint32_t maxBytes = 64 * 1024);
 
-// The hex dump of `bytes`: lines "OOOOOOOO  xx xx … xx  ascii", 16 bytes a
-// line, offsets counted from `base` (the record's offset in its file).
-QString recordHexDump(std::string_view bytes, std::uint64_t base);
+// The hex dump of `bytes`: lines "OOOOOOOO  xx xx … xx  ascii", `perLine` bytes a
+// line (16, or 8 for a narrow pane), offsets counted from `base` (the record's offset in its
+// file).
+QString recordHexDump(std::string_view bytes, std::uint64_t base, int perLine = 16);
+// The characters of one line of that dump.
+int recordHexDumpLineChars(int perLine);
 // Where byte `i` of the dump's input starts in its text (2 characters wide).
-int hexDumpPosition(int i);
+int hexDumpPosition(int i, int perLine = 16);
 // Where the ASCII column character of byte `i` is in the dump's text.
-int hexDumpAsciiPosition(int i);
+int hexDumpAsciiPosition(int i, int perLine = 16);
 
 }  // namespace bb

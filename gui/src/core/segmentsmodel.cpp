@@ -223,15 +223,15 @@ QVariant SegmentsModel::headerData(int section, Qt::Orientation orientation, int
       case kIdColumn:
         return tr("Segment");
       case kSizeColumn:
-        return tr("File size");
+        return tr("File\nsize");
       case kRecordsColumn:
         return tr("Records");
       case kLiveRecordsColumn:
-        return tr("Live records");
+        return tr("Live\nrecords");
       case kLiveBytesColumn:
-        return tr("Live bytes");
+        return tr("Live\nbytes");
       case kDeadBytesColumn:
-        return tr("Dead bytes");
+        return tr("Dead\nbytes");
       case kTombstonesColumn:
         return tr("Tombstones");
       case kFragmentationColumn:

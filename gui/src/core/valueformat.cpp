@@ -7,6 +7,8 @@
 #include <QDateTime>
 #include <QLocale>
 #include <QRegularExpression>
+#include <bit>
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 namespace bb {
@@ -224,8 +226,17 @@ QString formatBytes(std::uint64_t bytes) {
   // Qt says "1 bytes".
   if (bytes == 1) return QCoreApplication::translate("bb", "1 byte");
   // Powers of 1024 named as such (KiB, MiB, GiB), as the bitcask tool and the
-  // engine's limits name them.
-  return QLocale().formattedDataSize(qint64(bytes), 1, QLocale::DataSizeIecFormat);
+  // engine's limits name them; Qt picks the unit and names it in the locale.
+  const QLocale locale;
+  constexpr auto format = QLocale::DataSizeIecFormat;
+  if (bytes < 1024) return locale.formattedDataSize(qint64(bytes), 0, format);
+  const int power = (std::bit_width(bytes) - 1) / 10;  // as Qt picks it: 1 for KiB, 2 for MiB
+  const double tenths = std::round(double(bytes) / double(1ull << (10 * power)) * 10);
+  // One decimal, but none that says nothing: "1 MiB", not "1.0 MiB". A size that rounds up to
+  // a whole next unit is named in it ("1 MiB", not "1,024 KiB").
+  if (tenths >= 10240 && power < 6)
+    return locale.formattedDataSize(qint64(1) << (10 * (power + 1)), 0, format);
+  return locale.formattedDataSize(qint64(bytes), std::fmod(tenths, 10) == 0 ? 0 : 1, format);
 }
 
 QString formatCountOf(quint64 n, const QString& one, const QString& many) {

@@ -49,8 +49,9 @@ struct JsonCheck {
 // Validates `text` as strict JSON. On error, where and why.
 JsonCheck checkJson(const QString& text);
 
-// A byte size for people, in powers of 1024 named KiB, MiB, GiB ("512 bytes",
-// "1.5 MiB"): every size the browser shows goes through it, so units agree.
+// A byte size for people, in powers of 1024 named KiB, MiB, GiB ("512 bytes", "1.5 MiB",
+// "1 MiB": one decimal, none when it would be a trailing zero): every size the browser shows
+// goes through it, so units agree.
 QString formatBytes(std::uint64_t bytes);
 
 // "1 key" or "12,345 keys": `one` for exactly one, else `many` with its %L1 filled in. The app
