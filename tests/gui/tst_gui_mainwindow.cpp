@@ -6,6 +6,8 @@
 #include <QAction>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
+#include <QMenuBar>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -60,6 +62,28 @@ class TestMainWindow : public QObject {
     QVERIFY(settings::recentDatabases().isEmpty());
     settings::flush();
     QVERIFY(!QSettings().contains(QStringLiteral("recentDatabases")));
+  }
+
+  // Within each menu of the menu bar, no two items share a mnemonic (Alt+letter).
+  void everyMenuItemHasItsOwnMnemonic() {
+    MainWindow w;
+    w.show();
+    QVERIFY(open(w));
+    w.tableView()->selectRow(0);
+    for (QAction* top : w.menuBar()->actions()) {
+      QMenu* menu = top->menu();
+      if (!menu) continue;
+      emit menu->aboutToShow();  // menus that fill themselves as they open
+      QHash<QKeySequence, QString> seen;
+      for (QAction* a : menu->actions()) {
+        if (a->isSeparator() || !a->isVisible() || a->text().isEmpty()) continue;
+        const QKeySequence key = QKeySequence::mnemonic(a->text());
+        if (key.isEmpty()) continue;
+        QVERIFY2(!seen.contains(key),
+                 qPrintable(top->text() + ": " + seen.value(key) + " and " + a->text()));
+        seen.insert(key, a->text());
+      }
+    }
   }
 
   void init() {

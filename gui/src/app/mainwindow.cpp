@@ -242,7 +242,7 @@ void MainWindow::createActions() {
                           QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O),
                           [this] { openDialog(OpenMode::kOpenReadOnly); });
   reopenWritableAct_ =
-      make(QStringLiteral("actionReopenWritable"), tr("Open for &Editing"), QKeySequence(), [this] {
+      make(QStringLiteral("actionReopenWritable"), tr("Open for E&diting"), QKeySequence(), [this] {
         if (db_ && db_->isReadOnly() && !db_->isForeignFormat()) {
           openDatabase(db_->path(), OpenMode::kOpen);
         }
@@ -269,7 +269,7 @@ void MainWindow::createActions() {
                  [this] { keysPage_->addKey(); });
   renameAct_ = make(QStringLiteral("actionRenameKey"), tr("Re&name Key…"), QKeySequence(Qt::Key_F2),
                     [this] { keysPage_->renameKey(); });
-  duplicateAct_ = make(QStringLiteral("actionDuplicateKey"), tr("D&uplicate Key…"),
+  duplicateAct_ = make(QStringLiteral("actionDuplicateKey"), tr("Du&plicate Key…"),
                        QKeySequence(Qt::CTRL | Qt::Key_D), [this] { keysPage_->duplicateKey(); });
   deleteAct_ = make(QStringLiteral("actionDeleteKeys"), tr("&Delete Keys"), QKeySequence::Delete,
                     [this] { keysPage_->deleteKeys(); });
@@ -286,7 +286,7 @@ void MainWindow::createActions() {
                   QKeySequence(Qt::CTRL | Qt::Key_T),
                   [this] { keysPage_->setTreeMode(treeAct_->isChecked()); });
   treeAct_->setCheckable(true);
-  separatorAct_ = make(QStringLiteral("actionSeparator"), tr("Namespace &Separator…"),
+  separatorAct_ = make(QStringLiteral("actionSeparator"), tr("Namespace Se&parator…"),
                        QKeySequence(), [this] { keysPage_->setSeparator(); });
   refreshAct_ = make(QStringLiteral("actionRefresh"), tr("&Reload"), QKeySequence::Refresh, [this] {
     if (db_) db_->notifyReset();
@@ -312,7 +312,7 @@ void MainWindow::createActions() {
         updateActions();
       });
   keyRecordsAct_ =
-      make(QStringLiteral("actionKeyRecords"), tr("Show &Records on Disk"),
+      make(QStringLiteral("actionKeyRecords"), tr("Show Rec&ords on Disk"),
            QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), &MainWindow::showRecordsOfCurrentKey);
   aboutAct_ = make(QStringLiteral("actionAbout"), tr("&About Bitcask Browser"), QKeySequence(),
                    &MainWindow::about);
@@ -351,7 +351,7 @@ void MainWindow::createMenus() {
   file->addAction(openAct_);
   file->addAction(openReadOnlyAct_);
   file->addAction(reopenWritableAct_);
-  recentMenu_ = file->addMenu(tr("Open &Recent"));
+  recentMenu_ = file->addMenu(tr("Open Recen&t"));
   connect(recentMenu_, &QMenu::aboutToShow, this, &MainWindow::fillRecentMenu);
   file->addAction(closeAct_);
   file->addSeparator();
