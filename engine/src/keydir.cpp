@@ -42,7 +42,8 @@ void KeyDir::free_bytes(void* p, std::size_t bytes) {
 KeyDir::KeyDir()
     : hash_(0, Hash(), Eq(), CountingAllocator<Rec*>(&hash_bytes_)),
       ordered_(Less(), CountingAllocator<Rec*>(&ordered_bytes_)),
-      pending_(CountingAllocator<Rec*>(&ordered_bytes_)) {}
+      pending_(CountingAllocator<Rec*>(&ordered_bytes_)),
+      pending_breaks_(CountingAllocator<std::size_t>(&ordered_bytes_)) {}
 
 KeyDir::~KeyDir() = default;
 
@@ -97,8 +98,13 @@ std::optional<Location> KeyDir::put(std::string_view key, const Location& loc) {
   if (added) {
     // The tree learns of the key when a scan needs it.
     WriterMutexLock lock(&ordered_mu_);
-    if (pending_sorted_ && !pending_.empty() && !(pending_.back()->key() < key)) {
-      pending_sorted_ = false;
+    if (!pending_unordered_ && !pending_.empty() && !(pending_.back()->key() < key)) {
+      if (pending_breaks_.size() < kMaxBreaks) {
+        pending_breaks_.push_back(pending_.size());
+      } else {
+        pending_unordered_ = true;
+        Breaks{CountingAllocator<std::size_t>(&ordered_bytes_)}.swap(pending_breaks_);
+      }
     }
     pending_.push_back(added);
     return std::nullopt;
@@ -134,7 +140,8 @@ void KeyDir::clear() {
     WriterMutexLock lock(&ordered_mu_);
     ordered_.clear();
     Run{CountingAllocator<Rec*>(&ordered_bytes_)}.swap(pending_);
-    pending_sorted_ = true;
+    Breaks{CountingAllocator<std::size_t>(&ordered_bytes_)}.swap(pending_breaks_);
+    pending_unordered_ = false;
   }
   hash_.clear();
   dead_ = 0;
@@ -191,33 +198,95 @@ std::uint64_t key_prefix(std::string_view key) {
 // of a byte comparison through two pointers into the arena (callgrind: about
 // 1,000 instructions a key for 100,000 random keys with std::sort on the
 // pointers alone).
-void KeyDir::sort_by_key(Run* run) {
+void KeyDir::sort_by_key(std::span<Rec*> recs) {
   std::vector<std::pair<std::uint64_t, Rec*>> keyed;
-  keyed.reserve(run->size());
-  for (Rec* r : *run) keyed.emplace_back(key_prefix(r->key()), r);
+  keyed.reserve(recs.size());
+  for (Rec* r : recs) keyed.emplace_back(key_prefix(r->key()), r);
   std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) {
     if (a.first != b.first) return a.first < b.first;
     return a.second->key() < b.second->key();
   });
-  for (std::size_t i = 0; i < keyed.size(); ++i) (*run)[i] = keyed[i].second;
+  for (std::size_t i = 0; i < keyed.size(); ++i) recs[i] = keyed[i].second;
+}
+
+// Keeps the sorted runs in place and sorts only the keys that break their
+// order, so the cost follows the disorder, not the run's length. Left to
+// right, each run is joined to the sorted prefix built so far: where the two
+// overlap, the smaller side of the overlap (the prefix's tail above the
+// run's first key, or the run's head below the prefix's last key) is set
+// aside. What is set aside is sorted on its own and merged back from the
+// end, each key placed by a binary search; only the keys above the smallest
+// of them move. A key out of order at the end of 10M costs two binary
+// searches and one move of the run, instead of a sort.
+void KeyDir::sort_runs(std::span<Rec*> recs, std::span<const std::size_t> breaks) {
+  Rec** const a = recs.data();
+  const std::size_t n = recs.size();
+  std::vector<Rec*> aside;
+  std::size_t kept = breaks.empty() ? n : breaks.front();  // a[0, kept) is sorted
+  for (std::size_t b = 0; b < breaks.size(); ++b) {
+    const std::size_t begin = breaks[b];
+    const std::size_t end = b + 1 < breaks.size() ? breaks[b + 1] : n;
+    Rec** tail = std::upper_bound(a, a + kept, a[begin], Less());
+    const std::size_t above = static_cast<std::size_t>(a + kept - tail);
+    std::size_t from = begin;
+    if (above > 0) {
+      Rec** head_end = std::lower_bound(a + begin, a + end, a[kept - 1], Less());
+      const std::size_t below = static_cast<std::size_t>(head_end - (a + begin));
+      if (above <= below) {
+        aside.insert(aside.end(), tail, a + kept);
+        kept -= above;
+      } else {
+        aside.insert(aside.end(), a + begin, head_end);
+        from += below;
+      }
+    }
+    if (kept != from) std::copy(a + from, a + end, a + kept);
+    kept += end - from;
+  }
+  if (aside.empty()) return;
+  // Mostly out of order after all: one sort of everything costs less than
+  // a binary search per key set aside.
+  if (aside.size() > n / 16) {
+    std::copy(aside.begin(), aside.end(), a + kept);
+    sort_by_key(recs);
+    return;
+  }
+  sort_by_key(aside);
+  std::size_t out = n;
+  for (std::size_t i = aside.size(); i-- > 0;) {
+    Rec** pos = std::upper_bound(a, a + kept, aside[i], Less());
+    const std::size_t k = static_cast<std::size_t>(pos - a);
+    std::move_backward(pos, a + kept, a + out);
+    out -= kept - k;
+    kept = k;
+    a[--out] = aside[i];
+  }
 }
 
 void KeyDir::merge_pending() const {
   if (pending_.empty()) return;
-  if (!pending_sorted_) sort_by_key(&pending_);
-  if (ordered_.empty() || pending_.size() >= ordered_.size() / 32) {
-    // Many new keys: one pass over both, and a tree built in order (each
-    // insertion at the end is amortised constant time, and leaves full).
+  if (pending_unordered_) {
+    sort_by_key(pending_);
+  } else if (!pending_breaks_.empty()) {
+    sort_runs(pending_, pending_breaks_);
+  }
+  Breaks{CountingAllocator<std::size_t>(&ordered_bytes_)}.swap(pending_breaks_);
+  pending_unordered_ = false;
+  if (ordered_.empty() || Less()(*ordered_.rbegin(), pending_.front())) {
+    // All after the tree's last key (the first scan after opening, or keys
+    // written in order): appended, each at the end in amortised constant
+    // time, leaves left full.
+    for (Rec* r : pending_) ordered_.insert(ordered_.end(), r);
+    Run{CountingAllocator<Rec*>(&ordered_bytes_)}.swap(pending_);
+  } else if (pending_.size() >= ordered_.size() / 32) {
+    // Many new keys among the old: one pass over both, and a tree built in
+    // order.
     Run merged{CountingAllocator<Rec*>(&ordered_bytes_)};
-    if (ordered_.empty()) {
-      merged.swap(pending_);
-    } else {
-      merged.reserve(ordered_.size() + pending_.size());
-      std::merge(ordered_.begin(), ordered_.end(), pending_.begin(), pending_.end(),
-                 std::back_inserter(merged), Less());
-      Run{CountingAllocator<Rec*>(&ordered_bytes_)}.swap(pending_);
-      ordered_.clear();
-    }
+    merged.reserve(ordered_.size() + pending_.size());
+    std::merge(ordered_.begin(), ordered_.end(), pending_.begin(), pending_.end(),
+               std::back_inserter(merged), Less());
+    Run{CountingAllocator<Rec*>(&ordered_bytes_)}.swap(pending_);
+    ordered_.clear();
     for (Rec* r : merged) ordered_.insert(ordered_.end(), r);
   } else {
     // A few: each costs a descent of the tree, as an eager insertion would.
@@ -227,7 +296,6 @@ void KeyDir::merge_pending() const {
     for (Rec* r : pending_) hint = std::next(ordered_.insert(hint, r));
     Run{CountingAllocator<Rec*>(&ordered_bytes_)}.swap(pending_);
   }
-  pending_sorted_ = true;
 }
 
 void KeyDir::scan(const ScanOptions& range, Visitor visit) const {
