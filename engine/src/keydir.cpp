@@ -193,15 +193,28 @@ std::uint64_t key_prefix(std::string_view key) {
 }
 }  // namespace
 
-// Sorts by key with each entry's 8-byte prefix beside its pointer: most
+// Sorts by key with 8 bytes of each key beside its pointer: most
 // comparisons are one integer comparison in the array being sorted, instead
 // of a byte comparison through two pointers into the arena (callgrind: about
 // 1,000 instructions a key for 100,000 random keys with std::sort on the
-// pointers alone).
+// pointers alone). The 8 bytes are those after the prefix every key shares:
+// keys such as "user:000012345" or zero-padded numbers differ only later,
+// and their first 8 bytes would decide nothing (940 instructions a key for
+// 20,000 such keys, against 250).
 void KeyDir::sort_by_key(std::span<Rec*> recs) {
+  if (recs.size() < 2) return;
+  const std::string_view first = recs.front()->key();
+  std::size_t shared = first.size();
+  for (const Rec* r : recs) {
+    const std::string_view k = r->key();
+    const std::size_t n = std::min(shared, k.size());
+    shared = static_cast<std::size_t>(
+        std::mismatch(first.begin(), first.begin() + n, k.begin()).first - first.begin());
+    if (shared == 0) break;
+  }
   std::vector<std::pair<std::uint64_t, Rec*>> keyed;
   keyed.reserve(recs.size());
-  for (Rec* r : recs) keyed.emplace_back(key_prefix(r->key()), r);
+  for (Rec* r : recs) keyed.emplace_back(key_prefix(r->key().substr(shared)), r);
   std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) {
     if (a.first != b.first) return a.first < b.first;
     return a.second->key() < b.second->key();
