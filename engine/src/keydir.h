@@ -74,7 +74,7 @@ class KeyDir {
   std::optional<Location> remove(std::string_view key) ABSL_LOCKS_EXCLUDED(ordered_mu_);
   void clear() ABSL_LOCKS_EXCLUDED(ordered_mu_);
   // Makes room for `n` keys at once (opening knows the count from hints).
-  void reserve(std::size_t n) { hash_.reserve(n); }
+  void reserve(std::size_t n) ABSL_LOCKS_EXCLUDED(ordered_mu_);
   // Starts loading the hash slots `key` would probe into the cache, ahead of
   // a put() or find() of it (opening inserts from hints in batches).
   void prefetch(std::string_view key) const { hash_.prefetch(key); }
