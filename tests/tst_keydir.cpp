@@ -223,6 +223,43 @@ class TestKeyDir : public QObject {
     QCOMPARE(scan_all(kd, back), model_scan(model, back));
   }
 
+  // Keys merged a few at a time go into a tree beside the sorted array of
+  // the others; every kind of scan walks both in one order.
+  void scansWalkArrayAndTreeTogether() {
+    KeyDir kd;
+    std::map<std::string, std::uint32_t> model;
+    auto put = [&](std::uint64_t n) {
+      kd.put(key_of(n), loc_of(static_cast<std::uint32_t>(n)));
+      model[key_of(n)] = static_cast<std::uint32_t>(n);
+    };
+    for (std::uint64_t i = 0; i < 4000; i += 2) put(i);
+    QCOMPARE(scan_all(kd), model_scan(model, {}));  // the array
+    std::mt19937_64 rng(3);
+    for (int round = 0; round < 12; ++round) {
+      for (int i = 0; i < 20; ++i) put((rng() % 2000) * 2 + 1);  // into the tree
+      if (round % 4 == 1) {                                      // a dead entry in the array
+        const std::string k = key_of(2 * (rng() % 2000));
+        kd.remove(k);
+        model.erase(k);
+      }
+      std::vector<ScanOptions> ranges(8);
+      ranges[1].reverse = true;
+      ranges[2].prefix = "k00012";
+      ranges[3].prefix = "k00012";
+      ranges[3].reverse = true;
+      ranges[4].start = key_of(1501);
+      ranges[5].start = key_of(1501);
+      ranges[5].exclusive_start = true;
+      ranges[5].reverse = true;
+      ranges[6].start = key_of(2999);
+      ranges[6].reverse = true;
+      ranges[7].prefix = "k0003";
+      ranges[7].start = key_of(3333);
+      for (const ScanOptions& o : ranges) QCOMPARE(scan_all(kd, o), model_scan(model, o));
+      QCOMPARE(kd.count("k00012"), model_scan(model, ranges[2]).size());
+    }
+  }
+
   void visitorStops() {
     KeyDir kd;
     for (int i = 0; i < 100; ++i) kd.put(key_of(99 - i), loc_of(i));

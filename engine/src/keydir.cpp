@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <iterator>
 #include <new>
+#include <tuple>
+#include <utility>
 
 namespace bitcask {
 
@@ -41,6 +43,7 @@ void KeyDir::free_bytes(void* p, std::size_t bytes) {
 
 KeyDir::KeyDir()
     : hash_(0, Hash(), Eq(), CountingAllocator<Rec*>(&hash_bytes_)),
+      sorted_(CountingAllocator<Rec*>(&ordered_bytes_)),
       ordered_(Less(), CountingAllocator<Rec*>(&ordered_bytes_)),
       pending_(CountingAllocator<Rec*>(&ordered_bytes_)),
       pending_breaks_(CountingAllocator<std::size_t>(&ordered_bytes_)) {}
@@ -86,7 +89,7 @@ void KeyDir::reserve(std::size_t n) {
   // The pending run too: grown by doubling, 10M keys held up to 128 MiB of
   // pointers (for 80) and were copied 24 times on the way.
   WriterMutexLock lock(&ordered_mu_);
-  const std::size_t indexed = ordered_.size() + pending_.size();
+  const std::size_t indexed = sorted_.size() + ordered_.size() + pending_.size();
   if (n > indexed) pending_.reserve(pending_.size() + (n - indexed));
 }
 
@@ -147,6 +150,7 @@ std::optional<Location> KeyDir::remove(std::string_view key) {
 void KeyDir::clear() {
   {
     WriterMutexLock lock(&ordered_mu_);
+    Run{CountingAllocator<Rec*>(&ordered_bytes_)}.swap(sorted_);
     ordered_.clear();
     Run{CountingAllocator<Rec*>(&ordered_bytes_)}.swap(pending_);
     Breaks{CountingAllocator<std::size_t>(&ordered_bytes_)}.swap(pending_breaks_);
@@ -169,11 +173,13 @@ void KeyDir::compact_arena_if_wasteful() {
   if (dead_bytes_ < (8u << 20) || dead_bytes_ * 2 < arena_bytes_) return;
   WriterMutexLock lock(&ordered_mu_);
   merge_pending();
+  rebuild_sorted(Run{CountingAllocator<Rec*>(&ordered_bytes_)});
   const std::uint64_t live = size();
   decltype(blocks_) old_blocks;
   old_blocks.swap(blocks_);
-  OrderedSet old_order{Less(), CountingAllocator<Rec*>(&ordered_bytes_)};
-  old_order.swap(ordered_);
+  Run old_order{CountingAllocator<Rec*>(&ordered_bytes_)};
+  old_order.swap(sorted_);
+  sorted_.reserve(live);
   hash_.clear();
   dead_ = 0;
   block_used_ = kBlockSize;
@@ -186,7 +192,7 @@ void KeyDir::compact_arena_if_wasteful() {
     Rec* r = allocate(old->key());
     set_location(r, location_of(old));
     hash_.insert(r);
-    ordered_.insert(ordered_.end(), r);
+    sorted_.push_back(r);
   }
 }
 
@@ -294,30 +300,41 @@ void KeyDir::merge_pending() const {
   }
   Breaks{CountingAllocator<std::size_t>(&ordered_bytes_)}.swap(pending_breaks_);
   pending_unordered_ = false;
-  if (ordered_.empty() || Less()(*ordered_.rbegin(), pending_.front())) {
-    // All after the tree's last key (the first scan after opening, or keys
-    // written in order): appended, each at the end in amortised constant
-    // time, leaves left full.
-    for (Rec* r : pending_) ordered_.insert(ordered_.end(), r);
-    Run{CountingAllocator<Rec*>(&ordered_bytes_)}.swap(pending_);
-  } else if (pending_.size() >= ordered_.size() / 32) {
-    // Many new keys among the old: one pass over both, and a tree built in
-    // order.
-    Run merged{CountingAllocator<Rec*>(&ordered_bytes_)};
-    merged.reserve(ordered_.size() + pending_.size());
-    std::merge(ordered_.begin(), ordered_.end(), pending_.begin(), pending_.end(),
-               std::back_inserter(merged), Less());
-    Run{CountingAllocator<Rec*>(&ordered_bytes_)}.swap(pending_);
-    ordered_.clear();
-    for (Rec* r : merged) ordered_.insert(ordered_.end(), r);
+  if (ordered_.empty() && (sorted_.empty() || Less()(sorted_.back(), pending_.front()))) {
+    // All after the last key (the first scan after opening, or keys written
+    // in order): appended, no comparison.
+    if (sorted_.empty()) {
+      sorted_.swap(pending_);
+    } else {
+      sorted_.insert(sorted_.end(), pending_.begin(), pending_.end());
+    }
+  } else if (ordered_.size() + pending_.size() >= sorted_.size() / 8) {
+    // Many: one linear merge of everything. Rebuilding when the tree holds
+    // an eighth of the array costs each key merged into the tree about 9
+    // key moves and comparisons, fewer than a tree descent.
+    rebuild_sorted(pending_);
   } else {
-    // A few: each costs a descent of the tree, as an eager insertion would.
-    // In key order, the position after the last one is often right for the
-    // next one (a hint the tree checks before it trusts).
+    // A few: each costs a descent of the tree. In key order, the position
+    // after the last one is often right for the next one (a hint the tree
+    // checks before it trusts).
     auto hint = ordered_.end();
     for (Rec* r : pending_) hint = std::next(ordered_.insert(hint, r));
-    Run{CountingAllocator<Rec*>(&ordered_bytes_)}.swap(pending_);
   }
+  Run{CountingAllocator<Rec*>(&ordered_bytes_)}.swap(pending_);
+}
+
+void KeyDir::rebuild_sorted(const Run& more) const {
+  if (ordered_.empty() && more.empty()) return;
+  Run recent{CountingAllocator<Rec*>(&ordered_bytes_)};
+  recent.reserve(ordered_.size() + more.size());
+  std::merge(ordered_.begin(), ordered_.end(), more.begin(), more.end(), std::back_inserter(recent),
+             Less());
+  ordered_.clear();
+  Run merged{CountingAllocator<Rec*>(&ordered_bytes_)};
+  merged.reserve(sorted_.size() + recent.size());
+  std::merge(sorted_.begin(), sorted_.end(), recent.begin(), recent.end(),
+             std::back_inserter(merged), Less());
+  sorted_.swap(merged);
 }
 
 void KeyDir::scan(const ScanOptions& range, Visitor visit) const {
@@ -336,36 +353,59 @@ void KeyDir::scan_locked(const ScanOptions& o, Visitor visit) const {
   // Dead entries are passed over; the key bytes handed out are the arena's.
   auto emit = [&](const Rec* r) { return dead(r) || visit(r->key(), location_of(r)); };
   auto has_prefix = [&](const Rec* r) { return r->key().starts_with(o.prefix); };
+  // The same bound in both indexes.
+  auto lower = [&](std::string_view k) {
+    return std::pair(std::lower_bound(sorted_.begin(), sorted_.end(), k, Less()),
+                     ordered_.lower_bound(k));
+  };
+  auto upper = [&](std::string_view k) {
+    return std::pair(std::upper_bound(sorted_.begin(), sorted_.end(), k, Less()),
+                     ordered_.upper_bound(k));
+  };
 
   if (!o.reverse) {
     std::string_view from = o.start;
     if (from < o.prefix) from = o.prefix;
-    auto it = (o.exclusive_start && from == o.start) ? ordered_.upper_bound(from)
-                                                     : ordered_.lower_bound(from);
-    for (; it != ordered_.end(); ++it) {
-      if (!has_prefix(*it) || !emit(*it)) return;
+    auto [s, t] = (o.exclusive_start && from == o.start) ? upper(from) : lower(from);
+    // The smaller of the two next keys, until both indexes are done.
+    for (;;) {
+      const Rec* r;
+      if (s != sorted_.end() && (t == ordered_.end() || Less()(*s, *t))) {
+        r = *s++;
+      } else if (t != ordered_.end()) {
+        r = *t++;
+      } else {
+        return;
+      }
+      if (!has_prefix(r) || !emit(r)) return;
     }
-    return;
   }
 
   // Reverse: start from the last key <= start (or < start when exclusive),
   // or from the last key of the prefix range when no start is given.
-  auto it = ordered_.end();
+  auto s = sorted_.end();
+  auto t = ordered_.end();
   if (!o.start.empty()) {
-    it = o.exclusive_start ? ordered_.lower_bound(std::string_view(o.start))
-                           : ordered_.upper_bound(std::string_view(o.start));
+    std::tie(s, t) = o.exclusive_start ? lower(o.start) : upper(o.start);
   } else if (!o.prefix.empty()) {
     // First key after every key with the prefix.
     std::string after = o.prefix;
     while (!after.empty() && static_cast<unsigned char>(after.back()) == 0xff) after.pop_back();
     if (!after.empty()) {
       after.back() = static_cast<char>(static_cast<unsigned char>(after.back()) + 1);
-      it = ordered_.lower_bound(std::string_view(after));
+      std::tie(s, t) = lower(after);
     }
   }
-  while (it != ordered_.begin()) {
-    --it;
-    const Rec* r = *it;
+  // The larger of the two previous keys, until both indexes are done.
+  for (;;) {
+    const Rec* r;
+    if (s != sorted_.begin() && (t == ordered_.begin() || Less()(*std::prev(t), *std::prev(s)))) {
+      r = *--s;
+    } else if (t != ordered_.begin()) {
+      r = *--t;
+    } else {
+      return;
+    }
     if (r->key() < std::string_view(o.prefix)) return;
     if (!has_prefix(r)) continue;  // keys above the prefix range
     if (!emit(r)) return;

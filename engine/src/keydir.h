@@ -4,13 +4,17 @@
 // Memory is what limits a Bitcask (every key is in RAM), so an entry is kept
 // compact: the key and its location are packed into one arena allocation
 // (23 bytes + the key), and two indexes hold 8-byte pointers to it: a hash
-// set for point lookups at hash speed, and a B-tree in key order for scans
-// and seeks. The original Bitcask takes about 91 bytes + the key per entry;
-// this takes 47 (10M keys) to 55 (1M keys) + the key (measured:
-// `bitcask-bench engine`, with huge-page rounding).
+// set for point lookups at hash speed, and a key-order index for scans and
+// seeks. The key-order index is a sorted array with a B-tree beside it for
+// the keys added since the array was last rebuilt; a scan walks the two
+// merged. Opening or a bulk load fills the array at memcpy speed (building
+// a B-tree of 10M keys cost 150 instructions a key), and the B-tree keeps a
+// few keys added between scans cheap. The original Bitcask takes about 91 bytes + the key per
+// entry; this takes 47 (10M keys) to 55 (1M keys) + the key (measured: `bitcask-bench engine`, with
+// huge-page rounding).
 //
-// Point writes and removals pay for the hash set only. The B-tree is brought
-// up to date when a scan or count needs it: a new key is appended to a
+// Point writes and removals pay for the hash set only. The key-order index
+// is brought up to date when a scan or count needs it: a new key is appended to a
 // pending run (a pointer pushed onto a vector), and the run is sorted and
 // merged into the tree by the next scan, in bulk. The run remembers where it
 // breaks key order: opening appends the hint files' sorted runs one after
@@ -25,8 +29,8 @@
 // Threads: every change (put, remove, clear, reserve) is made with the
 // owner's lock held exclusively, every read with it held at least shared
 // (SegmentTable::mu()). Scans under a shared lock may run side by side and
-// all need the tree merged, so the tree and the pending run have a lock of
-// their own, ordered_mu_: the first scan to come merges under it
+// all need the index merged, so the index and the pending run have a lock
+// of their own, ordered_mu_: the first scan to come merges under it
 // exclusively, the others then read under it shared.
 #pragma once
 
@@ -177,8 +181,11 @@ class KeyDir {
   static Location location_of(const Rec* r);
   static void set_location(Rec* r, const Location& loc);
   static void sort_by_key(std::span<Rec*> recs);
-  // Sorts the pending run into ordered_.
+  // Sorts the pending run into the key-order index.
   void merge_pending() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(ordered_mu_);
+  // Merges ordered_ and the sorted `more` into sorted_, leaving ordered_
+  // empty.
+  void rebuild_sorted(const Run& more) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(ordered_mu_);
   void scan_locked(const ScanOptions& range, Visitor visit) const
       ABSL_SHARED_LOCKS_REQUIRED(ordered_mu_);
 
@@ -188,13 +195,18 @@ class KeyDir {
   absl::flat_hash_set<Rec*, Hash, Eq, CountingAllocator<Rec*>> hash_;
   std::uint64_t dead_ = 0;  // entries of hash_ marked kDead
 
-  // Every entry of hash_ is in exactly one of ordered_ and pending_. They
-  // change under ordered_mu_: writers (the owner's lock exclusive) and
-  // scans (the owner's lock shared, several at once) both take it.
+  // Every entry of hash_ is in exactly one of sorted_, ordered_ and
+  // pending_. They change under ordered_mu_: writers (the owner's lock
+  // exclusive) and scans (the owner's lock shared, several at once) both
+  // take it.
   mutable SharedMutex ordered_mu_;
   // Bytes ordered_ and pending_ hold: a scan's merge changes them while
   // other readers may ask memory_bytes().
   mutable std::uint64_t ordered_bytes_ ABSL_GUARDED_BY(ordered_mu_) = 0;
+  // In key order: the bulk of the keys, rebuilt (a linear merge) when
+  // ordered_ grows past an eighth of it.
+  mutable Run sorted_ ABSL_GUARDED_BY(ordered_mu_);
+  // In key order: the keys merged since sorted_ was rebuilt.
   mutable OrderedSet ordered_ ABSL_GUARDED_BY(ordered_mu_);
   mutable Run pending_ ABSL_GUARDED_BY(ordered_mu_);
   // Where pending_ breaks key order: the index of each entry that is less
