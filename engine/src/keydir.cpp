@@ -349,24 +349,22 @@ void KeyDir::scan(const ScanOptions& range, Visitor visit) const {
   scan_locked(range, visit);
 }
 
+KeyDir::Position KeyDir::lower_bound(std::string_view key) const {
+  return {std::lower_bound(sorted_.begin(), sorted_.end(), key, Less()), ordered_.lower_bound(key)};
+}
+
+KeyDir::Position KeyDir::upper_bound(std::string_view key) const {
+  return {std::upper_bound(sorted_.begin(), sorted_.end(), key, Less()), ordered_.upper_bound(key)};
+}
+
 void KeyDir::scan_locked(const ScanOptions& o, Visitor visit) const {
   // Dead entries are passed over; the key bytes handed out are the arena's.
   auto emit = [&](const Rec* r) { return dead(r) || visit(r->key(), location_of(r)); };
   auto has_prefix = [&](const Rec* r) { return r->key().starts_with(o.prefix); };
-  // The same bound in both indexes.
-  auto lower = [&](std::string_view k) {
-    return std::pair(std::lower_bound(sorted_.begin(), sorted_.end(), k, Less()),
-                     ordered_.lower_bound(k));
-  };
-  auto upper = [&](std::string_view k) {
-    return std::pair(std::upper_bound(sorted_.begin(), sorted_.end(), k, Less()),
-                     ordered_.upper_bound(k));
-  };
-
   if (!o.reverse) {
     std::string_view from = o.start;
     if (from < o.prefix) from = o.prefix;
-    auto [s, t] = (o.exclusive_start && from == o.start) ? upper(from) : lower(from);
+    auto [s, t] = (o.exclusive_start && from == o.start) ? upper_bound(from) : lower_bound(from);
     // The smaller of the two next keys, until both indexes are done.
     for (;;) {
       const Rec* r;
@@ -386,14 +384,14 @@ void KeyDir::scan_locked(const ScanOptions& o, Visitor visit) const {
   auto s = sorted_.end();
   auto t = ordered_.end();
   if (!o.start.empty()) {
-    std::tie(s, t) = o.exclusive_start ? lower(o.start) : upper(o.start);
+    std::tie(s, t) = o.exclusive_start ? lower_bound(o.start) : upper_bound(o.start);
   } else if (!o.prefix.empty()) {
     // First key after every key with the prefix.
     std::string after = o.prefix;
     while (!after.empty() && static_cast<unsigned char>(after.back()) == 0xff) after.pop_back();
     if (!after.empty()) {
       after.back() = static_cast<char>(static_cast<unsigned char>(after.back()) + 1);
-      std::tie(s, t) = lower(after);
+      std::tie(s, t) = lower_bound(after);
     }
   }
   // The larger of the two previous keys, until both indexes are done.

@@ -48,6 +48,7 @@
 #include <optional>
 #include <span>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "mutex.h"
@@ -186,6 +187,10 @@ class KeyDir {
   // Merges ordered_ and the sorted `more` into sorted_, leaving ordered_
   // empty.
   void rebuild_sorted(const Run& more) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(ordered_mu_);
+  // The first key >= (lower) or > (upper) `key` in sorted_ and in ordered_.
+  using Position = std::pair<Run::iterator, OrderedSet::iterator>;
+  Position lower_bound(std::string_view key) const ABSL_SHARED_LOCKS_REQUIRED(ordered_mu_);
+  Position upper_bound(std::string_view key) const ABSL_SHARED_LOCKS_REQUIRED(ordered_mu_);
   void scan_locked(const ScanOptions& range, Visitor visit) const
       ABSL_SHARED_LOCKS_REQUIRED(ordered_mu_);
 
