@@ -1,4 +1,4 @@
-// The keydir's indexes (a hash set updated on every write, a key-order tree
+// The keydir's indexes (a hash set updated on every write, a key-order index
 // brought up to date when a scan needs it) and DB::scan_values, which walks
 // keys and values in place.
 #include <QTest>
