@@ -320,6 +320,15 @@ class TestKeyDir : public QObject {
     }
     QCOMPARE(kd.find(pad + key_of(20))->offset, 40u);
     QVERIFY(!kd.find(pad + key_of(21)));
+    // Keys put after the compaction (into its new arena) reach the index.
+    kd.put(pad + key_of(21), loc_of(21));
+    kd.put(pad + key_of(n + 5), loc_of(5));
+    kd.put("a", loc_of(1));
+    const auto after = scan_all(kd);
+    QCOMPARE(after.size(), static_cast<std::size_t>(n / 10 + 3));
+    QCOMPARE(after.front().first, std::string("a"));
+    QCOMPARE(after[4].first, pad + key_of(21));  // after "a", 0, 10, 20
+    QCOMPARE(after.back().first, pad + key_of(n + 5));
   }
 
   // Scans from several threads at once (the owner's lock shared): the

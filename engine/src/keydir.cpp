@@ -44,9 +44,7 @@ void KeyDir::free_bytes(void* p, std::size_t bytes) {
 KeyDir::KeyDir()
     : hash_(0, Hash(), Eq(), CountingAllocator<Rec*>(&hash_bytes_)),
       sorted_(CountingAllocator<Rec*>(&ordered_bytes_)),
-      ordered_(Less(), CountingAllocator<Rec*>(&ordered_bytes_)),
-      pending_(CountingAllocator<Rec*>(&ordered_bytes_)),
-      pending_breaks_(CountingAllocator<std::size_t>(&ordered_bytes_)) {}
+      ordered_(Less(), CountingAllocator<Rec*>(&ordered_bytes_)) {}
 
 KeyDir::~KeyDir() = default;
 
@@ -70,6 +68,7 @@ KeyDir::Rec* KeyDir::allocate(std::string_view key) {
     // pages), so a small database holds a small arena.
     const std::size_t grown = std::clamp<std::size_t>(arena_bytes_, 4096, kBlockSize);
     current_block_size_ = std::max(grown, need);
+    if (!blocks_.empty()) block_ends_.push_back(block_used_);
     blocks_.emplace_back(static_cast<char*>(allocate_bytes(current_block_size_)),
                          BlockDeleter{current_block_size_});
     arena_bytes_ += current_block_size_;
@@ -83,15 +82,6 @@ KeyDir::Rec* KeyDir::allocate(std::string_view key) {
 }
 
 void KeyDir::release(Rec* rec) { dead_bytes_ += rec_bytes(rec->key_size); }
-
-void KeyDir::reserve(std::size_t n) {
-  hash_.reserve(n);
-  // The pending run too: grown by doubling, 10M keys held up to 128 MiB of
-  // pointers (for 80) and were copied 24 times on the way.
-  WriterMutexLock lock(&ordered_mu_);
-  const std::size_t indexed = sorted_.size() + ordered_.size() + pending_.size();
-  if (n > indexed) pending_.reserve(pending_.size() + (n - indexed));
-}
 
 std::optional<Location> KeyDir::find(std::string_view key) const {
   auto it = hash_.find(key);
@@ -107,24 +97,13 @@ std::optional<Location> KeyDir::put(std::string_view key, const Location& loc) {
     set_location(added, loc);
     construct(added);
   });
-  if (added) {
-    // The tree learns of the key when a scan needs it.
-    WriterMutexLock lock(&ordered_mu_);
-    if (!pending_unordered_ && !pending_.empty() && !(pending_.back()->key() < key)) {
-      if (pending_breaks_.size() < kMaxBreaks) {
-        pending_breaks_.push_back(pending_.size());
-      } else {
-        pending_unordered_ = true;
-        Breaks{CountingAllocator<std::size_t>(&ordered_bytes_)}.swap(pending_breaks_);
-      }
-    }
-    pending_.push_back(added);
-    return std::nullopt;
-  }
+  // A new key: the key-order index learns of it (from the arena) when a
+  // scan needs it.
+  if (added) return std::nullopt;
   Rec* r = *it;
   if (dead(r)) {
-    // Put again after a removal: the entry is still in the tree (or the
-    // pending run) at its key's place, so only its location changes.
+    // Put again after a removal: the entry is still in the index (or not
+    // yet merged) at its key's place, so only its location changes.
     --dead_;
     dead_bytes_ -= rec_bytes(r->key_size);
     set_location(r, loc);
@@ -152,13 +131,13 @@ void KeyDir::clear() {
     WriterMutexLock lock(&ordered_mu_);
     Run{CountingAllocator<Rec*>(&ordered_bytes_)}.swap(sorted_);
     ordered_.clear();
-    Run{CountingAllocator<Rec*>(&ordered_bytes_)}.swap(pending_);
-    Breaks{CountingAllocator<std::size_t>(&ordered_bytes_)}.swap(pending_breaks_);
-    pending_unordered_ = false;
+    merged_block_ = 0;
+    merged_offset_ = 0;
   }
   hash_.clear();
   dead_ = 0;
   blocks_.clear();
+  block_ends_.clear();
   block_used_ = kBlockSize;
   current_block_size_ = 0;
   arena_bytes_ = 0;
@@ -177,6 +156,7 @@ void KeyDir::compact_arena_if_wasteful() {
   const std::uint64_t live = size();
   decltype(blocks_) old_blocks;
   old_blocks.swap(blocks_);
+  block_ends_.clear();
   Run old_order{CountingAllocator<Rec*>(&ordered_bytes_)};
   old_order.swap(sorted_);
   sorted_.reserve(live);
@@ -194,6 +174,9 @@ void KeyDir::compact_arena_if_wasteful() {
     hash_.insert(r);
     sorted_.push_back(r);
   }
+  // Every entry of the new arena is in sorted_.
+  merged_block_ = blocks_.empty() ? 0 : blocks_.size() - 1;
+  merged_offset_ = blocks_.empty() ? 0 : block_used_;
 }
 
 namespace {
@@ -292,35 +275,57 @@ void KeyDir::sort_runs(std::span<Rec*> recs, std::span<const std::size_t> breaks
 }
 
 void KeyDir::merge_pending() const {
-  if (pending_.empty()) return;
-  if (pending_unordered_) {
-    sort_by_key(pending_);
-  } else if (!pending_breaks_.empty()) {
-    sort_runs(pending_, pending_breaks_);
+  const std::size_t indexed = sorted_.size() + ordered_.size();
+  if (hash_.size() == indexed) return;
+  // The entries past the cursor, in the order they were allocated, and the
+  // places where they break key order.
+  Run pending{CountingAllocator<Rec*>(&ordered_bytes_)};
+  pending.reserve(hash_.size() - indexed);
+  std::vector<std::size_t> breaks;
+  bool unordered = false;
+  for (std::size_t b = merged_block_; b < blocks_.size(); ++b) {
+    const char* block = blocks_[b].get();
+    const std::size_t end = b + 1 < blocks_.size() ? block_ends_[b] : block_used_;
+    for (std::size_t at = b == merged_block_ ? merged_offset_ : 0; at < end;) {
+      auto* r = reinterpret_cast<Rec*>(const_cast<char*>(block) + at);
+      at += rec_bytes(r->key_size);
+      if (!unordered && !pending.empty() && !Less()(pending.back(), r)) {
+        if (breaks.size() < kMaxBreaks) {
+          breaks.push_back(pending.size());
+        } else {
+          unordered = true;
+        }
+      }
+      pending.push_back(r);
+    }
   }
-  Breaks{CountingAllocator<std::size_t>(&ordered_bytes_)}.swap(pending_breaks_);
-  pending_unordered_ = false;
-  if (ordered_.empty() && (sorted_.empty() || Less()(sorted_.back(), pending_.front()))) {
+  merged_block_ = blocks_.size() - 1;
+  merged_offset_ = block_used_;
+  if (unordered) {
+    sort_by_key(pending);
+  } else if (!breaks.empty()) {
+    sort_runs(pending, breaks);
+  }
+  if (ordered_.empty() && (sorted_.empty() || Less()(sorted_.back(), pending.front()))) {
     // All after the last key (the first scan after opening, or keys written
     // in order): appended, no comparison.
     if (sorted_.empty()) {
-      sorted_.swap(pending_);
+      sorted_.swap(pending);
     } else {
-      sorted_.insert(sorted_.end(), pending_.begin(), pending_.end());
+      sorted_.insert(sorted_.end(), pending.begin(), pending.end());
     }
-  } else if (ordered_.size() + pending_.size() >= sorted_.size() / 8) {
+  } else if (ordered_.size() + pending.size() >= sorted_.size() / 8) {
     // Many: one linear merge of everything. Rebuilding when the tree holds
     // an eighth of the array costs each key merged into the tree about 9
     // key moves and comparisons, fewer than a tree descent.
-    rebuild_sorted(pending_);
+    rebuild_sorted(pending);
   } else {
     // A few: each costs a descent of the tree. In key order, the position
     // after the last one is often right for the next one (a hint the tree
     // checks before it trusts).
     auto hint = ordered_.end();
-    for (Rec* r : pending_) hint = std::next(ordered_.insert(hint, r));
+    for (Rec* r : pending) hint = std::next(ordered_.insert(hint, r));
   }
-  Run{CountingAllocator<Rec*>(&ordered_bytes_)}.swap(pending_);
 }
 
 void KeyDir::rebuild_sorted(const Run& more) const {

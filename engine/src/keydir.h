@@ -13,25 +13,26 @@
 // entry; this takes 47 (10M keys) to 55 (1M keys) + the key (measured: `bitcask-bench engine`, with
 // huge-page rounding).
 //
-// Point writes and removals pay for the hash set only. The key-order index
-// is brought up to date when a scan or count needs it: a new key is appended to a
-// pending run (a pointer pushed onto a vector), and the run is sorted and
-// merged into the tree by the next scan, in bulk. The run remembers where it
-// breaks key order: opening appends the hint files' sorted runs one after
-// another, so the run is usually in order but for a few keys, and the merge
-// then only sorts those few (a full sort of 10M keys took 0.35 s). A removal only marks its
-// entry dead, in both indexes: a later put of the key revives the entry in
-// place, and dead entries are skipped by scans and dropped, with their arena
-// bytes, when the arena is compacted. Half of a small put used to be the
-// B-tree insertion (callgrind), and a removal's B-tree erase cost more than
-// its hash erase.
+// Point writes and removals pay for the hash set only (and the arena). The
+// key-order index is brought up to date when a scan or count needs it: the
+// entries allocated in the arena since the last merge are the new keys, in
+// the order they came, and the next scan gathers, sorts and merges them in
+// bulk. Writers take no lock of the index's (a lock per new key was a tenth
+// of opening from hints, perf). Opening appends the hint files' sorted runs
+// one after another, so the new keys are usually in order but for a few,
+// and the merge then only sorts those few (a full sort of 10M keys took
+// 0.35 s). A removal only marks its entry dead, in both indexes: a later put of the key revives the
+// entry in place, and dead entries are skipped by scans and dropped, with their arena bytes, when
+// the arena is compacted. Half of a small put used to be the B-tree insertion (callgrind), and a
+// removal's B-tree erase cost more than its hash erase.
 //
 // Threads: every change (put, remove, clear, reserve) is made with the
 // owner's lock held exclusively, every read with it held at least shared
 // (SegmentTable::mu()). Scans under a shared lock may run side by side and
-// all need the index merged, so the index and the pending run have a lock
-// of their own, ordered_mu_: the first scan to come merges under it
-// exclusively, the others then read under it shared.
+// all need the index merged, so the index has a lock of its own,
+// ordered_mu_: the first scan to come merges under it exclusively, the
+// others then read under it shared. The arena is the owner lock's: a merge
+// reads it under the shared lock, when no writer can change it.
 #pragma once
 
 #include <absl/container/btree_set.h>
@@ -79,7 +80,7 @@ class KeyDir {
   std::optional<Location> remove(std::string_view key) ABSL_LOCKS_EXCLUDED(ordered_mu_);
   void clear() ABSL_LOCKS_EXCLUDED(ordered_mu_);
   // Makes room for `n` keys at once (opening knows the count from hints).
-  void reserve(std::size_t n) ABSL_LOCKS_EXCLUDED(ordered_mu_);
+  void reserve(std::size_t n) { hash_.reserve(n); }
   // Starts loading the hash slots `key` would probe into the cache, ahead of
   // a put() or find() of it (opening inserts from hints in batches).
   void prefetch(std::string_view key) const { hash_.prefetch(key); }
@@ -93,8 +94,7 @@ class KeyDir {
   void scan(const ScanOptions& range, Visitor visit) const ABSL_LOCKS_EXCLUDED(ordered_mu_);
   std::uint64_t count(std::string_view prefix) const ABSL_LOCKS_EXCLUDED(ordered_mu_);
 
-  // Bytes of memory the keydir holds (arena blocks + both indexes + the
-  // pending run).
+  // Bytes of memory the keydir holds (arena blocks + the indexes).
   std::uint64_t memory_bytes() const ABSL_LOCKS_EXCLUDED(ordered_mu_);
 
   // Packed so an entry costs 23 bytes + its key.
@@ -182,7 +182,8 @@ class KeyDir {
   static Location location_of(const Rec* r);
   static void set_location(Rec* r, const Location& loc);
   static void sort_by_key(std::span<Rec*> recs);
-  // Sorts the pending run into the key-order index.
+  // Sorts the entries allocated since the last merge into the key-order
+  // index.
   void merge_pending() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(ordered_mu_);
   // Merges ordered_ and the sorted `more` into sorted_, leaving ordered_
   // empty.
@@ -200,12 +201,12 @@ class KeyDir {
   absl::flat_hash_set<Rec*, Hash, Eq, CountingAllocator<Rec*>> hash_;
   std::uint64_t dead_ = 0;  // entries of hash_ marked kDead
 
-  // Every entry of hash_ is in exactly one of sorted_, ordered_ and
-  // pending_. They change under ordered_mu_: writers (the owner's lock
-  // exclusive) and scans (the owner's lock shared, several at once) both
-  // take it.
+  // Every entry of hash_ is in sorted_ or ordered_, or was allocated in the
+  // arena after the merge cursor. They change under ordered_mu_: writers
+  // that rebuild the arena (the owner's lock exclusive) and scans (the
+  // owner's lock shared, several at once) both take it.
   mutable SharedMutex ordered_mu_;
-  // Bytes ordered_ and pending_ hold: a scan's merge changes them while
+  // Bytes sorted_ and ordered_ hold: a scan's merge changes them while
   // other readers may ask memory_bytes().
   mutable std::uint64_t ordered_bytes_ ABSL_GUARDED_BY(ordered_mu_) = 0;
   // In key order: the bulk of the keys, rebuilt (a linear merge) when
@@ -213,14 +214,13 @@ class KeyDir {
   mutable Run sorted_ ABSL_GUARDED_BY(ordered_mu_);
   // In key order: the keys merged since sorted_ was rebuilt.
   mutable OrderedSet ordered_ ABSL_GUARDED_BY(ordered_mu_);
-  mutable Run pending_ ABSL_GUARDED_BY(ordered_mu_);
-  // Where pending_ breaks key order: the index of each entry that is less
-  // than the one before it. Past kMaxBreaks the run counts as unordered
-  // (random writes) and is sorted whole.
+  // The merge cursor: the arena position up to which entries are indexed
+  // (block, offset in it).
+  mutable std::size_t merged_block_ ABSL_GUARDED_BY(ordered_mu_) = 0;
+  mutable std::size_t merged_offset_ ABSL_GUARDED_BY(ordered_mu_) = 0;
+  // Past this many places where the new keys break key order they count as
+  // unordered (random writes) and are sorted whole.
   static constexpr std::size_t kMaxBreaks = 4096;
-  using Breaks = std::vector<std::size_t, CountingAllocator<std::size_t>>;
-  mutable Breaks pending_breaks_ ABSL_GUARDED_BY(ordered_mu_);
-  mutable bool pending_unordered_ ABSL_GUARDED_BY(ordered_mu_) = false;
 
   // Bump-allocated blocks. Freed entries are only counted; the arena is
   // rebuilt when more than half of it is dead.
@@ -230,6 +230,9 @@ class KeyDir {
     void operator()(char* p) const { free_bytes(p, bytes); }
   };
   std::vector<std::unique_ptr<char[], BlockDeleter>> blocks_;
+  // Bytes used in each block but the last (whose count is block_used_): a
+  // block's tail is left empty when the next entry does not fit.
+  std::vector<std::size_t> block_ends_;
   std::size_t block_used_ = kBlockSize;
   std::size_t current_block_size_ = 0;
   std::uint64_t arena_bytes_ = 0;
