@@ -107,7 +107,9 @@ char* Segment::begin_append(std::size_t n) {
   if (end > allocated_) allocate(end);
   if (end > populated_) {
     const std::uint64_t to = std::min(allocated_, round_up(end + kPopulateAhead, kPage));
-    prefill(populated_, to);
+    // Not below `at`: a large append (pwrite) may have put data past
+    // populated_.
+    prefill(std::max(populated_, at), to);
     map_.populate(populated_, to - populated_);
     populated_ = to;
   }
