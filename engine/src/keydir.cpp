@@ -205,6 +205,8 @@ void KeyDir::sort_by_key(std::span<Rec*> recs) {
   std::size_t shared = first.size();
   for (const Rec* r : recs) {
     const std::string_view k = r->key();
+    // Most keys share it whole: one memcmp, not a byte loop.
+    if (k.size() >= shared && std::memcmp(k.data(), first.data(), shared) == 0) continue;
     const std::size_t n = std::min(shared, k.size());
     shared = static_cast<std::size_t>(
         std::mismatch(first.begin(), first.begin() + n, k.begin()).first - first.begin());
