@@ -7,7 +7,10 @@
 //                                   (hints written)
 //   gui_scale_probe measure DIR     opens DIR read-only in the browser and
 //                                   prints, one "name: value" a line:
-//     first_keys_ms     launch until the first keys are on screen
+//     first_keys_ms     launch until the first keys are on screen (the opening
+//                       page's keys from the hint files, or the key table)
+//     opened_ms         launch until the database is open
+//     table_keys_ms     launch until the key table shows keys
 //     loaded_ms         launch until every key is in the table
 //     jump_last_ms      Ctrl+End until the last row is painted
 //     jump_middle_ms    a jump to the middle row until it is painted
@@ -27,6 +30,7 @@
 #include <QFile>
 #include <QKeyEvent>
 #include <QScrollBar>
+#include <QTableView>
 #include <QTimer>
 #include <cstdio>
 #include <cstring>
@@ -36,6 +40,7 @@
 #include "app/jsontextedit.h"
 #include "app/keytableview.h"
 #include "app/mainwindow.h"
+#include "app/openingpage.h"
 #include "app/valueeditordock.h"
 #include "core/keytablemodel.h"
 #include "core/valuedocument.h"
@@ -97,12 +102,16 @@ struct StallProbe {
   QElapsedTimer clock;
   qint64 last = 0;
   qint64 worst = 0;
+  qint64 worstEnd = 0;  // launch().elapsed() when the longest stall ended
   QTimer timer;
   StallProbe() {
     timer.setInterval(1);
     QObject::connect(&timer, &QTimer::timeout, [this] {
       const qint64 now = clock.elapsed();
-      worst = std::max(worst, now - last);
+      if (now - last > worst) {
+        worst = now - last;
+        worstEnd = launch().elapsed();
+      }
       last = now;
     });
   }
@@ -148,15 +157,33 @@ int measure(const QString& dir) {
   KeyTableModel* model = w.tableModel();
   KeyTableView* table = w.tableView();
   StallProbe probe;
+  QTableView* preview = w.openingPage()->previewView();
   qint64 openedAt = -1;
-  probe.until([&] {
+  const qint64 firstStall = probe.until([&] {
+    if (opened && openedAt < 0) openedAt = launch().elapsed();
+    return (preview->isVisible() && preview->model()->rowCount() > 0) ||
+           (opened && model->rowCount() > 0);
+  });
+  if (!opened) {
+    preview->viewport()->repaint();
+    std::printf("first_keys_from: hint files (%d keys on the opening page)\n",
+                preview->model()->rowCount());
+  } else {
+    table->viewport()->repaint();
+    std::printf("first_keys_from: key table\n");
+  }
+  print("first_keys_ms", double(launch().elapsed()));
+  print("first_keys_stall_ms", double(firstStall));
+  const qint64 openStall = probe.until([&] {
     if (opened && openedAt < 0) openedAt = launch().elapsed();
     return opened && model->rowCount() > 0;
   });
   table->viewport()->repaint();
   print("opened_ms", double(openedAt));
-  print("first_keys_ms", double(launch().elapsed()));
-  print("first_keys_cpu_ms", cpuMs());
+  print("table_keys_ms", double(launch().elapsed()));
+  print("table_keys_cpu_ms", cpuMs());
+  print("open_stall_ms", double(openStall));
+  print("open_stall_end_ms", double(probe.worstEnd));
   printRss("opened");
 
   std::printf("rows: %d\n", model->rowCount());

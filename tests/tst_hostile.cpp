@@ -9,6 +9,7 @@
 #include <QTest>
 #include <atomic>
 #include <chrono>
+#include <fstream>
 #include <functional>
 #include <thread>
 
@@ -210,6 +211,40 @@ class HostileTest : public QObject {
     const std::string tail = reader->read_raw(1, good_size, 4096);
     QCOMPARE(tail, std::string(4096, '\x5a'));
     QCOMPARE(reader->get("k99").value_or(""), std::string("v99"));
+  }
+
+  // A read-only reader maps what the hint covers of the newest segment instead of copying it
+  // (a 256 MiB segment would cost it 256 MiB of memory), and copies the rest, which a writer
+  // may still cut; reads stay right when the writer then seals the file.
+  void readerMapsWhatTheHintCoversOfTheNewestSegment() {
+    QTemporaryDir tmp;
+    const fs::path dir = path_of(tmp);
+    const std::string value(1000, 'v');
+    {
+      auto db = DB::open(dir);
+      for (int i = 0; i < 2000; ++i) db->put("k" + std::to_string(i), value);
+    }  // closed: the hint covers the whole segment
+    const fs::path seg = segment_files(dir).back();
+    auto writer = DB::open(dir);
+    writer->put("after", "the hint");  // past the hint, before preallocated zeros
+    auto reader = DB::open(dir, read_only_options());
+    // The writer maps its active segment read-write; a read-only mapping is the reader's.
+    auto mapped_read_only = [&] {
+      std::ifstream maps("/proc/self/maps");
+      for (std::string line; std::getline(maps, line);) {
+        if (line.find(seg.string()) != std::string::npos &&
+            line.find(" r--s ") != std::string::npos)
+          return true;
+      }
+      return false;
+    };
+    QVERIFY(mapped_read_only());
+    QCOMPARE(reader->get("after").value_or(""), std::string("the hint"));
+    QCOMPARE(reader->get("k1999").value_or(""), value);
+    writer->close();  // cuts the preallocated zeros
+    QCOMPARE(reader->get("after").value_or(""), std::string("the hint"));
+    QCOMPARE(reader->get("k0").value_or(""), value);
+    QVERIFY(reader->verify({}).empty());
   }
 
   // A merge removes segments while a read-only reader lists and opens them:

@@ -342,19 +342,31 @@ void Mapping::populate(std::uint64_t offset, std::uint64_t length) const {
 #endif
 }
 
-Mapping Mapping::copy_of(const File& file, const fs::path& path, std::uint64_t length) {
+Mapping Mapping::copy_of(const File& file, const fs::path& path, std::uint64_t length,
+                         std::uint64_t stable_prefix) {
   Mapping m;
   if (length == 0) return m;
   void* p = ::mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (p == MAP_FAILED) throw_errno(errno, "cannot allocate memory for a copy of", path);
   m.data_ = static_cast<char*>(p);
   m.length_ = length;
+  // Whole pages of the stable prefix are the file's own pages, mapped over
+  // the start of the copy: no memory of ours, nothing read up front.
+  const auto page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+  const std::uint64_t shared = std::min(stable_prefix, length) / page * page;
+  if (shared > 0) {
+    if (int err = fault::check(fault::Op::kMap, path)) throw_errno(err, "cannot map", path);
+    if (::mmap(p, shared, PROT_READ, MAP_SHARED | MAP_FIXED, file.fd(), 0) == MAP_FAILED) {
+      throw_errno(errno, "cannot map", path);
+    }
+    fault::observe(fault::Op::kMap, path);
+  }
   // Not pread_exact: the writer may cut the file meanwhile (the zeros it
   // preallocated, at roll-over or close); what is gone stays zero here.
   if (int err = fault::check(fault::Op::kRead, path)) {
-    throw_errno(err, "cannot read at offset 0 of", path);
+    throw_errno(err, "cannot read at offset " + std::to_string(shared) + " of", path);
   }
-  for (std::uint64_t done = 0; done < length;) {
+  for (std::uint64_t done = shared; done < length;) {
     const ssize_t got = ::pread(file.fd(), m.data_ + done, length - done, static_cast<off_t>(done));
     if (got < 0 && errno == EINTR) continue;
     if (got < 0) throw_errno(errno, "cannot read at offset " + std::to_string(done) + " of", path);
@@ -362,7 +374,7 @@ Mapping Mapping::copy_of(const File& file, const fs::path& path, std::uint64_t l
     done += static_cast<std::uint64_t>(got);
   }
   fault::observe(fault::Op::kRead, path);
-  ::mprotect(p, length, PROT_READ);
+  ::mprotect(m.data_ + shared, length - shared, PROT_READ);
   return m;
 }
 

@@ -98,7 +98,11 @@ class Mapping {
   // cutting a torn tail or the preallocated zeros past its data), where
   // touching a shared mapping past the new end would raise SIGBUS. Bytes
   // the file lost meanwhile read as zeros, as the preallocated tail does.
-  static Mapping copy_of(const File& file, const fs::path& path, std::uint64_t length);
+  // The first `stable_prefix` bytes, which no writer will cut (the caller
+  // knows why), are mapped from the file instead of copied: a segment's
+  // newest 256 MiB would otherwise cost a read-only reader 256 MiB of memory.
+  static Mapping copy_of(const File& file, const fs::path& path, std::uint64_t length,
+                         std::uint64_t stable_prefix = 0);
 
   const char* data() const { return data_; }
   // Only for a writable() mapping.

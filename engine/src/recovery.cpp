@@ -200,6 +200,18 @@ std::uint64_t Recovery::load_hint(Segment& seg) {
   return hint.covered();
 }
 
+// The bytes of segment `id` its hint covers (0 without a valid hint). No
+// writer ever cuts them: a writer cuts only past the last record it reads,
+// and it reads records only past a hint's coverage (engine/FORMAT.md, "End of
+// data"). So a read-only reader may map them from the file instead of
+// copying them with the rest of the newest segment.
+std::uint64_t Recovery::hint_coverage(std::uint32_t id, const fs::path& segment_path) const {
+  std::error_code ec;
+  const std::uint64_t size = fs::file_size(segment_path, ec);
+  hint::Reader hint;
+  return !ec && hint.open(dir_ / hint::file_name(id), id, size) ? hint.covered() : 0;
+}
+
 // Leftovers of a crash during a merge or a durable file write: never
 // renamed into place, so never part of the database.
 void Recovery::remove_temp_files() {
@@ -231,7 +243,8 @@ void Recovery::native(const std::vector<std::uint32_t>& ids) {
                                    : Segment::Mode::kAppend;
     auto seg = Segment::open(
         path, ids[i], SegmentFormat::kNative, mode,
-        mode == Segment::Mode::kAppend ? active_segment_reserve(options_.max_segment_size) : 0);
+        mode == Segment::Mode::kAppend ? active_segment_reserve(options_.max_segment_size) : 0,
+        mode == Segment::Mode::kSnapshot ? hint_coverage(ids[i], path) : 0);
     table_.add(seg);  // first: a record may replace one in its own segment
     const std::uint64_t covered = seg->size() >= format::kSegmentHeaderSize ? load_hint(*seg) : 0;
     if (covered == 0) {

@@ -41,6 +41,7 @@ class Recovery {
   void apply(Segment& seg, const RawRecord& rec) ABSL_EXCLUSIVE_LOCKS_REQUIRED(table_.mu());
   void cut_tail(Segment& seg, std::uint64_t offset, std::uint64_t end);
   void remove_temp_files();
+  std::uint64_t hint_coverage(std::uint32_t id, const fs::path& segment_path) const;
 
   const fs::path& dir_;
   const Options& options_;

@@ -69,10 +69,11 @@ std::shared_ptr<Segment> Segment::create(const fs::path& dir, std::uint32_t id,
 }
 
 std::shared_ptr<Segment> Segment::open(const fs::path& path, std::uint32_t id, SegmentFormat format,
-                                       Mode mode, std::uint64_t reserve) {
+                                       Mode mode, std::uint64_t reserve,
+                                       std::uint64_t stable_prefix) {
   File f = open_regular_file(path, mode == Mode::kAppend ? O_RDWR : O_RDONLY);
   const std::uint64_t size = file_size(f, path);
-  Mapping map = mode == Mode::kSnapshot ? Mapping::copy_of(f, path, size)
+  Mapping map = mode == Mode::kSnapshot ? Mapping::copy_of(f, path, size, stable_prefix)
                 : mode == Mode::kAppend ? Mapping::writable(f, path, std::max(reserve, size))
                                         : Mapping(f, path, size);
   if (mode != Mode::kAppend) f = File();

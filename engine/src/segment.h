@@ -52,8 +52,12 @@ class Segment {
     kSnapshot,
   };
   // Opens an existing file, never through a symbolic link.
+  // kAppend maps `reserve` bytes. kSnapshot copies the file except its first
+  // `stable_prefix` bytes, which are mapped (Mapping::copy_of): bytes a hint
+  // covers, which no writer cuts (engine/FORMAT.md, "End of data").
   static std::shared_ptr<Segment> open(const fs::path& path, std::uint32_t id, SegmentFormat format,
-                                       Mode mode, std::uint64_t reserve = 0);
+                                       Mode mode, std::uint64_t reserve = 0,
+                                       std::uint64_t stable_prefix = 0);
 
   std::uint32_t id() const { return id_; }
   const fs::path& path() const { return path_; }

@@ -265,6 +265,49 @@ class TestKeysPage : public QObject {
     QVERIFY(w.filterBar()->valuesToggle()->isChecked());
   }
 
+  // Many keys put under a search in values: their values are not read on the GUI thread one by
+  // one; the search runs again in the background and lists the new matches.
+  void manyChangesUnderAValueSearchSearchAgain() {
+    fillSample();
+    MainWindow w;
+    w.show();
+    QVERIFY(open(w));
+    applyAndWait(w, contains("needle", true));
+    QCOMPARE(w.tableModel()->matchCount(), quint64(1));
+    QSignalSpy again(w.tableModel(), &KeyTableModel::refilterNeeded);
+    QSignalSpy done(w.keysPage(), &KeysPage::filterFinished);
+    bitcask::WriteBatch batch;
+    for (int i = 0; i < 100; ++i) {
+      batch.put("doc:" + std::to_string(1000 + i), R"({"text":"a needle"})");
+      batch.put("other:" + std::to_string(1000 + i), R"({"text":"hay"})");
+    }
+    w.database()->write(batch);
+    QCOMPARE(again.count(), 1);
+    QVERIFY(done.count() > 0 || done.wait(30000));
+    QCOMPARE(w.tableModel()->matchCount(), quint64(101));
+    QCOMPARE(w.tableModel()->keyAt(0), std::string("doc:1000"));
+  }
+
+  // The match list goes to a background task shared, not copied; an edit meanwhile changes the
+  // model's list only.
+  void matchListIsSharedAndCopiedOnChange() {
+    fillSample();
+    MainWindow w;
+    w.show();
+    QVERIFY(open(w));
+    applyAndWait(w, contains("user"));
+    KeyTableModel* model = w.tableModel();
+    QCOMPARE(model->matchCount(), quint64(3));
+    const KeyTableModel::SharedEntries shared = model->sharedEntries();
+    QCOMPARE(shared.get(), &model->entries());  // the same list, no copy
+    bitcask::WriteBatch batch;
+    batch.remove("user:1:name");
+    w.database()->write(batch);
+    QCOMPARE(model->matchCount(), quint64(2));
+    QCOMPARE(shared->size(), std::size_t(3));  // what the task was given stays as it was
+    QVERIFY(shared.get() != &model->entries());
+  }
+
   void cancelStopsABacktrackingSearchWithinAKey() {
     // Each key costs the pattern its whole match limit: hundreds of them would take long.
     auto db = guitest::openWritable(path_);

@@ -7,6 +7,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTabWidget>
 
@@ -16,6 +17,7 @@
 #include "app/jsontextedit.h"
 #include "app/keytableview.h"
 #include "app/mainwindow.h"
+#include "app/settings.h"
 #include "app/valueeditordock.h"
 #include "core/editcontroller.h"
 #include "core/historymodel.h"
@@ -39,6 +41,26 @@ class TestMainWindow : public QObject {
 
  private slots:
   void initTestCase() { isolateSettings(); }
+
+  // Settings are written in the background: read back at once, and in the file after flush().
+  void settingsReadBackBeforeAndAfterTheyAreWritten() {
+    settings::setText(QStringLiteral("test/written"), QStringLiteral("first"));
+    settings::setText(QStringLiteral("test/written"), QStringLiteral("second"));
+    QCOMPARE(settings::text(QStringLiteral("test/written")), QStringLiteral("second"));
+    settings::addRecentDatabase(QStringLiteral("/tmp/a"));
+    settings::addRecentDatabase(QStringLiteral("/tmp/b"));
+    QCOMPARE(settings::recentDatabases().mid(0, 2),
+             QStringList({QStringLiteral("/tmp/b"), QStringLiteral("/tmp/a")}));
+    settings::flush();
+    QCOMPARE(QSettings().value(QStringLiteral("test/written")).toString(),
+             QStringLiteral("second"));
+    QCOMPARE(QSettings().value(QStringLiteral("recentDatabases")).toStringList().mid(0, 2),
+             QStringList({QStringLiteral("/tmp/b"), QStringLiteral("/tmp/a")}));
+    settings::clearRecentDatabases();
+    QVERIFY(settings::recentDatabases().isEmpty());
+    settings::flush();
+    QVERIFY(!QSettings().contains(QStringLiteral("recentDatabases")));
+  }
 
   void init() {
     dir_ = std::make_unique<QTemporaryDir>();

@@ -7,13 +7,18 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTableView>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "app/mainwindow.h"
 #include "app/messagebanner.h"
+#include "app/openingpage.h"
+#include "app/startpage.h"
 #include "core/database.h"
+#include "core/keypreviewmodel.h"
 #include "core/keytablemodel.h"
+#include "core/valueformat.h"
 #include "gui_test_util.h"
 
 using namespace bb;
@@ -25,6 +30,13 @@ bool waitOpened(MainWindow& w) {
   QSignalSpy ok(&w, &MainWindow::databaseOpened);
   QSignalSpy failed(&w, &MainWindow::openFailed);
   return QTest::qWaitFor([&] { return ok.count() + failed.count() > 0; }, 30000) && ok.count() == 1;
+}
+
+// A closed database of `n` keys (hint files written), at `path`.
+void writeHinted(const QString& path, int n) {
+  auto db = bitcask::DB::open(path.toStdString());
+  guitest::fill(*db, n);
+  db->close();
 }
 
 }  // namespace
@@ -252,6 +264,91 @@ class TestOpening : public QObject {
     QVERIFY(w.findChild<QLabel*>("statusMode")->text().contains("Read-only"));
     // Nothing was created or locked: a writer can open it now.
     QVERIFY(openDatabase(path, OpenMode::kOpen).ok());
+  }
+
+  // While a database opens, the first keys from its hint files are listed, in key order.
+  void openingPageListsTheFirstKeys() {
+    QTemporaryDir tmp;
+    const QString path = guitest::dbPath(tmp);
+    writeHinted(path, 3000);
+    OpeningPage page;
+    page.show();
+    page.start(path);
+    QVERIFY(!page.previewView()->isVisible());  // nothing to list yet
+    const auto peek = bitcask::peek_first_keys(path.toStdString(), 1000);
+    QVERIFY(peek);
+    page.showPreview(*peek);
+    QVERIFY(page.previewView()->isVisible());
+    KeyPreviewModel* model = page.previewModel();
+    QCOMPARE(model->rowCount(), 1000);
+    QCOMPARE(model->index(0, KeyPreviewModel::kKeyColumn).data().toString(),
+             displayKey(guitest::key(0)));
+    QCOMPARE(model->index(999, KeyPreviewModel::kKeyColumn).data().toString(),
+             displayKey(guitest::key(999)));
+    QCOMPARE(model->index(0, KeyPreviewModel::kSizeColumn).data().toString(),
+             formatBytes(std::string("{\"n\":0}").size()));
+    QVERIFY(!page.selectedKey());
+    page.previewView()->selectRow(5);
+    QCOMPARE(page.selectedKey().value_or(""), guitest::key(5));
+  }
+
+  // With no database open, the open shows on the opening page, then the keys.
+  void theWindowShowsTheOpenOnAPage() {
+    QTemporaryDir tmp;
+    const QString path = guitest::dbPath(tmp);
+    writeHinted(path, 3000);
+    MainWindow w;
+    w.show();
+    QSignalSpy opened(&w, &MainWindow::databaseOpened);
+    w.openDatabase(path, OpenMode::kOpenReadOnly);
+    QVERIFY(w.openingPage()->isVisible());
+    QVERIFY(!w.startPage()->isVisible());
+    QVERIFY(opened.wait(30000));
+    QVERIFY(!w.openingPage()->isVisible());
+    QCOMPARE(w.tableModel()->rowCount(), 3000);
+  }
+
+  // Cancel goes back to the start page at once; the open, which cannot stop half-way, is
+  // dropped when it ends.
+  void cancelledOpenGoesBackToTheStartPage() {
+    QTemporaryDir tmp;
+    const QString path = guitest::dbPath(tmp);
+    writeHinted(path, 3000);
+    MainWindow w;
+    w.show();
+    QSignalSpy opened(&w, &MainWindow::databaseOpened);
+    w.openDatabase(path, OpenMode::kOpenReadOnly);
+    auto* cancel = w.openingPage()->findChild<QPushButton*>();
+    QVERIFY(cancel);
+    cancel->click();
+    QVERIFY(w.startPage()->isVisible());
+    QVERIFY(!w.openingPage()->isVisible());
+    QVERIFY(QTest::qWaitFor([&] { return !w.isOpening(); }, 30000));
+    QCOMPARE(opened.count(), 0);
+    QVERIFY(!w.database());
+    QVERIFY(w.startPage()->isVisible());
+  }
+
+  // A failed open leaves the opening page for the start page, and says why.
+  void failedOpenGoesBackToTheStartPage() {
+    QTemporaryDir tmp;
+    const QString path = guitest::dbPath(tmp, "not-a-database");
+    QDir().mkpath(path);
+    QFile f(path + "/notes.txt");
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("not a database");
+    f.close();
+    MainWindow w;
+    w.show();
+    QSignalSpy failed(&w, &MainWindow::openFailed);
+    w.openDatabase(path, OpenMode::kOpenReadOnly);
+    QVERIFY(failed.wait(30000));
+    QVERIFY(w.startPage()->isVisible());
+    QVERIFY(!w.openingPage()->isVisible());
+    QVERIFY(!w.database());
+    auto* box = w.findChild<QMessageBox*>(QStringLiteral("openErrorBox"));
+    QVERIFY(box);
+    box->close();
   }
 };
 

@@ -29,6 +29,7 @@
 #include <bitcask/error.h>
 #include <bitcask/export.h>
 #include <bitcask/options.h>
+#include <bitcask/peek.h>
 #include <bitcask/version.h>
 
 #include <filesystem>

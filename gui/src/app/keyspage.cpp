@@ -67,6 +67,7 @@ KeysPage::KeysPage(EditController* controller, QWidget* parent)
   connect(filterBar_, &FilterBar::cancelRequested, this, &KeysPage::cancelFilter);
   connect(treeModel_, &KeyTreeModel::errorOccurred, this, &KeysPage::errorOccurred);
   connect(tableModel_, &KeyTableModel::errorOccurred, this, &KeysPage::errorOccurred);
+  connect(tableModel_, &KeyTableModel::refilterNeeded, this, &KeysPage::refilter);
   // Down from the filter goes on to the results, as in a search field.
   connect(filterBar_, &FilterBar::moveToResults, this, [this] {
     QWidget* view = viewStack_->currentWidget();

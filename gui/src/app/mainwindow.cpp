@@ -35,6 +35,7 @@
 #include "app/keytableview.h"
 #include "app/matchactions.h"
 #include "app/messagebanner.h"
+#include "app/openingpage.h"
 #include "app/problemsdialog.h"
 #include "app/screenfit.h"
 #include "app/segmentspage.h"
@@ -54,6 +55,9 @@
 namespace bb {
 
 namespace {
+
+// Keys the opening page lists: a few screens, read in about 0.1 s at 10M keys.
+constexpr std::size_t kPreviewKeys = 1000;
 
 std::optional<QString> localDirectoryOf(const QMimeData* mime) {
   if (!mime->hasUrls()) return std::nullopt;
@@ -91,7 +95,9 @@ MainWindow::MainWindow(QWidget* parent)
   recentModel_ = new RecentDatabasesModel(this);
   startPage_ = new StartPage(recentModel_, this);
   centralStack_ = new QStackedWidget(this);
+  openingPage_ = new OpeningPage(this);
   centralStack_->addWidget(startPage_);
+  centralStack_->addWidget(openingPage_);
   centralStack_->addWidget(workspace_);
   setCentralWidget(centralStack_);
 
@@ -110,6 +116,21 @@ MainWindow::MainWindow(QWidget* parent)
   createStatusBar();
 
   connect(&openWatcher_, &QFutureWatcher<OpenOutcome>::finished, this, &MainWindow::onOpenFinished);
+  connect(&peekWatcher_, &QFutureWatcher<std::optional<bitcask::KeyPeek>>::finished, this, [this] {
+    if (!peekWatcher_.acknowledgeFinished()) return;
+    if (peekWatcher_.future().resultCount() > 0 && openingOnPage_ && openWatcher_.isBusy() &&
+        !openWatcher_.isCanceled()) {
+      if (const auto& peek = peekWatcher_.result()) openingPage_->showPreview(*peek);
+    }
+    peekWatcher_.release();
+  });
+  connect(openingPage_, &OpeningPage::cancelRequested, this, [this] {
+    // The engine's open cannot stop half-way: it ends in the background and is dropped
+    // (onOpenFinished); the window goes back at once.
+    openWatcher_.cancel();
+    statusBar()->showMessage(tr("Opening was cancelled."), 5000);
+    updateCentralPage();
+  });
   connect(&transferWatcher_, &QFutureWatcher<TransferOutcome>::finished, this, [this] {
     if (!transferWatcher_.acknowledgeFinished()) return;
     auto done = std::move(transferDone_);
@@ -182,6 +203,7 @@ MainWindow::~MainWindow() {
   segmentsPage_->disconnect(this);
   segmentsPage_->cancelTasks();
   openWatcher_.waitForFinished();
+  peekWatcher_.waitForFinished();
   transferWatcher_.cancel();
   transferWatcher_.waitForFinished();
 }
@@ -507,6 +529,19 @@ void MainWindow::openDatabase(const QString& path, OpenMode mode) {
   openingPath_ = clean;
   statusBar()->showMessage(tr("Opening %1…").arg(QDir::toNativeSeparators(clean)));
   openWatcher_.start(QtConcurrent::run([clean, mode] { return bb::openDatabase(clean, mode); }));
+  // With no database open, the window shows the open on a page of its own, with the first
+  // keys as soon as the hint files give them (seconds before the open ends at millions of
+  // keys). With one open, a modal dialog keeps it from being used meanwhile.
+  openingOnPage_ = !db_;
+  if (openingOnPage_) {
+    openingPage_->start(clean);
+    updateCentralPage();
+    if (mode != OpenMode::kCreate && !peekWatcher_.isBusy()) {
+      peekWatcher_.start(QtConcurrent::run(
+          [clean] { return bitcask::peek_first_keys(clean.toStdString(), kPreviewKeys); }));
+    }
+    return;
+  }
   auto* progress =
       new TaskProgressDialog(tr("Opening %1…\nReading every record to rebuild the index.")
                                  .arg(QDir::toNativeSeparators(clean)),
@@ -516,21 +551,28 @@ void MainWindow::openDatabase(const QString& path, OpenMode mode) {
 
 void MainWindow::onOpenFinished() {
   if (!openWatcher_.acknowledgeFinished()) return;
-  statusBar()->clearMessage();
+  const std::optional<std::string> previewKey =
+      openingOnPage_ ? openingPage_->selectedKey() : std::nullopt;
+  openingOnPage_ = false;
   if (openWatcher_.isCanceled() || openWatcher_.future().resultCount() == 0) {
+    openWatcher_.release();
+    updateCentralPage();
     statusBar()->showMessage(tr("Opening was cancelled."), 5000);
     return;
   }
+  statusBar()->clearMessage();
   const OpenOutcome outcome = openWatcher_.result();
   // The future keeps a reference to the database until it is reset.
   openWatcher_.release();
   lastOpen_ = outcome;
   if (!outcome.ok()) {
+    updateCentralPage();
     showOpenError(outcome);
     emit openFailed(outcome);
     return;
   }
   installDatabase(outcome);
+  if (previewKey) keysPage_->selectKey(*previewKey);
   emit databaseOpened();
 }
 
@@ -641,7 +683,13 @@ void MainWindow::closeDatabase() {
 }
 
 void MainWindow::updateCentralPage() {
-  centralStack_->setCurrentWidget(db_ ? workspace_ : static_cast<QWidget*>(startPage_));
+  QWidget* page = startPage_;
+  if (db_) {
+    page = workspace_;
+  } else if (openingOnPage_ && openWatcher_.isBusy() && !openWatcher_.isCanceled()) {
+    page = openingPage_;
+  }
+  centralStack_->setCurrentWidget(page);
   updateValueDockVisibility();
 }
 

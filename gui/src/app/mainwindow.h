@@ -6,6 +6,8 @@
 // export).
 #pragma once
 
+#include <bitcask/peek.h>
+
 #include <QMainWindow>
 #include <functional>
 #include <optional>
@@ -36,6 +38,7 @@ class MatchActions;
 class KeyTableView;
 class KeyTreeModel;
 class MessageBanner;
+class OpeningPage;
 class RecentDatabasesModel;
 class SegmentsPage;
 class StartPage;
@@ -70,6 +73,7 @@ class MainWindow : public QMainWindow {
   QTabWidget* tabs() const { return tabs_; }
   // Shown instead of the tabs while no database is open.
   StartPage* startPage() const { return startPage_; }
+  OpeningPage* openingPage() const { return openingPage_; }
   RecentDatabasesModel* recentDatabases() const { return recentModel_; }
   // The Segments tab, or the Keys tab.
   void showSegments();
@@ -152,6 +156,7 @@ class MainWindow : public QMainWindow {
   QStackedWidget* centralStack_;
   QWidget* workspace_;
   StartPage* startPage_;
+  OpeningPage* openingPage_;
   RecentDatabasesModel* recentModel_;
   QDockWidget* undoDock_;
   QUndoView* undoView_;
@@ -193,6 +198,10 @@ class MainWindow : public QMainWindow {
   QActionGroup* themeGroup_;
 
   TaskWatcher<OpenOutcome> openWatcher_;
+  // The first keys, read from the hint files while the open runs (OpeningPage).
+  TaskWatcher<std::optional<bitcask::KeyPeek>> peekWatcher_;
+  // The open shows OpeningPage (no database was open) rather than a progress dialog.
+  bool openingOnPage_ = false;
   TaskWatcher<TransferOutcome> transferWatcher_;
   std::function<void(const TransferOutcome&)> transferDone_;
   OpenOutcome lastOpen_;

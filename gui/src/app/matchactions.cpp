@@ -178,7 +178,7 @@ void MatchActions::withMatches(const QString& what, std::function<void(MatchList
   if (!db) return;
   if (model_->isComplete()) {
     // The table already holds every match (a scan's list, or a prefix view scrolled to its end).
-    then(std::make_shared<const std::vector<bitcask::KeyEntry>>(model_->entries()));
+    then(model_->sharedEntries());
     return;
   }
   findThen_ = std::move(then);

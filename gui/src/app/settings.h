@@ -10,6 +10,11 @@ namespace bb::settings {
 
 inline constexpr int kMaxRecent = 10;
 
+// Values are written in the background (a settings write syncs the file to disk); reads see
+// them at once. flush() waits until every write made so far is in the file (the application
+// flushes when it quits).
+void flush();
+
 QStringList recentDatabases();
 // Puts `path` first in the recent list.
 void addRecentDatabase(const QString& path);

@@ -17,6 +17,9 @@ namespace {
 
 // Changes to more keys than this (a bulk delete and its undo) reset the model at once.
 constexpr qsizetype kBulkChangeKeys = 500;
+// Edits whose values a search in values may test on the GUI thread, one by one; more are left to
+// a new search in the background (refilterNeeded).
+constexpr qsizetype kValueTestedEdits = 16;
 // A single-row edit moves the keys after it in the snapshot (and renumbers a sorted order):
 // past this many key moves in all, one rebuild and a reset cost less.
 constexpr quint64 kSingleEditBudget = 64'000'000;
@@ -661,6 +664,8 @@ int KeyTableModel::insertionRow(std::size_t base, const bitcask::KeyEntry& entry
 // ---- edits ---------------------------------------------------------------
 
 bool KeyTableModel::singleEditsAffordable(qsizetype changes) const {
+  // Under a search in values each put is tested by reading its value (up to kValueSearchBytes).
+  if (filter_.searchesValues() && changes > kValueTestedEdits) return false;
   return changes <= kBulkChangeKeys && quint64(changes) * baseCount() <= kSingleEditBudget;
 }
 
@@ -703,6 +708,7 @@ void KeyTableModel::applyRemove(const std::string& key) {
   const int row = rowOfBase(base);
   beginRemoveRows({}, row, row);
   if (listMode_) {
+    detachList();
     list_->erase(list_->begin() + std::ptrdiff_t(base));
   } else {
     snapshot_->erase(base);
@@ -745,7 +751,10 @@ void KeyTableModel::applyPut(const std::string& key) {
   }
   if (!entry) return;
   if (listed) {
-    if (listMode_) (*list_)[base] = std::move(*entry);
+    if (listMode_) {
+      detachList();
+      (*list_)[base] = std::move(*entry);
+    }
     entries_.remove(base);
     const int row = rowOfBase(base);
     emit dataChanged(index(row, 0), index(row, kColumnCount - 1));
@@ -754,6 +763,7 @@ void KeyTableModel::applyPut(const std::string& key) {
   const int row = insertionRow(base, *entry);
   beginInsertRows({}, row, row);
   if (listMode_) {
+    detachList();
     list_->insert(list_->begin() + std::ptrdiff_t(base), std::move(*entry));
   } else if (!snapshot_->insert(base, key)) {
     reportError(tr("More than 4 GiB of keys to list: %1 is not shown.").arg(displayKey(key)));
@@ -773,9 +783,15 @@ void KeyTableModel::applyBulk(const QList<QByteArray>& put, const QList<QByteArr
   for (const QByteArray& k : removed) changed.insert(k.toStdString());
   for (const QByteArray& k : put) changed.insert(k.toStdString());
   std::vector<bitcask::KeyEntry> added;
+  bool valuesUntested = false;
   for (const QByteArray& k : put) {
     const std::string key = k.toStdString();
-    if (!putMatches(key)) continue;
+    if (!matcher_.matches(key)) {
+      // Testing values here would read up to kValueSearchBytes of each, hundreds or millions of
+      // them, on the GUI thread: the search runs again in the background instead.
+      valuesUntested |= filter_.searchesValues();
+      continue;
+    }
     try {
       if (auto entry = db_->entry(key)) added.push_back(std::move(*entry));
     } catch (const bitcask::Error& e) {
@@ -788,6 +804,7 @@ void KeyTableModel::applyBulk(const QList<QByteArray>& put, const QList<QByteArr
   entries_.clear();
   previews_.clear();
   if (listMode_) {
+    detachList();
     std::erase_if(*list_, [&](const bitcask::KeyEntry& e) { return changed.count(e.key) > 0; });
     list_->insert(list_->end(), std::make_move_iterator(added.begin()),
                   std::make_move_iterator(added.end()));
@@ -819,6 +836,17 @@ void KeyTableModel::applyBulk(const QList<QByteArray>& put, const QList<QByteArr
   order_.reset();  // key order until the order in force is computed again
   count_ = baseCount();
   endResetModel();
+  if (valuesUntested) emit refilterNeeded();
+}
+
+KeyTableModel::SharedEntries KeyTableModel::sharedEntries() const {
+  return listMode_ && list_ ? list_ : std::make_shared<const std::vector<bitcask::KeyEntry>>();
+}
+
+void KeyTableModel::detachList() {
+  // Only the GUI thread hands out references (sharedEntries, startSort), so a count of 1 cannot
+  // grow behind this check.
+  if (list_.use_count() > 1) list_ = std::make_shared<std::vector<bitcask::KeyEntry>>(*list_);
 }
 
 }  // namespace bb

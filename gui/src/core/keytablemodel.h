@@ -91,6 +91,10 @@ class KeyTableModel : public QAbstractTableModel {
 
   // A filter's match list in key order (empty for a prefix view).
   const std::vector<bitcask::KeyEntry>& entries() const;
+  // The same list, shared with a background task instead of copied (millions of entries): the
+  // model copies it before its next change while the task holds it.
+  using SharedEntries = std::shared_ptr<const std::vector<bitcask::KeyEntry>>;
+  SharedEntries sharedEntries() const;
 
   std::string keyAt(int row) const;
   // The row of `key`, or -1 when it is not (yet) a row.
@@ -128,6 +132,9 @@ class KeyTableModel : public QAbstractTableModel {
   void sortChanged(int column, Qt::SortOrder order);
   // An engine error the rows could not hide (the message says what failed).
   void errorOccurred(const QString& message);
+  // Many keys changed under a search in values: their values were not tested on the GUI
+  // thread, so the search should run again (KeysPage does, in the background).
+  void refilterNeeded();
 
  private:
   void restart();
@@ -153,6 +160,8 @@ class KeyTableModel : public QAbstractTableModel {
   void reconcile(const QSet<QByteArray>& keys);
   bool singleEditsAffordable(qsizetype changes) const;
   void updateCount();
+  // Gives list_ to this model alone before it is changed (see sharedEntries).
+  void detachList();
 
   // Rows and the base (key-ordered) indexes behind them.
   std::size_t baseCount() const;
