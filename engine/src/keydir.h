@@ -9,9 +9,9 @@
 // the keys added since the array was last rebuilt; a scan walks the two
 // merged. Opening or a bulk load fills the array at memcpy speed (building
 // a B-tree of 10M keys cost 150 instructions a key), and the B-tree keeps a
-// few keys added between scans cheap. The original Bitcask takes about 91 bytes + the key per
-// entry; this takes 47 (10M keys) to 55 (1M keys) + the key (measured: `bitcask-bench engine`, with
-// huge-page rounding).
+// few keys added between scans cheap. The original Bitcask takes about 91
+// bytes + the key per entry; this takes 47 (10M keys) to 55 (1M keys) + the
+// key (measured: `bitcask-bench engine`, with huge-page rounding).
 //
 // Point writes and removals pay for the hash set only (and the arena). The
 // key-order index is brought up to date when a scan or count needs it: the
@@ -21,10 +21,11 @@
 // of opening from hints, perf). Opening appends the hint files' sorted runs
 // one after another, so the new keys are usually in order but for a few,
 // and the merge then only sorts those few (a full sort of 10M keys took
-// 0.35 s). A removal only marks its entry dead, in both indexes: a later put of the key revives the
-// entry in place, and dead entries are skipped by scans and dropped, with their arena bytes, when
-// the arena is compacted. Half of a small put used to be the B-tree insertion (callgrind), and a
-// removal's B-tree erase cost more than its hash erase.
+// 0.35 s). A removal only marks its entry dead, in both indexes: a later
+// put of the key revives the entry in place, and dead entries are skipped
+// by scans and dropped, with their arena bytes, when the arena is
+// compacted. Half of a small put used to be the B-tree insertion
+// (callgrind), and a removal's B-tree erase cost more than its hash erase.
 //
 // Threads: every change (put, remove, clear, reserve) is made with the
 // owner's lock held exclusively, every read with it held at least shared
