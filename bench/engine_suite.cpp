@@ -35,7 +35,7 @@ nlohmann::json keydir_memory(std::uint64_t keys) {
   ro.read_only = true;
   auto db = bitcask::DB::open(dir.path(), ro);
   const double open_s = std::chrono::duration<double>(Clock::now() - t0).count();
-  // The key-order tree is built by the first scan (keydir.h): counted too.
+  // The key-order index is built by the first scan (keydir.h): counted too.
   const auto t1 = Clock::now();
   bitcask::ScanOptions first;
   first.limit = 1;
@@ -277,7 +277,7 @@ int run_engine_suite(bool quick, bool json_out, const std::vector<std::string>& 
                 static_cast<unsigned long long>(keys));
     std::printf(
         "| keydir bytes per key | of which the key | overhead per key | heap growth per key | "
-        "open (no hints) | first scan (builds the key-order tree) |\n"
+        "open (no hints) | first scan (builds the key-order index) |\n"
         "|---:|---:|---:|---:|---:|---:|\n");
     std::printf("| %.1f | 15 | %.1f | %.1f | %.3f s | %.3f s |\n\n",
                 k["keydir_bytes_per_key"].get<double>(), k["keydir_overhead_per_key"].get<double>(),

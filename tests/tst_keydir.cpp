@@ -1,9 +1,10 @@
-// The keydir's indexes (a hash set updated on every write, a key-order tree
+// The keydir's indexes (a hash set updated on every write, a key-order index
 // brought up to date when a scan needs it) and DB::scan_values, which walks
 // keys and values in place.
 #include <QTest>
 #include <algorithm>
 #include <atomic>
+#include <cstring>
 #include <map>
 #include <random>
 #include <thread>
@@ -103,6 +104,162 @@ class TestKeyDir : public QObject {
   }
 
   // A visitor that returns false stops the walk there.
+  // Runs that are in key order but for a few keys, as opening appends the
+  // hint files' sorted runs: each shape scans as a std::map does, whether
+  // it goes into an empty tree or a filled one, and however many keys are
+  // out of order (up to all of them).
+  void nearlySortedRunsScanInOrder_data() {
+    QTest::addColumn<std::vector<std::uint64_t>>("order");
+    auto ascending = [](std::uint64_t from, std::uint64_t to) {
+      std::vector<std::uint64_t> v;
+      for (std::uint64_t i = from; i < to; ++i) v.push_back(i);
+      return v;
+    };
+    auto cat = [](std::vector<std::uint64_t> a, const std::vector<std::uint64_t>& b) {
+      a.insert(a.end(), b.begin(), b.end());
+      return a;
+    };
+    QTest::newRow("sorted") << ascending(1, 5000);
+    QTest::newRow("smallest key last") << cat(ascending(1, 5000), {0});
+    QTest::newRow("smallest key opens the last run")
+        << cat(cat(ascending(1, 3000), {0}), ascending(3000, 5000));
+    QTest::newRow("largest key inside, then the rest")
+        << cat(cat(ascending(0, 3000), {9999}), ascending(3000, 5000));
+    std::vector<std::uint64_t> evens;
+    for (std::uint64_t i = 0; i < 10000; i += 2) evens.push_back(i);
+    QTest::newRow("a key from the middle, at the end") << cat(evens, {5001});
+    // Consecutive hint files: sorted runs that overlap each other.
+    std::vector<std::uint64_t> interleaved;
+    for (int run = 0; run < 4; ++run) {
+      for (std::uint64_t i = run; i < 8000; i += 4) interleaved.push_back(i);
+    }
+    QTest::newRow("four interleaved runs") << interleaved;
+    std::vector<std::uint64_t> strays = ascending(0, 5000);
+    for (std::uint64_t i = 0; i < 50; ++i) strays.insert(strays.begin() + i * 97, 6000 + i * 13);
+    QTest::newRow("fifty strays") << strays;
+    std::vector<std::uint64_t> shuffled = ascending(0, 20000);
+    std::shuffle(shuffled.begin(), shuffled.end(), std::mt19937(7));
+    QTest::newRow("random (past the break limit)") << shuffled;
+    QTest::newRow("descending") << std::vector<std::uint64_t>{5, 4, 3, 2, 1, 0};
+  }
+  void nearlySortedRunsScanInOrder() {
+    QFETCH(std::vector<std::uint64_t>, order);
+    for (bool filled : {false, true}) {
+      KeyDir kd;
+      std::map<std::string, std::uint32_t> model;
+      if (filled) {
+        // A tree already holding keys on both sides of the run's.
+        for (std::uint64_t i = 0; i < 40000; i += 7) {
+          const std::string k = key_of(i) + "~";
+          kd.put(k, loc_of(1));
+          model[k] = 1;
+        }
+        QCOMPARE(scan_all(kd).size(), model.size());
+      }
+      for (std::uint64_t n : order) {
+        kd.put(key_of(n), loc_of(static_cast<std::uint32_t>(n)));
+        model[key_of(n)] = static_cast<std::uint32_t>(n);
+      }
+      QCOMPARE(scan_all(kd), model_scan(model, {}));
+      QCOMPARE(kd.size(), model.size());
+    }
+  }
+
+  // The sort itself, on the same shapes: the runs' breaks as put() notes
+  // them, the result in key order with every entry once.
+  void sortRunsSortsNearlySortedRuns() {
+    QFETCH(std::vector<std::uint64_t>, order);
+    std::vector<std::vector<char>> storage;
+    std::vector<KeyDir::Rec*> recs;
+    std::vector<std::size_t> breaks;
+    for (std::uint64_t n : order) {
+      const std::string k = key_of(n);
+      auto& bytes = storage.emplace_back(sizeof(KeyDir::Rec) + k.size());
+      auto* r = reinterpret_cast<KeyDir::Rec*>(bytes.data());
+      r->key_size = static_cast<std::uint16_t>(k.size());
+      std::memcpy(r->key_bytes, k.data(), k.size());
+      if (!recs.empty() && !(recs.back()->key() < r->key())) breaks.push_back(recs.size());
+      recs.push_back(r);
+    }
+    std::vector<KeyDir::Rec*> expected = recs;
+    std::sort(expected.begin(), expected.end(),
+              [](const KeyDir::Rec* a, const KeyDir::Rec* b) { return a->key() < b->key(); });
+    KeyDir::sort_runs(recs, breaks);
+    QVERIFY(recs == expected);
+  }
+  void sortRunsSortsNearlySortedRuns_data() { nearlySortedRunsScanInOrder_data(); }
+
+  // Removed keys stay in the pending run as dead marks, and a key put again
+  // after its removal is revived where it is (not appended a second time):
+  // neither may show up out of place or twice.
+  void nearlySortedRunsWithDeadAndRevivedKeys() {
+    KeyDir kd;
+    std::map<std::string, std::uint32_t> model;
+    auto put = [&](std::uint64_t n, std::uint32_t seg) {
+      kd.put(key_of(n), loc_of(seg));
+      model[key_of(n)] = seg;
+    };
+    auto remove = [&](std::uint64_t n) {
+      kd.remove(key_of(n));
+      model.erase(key_of(n));
+    };
+    for (std::uint64_t i = 100; i < 3000; ++i) put(i, 1);
+    for (std::uint64_t i = 100; i < 3000; i += 3) remove(i);  // dead marks in the run
+    put(5, 2);                                                // out of order
+    for (std::uint64_t i = 100; i < 3000; i += 9) put(i, 3);  // revived in place
+    for (std::uint64_t i = 3000; i < 4000; ++i) put(i, 4);
+    remove(5);
+    put(50, 5);  // out of order again
+    QCOMPARE(scan_all(kd), model_scan(model, {}));
+    QCOMPARE(kd.size(), model.size());
+    // And the same once merged: a second run, revived keys among it.
+    for (std::uint64_t i = 101; i < 3000; i += 3) remove(i);
+    put(5, 6);
+    for (std::uint64_t i = 4000; i < 4100; ++i) put(i, 7);
+    put(1, 8);
+    QCOMPARE(scan_all(kd), model_scan(model, {}));
+    ScanOptions back;
+    back.reverse = true;
+    QCOMPARE(scan_all(kd, back), model_scan(model, back));
+  }
+
+  // Keys merged a few at a time go into a tree beside the sorted array of
+  // the others; every kind of scan walks both in one order.
+  void scansWalkArrayAndTreeTogether() {
+    KeyDir kd;
+    std::map<std::string, std::uint32_t> model;
+    auto put = [&](std::uint64_t n) {
+      kd.put(key_of(n), loc_of(static_cast<std::uint32_t>(n)));
+      model[key_of(n)] = static_cast<std::uint32_t>(n);
+    };
+    for (std::uint64_t i = 0; i < 4000; i += 2) put(i);
+    QCOMPARE(scan_all(kd), model_scan(model, {}));  // the array
+    std::mt19937_64 rng(3);
+    for (int round = 0; round < 12; ++round) {
+      for (int i = 0; i < 20; ++i) put((rng() % 2000) * 2 + 1);  // into the tree
+      if (round % 4 == 1) {                                      // a dead entry in the array
+        const std::string k = key_of(2 * (rng() % 2000));
+        kd.remove(k);
+        model.erase(k);
+      }
+      std::vector<ScanOptions> ranges(8);
+      ranges[1].reverse = true;
+      ranges[2].prefix = "k00012";
+      ranges[3].prefix = "k00012";
+      ranges[3].reverse = true;
+      ranges[4].start = key_of(1501);
+      ranges[5].start = key_of(1501);
+      ranges[5].exclusive_start = true;
+      ranges[5].reverse = true;
+      ranges[6].start = key_of(2999);
+      ranges[6].reverse = true;
+      ranges[7].prefix = "k0003";
+      ranges[7].start = key_of(3333);
+      for (const ScanOptions& o : ranges) QCOMPARE(scan_all(kd, o), model_scan(model, o));
+      QCOMPARE(kd.count("k00012"), model_scan(model, ranges[2]).size());
+    }
+  }
+
   void visitorStops() {
     KeyDir kd;
     for (int i = 0; i < 100; ++i) kd.put(key_of(99 - i), loc_of(i));
@@ -163,6 +320,15 @@ class TestKeyDir : public QObject {
     }
     QCOMPARE(kd.find(pad + key_of(20))->offset, 40u);
     QVERIFY(!kd.find(pad + key_of(21)));
+    // Keys put after the compaction (into its new arena) reach the index.
+    kd.put(pad + key_of(21), loc_of(21));
+    kd.put(pad + key_of(n + 5), loc_of(5));
+    kd.put("a", loc_of(1));
+    const auto after = scan_all(kd);
+    QCOMPARE(after.size(), static_cast<std::size_t>(n / 10 + 3));
+    QCOMPARE(after.front().first, std::string("a"));
+    QCOMPARE(after[4].first, pad + key_of(21));  // after "a", 0, 10, 20
+    QCOMPARE(after.back().first, pad + key_of(n + 5));
   }
 
   // Scans from several threads at once (the owner's lock shared): the

@@ -4,27 +4,36 @@
 // Memory is what limits a Bitcask (every key is in RAM), so an entry is kept
 // compact: the key and its location are packed into one arena allocation
 // (23 bytes + the key), and two indexes hold 8-byte pointers to it: a hash
-// set for point lookups at hash speed, and a B-tree in key order for scans
-// and seeks. The original Bitcask takes about 91 bytes + the key per entry;
-// this takes 47 (10M keys) to 55 (1M keys) + the key (measured:
-// `bitcask-bench engine`, with huge-page rounding).
+// set for point lookups at hash speed, and a key-order index for scans and
+// seeks. The key-order index is a sorted array with a B-tree beside it for
+// the keys added since the array was last rebuilt; a scan walks the two
+// merged. Opening or a bulk load fills the array at memcpy speed (building
+// a B-tree of 10M keys cost 150 instructions a key), and the B-tree keeps a
+// few keys added between scans cheap. The original Bitcask takes about 91
+// bytes + the key per entry; this takes 47 (10M keys) to 55 (1M keys) + the
+// key (measured: `bitcask-bench engine`, with huge-page rounding).
 //
-// Point writes and removals pay for the hash set only. The B-tree is brought
-// up to date when a scan or count needs it: a new key is appended to a
-// pending run (a pointer pushed onto a vector), and the run is sorted and
-// merged into the tree by the next scan, in bulk. A removal only marks its
-// entry dead, in both indexes: a later put of the key revives the entry in
-// place, and dead entries are skipped by scans and dropped, with their arena
-// bytes, when the arena is compacted. Half of a small put used to be the
-// B-tree insertion (callgrind), and a removal's B-tree erase cost more than
-// its hash erase.
+// Point writes and removals pay for the hash set only (and the arena). The
+// key-order index is brought up to date when a scan or count needs it: the
+// entries allocated in the arena since the last merge are the new keys, in
+// the order they came, and the next scan gathers, sorts and merges them in
+// bulk. Writers take no lock of the index's (a lock per new key was a tenth
+// of opening from hints, perf). Opening appends the hint files' sorted runs
+// one after another, so the new keys are usually in order but for a few,
+// and the merge then only sorts those few (a full sort of 10M keys took
+// 0.35 s). A removal only marks its entry dead, in both indexes: a later
+// put of the key revives the entry in place, and dead entries are skipped
+// by scans and dropped, with their arena bytes, when the arena is
+// compacted. Half of a small put used to be the B-tree insertion
+// (callgrind), and a removal's B-tree erase cost more than its hash erase.
 //
 // Threads: every change (put, remove, clear, reserve) is made with the
 // owner's lock held exclusively, every read with it held at least shared
 // (SegmentTable::mu()). Scans under a shared lock may run side by side and
-// all need the tree merged, so the tree and the pending run have a lock of
-// their own, ordered_mu_: the first scan to come merges under it
-// exclusively, the others then read under it shared.
+// all need the index merged, so the index has a lock of its own,
+// ordered_mu_: the first scan to come merges under it exclusively, the
+// others then read under it shared. The arena is the owner lock's: a merge
+// reads it under the shared lock, when no writer can change it.
 #pragma once
 
 #include <absl/container/btree_set.h>
@@ -39,7 +48,9 @@
 #include <cstring>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "mutex.h"
@@ -84,8 +95,7 @@ class KeyDir {
   void scan(const ScanOptions& range, Visitor visit) const ABSL_LOCKS_EXCLUDED(ordered_mu_);
   std::uint64_t count(std::string_view prefix) const ABSL_LOCKS_EXCLUDED(ordered_mu_);
 
-  // Bytes of memory the keydir holds (arena blocks + both indexes + the
-  // pending run).
+  // Bytes of memory the keydir holds (arena blocks + the indexes).
   std::uint64_t memory_bytes() const ABSL_LOCKS_EXCLUDED(ordered_mu_);
 
   // Packed so an entry costs 23 bytes + its key.
@@ -100,6 +110,11 @@ class KeyDir {
 
     std::string_view key() const { return {key_bytes, key_size}; }
   };
+
+  // Sorts `recs` (distinct keys) by key, given that they are sorted runs
+  // starting at 0 and at each index of `breaks` (ascending). Public for its
+  // test: a scan cannot tell, as the tree corrects a wrong order, slowly.
+  static void sort_runs(std::span<Rec*> recs, std::span<const std::size_t> breaks);
 
  private:
   // Large tables (the hash set's slots at a million keys) on huge pages
@@ -167,9 +182,17 @@ class KeyDir {
   void compact_arena_if_wasteful() ABSL_LOCKS_EXCLUDED(ordered_mu_);
   static Location location_of(const Rec* r);
   static void set_location(Rec* r, const Location& loc);
-  static void sort_by_key(Run* run);
-  // Sorts the pending run into ordered_.
+  static void sort_by_key(std::span<Rec*> recs);
+  // Sorts the entries allocated since the last merge into the key-order
+  // index.
   void merge_pending() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(ordered_mu_);
+  // Merges ordered_ and the sorted `more` into sorted_, leaving ordered_
+  // empty.
+  void rebuild_sorted(const Run& more) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(ordered_mu_);
+  // The first key >= (lower) or > (upper) `key` in sorted_ and in ordered_.
+  using Position = std::pair<Run::iterator, OrderedSet::iterator>;
+  Position lower_bound(std::string_view key) const ABSL_SHARED_LOCKS_REQUIRED(ordered_mu_);
+  Position upper_bound(std::string_view key) const ABSL_SHARED_LOCKS_REQUIRED(ordered_mu_);
   void scan_locked(const ScanOptions& range, Visitor visit) const
       ABSL_SHARED_LOCKS_REQUIRED(ordered_mu_);
 
@@ -179,18 +202,26 @@ class KeyDir {
   absl::flat_hash_set<Rec*, Hash, Eq, CountingAllocator<Rec*>> hash_;
   std::uint64_t dead_ = 0;  // entries of hash_ marked kDead
 
-  // Every entry of hash_ is in exactly one of ordered_ and pending_. They
-  // change under ordered_mu_: writers (the owner's lock exclusive) and
-  // scans (the owner's lock shared, several at once) both take it.
+  // Every entry of hash_ is in sorted_ or ordered_, or was allocated in the
+  // arena after the merge cursor. They change under ordered_mu_: writers
+  // that rebuild the arena (the owner's lock exclusive) and scans (the
+  // owner's lock shared, several at once) both take it.
   mutable SharedMutex ordered_mu_;
-  // Bytes ordered_ and pending_ hold: a scan's merge changes them while
+  // Bytes sorted_ and ordered_ hold: a scan's merge changes them while
   // other readers may ask memory_bytes().
   mutable std::uint64_t ordered_bytes_ ABSL_GUARDED_BY(ordered_mu_) = 0;
+  // In key order: the bulk of the keys, rebuilt (a linear merge) when
+  // ordered_ grows past an eighth of it.
+  mutable Run sorted_ ABSL_GUARDED_BY(ordered_mu_);
+  // In key order: the keys merged since sorted_ was rebuilt.
   mutable OrderedSet ordered_ ABSL_GUARDED_BY(ordered_mu_);
-  mutable Run pending_ ABSL_GUARDED_BY(ordered_mu_);
-  // Whether pending_ is in key order (hints arrive sorted: then the merge
-  // needs no sort).
-  mutable bool pending_sorted_ ABSL_GUARDED_BY(ordered_mu_) = true;
+  // The merge cursor: the arena position up to which entries are indexed
+  // (block, offset in it).
+  mutable std::size_t merged_block_ ABSL_GUARDED_BY(ordered_mu_) = 0;
+  mutable std::size_t merged_offset_ ABSL_GUARDED_BY(ordered_mu_) = 0;
+  // Past this many places where the new keys break key order they count as
+  // unordered (random writes) and are sorted whole.
+  static constexpr std::size_t kMaxBreaks = 4096;
 
   // Bump-allocated blocks. Freed entries are only counted; the arena is
   // rebuilt when more than half of it is dead.
@@ -200,6 +231,9 @@ class KeyDir {
     void operator()(char* p) const { free_bytes(p, bytes); }
   };
   std::vector<std::unique_ptr<char[], BlockDeleter>> blocks_;
+  // Bytes used in each block but the last (whose count is block_used_): a
+  // block's tail is left empty when the next entry does not fit.
+  std::vector<std::size_t> block_ends_;
   std::size_t block_used_ = kBlockSize;
   std::size_t current_block_size_ = 0;
   std::uint64_t arena_bytes_ = 0;

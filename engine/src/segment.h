@@ -19,6 +19,7 @@
 // usual limit of 1,024 open files.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
@@ -111,7 +112,12 @@ class Segment {
   // Recovery found where the data ends: before the preallocated zeros that
   // fill the file past it. Readers see bytes up to there, appends go on
   // from there (over the zeros).
-  void set_data_end(std::uint64_t end) { size_.store(end, std::memory_order_release); }
+  void set_data_end(std::uint64_t end) {
+    size_.store(end, std::memory_order_release);
+    // The zeros past it are faulted in ahead of the appends as a new
+    // segment's are.
+    populated_ = std::min(populated_, end);
+  }
   // Bytes the file holds (data and preallocated zeros), for the appender.
   std::uint64_t allocated() const { return allocated_; }
 
@@ -122,6 +128,8 @@ class Segment {
   void allocate(std::uint64_t end);
   // Room for n bytes at the end (grown and faulted in when needed).
   char* begin_append(std::size_t n);
+  // Brings [from, to) of the preallocated tail into the page cache written.
+  void prefill(std::uint64_t from, std::uint64_t to) const;
   // Publishes the n bytes written at dst.
   void end_append(char* dst, std::size_t n);
 
