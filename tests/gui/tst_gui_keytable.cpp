@@ -16,6 +16,7 @@
 #include "app/keytableview.h"
 #include "core/editcontroller.h"
 #include "core/keytablemodel.h"
+#include "core/taskpool.h"
 #include "gui_test_util.h"
 
 using namespace bb;
@@ -70,20 +71,21 @@ std::vector<std::string> expected(bitcask::DB& db, int column, Qt::SortOrder ord
   return keys;
 }
 
-// Holds the global thread pool's only thread, so a task started meanwhile waits in its queue.
+// Holds the task pool's only thread, so a task started meanwhile waits in its queue.
 class PoolBlocker {
  public:
-  PoolBlocker() {
-    QThreadPool::globalInstance()->setMaxThreadCount(1);
-    QThreadPool::globalInstance()->start([this] { gate_.acquire(); });
+  PoolBlocker() : threads_(taskPool()->maxThreadCount()) {
+    taskPool()->setMaxThreadCount(1);
+    taskPool()->start([this] { gate_.acquire(); });
   }
   ~PoolBlocker() {
     gate_.release();
-    QThreadPool::globalInstance()->waitForDone();
-    QThreadPool::globalInstance()->setMaxThreadCount(QThread::idealThreadCount());
+    taskPool()->waitForDone();
+    taskPool()->setMaxThreadCount(threads_);
   }
 
  private:
+  int threads_;
   QSemaphore gate_;
 };
 

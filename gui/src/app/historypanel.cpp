@@ -18,6 +18,7 @@
 #include "core/editcontroller.h"
 #include "core/historymodel.h"
 #include "core/linediff.h"
+#include "core/taskpool.h"
 #include "core/valueformat.h"
 
 namespace bb {
@@ -127,14 +128,15 @@ void HistoryPanel::load() {
   status_->setText(tr("Searching the data files…"));
   auto source = source_;
   const std::string key = *key_;
-  watcher_.setFuture(QtConcurrent::run([source, key](QPromise<std::vector<KeyVersion>>& promise) {
-    promise.setProgressRange(0, 1000);
-    auto versions = source->versions(key, [&promise](std::uint64_t done, std::uint64_t total) {
-      promise.setProgressValue(int(std::min<std::uint64_t>(1000, done * 1000 / total)));
-      return !promise.isCanceled();
-    });
-    if (!promise.isCanceled()) promise.addResult(std::move(versions));
-  }));
+  watcher_.setFuture(
+      QtConcurrent::run(taskPool(), [source, key](QPromise<std::vector<KeyVersion>>& promise) {
+        promise.setProgressRange(0, 1000);
+        auto versions = source->versions(key, [&promise](std::uint64_t done, std::uint64_t total) {
+          promise.setProgressValue(int(std::min<std::uint64_t>(1000, done * 1000 / total)));
+          return !promise.isCanceled();
+        });
+        if (!promise.isCanceled()) promise.addResult(std::move(versions));
+      }));
 }
 
 void HistoryPanel::onVersionsFound() {

@@ -11,6 +11,7 @@
 
 #include "app/theme.h"
 #include "core/jsonhighlighter.h"
+#include "core/taskpool.h"
 
 namespace bb {
 
@@ -123,8 +124,8 @@ void JsonTextEdit::showText(const QString& text) {
     moveCursor(QTextCursor::Start);
     emit textShown();
   });
-  watcher->setFuture(
-      QtConcurrent::run(buildDocument, text, font(), tabStopDistance(), QThread::currentThread()));
+  watcher->setFuture(QtConcurrent::run(taskPool(), buildDocument, text, font(), tabStopDistance(),
+                                       QThread::currentThread()));
 }
 
 void JsonTextEdit::setHighlighting(bool on) {

@@ -24,6 +24,7 @@
 #include "core/editcontroller.h"
 #include "core/keytablemodel.h"
 #include "core/keytreemodel.h"
+#include "core/taskpool.h"
 #include "core/valueformat.h"
 
 namespace bb {
@@ -174,7 +175,7 @@ void KeysPage::applyFilter(const KeyFilter& filter) {
   filterBar_->setProgress(0);
   filterBar_->setMatchText(tr("Searching…"));
   filterClock_.start();
-  filterWatcher_.start(QtConcurrent::run(runFilterScan, db_->handle(), filter));
+  filterWatcher_.start(QtConcurrent::run(taskPool(), runFilterScan, db_->handle(), filter));
 }
 
 void KeysPage::onFilterFinished() {

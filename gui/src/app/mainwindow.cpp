@@ -49,6 +49,7 @@
 #include "core/keytablemodel.h"
 #include "core/keytreemodel.h"
 #include "core/recentdatabasesmodel.h"
+#include "core/taskpool.h"
 #include "core/valuedocument.h"
 #include "core/valueformat.h"
 
@@ -528,7 +529,8 @@ void MainWindow::openDatabase(const QString& path, OpenMode mode) {
   const QString clean = QDir::cleanPath(QFileInfo(path).absoluteFilePath());
   openingPath_ = clean;
   statusBar()->showMessage(tr("Opening %1…").arg(QDir::toNativeSeparators(clean)));
-  openWatcher_.start(QtConcurrent::run([clean, mode] { return bb::openDatabase(clean, mode); }));
+  openWatcher_.start(
+      QtConcurrent::run(taskPool(), [clean, mode] { return bb::openDatabase(clean, mode); }));
   // With no database open, the window shows the open on a page of its own, with the first
   // keys as soon as the hint files give them (seconds before the open ends at millions of
   // keys). With one open, a modal dialog keeps it from being used meanwhile.
@@ -537,8 +539,9 @@ void MainWindow::openDatabase(const QString& path, OpenMode mode) {
     openingPage_->start(clean);
     updateCentralPage();
     if (mode != OpenMode::kCreate && !peekWatcher_.isBusy()) {
-      peekWatcher_.start(QtConcurrent::run(
-          [clean] { return bitcask::peek_first_keys(clean.toStdString(), kPreviewKeys); }));
+      peekWatcher_.start(QtConcurrent::run(taskPool(), [clean] {
+        return bitcask::peek_first_keys(clean.toStdString(), kPreviewKeys);
+      }));
     }
     return;
   }
@@ -859,7 +862,7 @@ void MainWindow::importJsonl() {
                                    tr("JSON lines (*.jsonl *.ndjson *.json);;All files (*)"));
   if (file.isEmpty()) return;
   runTransfer(tr("Importing %1…").arg(QFileInfo(file).fileName()),
-              QtConcurrent::run(importJsonlTask, db_->handle(), file),
+              QtConcurrent::run(taskPool(), importJsonlTask, db_->handle(), file),
               [this](const TransferOutcome& out) {
                 // Imports are not undoable: they can be far larger than memory.
                 controller_->undoStack()->clear();
@@ -881,19 +884,20 @@ void MainWindow::exportJsonl() {
       QDir::homePath() + QLatin1Char('/') + db_->displayName() + QStringLiteral(".jsonl"),
       tr("JSON lines (*.jsonl)"));
   if (file.isEmpty()) return;
-  runTransfer(
-      tr("Exporting to %1…").arg(QFileInfo(file).fileName()),
-      QtConcurrent::run(exportJsonlTask, db_->handle(), file), [this](const TransferOutcome& out) {
-        if (out.ok && out.skipped.isEmpty()) {
-          statusBar()->showMessage(out.message, 8000);
-        } else if (out.ok) {
-          QMessageBox box(QMessageBox::Warning, tr("Export"), out.message, QMessageBox::Ok, this);
-          box.setDetailedText(out.skipped.join(QLatin1Char('\n')));
-          box.exec();
-        } else if (!out.cancelled) {
-          QMessageBox::warning(this, tr("Export"), out.message);
-        }
-      });
+  runTransfer(tr("Exporting to %1…").arg(QFileInfo(file).fileName()),
+              QtConcurrent::run(taskPool(), exportJsonlTask, db_->handle(), file),
+              [this](const TransferOutcome& out) {
+                if (out.ok && out.skipped.isEmpty()) {
+                  statusBar()->showMessage(out.message, 8000);
+                } else if (out.ok) {
+                  QMessageBox box(QMessageBox::Warning, tr("Export"), out.message, QMessageBox::Ok,
+                                  this);
+                  box.setDetailedText(out.skipped.join(QLatin1Char('\n')));
+                  box.exec();
+                } else if (!out.cancelled) {
+                  QMessageBox::warning(this, tr("Export"), out.message);
+                }
+              });
 }
 
 void MainWindow::convertForeign() {
@@ -904,7 +908,7 @@ void MainWindow::convertForeign() {
       source + QStringLiteral("-native"), QString(), nullptr, QFileDialog::ShowDirsOnly);
   if (target.isEmpty()) return;
   runTransfer(tr("Converting %1…").arg(QFileInfo(source).fileName()),
-              QtConcurrent::run(convertForeignTask, source, target),
+              QtConcurrent::run(taskPool(), convertForeignTask, source, target),
               [this, target](const TransferOutcome& out) {
                 if (!out.ok) {
                   if (!out.cancelled) QMessageBox::warning(this, tr("Convert"), out.message);

@@ -17,6 +17,7 @@
 #include "core/database.h"
 #include "core/editcontroller.h"
 #include "core/keytablemodel.h"
+#include "core/taskpool.h"
 #include "core/valueformat.h"
 
 namespace bb {
@@ -184,7 +185,7 @@ void MatchActions::withMatches(const QString& what, std::function<void(MatchList
     return;
   }
   findThen_ = std::move(then);
-  findWatcher_.start(QtConcurrent::run(runFilterScan, db->handle(), model_->filter()));
+  findWatcher_.start(QtConcurrent::run(taskPool(), runFilterScan, db->handle(), model_->filter()));
   auto* progress = new TaskProgressDialog(what, &findWatcher_, window_);
   progress->setWindowTitle(tr("Bitcask Browser"));
   update();
@@ -249,7 +250,8 @@ void MatchActions::deleteMatches(bool askFirst) {
       }
     }
     run(tr("Deleting %L1 keys %2…").arg(n).arg(filter),
-        QtConcurrent::run(deleteMatchesTask, db->handle(), matches, keep, running_, batchGate_),
+        QtConcurrent::run(taskPool(), deleteMatchesTask, db->handle(), matches, keep, running_,
+                          batchGate_),
         [=, this](const MatchSetOutcome& out) {
           Database* db = controller_->database();
           if (!db) return;
@@ -317,7 +319,7 @@ void MatchActions::exportMatches(const QString& chosen, const QString& title) {
     Database* db = controller_->database();
     if (!db) return;
     run(tr("Exporting %L1 keys to %2…").arg(matches->size()).arg(QFileInfo(file).fileName()),
-        QtConcurrent::run(exportMatchesTask, db->handle(), matches, file, running_),
+        QtConcurrent::run(taskPool(), exportMatchesTask, db->handle(), matches, file, running_),
         [=, this](const MatchSetOutcome& out) {
           if (!out.error.isEmpty()) {
             QMessageBox::warning(window_, title, out.error);
@@ -351,7 +353,7 @@ void MatchActions::copyMatches() {
   const QString filter = scopeText();
   withMatches(tr("Finding every key %1…").arg(filter), [=, this](MatchList matches) {
     run(tr("Copying %L1 keys…").arg(matches->size()),
-        QtConcurrent::run(copyMatchesTask, matches, running_),
+        QtConcurrent::run(taskPool(), copyMatchesTask, matches, running_),
         [=, this](const MatchSetOutcome& out) {
           if (out.cancelled) return;
           QApplication::clipboard()->setText(out.text);
@@ -420,7 +422,7 @@ void MatchActions::copyValuesOf(MatchList keys, quint64 bytes, CopyForm form, bo
   }
   const quint64 n = keys->size();
   run(formatCountOf(n, tr("Reading the value…"), tr("Reading %L1 values…")),
-      QtConcurrent::run(copyValuesTask, db->handle(), std::move(keys), form, running_),
+      QtConcurrent::run(taskPool(), copyValuesTask, db->handle(), std::move(keys), form, running_),
       [=, this](const MatchSetOutcome& out) {
         if (out.cancelled) return;
         if (!out.error.isEmpty()) {
@@ -469,7 +471,8 @@ void MatchActions::exportSelected(const QString& chosen) {
     if (file.isEmpty()) return;
   }
   run(tr("Exporting %L1 keys to %2…").arg(keys.size()).arg(QFileInfo(file).fileName()),
-      QtConcurrent::run(exportMatchesTask, db->handle(), entriesOf(keys), file, running_),
+      QtConcurrent::run(taskPool(), exportMatchesTask, db->handle(), entriesOf(keys), file,
+                        running_),
       [=, this](const MatchSetOutcome& out) {
         if (!out.error.isEmpty()) {
           QMessageBox::warning(window_, tr("Export Selected Keys"), out.error);

@@ -27,6 +27,7 @@
 #include "core/problemsmodel.h"
 #include "core/recordsmodel.h"
 #include "core/segmentsmodel.h"
+#include "core/taskpool.h"
 #include "core/valueformat.h"
 
 namespace bb {
@@ -367,7 +368,7 @@ void SegmentsPage::updateButtons() {
 
 void SegmentsPage::startVerify() {
   if (!db_ || isBusy()) return;
-  verifyWatcher_.start(QtConcurrent::run(runVerify, db_->handle()));
+  verifyWatcher_.start(QtConcurrent::run(taskPool(), runVerify, db_->handle()));
   strip_->follow(tr("Verifying every record and hint file…"), &verifyWatcher_);
   updateButtons();
 }
@@ -473,7 +474,7 @@ void SegmentsPage::startMerge(bool allSegments) {
 }
 
 void SegmentsPage::launchMerge(bool allSegments) {
-  mergeWatcher_.start(QtConcurrent::run(bb::runMerge, db_->handle(), allSegments));
+  mergeWatcher_.start(QtConcurrent::run(taskPool(), bb::runMerge, db_->handle(), allSegments));
   strip_->follow(tr("Merging…"), &mergeWatcher_);
   updateButtons();
 }

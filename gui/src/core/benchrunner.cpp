@@ -10,6 +10,7 @@
 #include <stop_token>
 
 #include "core/benchresultsmodel.h"
+#include "core/taskpool.h"
 #include "core/valueformat.h"
 #include "engines/bitcask_engine.h"
 #include "engines/engine.h"
@@ -266,7 +267,7 @@ bool BenchRunner::start(const BenchWorkload& workload, DbPtr openDb) {
   }
   lastError_.clear();
   results_->beginRun(workload);
-  watcher_.setFuture(QtConcurrent::run(runBenchmark, workload,
+  watcher_.setFuture(QtConcurrent::run(taskPool(), runBenchmark, workload,
                                        workload.openDatabase ? openDb : DbPtr(), scratchRoot_));
   setState(State::kRunning);
   return true;

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include "core/taskpool.h"
 #include "core/valueformat.h"
 #include "core/valueread.h"
 
@@ -182,7 +183,7 @@ void KeyTableModel::restart() {
 
 void KeyTableModel::startLoad() {
   loadWatcher_.start(
-      QtConcurrent::run(loadKeySnapshotTask, db_->handle(), prefix_, quint64(count_)));
+      QtConcurrent::run(taskPool(), loadKeySnapshotTask, db_->handle(), prefix_, quint64(count_)));
 }
 
 void KeyTableModel::waitForLoaded() {
@@ -553,8 +554,8 @@ void KeyTableModel::startSort() {
   if (!field) return;
   std::shared_ptr<const KeySnapshot> keys = listMode_ ? nullptr : snapshot_;
   std::shared_ptr<const std::vector<bitcask::KeyEntry>> list = listMode_ ? list_ : nullptr;
-  sortWatcher_.start(QtConcurrent::run(sortKeysTask, db_->handle(), keys, prefix_, list, *field,
-                                       pendingSortOrder_));
+  sortWatcher_.start(QtConcurrent::run(taskPool(), sortKeysTask, db_->handle(), keys, prefix_, list,
+                                       *field, pendingSortOrder_));
   const QString by = pendingSortColumn_ == kSizeColumn        ? tr("size")
                      : pendingSortColumn_ == kTimestampColumn ? tr("written time")
                                                               : tr("segment");

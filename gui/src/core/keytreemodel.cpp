@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "core/keyfilter.h"
+#include "core/taskpool.h"
 #include "core/valueformat.h"
 
 namespace bb {
@@ -223,7 +224,8 @@ void KeyTreeModel::startCounting() {
   pendingStats_.erase(pendingStats_.begin(), pendingStats_.begin() + std::ptrdiff_t(n));
   std::sort(batch.begin(), batch.end());
   batch.erase(std::unique(batch.begin(), batch.end()), batch.end());
-  statsWatcher_.start(QtConcurrent::run(sumGroupsTask, db_->handle(), std::move(batch)));
+  statsWatcher_.start(
+      QtConcurrent::run(taskPool(), sumGroupsTask, db_->handle(), std::move(batch)));
 }
 
 void KeyTreeModel::onStatsReady(int first, int last) {

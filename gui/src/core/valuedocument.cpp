@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "core/editcontroller.h"
+#include "core/taskpool.h"
 #include "core/valueread.h"
 
 namespace bb {
@@ -280,8 +281,8 @@ void ValueDocument::start(Mode mode) {
     Loaded v = watcher->future().takeResult();
     if (v.generation == generation_) install(std::move(v));
   });
-  watcher->setFuture(QtConcurrent::run(readValue, db->handle(), *key_, mode == Mode::kFirstPart,
-                                       mode == Mode::kAuto, generation_));
+  watcher->setFuture(QtConcurrent::run(taskPool(), readValue, db->handle(), *key_,
+                                       mode == Mode::kFirstPart, mode == Mode::kAuto, generation_));
 }
 
 void ValueDocument::install(Loaded&& v) {
@@ -330,7 +331,7 @@ void ValueDocument::saveToFile(const QString& path) {
     --savingToFile_;
     emit savedToFile(path, watcher->future().resultCount() ? watcher->result() : tr("Cancelled."));
   });
-  watcher->setFuture(QtConcurrent::run(writeValueToFile, db->handle(), *key_, path));
+  watcher->setFuture(QtConcurrent::run(taskPool(), writeValueToFile, db->handle(), *key_, path));
 }
 
 void ValueDocument::setText(const QString& text) {
