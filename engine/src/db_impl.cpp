@@ -611,6 +611,9 @@ void DBImpl::close() {
   MutexLock merge_lock(&merge_mu_);
   MutexLock write_lock(&write_mu_);
   std::shared_ptr<Segment> active = active_segment();
+  // The file stops growing before the directory lock is released, even
+  // when it is not sealed (readers may still hold the segment).
+  if (active) active->stop_write_ahead();
   if (active && !failed_.load()) {
     // Sealed: the preallocated zeros are cut off, so a clean directory's
     // files end at their data. Then a hint for the active segment too, so
