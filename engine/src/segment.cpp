@@ -33,6 +33,11 @@ constexpr std::uint64_t kPopulateAhead = 4 << 20;
 // writer has used this much of what is ready ahead of it.
 constexpr std::uint64_t kPopulateChunk = 256 << 10;
 constexpr std::uint64_t kKickEvery = 1 << 20;
+// Written data is handed to the disk (start_writeback) in pieces of this
+// size behind the writer, so that the fdatasync of a seal (roll-over, close)
+// finds little left to write instead of a whole segment's worth, and so
+// that dirty pages never pile up to where the kernel throttles the writer.
+constexpr std::uint64_t kWriteBehind = 8 << 20;
 // No huge pages: Linux maps a regular file's pages shared and writable only
 // at the base page size (huge pages there are tmpfs's, or read-only text).
 
@@ -184,7 +189,9 @@ bool Segment::write_ahead_due(std::uint64_t pos, std::uint64_t failed_at) const 
                     allocated - std::min(allocated, pos) < allocation_step(allocated) / 2;
   const bool fault_in = populated_.load(std::memory_order_relaxed) <
                         std::min(allocated, round_up(pos + kPopulateAhead, kPage));
-  return grow || fault_in;
+  const bool write_back =
+      pos - std::min(pos, written_back_.load(std::memory_order_relaxed)) >= 2 * kWriteBehind;
+  return grow || fault_in || write_back;
 }
 
 // Keeps the file allocated at least half a step and the pages faulted in
@@ -225,6 +232,15 @@ void Segment::write_ahead_loop() {
     if (to > from) {
       map_.populate(from, to - from);
       raise_to(populated_, to);
+      continue;
+    }
+    // The pieces before the last one: the writer may still store into the
+    // last page it wrote, which writeback would make clean (and fault again).
+    const std::uint64_t back = written_back_.load(std::memory_order_relaxed);
+    const std::uint64_t until = round_down(pos, kWriteBehind) - kWriteBehind;
+    if (pos >= 2 * kWriteBehind && until > back) {
+      start_writeback(file_, back, until - back);
+      written_back_.store(until, std::memory_order_relaxed);
     }
   }
 }
