@@ -259,7 +259,9 @@ void Segment::end_append(char* dst, std::size_t n) {
 }
 
 void Segment::append(std::string_view bytes) {
-  if (bytes.size() < kLargeAppend) {
+  const std::uint64_t end = size_.load(std::memory_order_relaxed) + bytes.size();
+  if (bytes.size() < kLargeAppend || (end <= populated_.load(std::memory_order_relaxed) &&
+                                      end <= allocated_.load(std::memory_order_acquire))) {
     append_in_place(bytes.size(), [&](char* dst) { std::memcpy(dst, bytes.data(), bytes.size()); });
     return;
   }

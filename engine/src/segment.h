@@ -8,8 +8,8 @@
 // ever read.
 //
 // The active segment's mapping is writable and an append is a copy into it:
-// no system call (records of kLargeAppend bytes and more go through
-// pwrite(2), see there). The file is grown ahead of the writer in steps with real
+// no system call (large appends into pages not faulted in yet go through
+// pwrite(2), see kLargeAppend). The file is grown ahead of the writer in steps with real
 // blocks (allocate_file), so a full disk is an error from the append that
 // needed the step, never a SIGBUS during a copy; the bytes past the data are
 // zeros until written. A write-ahead thread of the segment (started by its
@@ -99,8 +99,12 @@ class Segment {
   // (the database's write lock).
   void append(std::string_view bytes);
   // From this size on append() writes with pwrite(2) into the preallocated
-  // file instead of copying into the mapping: stores into pages not yet
-  // faulted in cost more than the kernel's copy for large records.
+  // file instead of copying into the mapping, unless the pages are faulted
+  // in already: a large append (a batch of 1 MB) outruns the write-ahead
+  // thread, and stores into pages not yet faulted in cost more than the
+  // kernel's copy. (A single record, at most 64 KiB and a few, is always
+  // encoded in place: measured, a put of 10 KB takes 2.9 µs so against 4.5
+  // through pwrite.)
   static constexpr std::size_t kLargeAppend = 8192;
   // The same for `n` bytes that encode(char* dst) writes straight into the
   // mapping: a record is encoded in place, never copied twice.
