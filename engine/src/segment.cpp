@@ -156,7 +156,9 @@ char* Segment::begin_append(std::size_t n) {
 
 void Segment::kick_write_ahead(std::uint64_t end) {
   if (end < next_kick_) return;
-  next_kick_ = end + kKickEvery;
+  // Often enough for a small file's steps too (the thread grows the file
+  // when the writer is half a step from its end).
+  next_kick_ = end + std::min(kKickEvery, allocation_step(allocated_.load()) / 4);
   // Taken so that the thread, which checks for work under it, cannot miss
   // the wake-up between its check and its wait.
   MutexLock lock(&ahead_mu_);
