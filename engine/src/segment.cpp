@@ -168,6 +168,10 @@ void Segment::kick_write_ahead(std::uint64_t end) {
 void Segment::start_write_ahead() {
   write_ahead_tried_ = true;
   next_kick_ = 0;
+  {
+    MutexLock lock(&ahead_mu_);
+    ahead_stop_ = false;
+  }
   try {
     write_ahead_ = std::thread([this] { write_ahead_loop(); });
   } catch (const std::system_error&) {
@@ -189,8 +193,11 @@ bool Segment::write_ahead_due(std::uint64_t pos, std::uint64_t failed_at) const 
   const std::uint64_t allocated = allocated_.load(std::memory_order_acquire);
   const bool grow = allocated < map_.length() && allocated != failed_at &&
                     allocated - std::min(allocated, pos) < allocation_step(allocated) / 2;
-  const bool fault_in = populated_.load(std::memory_order_relaxed) <
-                        std::min(allocated, round_up(pos + kPopulateAhead, kPage));
+  // From where write_ahead_loop would start (as there, or a writer that
+  // caught up at a step that cannot be taken would keep it spinning).
+  const std::uint64_t from =
+      std::max(populated_.load(std::memory_order_relaxed), round_down(pos, kPage));
+  const bool fault_in = from < std::min(allocated, round_up(pos + kPopulateAhead, kPage));
   const bool write_back =
       pos - std::min(pos, written_back_.load(std::memory_order_relaxed)) >= 2 * kWriteBehind;
   return grow || fault_in || write_back;
@@ -303,6 +310,7 @@ void Segment::set_data_end(std::uint64_t end) {
 
 void Segment::truncate(std::uint64_t size) {
   stop_write_ahead();
+  write_ahead_tried_ = false;  // the next append starts it again
   truncate_file(file_, path_, size);
   fdatasync_file(file_, path_);
   allocated_.store(size);
