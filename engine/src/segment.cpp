@@ -140,6 +140,9 @@ char* Segment::begin_append(std::size_t n) {
   const std::uint64_t at = size_.load(std::memory_order_relaxed);
   const std::uint64_t end = at + n;
   prepare_append(end);
+  if (writing_through_.load(std::memory_order_relaxed)) {
+    writing_through_.store(false, std::memory_order_relaxed);
+  }
   if (end > populated_.load(std::memory_order_relaxed)) {
     // The write-ahead thread is behind: fault in what this copy needs (and
     // a little more) here rather than page by page during the copy.
@@ -197,7 +200,8 @@ bool Segment::write_ahead_due(std::uint64_t pos, std::uint64_t failed_at) const 
   // caught up at a step that cannot be taken would keep it spinning).
   const std::uint64_t from =
       std::max(populated_.load(std::memory_order_relaxed), round_down(pos, kPage));
-  const bool fault_in = from < std::min(allocated, round_up(pos + kPopulateAhead, kPage));
+  const bool fault_in = !writing_through_.load(std::memory_order_relaxed) &&
+                        from < std::min(allocated, round_up(pos + kPopulateAhead, kPage));
   const bool write_back =
       pos - std::min(pos, written_back_.load(std::memory_order_relaxed)) >= 2 * kWriteBehind;
   return grow || fault_in || write_back;
@@ -238,7 +242,7 @@ void Segment::write_ahead_loop() {
         std::max(populated_.load(std::memory_order_relaxed), round_down(pos, kPage));
     const std::uint64_t to =
         std::min({allocated, round_up(pos + kPopulateAhead, kPage), from + kPopulateChunk});
-    if (to > from) {
+    if (to > from && !writing_through_.load(std::memory_order_relaxed)) {
       map_.populate(from, to - from);
       raise_to(populated_, to);
       continue;
@@ -276,6 +280,9 @@ void Segment::append(std::string_view bytes) {
   }
   const std::uint64_t at = size_.load(std::memory_order_relaxed);
   prepare_append(at + bytes.size());
+  // The thread stops faulting pages in while appends take this way: it
+  // would only fault in the pages pwrite fills next, and contend with it.
+  writing_through_.store(true, std::memory_order_relaxed);
   pwrite_all(file_, path_, bytes, at);
   size_.store(at + bytes.size(), std::memory_order_release);
   kick_write_ahead(at + bytes.size());

@@ -168,6 +168,9 @@ class Segment {
   // truncate set them after the thread stopped.
   std::atomic<std::uint64_t> allocated_{0};
   std::atomic<std::uint64_t> populated_{0};
+  // Set while appends go through pwrite (large appends that outran the
+  // thread), cleared by a copy into the mapping.
+  std::atomic<bool> writing_through_{false};
   // The write-ahead thread's own: data below this was handed to the disk.
   std::atomic<std::uint64_t> written_back_{0};
   // The appender's own (the database's write lock, or recovery before the
