@@ -261,9 +261,8 @@ class RecoveryTest : public QObject {
     }
   }
 
-  // Records of 8 KiB and more are written with pwrite(2) into the
-  // preallocated file rather than copied into the mapping: one stopped
-  // half-way is a torn tail before the zeros, as a half copy is.
+  // A large record (copied into the mapping like any other) stopped
+  // half-way is a torn tail before the zeros.
   void largeRecordTornBeforeTheZeros() {
     QTemporaryDir tmp;
     const fs::path dir = path_of(tmp);

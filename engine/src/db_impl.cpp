@@ -301,22 +301,17 @@ std::uint64_t DBImpl::append_locked(RecordKind kind, std::string_view key, std::
   const std::uint64_t ts = format::now_us();
   const std::size_t size = format::record_size(key.size(), value.size(), flags);
   std::uint64_t offset;
-  if (size >= Segment::kLargeAppend) {
-    write_buf_.clear();
-    format::append_record(&write_buf_, kind, ts, key, value, flags, expiry_us);
-    offset = append_encoded_locked();
-  } else
-    try {
-      rotate_if_full(size);
-      // Only write_mu_ holders change which segment is active.
-      std::shared_ptr<Segment> active = active_segment();
-      offset = active->size();
-      active->append_in_place(size, [&](char* dst) {
-        format::encode_record(dst, kind, ts, key, value, flags, expiry_us);
-      });
-    } catch (const Error& e) {
-      fail(e);
-    }
+  try {
+    rotate_if_full(size);
+    // Only write_mu_ holders change which segment is active.
+    std::shared_ptr<Segment> active = active_segment();
+    offset = active->size();
+    active->append_in_place(size, [&](char* dst) {
+      format::encode_record(dst, kind, ts, key, value, flags, expiry_us);
+    });
+  } catch (const Error& e) {
+    fail(e);
+  }
   {
     WriterMutexLock lock(&table_.mu());
     const Location loc{table_.active()->id(), static_cast<std::uint32_t>(offset),
@@ -612,6 +607,9 @@ void DBImpl::close() {
   MutexLock merge_lock(&merge_mu_);
   MutexLock write_lock(&write_mu_);
   std::shared_ptr<Segment> active = active_segment();
+  // The file stops growing before the directory lock is released, even
+  // when it is not sealed (readers may still hold the segment).
+  if (active) active->stop_write_ahead();
   if (active && !failed_.load()) {
     // Sealed: the preallocated zeros are cut off, so a clean directory's
     // files end at their data. Then a hint for the active segment too, so

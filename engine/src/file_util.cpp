@@ -249,6 +249,11 @@ void allocate_file(const File& file, const fs::path& path, std::uint64_t offset,
   fault::observe(fault::Op::kAllocate, path);
 }
 
+void start_writeback(const File& file, std::uint64_t offset, std::uint64_t length) {
+  ::sync_file_range(file.fd(), static_cast<off_t>(offset), static_cast<off_t>(length),
+                    SYNC_FILE_RANGE_WRITE);
+}
+
 void fsync_dir(const fs::path& dir) {
   File d = open_file(dir, O_RDONLY | O_DIRECTORY);
   if (int err = fault::check(fault::Op::kSync, dir)) throw_errno(err, "cannot sync directory", dir);

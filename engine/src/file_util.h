@@ -61,6 +61,11 @@ void truncate_file(const File& file, const fs::path& path, std::uint64_t size);
 // stores into a mapping of the range can never fault for lack of space.
 void allocate_file(const File& file, const fs::path& path, std::uint64_t offset,
                    std::uint64_t length);
+// Starts writing the dirty pages of [offset, offset + length) to the disk
+// without waiting for them (sync_file_range). Not a sync: nothing is
+// durable by it, so the power-loss model ignores it. A hint, so failures
+// are ignored: a failed writeback is reported by the next fdatasync.
+void start_writeback(const File& file, std::uint64_t offset, std::uint64_t length);
 // Makes a directory entry (a new file, a rename, a removal) durable.
 void fsync_dir(const fs::path& dir);
 // Renames; the caller syncs the directory.

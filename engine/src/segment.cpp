@@ -6,7 +6,7 @@
 
 #include <algorithm>
 #include <cstring>
-#include <vector>
+#include <system_error>
 
 #include "fault_injection.h"
 #include "format.h"
@@ -25,14 +25,39 @@ constexpr std::uint64_t kPage = 4096;
 constexpr std::uint64_t kFirstAllocation = 64 << 10;
 constexpr std::uint64_t kMaxAllocation = 16 << 20;
 // Pages are faulted in writable this far ahead of the writer, so copies into
-// the mapping take no page faults. It also writes those pages once as zeros
+// the mapping take no page fault. It also writes those pages once as zeros
 // (they are dirty), which turns the preallocated extents into written ones:
 // an fdatasync then flushes data without a journal commit for the extents.
-constexpr std::uint64_t kPopulateAhead = 1 << 20;
+constexpr std::uint64_t kPopulateAhead = 4 << 20;
+// The write-ahead thread faults pages in this many at a time (a short
+// system call, so that it soon sees a stop), and is woken each time the
+// writer has used this much of what is ready ahead of it.
+constexpr std::uint64_t kPopulateChunk = 256 << 10;
+constexpr std::uint64_t kKickEvery = 1 << 20;
+// Written data is handed to the disk (start_writeback) in pieces of this
+// size behind the writer, so that the fdatasync of a seal (roll-over, close)
+// finds little left to write instead of a whole segment's worth, and so
+// that dirty pages never pile up to where the kernel throttles the writer.
+constexpr std::uint64_t kWriteBehind = 8 << 20;
 // No huge pages: Linux maps a regular file's pages shared and writable only
 // at the base page size (huge pages there are tmpfs's, or read-only text).
 
 std::uint64_t round_up(std::uint64_t n, std::uint64_t to) { return (n + to - 1) / to * to; }
+std::uint64_t round_down(std::uint64_t n, std::uint64_t to) { return n / to * to; }
+
+// The next allocation step for a file of `allocated` bytes.
+std::uint64_t allocation_step(std::uint64_t allocated) {
+  return std::clamp(allocated, kFirstAllocation, kMaxAllocation);
+}
+
+// Raises `a` to at least `v` (the appender and the write-ahead thread both
+// raise the same marks; neither ever lowers one).
+void raise_to(std::atomic<std::uint64_t>& a, std::uint64_t v) {
+  std::uint64_t cur = a.load(std::memory_order_relaxed);
+  while (cur < v &&
+         !a.compare_exchange_weak(cur, v, std::memory_order_release, std::memory_order_relaxed)) {
+  }
+}
 
 }  // namespace
 
@@ -54,6 +79,8 @@ Segment::Segment(fs::path path, std::uint32_t id, SegmentFormat format, File fil
       allocated_(size),
       populated_(size),
       writable_(file_.valid()) {}
+
+Segment::~Segment() { stop_write_ahead(); }
 
 std::shared_ptr<Segment> Segment::create(const fs::path& dir, std::uint32_t id,
                                          std::uint64_t max_size) {
@@ -91,47 +118,144 @@ void Segment::allocate(std::uint64_t end) {
                                     " bytes would run past the mapping of '" + path_.string() +
                                     "' (" + std::to_string(map_.length()) + " bytes)");
   }
-  const std::uint64_t step = std::clamp(allocated_, kFirstAllocation, kMaxAllocation);
+  const std::uint64_t from = allocated_.load(std::memory_order_acquire);
+  if (end <= from) return;
   const std::uint64_t target =
-      std::min(map_.length(), round_up(std::max(end, allocated_ + step), kPage));
-  allocate_file(file_, path_, allocated_, target - allocated_);
-  allocated_ = target;
+      std::min(map_.length(), round_up(std::max(end, from + allocation_step(from)), kPage));
+  // The write-ahead thread may be allocating the same blocks right now: the
+  // file system serialises the two, and both succeed.
+  allocate_file(file_, path_, from, target - from);
+  raise_to(allocated_, target);
 }
 
-char* Segment::begin_append(std::size_t n) {
+void Segment::prepare_append(std::uint64_t end) {
   // Only the active segment is writable (kAppend or create()).
   if (!writable_) {
     throw Error(ErrorCode::kReadOnly, "segment '" + path_.string() + "' is sealed");
   }
+  if (!write_ahead_tried_) start_write_ahead();
+  if (end > allocated_.load(std::memory_order_acquire)) allocate(end);
+}
+
+char* Segment::begin_append(std::size_t n) {
   const std::uint64_t at = size_.load(std::memory_order_relaxed);
   const std::uint64_t end = at + n;
-  if (end > allocated_) allocate(end);
-  if (end > populated_) {
-    const std::uint64_t to = std::min(allocated_, round_up(end + kPopulateAhead, kPage));
-    // Not below `at`: a large append (pwrite) may have put data past
-    // populated_.
-    prefill(std::max(populated_, at), to);
-    map_.populate(populated_, to - populated_);
-    populated_ = to;
+  prepare_append(end);
+  if (writing_through_.load(std::memory_order_relaxed)) {
+    writing_through_.store(false, std::memory_order_relaxed);
   }
+  if (end > populated_.load(std::memory_order_relaxed)) {
+    // The write-ahead thread is behind: fault in what this copy needs (and
+    // a little more) here rather than page by page during the copy.
+    const std::uint64_t from =
+        std::max(populated_.load(std::memory_order_relaxed), round_down(at, kPage));
+    const std::uint64_t to =
+        std::min(allocated_.load(std::memory_order_acquire), round_up(end + kPopulateChunk, kPage));
+    map_.populate(from, to - from);
+    raise_to(populated_, to);
+  }
+  kick_write_ahead(end);
   return map_.mutable_data() + at;
 }
 
-// Writes zeros over [from, to) of the preallocated tail (zeros already:
-// past the data, a torn tail was cut when the segment was opened) through
-// the file, so the pages enter the page cache written. Faulted in through
-// the mapping instead, each page of an fallocate()d range is first read (a
-// page-cache fill of the unwritten extent) and then made writable, which
-// cost a quarter of the CPU time of 1 KiB puts (perf). Only advice, as
-// MADV_POPULATE_WRITE is: on an error the mapping faults the pages itself.
-void Segment::prefill(std::uint64_t from, std::uint64_t to) const {
-  static const std::vector<char> zeros(256 << 10);
-  while (from < to) {
-    const std::size_t len =
-        static_cast<std::size_t>(std::min<std::uint64_t>(to - from, zeros.size()));
-    const ssize_t n = ::pwrite(file_.fd(), zeros.data(), len, static_cast<off_t>(from));
-    if (n <= 0) return;
-    from += static_cast<std::uint64_t>(n);
+void Segment::kick_write_ahead(std::uint64_t end) {
+  if (end < next_kick_) return;
+  // Often enough for a small file's steps too (the thread grows the file
+  // when the writer is half a step from its end).
+  next_kick_ = end + std::min(kKickEvery, allocation_step(allocated_.load()) / 4);
+  // Taken so that the thread, which checks for work under it, cannot miss
+  // the wake-up between its check and its wait.
+  MutexLock lock(&ahead_mu_);
+  ahead_cv_.Signal();
+}
+
+void Segment::start_write_ahead() {
+  write_ahead_tried_ = true;
+  next_kick_ = 0;
+  {
+    MutexLock lock(&ahead_mu_);
+    ahead_stop_ = false;
+  }
+  try {
+    write_ahead_ = std::thread([this] { write_ahead_loop(); });
+  } catch (const std::system_error&) {
+    // No thread to spare: appends grow the file and fault pages in themselves.
+  }
+}
+
+void Segment::stop_write_ahead() {
+  if (!write_ahead_.joinable()) return;
+  {
+    MutexLock lock(&ahead_mu_);
+    ahead_stop_ = true;
+    ahead_cv_.Signal();
+  }
+  write_ahead_.join();
+}
+
+bool Segment::write_ahead_due(std::uint64_t pos, std::uint64_t failed_at) const {
+  const std::uint64_t allocated = allocated_.load(std::memory_order_acquire);
+  const bool grow = allocated < map_.length() && allocated != failed_at &&
+                    allocated - std::min(allocated, pos) < allocation_step(allocated) / 2;
+  // From where write_ahead_loop would start (as there, or a writer that
+  // caught up at a step that cannot be taken would keep it spinning).
+  const std::uint64_t from =
+      std::max(populated_.load(std::memory_order_relaxed), round_down(pos, kPage));
+  const bool fault_in = !writing_through_.load(std::memory_order_relaxed) &&
+                        from < std::min(allocated, round_up(pos + kPopulateAhead, kPage));
+  const bool write_back =
+      pos - std::min(pos, written_back_.load(std::memory_order_relaxed)) >= 2 * kWriteBehind;
+  return grow || fault_in || write_back;
+}
+
+// Keeps the file allocated at least half a step and the pages faulted in
+// kPopulateAhead past the writer. Allocation errors are left to the writer:
+// it retries the step itself when it gets there, and a full disk is then the
+// error of its append.
+void Segment::write_ahead_loop() {
+  std::uint64_t failed_at = ~std::uint64_t{0};  // allocated_ when a step last failed
+  for (;;) {
+    std::uint64_t pos;
+    {
+      MutexLock lock(&ahead_mu_);
+      for (;;) {
+        if (ahead_stop_) return;
+        pos = size_.load(std::memory_order_acquire);
+        if (write_ahead_due(pos, failed_at)) break;
+        ahead_cv_.Wait(&ahead_mu_);
+      }
+    }
+    const std::uint64_t allocated = allocated_.load(std::memory_order_acquire);
+    if (allocated < map_.length() && allocated != failed_at &&
+        allocated - std::min(allocated, pos) < allocation_step(allocated) / 2) {
+      const std::uint64_t target =
+          std::min(map_.length(), round_up(allocated + allocation_step(allocated), kPage));
+      try {
+        allocate_file(file_, path_, allocated, target - allocated);
+        raise_to(allocated_, target);
+      } catch (const Error&) {
+        failed_at = allocated;
+      }
+      continue;
+    }
+    // Pages the writer already wrote past (with pwrite) need no faulting in.
+    const std::uint64_t from =
+        std::max(populated_.load(std::memory_order_relaxed), round_down(pos, kPage));
+    const std::uint64_t to =
+        std::min({allocated, round_up(pos + kPopulateAhead, kPage), from + kPopulateChunk});
+    if (to > from && !writing_through_.load(std::memory_order_relaxed)) {
+      map_.populate(from, to - from);
+      raise_to(populated_, to);
+      continue;
+    }
+    // The pieces before the last one: the writer may still store into the
+    // last page it wrote, which writeback would make clean (and fault again).
+    const std::uint64_t back = written_back_.load(std::memory_order_relaxed);
+    const std::uint64_t until = round_down(pos, kWriteBehind) - kWriteBehind;
+    if (pos >= 2 * kWriteBehind && until > back) {
+      start_writeback(file_, back, until - back);
+      written_back_.store(until, std::memory_order_relaxed);
+    }
   }
 }
 
@@ -149,17 +273,20 @@ void Segment::end_append(char* dst, std::size_t n) {
 }
 
 void Segment::append(std::string_view bytes) {
-  if (bytes.size() < kLargeAppend) {
+  const std::uint64_t end = size_.load(std::memory_order_relaxed) + bytes.size();
+  if (bytes.size() < kLargeAppend || (end <= populated_.load(std::memory_order_relaxed) &&
+                                      end <= allocated_.load(std::memory_order_acquire))) {
     append_in_place(bytes.size(), [&](char* dst) { std::memcpy(dst, bytes.data(), bytes.size()); });
     return;
   }
-  if (!writable_) {
-    throw Error(ErrorCode::kReadOnly, "segment '" + path_.string() + "' is sealed");
-  }
   const std::uint64_t at = size_.load(std::memory_order_relaxed);
-  if (at + bytes.size() > allocated_) allocate(at + bytes.size());
+  prepare_append(at + bytes.size());
+  // The thread stops faulting pages in while appends take this way: it
+  // would only fault in the pages pwrite fills next, and contend with it.
+  writing_through_.store(true, std::memory_order_relaxed);
   pwrite_all(file_, path_, bytes, at);
   size_.store(at + bytes.size(), std::memory_order_release);
+  kick_write_ahead(at + bytes.size());
 }
 
 void Segment::sync() const {
@@ -169,22 +296,33 @@ void Segment::sync() const {
 
 void Segment::seal() {
   if (!writable_) return;
+  // Before the cut: the thread must not grow the file again, nor fault in
+  // pages past its new end.
+  stop_write_ahead();
   const std::uint64_t end = size();
-  if (allocated_ > end) {
+  if (allocated_.load() > end) {
     truncate_file(file_, path_, end);
-    allocated_ = end;
-    populated_ = end;
+    allocated_.store(end);
+    populated_.store(end);
   }
   fdatasync_file(file_, path_);
   writable_ = false;
   map_.protect_read_only();
 }
 
+void Segment::set_data_end(std::uint64_t end) {
+  // The pages past the data were not faulted in by this process.
+  populated_.store(std::min(populated_.load(), round_down(end, kPage)));
+  size_.store(end, std::memory_order_release);
+}
+
 void Segment::truncate(std::uint64_t size) {
+  stop_write_ahead();
+  write_ahead_tried_ = false;  // the next append starts it again
   truncate_file(file_, path_, size);
   fdatasync_file(file_, path_);
-  allocated_ = size;
-  populated_ = std::min(populated_, size);
+  allocated_.store(size);
+  populated_.store(std::min(populated_.load(), size));
   size_.store(size, std::memory_order_release);
 }
 
