@@ -111,7 +111,7 @@ run_ctest_sanitized() {
 run_ctest_tsan() {
   TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$root/tests/tsan.supp" \
     ctest --test-dir "$1" --output-on-failure --no-tests=error --parallel "$jobs" \
-    -R '^tst_(stress|db|merge|batch|keydir|faults)$'
+    -R '^tst_(stress|db|merge|batch|keydir|faults|writeahead|append)$'
 }
 
 # Each fuzzer from its seed corpus; new inputs go to a scratch directory.
