@@ -152,6 +152,15 @@ class TestKeysPage : public QObject {
     db->db().close();
   }
 
+  // The sample, open in `w` and searched for "needle" in keys and values: one match.
+  bool openSearchingForNeedles(MainWindow& w) {
+    fillSample();
+    w.show();
+    if (!open(w)) return false;
+    applyAndWait(w, contains("needle", true));
+    return w.tableModel()->matchCount() == 1;
+  }
+
  private slots:
   void initTestCase() { isolateSettings(); }
 
@@ -251,12 +260,8 @@ class TestKeysPage : public QObject {
   }
 
   void valueSearchInTheWindowAndItsCount() {
-    fillSample();
     MainWindow w;
-    w.show();
-    QVERIFY(open(w));
-    applyAndWait(w, contains("needle", true));
-    QCOMPARE(w.tableModel()->matchCount(), quint64(1));
+    QVERIFY(openSearchingForNeedles(w));
     QCOMPARE(w.tableModel()->keyAt(0), std::string("user:3:bio"));
     QVERIFY(w.keysPage()->lastScan().has_value());
     QCOMPARE(w.keysPage()->lastScan()->valuesRead, quint64(6));
@@ -268,12 +273,8 @@ class TestKeysPage : public QObject {
   // Many keys put under a search in values: their values are not read on the GUI thread one by
   // one; the search runs again in the background and lists the new matches.
   void manyChangesUnderAValueSearchSearchAgain() {
-    fillSample();
     MainWindow w;
-    w.show();
-    QVERIFY(open(w));
-    applyAndWait(w, contains("needle", true));
-    QCOMPARE(w.tableModel()->matchCount(), quint64(1));
+    QVERIFY(openSearchingForNeedles(w));
     QSignalSpy again(w.tableModel(), &KeyTableModel::refilterNeeded);
     QSignalSpy done(w.keysPage(), &KeysPage::filterFinished);
     bitcask::WriteBatch batch;

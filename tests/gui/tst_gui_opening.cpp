@@ -39,6 +39,14 @@ void writeHinted(const QString& path, int n) {
   db->close();
 }
 
+// Shows `w` and starts a read-only open of a hinted database of 3,000 keys in `tmp`.
+void startOpeningHinted(MainWindow& w, const QTemporaryDir& tmp) {
+  const QString path = guitest::dbPath(tmp);
+  writeHinted(path, 3000);
+  w.show();
+  w.openDatabase(path, OpenMode::kOpenReadOnly);
+}
+
 }  // namespace
 
 class TestOpening : public QObject {
@@ -295,12 +303,9 @@ class TestOpening : public QObject {
   // With no database open, the open shows on the opening page, then the keys.
   void theWindowShowsTheOpenOnAPage() {
     QTemporaryDir tmp;
-    const QString path = guitest::dbPath(tmp);
-    writeHinted(path, 3000);
     MainWindow w;
-    w.show();
     QSignalSpy opened(&w, &MainWindow::databaseOpened);
-    w.openDatabase(path, OpenMode::kOpenReadOnly);
+    startOpeningHinted(w, tmp);
     QVERIFY(w.openingPage()->isVisible());
     QVERIFY(!w.startPage()->isVisible());
     QVERIFY(opened.wait(30000));
@@ -312,12 +317,9 @@ class TestOpening : public QObject {
   // dropped when it ends.
   void cancelledOpenGoesBackToTheStartPage() {
     QTemporaryDir tmp;
-    const QString path = guitest::dbPath(tmp);
-    writeHinted(path, 3000);
     MainWindow w;
-    w.show();
     QSignalSpy opened(&w, &MainWindow::databaseOpened);
-    w.openDatabase(path, OpenMode::kOpenReadOnly);
+    startOpeningHinted(w, tmp);
     auto* cancel = w.openingPage()->findChild<QPushButton*>();
     QVERIFY(cancel);
     cancel->click();

@@ -57,6 +57,17 @@ void fillWithGarbage(bitcask::DB& db, int n) {
   for (int i = 0; i < n; i += 10) db.remove(key(i));
 }
 
+// fillWithGarbage(n) in small segments at `path`, closed (hints written), then opened for the
+// models.
+std::unique_ptr<bb::Database> openGarbage(const QString& path, int n) {
+  {
+    auto raw = openSmall(path);
+    fillWithGarbage(*raw, n);
+    raw->close();
+  }
+  return guitest::openWritable(path);
+}
+
 std::vector<bitcask::RecordInfo> allRecords(const bitcask::DB& db, std::uint32_t segment) {
   std::vector<bitcask::RecordInfo> out;
   db.read_records(segment, 0, std::size_t(-1), [&](const bitcask::RecordInfo& r) {
@@ -77,12 +88,7 @@ class TestSegments : public QObject {
   void segmentFiguresMatchStatsJson() {
     QTemporaryDir dir;
     const QString path = guitest::dbPath(dir);
-    {
-      auto raw = openSmall(path);
-      fillWithGarbage(*raw, 3000);
-      raw->close();
-    }
-    auto db = guitest::openWritable(path);
+    auto db = openGarbage(path, 3000);
     SegmentsModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     model.setDatabase(db.get());
@@ -419,12 +425,7 @@ class TestSegments : public QObject {
   void mergeReclaimsTheDeadBytesShown() {
     QTemporaryDir dir;
     const QString path = guitest::dbPath(dir);
-    {
-      auto raw = openSmall(path);
-      fillWithGarbage(*raw, 4000);
-      raw->close();
-    }
-    auto db = guitest::openWritable(path);
+    auto db = openGarbage(path, 4000);
     SegmentsPage page;
     page.setDatabase(db.get());
     // A merge of every segment seals the active one and takes it too.
@@ -608,12 +609,7 @@ class TestSegments : public QObject {
   void segmentsPageFitsA1280Window() {
     QTemporaryDir dir;
     const QString path = guitest::dbPath(dir);
-    {
-      auto raw = openSmall(path);
-      fillWithGarbage(*raw, 2000);
-      raw->close();
-    }
-    auto db = guitest::openWritable(path);
+    auto db = openGarbage(path, 2000);
     SegmentsPage page;
     page.setDatabase(db.get());
     // The page's share of a 1280×800 window (menu, tabs, status bar and margins taken off).
@@ -682,12 +678,7 @@ class TestSegments : public QObject {
   void segmentsTableShowsEveryColumn() {
     QTemporaryDir dir;
     const QString path = guitest::dbPath(dir);
-    {
-      auto raw = openSmall(path);
-      fillWithGarbage(*raw, 2000);
-      raw->close();
-    }
-    auto db = guitest::openWritable(path);
+    auto db = openGarbage(path, 2000);
     SegmentsPage page;
     page.resize(1580, 900);
     page.setDatabase(db.get());
