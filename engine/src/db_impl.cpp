@@ -366,6 +366,7 @@ void DBImpl::put_record(std::string_view key, std::string_view value, std::uint6
   if (flags) value = compressed;
   if (expiry_us) flags |= format::kFlagExpiry;
   const bool always = options_.sync == SyncPolicy::Always;
+  const DurableWriter counted(&durable_writers_, always);
   std::uint64_t seq;
   {
     MutexLock lock(&write_mu_);
@@ -378,6 +379,7 @@ void DBImpl::put_record(std::string_view key, std::string_view value, std::uint6
 bool DBImpl::remove(std::string_view key) {
   check_key(key);
   const bool always = options_.sync == SyncPolicy::Always;
+  const DurableWriter counted(&durable_writers_, always);
   std::uint64_t seq;
   {
     MutexLock lock(&write_mu_);
@@ -409,6 +411,7 @@ void DBImpl::write(const WriteBatch& batch) {
                     std::to_string(kMaxBatchBytes) + " bytes; split it");
   }
   const bool always = options_.sync == SyncPolicy::Always;
+  const DurableWriter counted(&durable_writers_, always);
   std::uint64_t seq;
   {
     MutexLock lock(&write_mu_);
@@ -458,8 +461,11 @@ void DBImpl::write(const WriteBatch& batch) {
 // in turn: the writers a sync covers come back a few microseconds after the
 // next sync started. So a leader waits a little (a few percent of a sync,
 // asleep: each writer that arrives wakes it) for as many writes as the
-// larger of the last two groups had, and takes them along. A single writer
-// never waits: its groups are of one.
+// larger of the last two groups had, or as there are writers in flight,
+// and takes them along. Without the count, writers that fell into groups of
+// one stayed there (the last groups said one; measured: 4 writers 2.6x one,
+// 2 writers 1.4x, at a 0.1 ms fdatasync). A single writer never waits: its
+// groups are of one, and it is the only writer in flight.
 void DBImpl::sync_to(std::uint64_t seq) {
   std::uint64_t target;
   {
@@ -470,7 +476,8 @@ void DBImpl::sync_to(std::uint64_t seq) {
     if (synced_seq_ >= seq) return;
     if (failed_.load(std::memory_order_acquire)) check_writable();
     syncing_ = true;
-    const std::uint64_t expected = synced_seq_ + std::max(last_group_, group_before_);
+    const std::uint64_t in_flight = durable_writers_.load(std::memory_order_relaxed);
+    const std::uint64_t expected = synced_seq_ + std::max({last_group_, group_before_, in_flight});
     if (expected > seq) {
       gathering_ = true;
       const auto until = std::chrono::steady_clock::now() + kGroupCommitWait;

@@ -149,6 +149,26 @@ class DBImpl final : public DB {
   CondVar gather_cv_;
   bool gathering_ ABSL_GUARDED_BY(sync_mu_) = false;
   static constexpr std::chrono::microseconds kGroupCommitWait{100};
+  // Writers between the start of a durable write and the end of its sync:
+  // each has at most one write the leader can take along.
+  std::atomic<std::uint32_t> durable_writers_{0};
+  // Counts a durable writer for as long as it lives (nothing when `durable`
+  // is false).
+  class DurableWriter {
+   public:
+    DurableWriter(std::atomic<std::uint32_t>* count, bool durable)
+        : count_(durable ? count : nullptr) {
+      if (count_) count_->fetch_add(1, std::memory_order_relaxed);
+    }
+    ~DurableWriter() {
+      if (count_) count_->fetch_sub(1, std::memory_order_relaxed);
+    }
+    DurableWriter(const DurableWriter&) = delete;
+    DurableWriter& operator=(const DurableWriter&) = delete;
+
+   private:
+    std::atomic<std::uint32_t>* count_;
+  };
 
   Mutex merge_mu_ ABSL_ACQUIRED_BEFORE(write_mu_);
 
