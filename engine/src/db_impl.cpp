@@ -11,66 +11,11 @@
 #include "coding.h"
 #include "compression.h"
 #include "crc32c.h"
+#include "directory.h"
 #include "format.h"
 #include "recovery.h"
 
 namespace bitcask {
-
-namespace {
-
-enum class DirKind { kMissing, kNotADirectory, kEmpty, kNative, kOther };
-
-DirKind classify(const fs::path& dir, std::vector<std::uint32_t>* segment_ids) {
-  std::error_code ec;
-  auto status = fs::status(dir, ec);
-  if (ec || !fs::exists(status)) {
-    if (ec && ec != std::errc::no_such_file_or_directory) {
-      throw_errno(ec.value(), "cannot access", dir);
-    }
-    return DirKind::kMissing;
-  }
-  if (!fs::is_directory(status)) return DirKind::kNotADirectory;
-  bool marker = false, other = false;
-  fs::directory_iterator it(dir, ec);
-  if (ec) throw_errno(ec.value(), "cannot list directory", dir);
-  for (const auto& entry : it) {
-    const std::string name = entry.path().filename().string();
-    std::uint32_t id;
-    if (format::parse_segment_file_name(name, &id)) {
-      segment_ids->push_back(id);
-    } else if (name == format::kMarkerFile) {
-      marker = true;
-    } else if (name == "LOCK" || entry.path().extension() == ".tmp") {
-      // Left by a creation that failed half-way: a lock file, or a marker
-      // never renamed into place. The directory is still empty of data.
-    } else {
-      other = true;
-    }
-  }
-  std::sort(segment_ids->begin(), segment_ids->end());
-  if (marker || !segment_ids->empty()) return DirKind::kNative;
-  return other ? DirKind::kOther : DirKind::kEmpty;
-}
-
-void check_marker(const fs::path& dir) {
-  std::ifstream in(dir / format::kMarkerFile);
-  std::string line;
-  std::getline(in, line);
-  const std::string prefix = format::kMarkerPrefix;
-  if (!line.starts_with(prefix)) {
-    throw Error(ErrorCode::kNotADatabase, "'" + (dir / format::kMarkerFile).string() +
-                                              "' is not a Bitcask format marker (expected '" +
-                                              prefix + "1')");
-  }
-  const std::string version = line.substr(prefix.size());
-  if (version != "1") {
-    throw Error(ErrorCode::kUnsupportedVersion, "database '" + dir.string() +
-                                                    "' uses format version " + version +
-                                                    "; this build reads version 1");
-  }
-}
-
-}  // namespace
 
 std::unique_ptr<DB> DB::open(const fs::path& dir, const Options& options) {
   auto db = std::make_unique<DBImpl>(dir, options);
@@ -108,7 +53,7 @@ DBImpl::~DBImpl() {
 
 void DBImpl::open_or_create() {
   std::vector<std::uint32_t> ids;
-  switch (classify(dir_, &ids)) {
+  switch (classify_directory(dir_, &ids)) {
     case DirKind::kMissing:
       if (read_only_ || !options_.create_if_missing) {
         throw Error(ErrorCode::kNotFound,
@@ -182,7 +127,7 @@ void DBImpl::recover(const std::vector<std::uint32_t>& listed) {
     }
     report_ = RecoveryReport();
     ids.clear();
-    if (classify(dir_, &ids) != DirKind::kNative) {
+    if (classify_directory(dir_, &ids) != DirKind::kNative) {
       throw Error(ErrorCode::kNotADatabase,
                   "'" + dir_.string() + "' stopped being a Bitcask database while it was opened");
     }

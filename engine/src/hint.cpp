@@ -261,6 +261,7 @@ bool Reader::open(const std::filesystem::path& path, std::uint32_t segment_id,
     if (!cursor.skip()) return false;
     ++seen;
   }
+  entries_ = count;
   return seen == count;
 }
 

@@ -124,6 +124,8 @@ class Reader {
   // The records and bytes of the segment the hint covers.
   std::uint64_t records() const { return records_; }
   std::uint64_t covered() const { return covered_; }
+  // Entries (keys) it lists.
+  std::uint64_t entry_count() const { return entries_; }
 
  private:
   Mapping map_;
@@ -131,6 +133,7 @@ class Reader {
   std::size_t end_ = 0;  // of the entries
   std::uint64_t records_ = 0;
   std::uint64_t covered_ = 0;
+  std::uint64_t entries_ = 0;
 };
 
 }  // namespace bitcask::hint

@@ -1,8 +1,8 @@
 // peek_first_keys: a k-way merge of the segments' sorted key lists (see
 // bitcask/peek.h for what it promises).
 //
-// 1. List the directory: native segments only (a marker, or NNNNNNNNNN.seg
-//    files); anything else is not ours to peek at.
+// 1. List the directory as DB::open does (classify_directory): native
+//    segments only; anything else is not ours to peek at.
 // 2. For each segment, oldest first: check its header, then take its hint
 //    (checked whole by hint::Reader, as the open does) as one sorted source.
 //    Bytes the hint does not cover (no hint, or records appended after it)
@@ -20,11 +20,11 @@
 
 #include <algorithm>
 #include <array>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <queue>
 
+#include "directory.h"
 #include "file_util.h"
 #include "format.h"
 #include "hint.h"
@@ -109,32 +109,6 @@ class ScannedSource final : public Source {
   std::map<std::string, Head>::iterator it_;
 };
 
-// The native segment ids in `dir`, oldest first; nothing when `dir` is not a
-// native database.
-std::optional<std::vector<std::uint32_t>> native_segments(const fs::path& dir) {
-  std::vector<std::uint32_t> ids;
-  bool marker = false;
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    std::uint32_t id;
-    const std::string name = entry.path().filename().string();
-    if (format::parse_segment_file_name(name, &id)) {
-      ids.push_back(id);
-    } else if (name == format::kMarkerFile) {
-      marker = true;
-    }
-  }
-  if (marker) {
-    std::ifstream in(dir / format::kMarkerFile);
-    std::string line;
-    std::getline(in, line);
-    if (!line.starts_with(format::kMarkerPrefix)) return std::nullopt;
-  } else if (ids.empty()) {
-    return std::nullopt;
-  }
-  std::sort(ids.begin(), ids.end());
-  return ids;
-}
-
 // The records of `seg` from `start` on, sorted by key, the last of a key
 // winning; nothing when a record is damaged (zeros running to the end of
 // the newest segment are its preallocated tail, not damage).
@@ -170,14 +144,16 @@ struct Later {
 };
 
 std::optional<KeyPeek> peek(const fs::path& dir, std::size_t limit, std::uint64_t max_scan_bytes) {
-  const auto ids = native_segments(dir);
-  if (!ids) return std::nullopt;
+  std::vector<std::uint32_t> segment_ids;
+  if (classify_directory(dir, &segment_ids) != DirKind::kNative) return std::nullopt;
+  // A marker of another version: the open refuses it, so nothing is shown (this throws).
+  if (fs::exists(dir / format::kMarkerFile)) check_marker(dir);
   const std::uint64_t now_us = format::now_us();
   KeyPeek out;
   std::vector<std::unique_ptr<Source>> sources;
   std::uint64_t scanned = 0;
-  for (std::size_t i = 0; i < ids->size(); ++i) {
-    const std::uint32_t id = (*ids)[i];
+  for (std::size_t i = 0; i < segment_ids.size(); ++i) {
+    const std::uint32_t id = segment_ids[i];
     const fs::path path = dir / format::segment_file_name(id);
     std::uint64_t size;
     {
@@ -192,7 +168,7 @@ std::optional<KeyPeek> peek(const fs::path& dir, std::size_t limit, std::uint64_
     auto reader = std::make_unique<hint::Reader>();
     if (reader->open(dir / hint::file_name(id), id, size)) {
       covered = reader->covered();
-      out.listed_entries += hint::entry_count(dir, id);
+      out.listed_entries += reader->entry_count();
       sources.push_back(std::make_unique<HintSource>(std::move(reader), id, now_us));
     }
     if (covered < size) {
@@ -202,7 +178,7 @@ std::optional<KeyPeek> peek(const fs::path& dir, std::size_t limit, std::uint64_
       if (scanned > max_scan_bytes) return std::nullopt;
       auto seg =
           Segment::open(path, id, SegmentFormat::kNative, Segment::Mode::kSnapshot, 0, covered);
-      auto heads = scan_records(*seg, covered, i + 1 == ids->size(), now_us);
+      auto heads = scan_records(*seg, covered, i + 1 == segment_ids.size(), now_us);
       if (!heads) return std::nullopt;
       out.listed_entries += heads->size();
       sources.push_back(std::make_unique<ScannedSource>(std::move(*heads), id));

@@ -173,11 +173,11 @@ void Recovery::recover_segment(const std::shared_ptr<Segment>& seg, bool is_last
   }
 }
 
-// Applies a segment's hint instead of reading its records. Returns the
-// bytes of the segment the hint covers: 0 when it is missing or damaged.
-std::uint64_t Recovery::load_hint(Segment& seg) {
-  hint::Reader hint;
-  if (!hint.open(dir_ / hint::file_name(seg.id()), seg.id(), seg.size())) return 0;
+// Applies a segment's hint (checked whole by open_hint) instead of reading
+// its records. Returns the bytes of the segment the hint covers: 0 when it
+// does not fit the segment as opened.
+std::uint64_t Recovery::load_hint(Segment& seg, const hint::Reader& hint) {
+  if (hint.covered() > seg.size()) return 0;
   // In batches, as records are (RecordBatch); the cursor reuses its key
   // buffer, so a batch keeps copies.
   std::array<hint::Entry, kApplyBatch> batch;
@@ -200,16 +200,16 @@ std::uint64_t Recovery::load_hint(Segment& seg) {
   return hint.covered();
 }
 
-// The bytes of segment `id` its hint covers (0 without a valid hint). No
-// writer ever cuts them: a writer cuts only past the last record it reads,
-// and it reads records only past a hint's coverage (engine/FORMAT.md, "End of
-// data"). So a read-only reader may map them from the file instead of
-// copying them with the rest of the newest segment.
-std::uint64_t Recovery::hint_coverage(std::uint32_t id, const fs::path& segment_path) const {
+// Opens segment `id`'s hint into *hint, checked whole; false when it is
+// missing or damaged. Before the segment itself: what a valid hint covers,
+// no writer ever cuts (a writer cuts only past the last record it reads, and
+// it reads records only past a hint's coverage; engine/FORMAT.md, "End of
+// data"), so a read-only reader maps those bytes of the newest segment
+// instead of copying them.
+bool Recovery::open_hint(std::uint32_t id, const fs::path& segment_path, hint::Reader* hint) const {
   std::error_code ec;
   const std::uint64_t size = fs::file_size(segment_path, ec);
-  hint::Reader hint;
-  return !ec && hint.open(dir_ / hint::file_name(id), id, size) ? hint.covered() : 0;
+  return !ec && hint->open(dir_ / hint::file_name(id), id, size);
 }
 
 // Leftovers of a crash during a merge or a durable file write: never
@@ -241,12 +241,15 @@ void Recovery::native(const std::vector<std::uint32_t>& ids) {
     const auto mode = !is_last     ? Segment::Mode::kSealed
                       : read_only_ ? Segment::Mode::kSnapshot
                                    : Segment::Mode::kAppend;
+    hint::Reader hint;
+    const bool hinted = open_hint(ids[i], path, &hint);
     auto seg = Segment::open(
         path, ids[i], SegmentFormat::kNative, mode,
         mode == Segment::Mode::kAppend ? active_segment_reserve(options_.max_segment_size) : 0,
-        mode == Segment::Mode::kSnapshot ? hint_coverage(ids[i], path) : 0);
+        mode == Segment::Mode::kSnapshot && hinted ? hint.covered() : 0);
     table_.add(seg);  // first: a record may replace one in its own segment
-    const std::uint64_t covered = seg->size() >= format::kSegmentHeaderSize ? load_hint(*seg) : 0;
+    const std::uint64_t covered =
+        hinted && seg->size() >= format::kSegmentHeaderSize ? load_hint(*seg, hint) : 0;
     if (covered == 0) {
       hint::Builder builder(seg->id());
       // A read-only open writes no hint: building one would only copy keys.

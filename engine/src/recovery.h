@@ -37,11 +37,12 @@ class Recovery {
  private:
   void recover_segment(const std::shared_ptr<Segment>& seg, bool is_last, std::uint64_t start,
                        hint::Builder* hint) ABSL_EXCLUSIVE_LOCKS_REQUIRED(table_.mu());
-  std::uint64_t load_hint(Segment& seg) ABSL_EXCLUSIVE_LOCKS_REQUIRED(table_.mu());
+  std::uint64_t load_hint(Segment& seg, const hint::Reader& hint)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(table_.mu());
   void apply(Segment& seg, const RawRecord& rec) ABSL_EXCLUSIVE_LOCKS_REQUIRED(table_.mu());
   void cut_tail(Segment& seg, std::uint64_t offset, std::uint64_t end);
   void remove_temp_files();
-  std::uint64_t hint_coverage(std::uint32_t id, const fs::path& segment_path) const;
+  bool open_hint(std::uint32_t id, const fs::path& segment_path, hint::Reader* hint) const;
 
   const fs::path& dir_;
   const Options& options_;
