@@ -55,7 +55,8 @@ int check(Op op, const std::filesystem::path& path);
 //   kTruncate  path cut to a size
 //   kMkdir     directory path created
 //   kMap       path mapped
-//   kAllocate  blocks allocated for path, which may have grown (zeros)
+//   kAllocate  blocks allocated, or zeros written past the data, for path,
+//              which may have grown (zeros)
 // `from` is empty except for kRename. Calls are serialised (one at a time,
 // from whichever thread made the operation); an observer must not call into
 // the engine.

@@ -249,6 +249,24 @@ void allocate_file(const File& file, const fs::path& path, std::uint64_t offset,
   fault::observe(fault::Op::kAllocate, path);
 }
 
+void write_zeros(const File& file, const fs::path& path, std::uint64_t offset,
+                 std::uint64_t length) {
+  static const std::string zeros(std::size_t{256} << 10, '\0');
+  // Making room, as allocate_file is (the same fault, the same words).
+  const std::string what = "cannot allocate " + std::to_string(length) + " bytes at offset " +
+                           std::to_string(offset) + " of";
+  if (int err = fault::check(fault::Op::kAllocate, path)) throw_errno(err, what, path);
+  while (length > 0) {
+    const std::uint64_t n = std::min<std::uint64_t>(length, zeros.size());
+    const ssize_t wrote = ::pwrite(file.fd(), zeros.data(), n, static_cast<off_t>(offset));
+    if (wrote < 0 && errno == EINTR) continue;
+    if (wrote <= 0) throw_errno(wrote < 0 ? errno : EIO, what, path);
+    offset += static_cast<std::uint64_t>(wrote);
+    length -= static_cast<std::uint64_t>(wrote);
+  }
+  fault::observe(fault::Op::kAllocate, path);
+}
+
 void start_writeback(const File& file, std::uint64_t offset, std::uint64_t length) {
   ::sync_file_range(file.fd(), static_cast<off_t>(offset), static_cast<off_t>(length),
                     SYNC_FILE_RANGE_WRITE);
@@ -345,6 +363,14 @@ void Mapping::populate(std::uint64_t offset, std::uint64_t length) const {
   (void)offset;
   (void)length;
 #endif
+}
+
+void Mapping::unmap_pages(std::uint64_t offset, std::uint64_t length) const {
+  const std::uint64_t page = 4096;
+  const std::uint64_t begin = (offset + page - 1) / page * page;
+  const std::uint64_t end = std::min(length_, offset + length) / page * page;
+  if (!data_ || end <= begin) return;
+  ::madvise(data_ + begin, end - begin, MADV_DONTNEED);
 }
 
 Mapping Mapping::copy_of(const File& file, const fs::path& path, std::uint64_t length,

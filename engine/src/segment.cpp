@@ -24,15 +24,20 @@ constexpr std::uint64_t kPage = 4096;
 // live database) reads through.
 constexpr std::uint64_t kFirstAllocation = 64 << 10;
 constexpr std::uint64_t kMaxAllocation = 16 << 20;
-// Pages are faulted in writable this far ahead of the writer, so copies into
-// the mapping take no page fault. It also writes those pages once as zeros
-// (they are dirty), which turns the preallocated extents into written ones:
-// an fdatasync then flushes data without a journal commit for the extents.
+// Pages are made this far ahead of the writer: zeros written into the page
+// cache with pwrite (write_zeros: a tenth of the cost of faulting in pages
+// of a preallocated extent, each of which the file system reads as zeros
+// first), then faulted in writable, so copies into the mapping take no page
+// fault. The zeros are dirty pages, which turns the preallocated extents
+// into written ones: an fdatasync then flushes data without a journal
+// commit for the extents.
 constexpr std::uint64_t kPopulateAhead = 4 << 20;
-// The write-ahead thread faults pages in this many at a time (a short
-// system call, so that it soon sees a stop), and is woken each time the
-// writer has used this much of what is ready ahead of it.
-constexpr std::uint64_t kPopulateChunk = 256 << 10;
+// Pages are prepared this many at a time, by the write-ahead thread or by a
+// writer that caught up with it (measured at 64 KiB to 1 MiB: larger pieces
+// cost less a page, and the writer waits no longer for them).
+constexpr std::uint64_t kPrepareChunk = 1 << 20;
+// The thread is woken each time the writer has used this much of what is
+// ready ahead of it.
 constexpr std::uint64_t kKickEvery = 1 << 20;
 // Written data is handed to the disk (start_writeback) in pieces of this
 // size behind the writer, so that the fdatasync of a seal (roll-over, close)
@@ -48,6 +53,12 @@ std::uint64_t round_down(std::uint64_t n, std::uint64_t to) { return n / to * to
 // The next allocation step for a file of `allocated` bytes.
 std::uint64_t allocation_step(std::uint64_t allocated) {
   return std::clamp(allocated, kFirstAllocation, kMaxAllocation);
+}
+
+// Whether the write-ahead thread grows a file of `allocated` bytes for a
+// writer at `pos`: half a step before the writer gets to the end.
+bool grow_due(std::uint64_t allocated, std::uint64_t pos) {
+  return allocated - std::min(allocated, pos) < allocation_step(allocated) / 2;
 }
 
 // Raises `a` to at least `v` (the appender and the write-ahead thread both
@@ -78,6 +89,7 @@ Segment::Segment(fs::path path, std::uint32_t id, SegmentFormat format, File fil
       map_(std::move(map)),
       allocated_(size),
       populated_(size),
+      prepared_(size),
       writable_(file_.valid()) {}
 
 Segment::~Segment() { stop_write_ahead(); }
@@ -137,6 +149,14 @@ void Segment::prepare_append(std::uint64_t end) {
   if (end > allocated_.load(std::memory_order_acquire)) allocate(end);
 }
 
+void Segment::prepare_pages(std::uint64_t to) {
+  MutexLock lock(&prepare_mu_);
+  const std::uint64_t from = prepared_.load(std::memory_order_acquire);
+  if (to <= from) return;
+  write_zeros(file_, path_, from, to - from);
+  prepared_.store(to, std::memory_order_release);
+}
+
 char* Segment::begin_append(std::size_t n) {
   const std::uint64_t at = size_.load(std::memory_order_relaxed);
   const std::uint64_t end = at + n;
@@ -144,15 +164,11 @@ char* Segment::begin_append(std::size_t n) {
   if (writing_through_.load(std::memory_order_relaxed)) {
     writing_through_.store(false, std::memory_order_relaxed);
   }
-  if (end > populated_.load(std::memory_order_relaxed)) {
-    // The write-ahead thread is behind: fault in what this copy needs (and
-    // a little more) here rather than page by page during the copy.
-    const std::uint64_t from =
-        std::max(populated_.load(std::memory_order_relaxed), round_down(at, kPage));
-    const std::uint64_t to =
-        std::min(allocated_.load(std::memory_order_acquire), round_up(end + kPopulateChunk, kPage));
-    map_.populate(from, to - from);
-    raise_to(populated_, to);
+  if (end > prepared_.load(std::memory_order_acquire)) {
+    // The write-ahead thread is behind: make the pages this copy needs (and
+    // a little more) here; the copy then faults them in cheaply.
+    prepare_pages(
+        std::min(allocated_.load(std::memory_order_acquire), round_up(end + kPrepareChunk, kPage)));
   }
   kick_write_ahead(end);
   return map_.mutable_data() + at;
@@ -193,16 +209,18 @@ void Segment::stop_write_ahead() {
   write_ahead_.join();
 }
 
-bool Segment::write_ahead_due(std::uint64_t pos, std::uint64_t failed_at) const {
+bool Segment::write_ahead_due(std::uint64_t pos, std::uint64_t failed_at,
+                              std::uint64_t zeros_failed_at) const {
   const std::uint64_t allocated = allocated_.load(std::memory_order_acquire);
-  const bool grow = allocated < map_.length() && allocated != failed_at &&
-                    allocated - std::min(allocated, pos) < allocation_step(allocated) / 2;
+  const bool grow = allocated < map_.length() && allocated != failed_at && grow_due(allocated, pos);
   // From where write_ahead_loop would start (as there, or a writer that
   // caught up at a step that cannot be taken would keep it spinning).
   const std::uint64_t from =
       std::max(populated_.load(std::memory_order_relaxed), round_down(pos, kPage));
+  const std::uint64_t ahead = std::min(allocated, round_up(pos + kPopulateAhead, kPage));
+  const std::uint64_t prepared = prepared_.load(std::memory_order_acquire);
   const bool fault_in = !writing_through_.load(std::memory_order_relaxed) &&
-                        from < std::min(allocated, round_up(pos + kPopulateAhead, kPage));
+                        ((prepared < ahead && prepared != zeros_failed_at) || from < prepared);
   const bool write_back =
       pos - std::min(pos, written_back_.load(std::memory_order_relaxed)) >= 2 * kWriteBehind;
   return grow || fault_in || write_back;
@@ -213,7 +231,8 @@ bool Segment::write_ahead_due(std::uint64_t pos, std::uint64_t failed_at) const 
 // it retries the step itself when it gets there, and a full disk is then the
 // error of its append.
 void Segment::write_ahead_loop() {
-  std::uint64_t failed_at = ~std::uint64_t{0};  // allocated_ when a step last failed
+  std::uint64_t failed_at = ~std::uint64_t{0};        // allocated_ when a step last failed
+  std::uint64_t zeros_failed_at = ~std::uint64_t{0};  // prepared_ when writing zeros last failed
   for (;;) {
     std::uint64_t pos;
     {
@@ -221,13 +240,12 @@ void Segment::write_ahead_loop() {
       for (;;) {
         if (ahead_stop_) return;
         pos = size_.load(std::memory_order_acquire);
-        if (write_ahead_due(pos, failed_at)) break;
+        if (write_ahead_due(pos, failed_at, zeros_failed_at)) break;
         ahead_cv_.Wait(&ahead_mu_);
       }
     }
     const std::uint64_t allocated = allocated_.load(std::memory_order_acquire);
-    if (allocated < map_.length() && allocated != failed_at &&
-        allocated - std::min(allocated, pos) < allocation_step(allocated) / 2) {
+    if (allocated < map_.length() && allocated != failed_at && grow_due(allocated, pos)) {
       const std::uint64_t target =
           std::min(map_.length(), round_up(allocated + allocation_step(allocated), kPage));
       try {
@@ -238,21 +256,34 @@ void Segment::write_ahead_loop() {
       }
       continue;
     }
-    // Pages the writer already wrote past (with pwrite) need no faulting in.
-    const std::uint64_t from =
-        std::max(populated_.load(std::memory_order_relaxed), round_down(pos, kPage));
-    const std::uint64_t to =
-        std::min({allocated, round_up(pos + kPopulateAhead, kPage), from + kPopulateChunk});
-    if (to > from && !writing_through_.load(std::memory_order_relaxed)) {
-      map_.populate(from, to - from);
-      raise_to(populated_, to);
-      continue;
+    if (!writing_through_.load(std::memory_order_relaxed)) {
+      // Zeros first, a piece at a time; then those pages (or ones the writer
+      // made itself) are faulted in. Pages the writer already wrote past
+      // need no faulting in.
+      const std::uint64_t prepared = prepared_.load(std::memory_order_acquire);
+      const std::uint64_t ahead = std::min(allocated, round_up(pos + kPopulateAhead, kPage));
+      if (prepared < ahead && prepared != zeros_failed_at) {
+        try {
+          prepare_pages(std::min(ahead, round_down(prepared, kPage) + kPrepareChunk));
+        } catch (const Error&) {
+          zeros_failed_at = prepared;  // left to the writer, whose error it is then
+        }
+      }
+      const std::uint64_t from =
+          std::max(populated_.load(std::memory_order_relaxed), round_down(pos, kPage));
+      const std::uint64_t to = prepared_.load(std::memory_order_acquire);
+      if (to > from) {
+        map_.populate(from, to - from);
+        raise_to(populated_, to);
+        continue;
+      }
     }
     // The pieces before the last one: the writer may still store into the
     // last page it wrote, which writeback would make clean (and fault again).
     const std::uint64_t back = written_back_.load(std::memory_order_relaxed);
     const std::uint64_t until = round_down(pos, kWriteBehind) - kWriteBehind;
     if (pos >= 2 * kWriteBehind && until > back) {
+      map_.unmap_pages(back, until - back);
       start_writeback(file_, back, until - back);
       written_back_.store(until, std::memory_order_relaxed);
     }
@@ -274,8 +305,7 @@ void Segment::end_append(char* dst, std::size_t n) {
 
 void Segment::append(std::string_view bytes) {
   const std::uint64_t end = size_.load(std::memory_order_relaxed) + bytes.size();
-  if (bytes.size() < kLargeAppend || (end <= populated_.load(std::memory_order_relaxed) &&
-                                      end <= allocated_.load(std::memory_order_acquire))) {
+  if (bytes.size() < kLargeAppend || end <= prepared_.load(std::memory_order_acquire)) {
     append_in_place(bytes.size(), [&](char* dst) { std::memcpy(dst, bytes.data(), bytes.size()); });
     return;
   }
@@ -284,7 +314,12 @@ void Segment::append(std::string_view bytes) {
   // The thread stops faulting pages in while appends take this way: it
   // would only fault in the pages pwrite fills next, and contend with it.
   writing_through_.store(true, std::memory_order_relaxed);
-  pwrite_all(file_, path_, bytes, at);
+  {
+    // The thread must not write zeros there meanwhile.
+    MutexLock lock(&prepare_mu_);
+    pwrite_all(file_, path_, bytes, at);
+    raise_to(prepared_, at + bytes.size());
+  }
   size_.store(at + bytes.size(), std::memory_order_release);
   kick_write_ahead(at + bytes.size());
 }
@@ -305,6 +340,7 @@ void Segment::seal() {
     allocated_.store(end);
     populated_.store(end);
   }
+  prepared_.store(std::min(prepared_.load(), end));
   fdatasync_file(file_, path_);
   writable_ = false;
   map_.protect_read_only();
@@ -313,6 +349,7 @@ void Segment::seal() {
 void Segment::set_data_end(std::uint64_t end) {
   // The pages past the data were not faulted in by this process.
   populated_.store(std::min(populated_.load(), round_down(end, kPage)));
+  prepared_.store(end);
   size_.store(end, std::memory_order_release);
 }
 
@@ -323,6 +360,7 @@ void Segment::truncate(std::uint64_t size) {
   fdatasync_file(file_, path_);
   allocated_.store(size);
   populated_.store(std::min(populated_.load(), size));
+  prepared_.store(std::min(prepared_.load(), size));
   size_.store(size, std::memory_order_release);
 }
 

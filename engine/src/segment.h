@@ -13,14 +13,13 @@
 // blocks (allocate_file), so a full disk is an error from the append that
 // needed the step, never a SIGBUS during a copy; the bytes past the data are
 // zeros until written. A write-ahead thread of the segment (started by its
-// first append, stopped by seal) grows the file and faults the pages in
-// ahead of the writer, so an append normally makes no system call and takes
-// no page fault; when the writer catches up it does the step itself, and an
-// error of that step is the append's. Sealing cuts that preallocated tail off, durably; a
-// crash leaves it, and recovery finds the data end (engine/FORMAT.md, "End
-// of data"). Only the active segment keeps its file descriptor: a mapping
-// does not need one, so a database of thousands of segments opens under the
-// usual limit of 1,024 open files.
+// first append, stopped by seal) grows the file, writes zeros into the page
+// cache and faults those pages in ahead of the writer, so an append normally makes no system call
+// and takes no page fault; when the writer catches up it does the step itself, and an error of that
+// step is the append's. Sealing cuts that preallocated tail off, durably; a crash leaves it, and
+// recovery finds the data end (engine/FORMAT.md, "End of data"). Only the active segment keeps its
+// file descriptor: a mapping does not need one, so a database of thousands of segments opens under
+// the usual limit of 1,024 open files.
 #pragma once
 
 #include <absl/base/thread_annotations.h>
@@ -99,8 +98,8 @@ class Segment {
   // (the database's write lock).
   void append(std::string_view bytes);
   // From this size on append() writes with pwrite(2) into the preallocated
-  // file instead of copying into the mapping, unless the pages are faulted
-  // in already: a large append (a batch of 1 MB) outruns the write-ahead
+  // file instead of copying into the mapping, unless the pages are in the
+  // page cache already (prepared_): a large append (a batch of 1 MB) outruns the write-ahead
   // thread, and stores into pages not yet faulted in cost more than the
   // kernel's copy. (A single record, at most 64 KiB and a few, is always
   // encoded in place: measured, a put of 10 KB takes 2.9 µs so against 4.5
@@ -141,6 +140,9 @@ class Segment {
   // Checks that the segment takes appends and makes [size(), end) allocated,
   // doing what the write-ahead thread has not done yet.
   void prepare_append(std::uint64_t end);
+  // Writes zeros from prepared_ up to `to` (at most allocated_) and raises
+  // prepared_; nothing when it is there already. Throws on a write error.
+  void prepare_pages(std::uint64_t to) ABSL_LOCKS_EXCLUDED(prepare_mu_);
   // Room for n bytes at the end (grown and faulted in when needed).
   char* begin_append(std::size_t n);
   // The write-ahead thread: started by the first append, stopped (and
@@ -148,8 +150,10 @@ class Segment {
   void start_write_ahead();
   void write_ahead_loop();
   // Whether the write-ahead thread has something to do for a writer at `pos`
-  // (`failed_at`: the allocation that last failed there, left to the writer).
-  bool write_ahead_due(std::uint64_t pos, std::uint64_t failed_at) const;
+  // (`failed_at`: the allocation that last failed there, left to the writer;
+  // `zeros_failed_at`: the same for writing zeros at prepared_).
+  bool write_ahead_due(std::uint64_t pos, std::uint64_t failed_at,
+                       std::uint64_t zeros_failed_at) const;
   // Wakes the write-ahead thread when the writer at `end` has used up part
   // of what is ready ahead of it.
   void kick_write_ahead(std::uint64_t end);
@@ -168,6 +172,13 @@ class Segment {
   // truncate set them after the thread stopped.
   std::atomic<std::uint64_t> allocated_{0};
   std::atomic<std::uint64_t> populated_{0};
+  // Up to where the page cache holds the file's pages: zeros written ahead
+  // of the data (prepare_pages), or data. Never below size(). Bytes below it
+  // are only ever written by the appender; bytes from it on only by the
+  // holder of prepare_mu_, which raises it once they are written: so zeros
+  // never land on data, whichever thread writes them.
+  std::atomic<std::uint64_t> prepared_{0};
+  Mutex prepare_mu_;
   // Set while appends go through pwrite (large appends that outran the
   // thread), cleared by a copy into the mapping.
   std::atomic<bool> writing_through_{false};
