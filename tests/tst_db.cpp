@@ -394,11 +394,14 @@ class DbTest : public QObject {
 
   // The fast path for plain strings must give exactly nlohmann's text, and
   // read back the same string, whichever byte needs escaping and wherever it
-  // is (inside a 16-byte step or in the tail).
+  // is (inside a 16-, 32- or 64-byte step or in the tail), through
+  // Bitcask::put and get as well.
   void stringFastPathMatchesNlohmann() {
+    QTemporaryDir tmp;
+    Bitcask db(path_of(tmp));
     for (unsigned char special : {0x00, 0x01, 0x1f, 0x22, 0x5c, 0x7f, 0x80, 0xc3, 0xff}) {
-      for (std::size_t at = 0; at < 40; ++at) {
-        std::string s(40, 'a');
+      for (std::size_t at = 0; at < 100; ++at) {
+        std::string s(100, 'a');
         s[at] = static_cast<char>(special);
         if (special == 0xc3 && at + 1 < s.size()) s[at + 1] = static_cast<char>(0xa9);  // é
         const nlohmann::json value(s);
@@ -410,6 +413,9 @@ class DbTest : public QObject {
         }
         QCOMPARE(to_json_text(value), expected);
         QCOMPARE(parse_json_text(expected).get<std::string>(), s);
+        db.put("k", value);
+        QCOMPARE(*db.get_text("k"), expected);
+        QCOMPARE(db.get("k")->get<std::string>(), s);
       }
     }
     const std::string plain(37, 'x');

