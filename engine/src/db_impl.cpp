@@ -204,34 +204,39 @@ void DBImpl::queue_hint(std::uint32_t segment_id) {
   bg_cv_.Signal();
 }
 
-void DBImpl::rotate_if_full(std::size_t record_size) {
-  std::shared_ptr<Segment> active = active_segment();
-  const std::uint64_t used = active->size();
+Segment* DBImpl::segment_for_append(std::size_t record_size) {
+  Segment* current;
+  {
+    ReaderMutexLock lock(&table_.mu());
+    current = table_.active().get();
+  }
+  const std::uint64_t used = current->size();
   if (used + record_size <= options_.max_segment_size || used <= format::kSegmentHeaderSize) {
-    return;
+    return current;
   }
   // The sealed segment is durable (its records, and its file cut to them)
   // before the next one takes writes, so a group sync of the new active
-  // segment covers everything before it.
-  active->seal();
-  auto next = Segment::create(dir_, next_segment_id(active->id()), options_.max_segment_size);
+  // segment covers everything before it. (The table keeps it.)
+  current->seal();
+  auto next = Segment::create(dir_, next_segment_id(current->id()), options_.max_segment_size);
+  Segment* const fresh = next.get();
   {
     WriterMutexLock lock(&table_.mu());
     table_.add(next);
     table_.set_active(std::move(next));
   }
-  queue_hint(active->id());
+  queue_hint(current->id());
+  return fresh;
 }
 
-// Appends write_buf_ (one or more encoded records) to the active segment.
-// Returns the offset it was written at.
-std::uint64_t DBImpl::append_encoded_locked() {
+// Appends write_buf_ (one or more encoded records) to the active segment,
+// *written_to. Returns the offset it was written at.
+std::uint64_t DBImpl::append_encoded_locked(Segment** written_to) {
   try {
-    rotate_if_full(write_buf_.size());
-    // Only write_mu_ holders change which segment is active.
-    std::shared_ptr<Segment> active = active_segment();
+    Segment* active = segment_for_append(write_buf_.size());
     const std::uint64_t offset = active->size();
     active->append(write_buf_);
+    *written_to = active;
     return offset;
   } catch (const Error& e) {
     fail(e);
@@ -241,15 +246,14 @@ std::uint64_t DBImpl::append_encoded_locked() {
 // Appends one record and publishes it. The caller holds write_mu_. Returns
 // the write's sequence number.
 // The record is encoded straight into the active segment's mapping.
-std::uint64_t DBImpl::append_locked(RecordKind kind, std::string_view key, std::string_view value,
-                                    std::uint8_t flags, std::uint64_t expiry_us) {
-  const std::uint64_t ts = format::now_us();
+std::uint64_t DBImpl::append_locked(RecordKind kind, std::uint64_t ts, std::string_view key,
+                                    std::string_view value, std::uint8_t flags,
+                                    std::uint64_t expiry_us) {
   const std::size_t size = format::record_size(key.size(), value.size(), flags);
   std::uint64_t offset;
+  Segment* active;
   try {
-    rotate_if_full(size);
-    // Only write_mu_ holders change which segment is active.
-    std::shared_ptr<Segment> active = active_segment();
+    active = segment_for_append(size);
     offset = active->size();
     active->append_in_place(size, [&](char* dst) {
       format::encode_record(dst, kind, ts, key, value, flags, expiry_us);
@@ -259,7 +263,7 @@ std::uint64_t DBImpl::append_locked(RecordKind kind, std::string_view key, std::
   }
   {
     WriterMutexLock lock(&table_.mu());
-    const Location loc{table_.active()->id(), static_cast<std::uint32_t>(offset),
+    const Location loc{active->id(), static_cast<std::uint32_t>(offset),
                        static_cast<std::uint32_t>(size), ts, flags};
     table_.publish(kind, key, loc);
   }
@@ -316,7 +320,7 @@ void DBImpl::put_record(std::string_view key, std::string_view value, std::uint6
   {
     MutexLock lock(&write_mu_);
     check_writable();
-    seq = append_locked(RecordKind::kPut, key, value, flags, expiry_us);
+    seq = append_locked(RecordKind::kPut, format::now_us(), key, value, flags, expiry_us);
   }
   if (always) sync_to(seq);
 }
@@ -329,14 +333,15 @@ bool DBImpl::remove(std::string_view key) {
   {
     MutexLock lock(&write_mu_);
     check_writable();
+    const std::uint64_t now = format::now_us();
     {
       // Shared: merge changes the keydir too (relocations, expired keys)
       // without write_mu_.
       ReaderMutexLock read(&table_.mu());
       std::optional<Location> loc = table_.keydir().find(key);
-      if (!loc || expired(*loc, format::now_us())) return false;
+      if (!loc || expired(*loc, now)) return false;
     }
-    seq = append_locked(RecordKind::kTombstone, key, {});
+    seq = append_locked(RecordKind::kTombstone, now, key, {});
   }
   if (always) sync_to(seq);
   return true;
@@ -378,11 +383,12 @@ void DBImpl::write(const WriteBatch& batch) {
     }
     starts.push_back(static_cast<std::uint32_t>(write_buf_.size()));
     format::append_record(&write_buf_, RecordKind::kBatchCommit, ts, {}, count);
-    const std::uint64_t base = append_encoded_locked();
+    Segment* written_to;
+    const std::uint64_t base = append_encoded_locked(&written_to);
     {
       // One exclusive section: readers see all of the batch or none of it.
       WriterMutexLock publish_lock(&table_.mu());
-      const std::uint32_t id = table_.active()->id();
+      const std::uint32_t id = written_to->id();
       table_.count_records(id, 2);  // the begin and commit markers
       for (std::size_t i = 0; i < batch.size(); ++i) {
         const auto& op = batch.ops()[i];

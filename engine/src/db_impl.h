@@ -86,11 +86,16 @@ class DBImpl final : public DB {
   void check_writable() const;
   [[noreturn]] void fail(const Error& cause);
   void put_record(std::string_view key, std::string_view value, std::uint64_t expiry_us);
-  std::uint64_t append_locked(RecordKind kind, std::string_view key, std::string_view value,
-                              std::uint8_t flags = 0, std::uint64_t expiry_us = 0)
+  std::uint64_t append_locked(RecordKind kind, std::uint64_t ts, std::string_view key,
+                              std::string_view value, std::uint8_t flags = 0,
+                              std::uint64_t expiry_us = 0) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  std::uint64_t append_encoded_locked(Segment** written_to)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  std::uint64_t append_encoded_locked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  void rotate_if_full(std::size_t record_size) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // The active segment that takes `record_size` more bytes: the current
+  // one, or a new one after a roll-over. A plain pointer, valid while
+  // write_mu_ is held (only its holders change or seal the active segment,
+  // and the table keeps it): the write path takes no reference for it.
+  Segment* segment_for_append(std::size_t record_size) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // The active segment, read under the table lock (only write_mu_ holders
   // change which one it is).
   std::shared_ptr<Segment> active_segment() const;
