@@ -1,6 +1,7 @@
 #include "db_impl.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 
 #include <algorithm>
 #include <cstring>
@@ -40,7 +41,12 @@ DBImpl::DBImpl(fs::path dir, const Options& options)
   }
   open_or_create();
   // It starts with the hints recovery found stale.
-  if (!read_only_) background_ = std::thread([this] { background_loop(); });
+  if (!read_only_) {
+    background_ = std::thread([this] {
+      ::pthread_setname_np(::pthread_self(), "bitcask-bg");  // hints, interval syncs
+      background_loop();
+    });
+  }
 }
 
 DBImpl::~DBImpl() {

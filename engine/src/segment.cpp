@@ -2,6 +2,7 @@
 
 #include <bitcask/options.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -103,8 +104,12 @@ std::shared_ptr<Segment> Segment::create(const fs::path& dir, std::uint32_t id,
   fdatasync_file(f, path);
   fsync_dir(dir);
   Mapping map = Mapping::writable(f, path, active_segment_reserve(max_size));
-  return std::shared_ptr<Segment>(
+  std::shared_ptr<Segment> seg(
       new Segment(path, id, SegmentFormat::kNative, std::move(f), header.size(), std::move(map)));
+  // A new segment takes appends soon (a new database, a roll-over): the
+  // thread starts on its pages now rather than at the first append.
+  seg->start_write_ahead();
+  return seg;
 }
 
 std::shared_ptr<Segment> Segment::open(const fs::path& path, std::uint32_t id, SegmentFormat format,
@@ -193,7 +198,11 @@ void Segment::start_write_ahead() {
     ahead_stop_ = false;
   }
   try {
-    write_ahead_ = std::thread([this] { write_ahead_loop(); });
+    write_ahead_ = std::thread([this] {
+      // Named for top -H and perf: one per database that takes writes.
+      ::pthread_setname_np(::pthread_self(), "bitcask-ahead");
+      write_ahead_loop();
+    });
   } catch (const std::system_error&) {
     // No thread to spare: appends grow the file and fault pages in themselves.
   }
@@ -258,20 +267,27 @@ void Segment::write_ahead_loop() {
     }
     if (!writing_through_.load(std::memory_order_relaxed)) {
       // Zeros first, a piece at a time; then those pages (or ones the writer
-      // made itself) are faulted in. Pages the writer already wrote past
-      // need no faulting in.
+      // made itself) are faulted in. Zeros come first while the thread is
+      // less than half its window ahead: a writer that passes prepared_
+      // writes zeros itself, which costs it more than faulting pages in.
+      // Pages the writer already wrote past need no faulting in.
       const std::uint64_t prepared = prepared_.load(std::memory_order_acquire);
       const std::uint64_t ahead = std::min(allocated, round_up(pos + kPopulateAhead, kPage));
-      if (prepared < ahead && prepared != zeros_failed_at) {
+      const bool zeros_due = prepared < ahead && prepared != zeros_failed_at;
+      if (zeros_due) {
         try {
           prepare_pages(std::min(ahead, round_down(prepared, kPage) + kPrepareChunk));
         } catch (const Error&) {
           zeros_failed_at = prepared;  // left to the writer, whose error it is then
         }
+        if (prepared_.load(std::memory_order_acquire) < pos + kPopulateAhead / 2) continue;
       }
       const std::uint64_t from =
           std::max(populated_.load(std::memory_order_relaxed), round_down(pos, kPage));
-      const std::uint64_t to = prepared_.load(std::memory_order_acquire);
+      // A piece at a time, so that zeros the writer needs next wait for no
+      // more than one piece.
+      const std::uint64_t to =
+          std::min(prepared_.load(std::memory_order_acquire), from + kPrepareChunk);
       if (to > from) {
         map_.populate(from, to - from);
         raise_to(populated_, to);

@@ -12,8 +12,8 @@
 // pwrite(2), see kLargeAppend). The file is grown ahead of the writer in steps with real
 // blocks (allocate_file), so a full disk is an error from the append that
 // needed the step, never a SIGBUS during a copy; the bytes past the data are
-// zeros until written. A write-ahead thread of the segment (started by its
-// first append, stopped by seal) grows the file, writes zeros into the page
+// zeros until written. A write-ahead thread of the segment (started when it
+// is created or by its first append, stopped by seal) grows the file, writes zeros into the page
 // cache and faults those pages in ahead of the writer, so an append normally makes no system call
 // and takes no page fault; when the writer catches up it does the step itself, and an error of that
 // step is the append's. Sealing cuts that preallocated tail off, durably; a crash leaves it, and
@@ -145,7 +145,7 @@ class Segment {
   void prepare_pages(std::uint64_t to) ABSL_LOCKS_EXCLUDED(prepare_mu_);
   // Room for n bytes at the end (grown and faulted in when needed).
   char* begin_append(std::size_t n);
-  // The write-ahead thread: started by the first append, stopped (and
+  // The write-ahead thread: started by create() or the first append, stopped (and
   // joined) before the file is cut or the segment goes away.
   void start_write_ahead();
   void write_ahead_loop();
