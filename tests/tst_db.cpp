@@ -72,6 +72,38 @@ class DbTest : public QObject {
     QCOMPARE(*db->get(binary), binary);
   }
 
+  // A value in parts is stored as the parts joined, compressed or not,
+  // and read back whole, also after a reopen; the size limit counts them
+  // all.
+  void putPartsStoresThePartsJoined() {
+    for (auto codec : {Compression::None, Compression::Zstd, Compression::Lz4}) {
+      QTemporaryDir tmp;
+      Options o;
+      o.compression = codec;
+      const std::string big(5000, 'b');
+      {
+        auto db = DB::open(path_of(tmp), o);
+        const std::string_view quoted[] = {"\"", big, "\""};
+        db->put_parts("quoted", quoted);
+        const std::string_view with_empty[] = {"", "a", "", "bc", ""};
+        db->put_parts("with empty", with_empty);
+        db->put_parts("none", {});
+        QCOMPARE(*db->get("quoted"), "\"" + big + "\"");
+        QCOMPARE(*db->get("with empty"), std::string("abc"));
+        QCOMPARE(*db->get("none"), std::string());
+        const std::string half(kMaxValueSize / 2 + 1, 'h');
+        const std::string_view too_big[] = {half, half};
+        QVERIFY_THROWS_EXCEPTION(Error, db->put_parts("too big", too_big));
+        QVERIFY(!db->contains("too big"));
+        db->close();
+      }
+      auto again = DB::open(path_of(tmp), o);
+      QCOMPARE(*again->get("quoted"), "\"" + big + "\"");
+      QCOMPARE(*again->get("with empty"), std::string("abc"));
+      QVERIFY(again->verify().empty());
+    }
+  }
+
   void rotationAcrossManySegments() {
     QTemporaryDir tmp;
     const fs::path dir = path_of(tmp);

@@ -253,16 +253,17 @@ std::uint64_t DBImpl::append_encoded_locked(Segment** written_to) {
 // the write's sequence number.
 // The record is encoded straight into the active segment's mapping.
 std::uint64_t DBImpl::append_locked(RecordKind kind, std::uint64_t ts, std::string_view key,
-                                    std::string_view value, std::uint8_t flags,
+                                    std::span<const std::string_view> value_parts,
+                                    std::size_t value_size, std::uint8_t flags,
                                     std::uint64_t expiry_us) {
-  const std::size_t size = format::record_size(key.size(), value.size(), flags);
+  const std::size_t size = format::record_size(key.size(), value_size, flags);
   std::uint64_t offset;
   Segment* active;
   try {
     active = segment_for_append(size);
     offset = active->size();
     active->append_in_place(size, [&](char* dst) {
-      format::encode_record(dst, kind, ts, key, value, flags, expiry_us);
+      format::encode_record(dst, kind, ts, key, value_parts, value_size, flags, expiry_us);
     });
   } catch (const Error& e) {
     fail(e);
@@ -287,9 +288,9 @@ void check_key(std::string_view key) {
   }
 }
 
-void check_value(std::string_view value) {
-  if (value.size() > kMaxValueSize) {
-    throw Error(ErrorCode::kInvalidArgument, "value of " + std::to_string(value.size()) +
+void check_value_size(std::size_t value_size) {
+  if (value_size > kMaxValueSize) {
+    throw Error(ErrorCode::kInvalidArgument, "value of " + std::to_string(value_size) +
                                                  " bytes is over the limit of " +
                                                  std::to_string(kMaxValueSize) + " bytes");
   }
@@ -302,23 +303,43 @@ std::string encode_count(std::size_t n) {
 }
 }  // namespace
 
-void DBImpl::put(std::string_view key, std::string_view value) { put_record(key, value, 0); }
+void DBImpl::put(std::string_view key, std::string_view value) {
+  put_record(key, std::span<const std::string_view>(&value, 1), 0);
+}
+
+void DBImpl::put_parts(std::string_view key, std::span<const std::string_view> value_parts) {
+  put_record(key, value_parts, 0);
+}
 
 void DBImpl::put_with_ttl(std::string_view key, std::string_view value,
                           std::chrono::milliseconds ttl) {
   if (ttl.count() <= 0) {
     throw Error(ErrorCode::kInvalidArgument, "time-to-live must be positive");
   }
-  put_record(key, value, format::now_us() + static_cast<std::uint64_t>(ttl.count()) * 1000);
+  put_record(key, std::span<const std::string_view>(&value, 1),
+             format::now_us() + static_cast<std::uint64_t>(ttl.count()) * 1000);
 }
 
-void DBImpl::put_record(std::string_view key, std::string_view value, std::uint64_t expiry_us) {
+void DBImpl::put_record(std::string_view key, std::span<const std::string_view> value_parts,
+                        std::uint64_t expiry_us) {
   check_key(key);
-  check_value(value);
-  // Compress before taking the write lock, so writers compress in parallel.
-  std::string compressed;
-  std::uint8_t flags = compression::compress(options_.compression, value, &compressed);
-  if (flags) value = compressed;
+  std::size_t value_size = 0;
+  for (std::string_view part : value_parts) value_size += part.size();
+  check_value_size(value_size);
+  // Compress before taking the write lock, so writers compress in parallel
+  // (a value in parts is joined first: the compressors take it whole).
+  std::string joined, compressed;
+  std::string_view stored;
+  std::uint8_t flags = 0;
+  if (options_.compression != Compression::None) {
+    for (std::string_view part : value_parts) joined.append(part);
+    flags = compression::compress(options_.compression, joined, &compressed);
+    if (flags) {
+      stored = compressed;
+      value_parts = std::span<const std::string_view>(&stored, 1);
+      value_size = compressed.size();
+    }
+  }
   if (expiry_us) flags |= format::kFlagExpiry;
   const bool always = options_.sync == SyncPolicy::Always;
   const DurableWriter counted(&durable_writers_, always);
@@ -326,7 +347,8 @@ void DBImpl::put_record(std::string_view key, std::string_view value, std::uint6
   {
     MutexLock lock(&write_mu_);
     check_writable();
-    seq = append_locked(RecordKind::kPut, format::now_us(), key, value, flags, expiry_us);
+    seq = append_locked(RecordKind::kPut, format::now_us(), key, value_parts, value_size, flags,
+                        expiry_us);
   }
   if (always) sync_to(seq);
 }
@@ -347,7 +369,7 @@ bool DBImpl::remove(std::string_view key) {
       std::optional<Location> loc = table_.keydir().find(key);
       if (!loc || expired(*loc, now)) return false;
     }
-    seq = append_locked(RecordKind::kTombstone, now, key, {});
+    seq = append_locked(RecordKind::kTombstone, now, key, {}, 0);
   }
   if (always) sync_to(seq);
   return true;
@@ -358,7 +380,7 @@ void DBImpl::write(const WriteBatch& batch) {
   std::uint64_t bytes = 2 * (format::kRecordHeaderSize + 4);
   for (const auto& op : batch.ops()) {
     check_key(op.key);
-    check_value(op.value);
+    check_value_size(op.value.size());
     bytes += format::kRecordHeaderSize + op.key.size() + op.value.size();
   }
   if (bytes > kMaxBatchBytes) {

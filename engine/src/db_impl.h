@@ -39,6 +39,7 @@ class DBImpl final : public DB {
   ~DBImpl() override;
 
   void put(std::string_view key, std::string_view value) override;
+  void put_parts(std::string_view key, std::span<const std::string_view> value_parts) override;
   void put_with_ttl(std::string_view key, std::string_view value,
                     std::chrono::milliseconds ttl) override;
   bool remove(std::string_view key) override;
@@ -85,10 +86,14 @@ class DBImpl final : public DB {
   // Writing.
   void check_writable() const;
   [[noreturn]] void fail(const Error& cause);
-  void put_record(std::string_view key, std::string_view value, std::uint64_t expiry_us);
+  void put_record(std::string_view key, std::span<const std::string_view> value_parts,
+                  std::uint64_t expiry_us);
+  // Appends one record (its value: value_parts, value_size bytes in all)
+  // and publishes it.
   std::uint64_t append_locked(RecordKind kind, std::uint64_t ts, std::string_view key,
-                              std::string_view value, std::uint8_t flags = 0,
-                              std::uint64_t expiry_us = 0) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+                              std::span<const std::string_view> value_parts, std::size_t value_size,
+                              std::uint8_t flags = 0, std::uint64_t expiry_us = 0)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   std::uint64_t append_encoded_locked(Segment** written_to)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // The active segment that takes `record_size` more bytes: the current

@@ -6,6 +6,7 @@
 #include <bitcask/record.h>
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -67,6 +68,11 @@ inline std::size_t record_size(std::size_t key_size, std::size_t value_size, std
 // has room for record_size() bytes: in place, in the active segment.
 void encode_record(char* dst, RecordKind kind, std::uint64_t timestamp_us, std::string_view key,
                    std::string_view value, std::uint8_t flags = 0, std::uint64_t expiry_us = 0);
+// The same with the value given as parts, stored one after the other
+// (value_size: their total).
+void encode_record(char* dst, RecordKind kind, std::uint64_t timestamp_us, std::string_view key,
+                   std::span<const std::string_view> value_parts, std::size_t value_size,
+                   std::uint8_t flags = 0, std::uint64_t expiry_us = 0);
 // Appends a complete record (header, key, value, CRC filled in) to *out.
 void append_record(std::string* out, RecordKind kind, std::uint64_t timestamp_us,
                    std::string_view key, std::string_view value, std::uint8_t flags = 0,

@@ -604,6 +604,17 @@ Bitcask::Bitcask(Bitcask&&) noexcept = default;
 Bitcask& Bitcask::operator=(Bitcask&&) noexcept = default;
 
 void Bitcask::put(std::string_view key, const Json& value) {
+  if (value.is_string()) {
+    // The common value: a string with nothing to escape is stored as its
+    // bytes in quotes, straight from the caller's string (checked, not
+    // copied here: the record's encoding is the one copy).
+    const std::string& s = value.get_ref<const std::string&>();
+    if (is_plain_ascii(s)) {
+      const std::string_view parts[] = {"\"", s, "\""};
+      db_->put_parts(key, parts);
+      return;
+    }
+  }
   std::string own;
   db_->put(key, json_text_into(value, &put_scratch, &own));
 }

@@ -24,6 +24,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -89,6 +90,10 @@ class BITCASK_EXPORT DB {
   // Writes `value` under `key`. Empty keys and sizes over kMaxKeySize /
   // kMaxValueSize are refused with kInvalidArgument.
   virtual void put(std::string_view key, std::string_view value) = 0;
+  // As put(), with the value given in parts stored one after the other (as
+  // RocksDB's SliceParts): a caller that frames a value, such as quotes
+  // around a JSON string, writes it without first joining it into a copy.
+  virtual void put_parts(std::string_view key, std::span<const std::string_view> value_parts) = 0;
   // As put(), and the key reads as absent once `ttl` has passed (a merge
   // then drops it).
   virtual void put_with_ttl(std::string_view key, std::string_view value,
