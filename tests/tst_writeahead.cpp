@@ -129,8 +129,9 @@ class WriteAheadTest : public QObject {
     });
     auto db = DB::open(dir);
     std::map<std::string, std::string> live;
-    // Past half the first step (64 KiB), where the thread grows the file.
-    for (int i = 0; i < 50; ++i) {
+    // Past half the first step (the piece made when the segment is
+    // created, 1 MiB), where the thread grows the file.
+    for (int i = 0; i < 600; ++i) {
       const std::string k = "first" + std::to_string(i);
       db->put(k, std::string(1000, 'f'));
       live[k] = std::string(1000, 'f');
@@ -142,7 +143,7 @@ class WriteAheadTest : public QObject {
       QVERIFY(cv.wait_for(lock, std::chrono::seconds(60), [&] { return failed_ahead > 0; }));
       by_writer = 0;
     }
-    for (int i = 0; i < 400; ++i) {
+    for (int i = 0; i < 1000; ++i) {
       const std::string k = "k" + std::to_string(i);
       db->put(k, std::string(1000, 'x'));  // must not throw
       live[k] = std::string(1000, 'x');
@@ -150,7 +151,7 @@ class WriteAheadTest : public QObject {
     fault::set_hook({});
     {
       std::lock_guard lock(mu);
-      QVERIFY2(by_writer > 0, "400 KB were written without the writer growing the file");
+      QVERIFY2(by_writer > 0, "1 MB was written without the writer growing the file");
     }
     check_contents(*db, live);
     db->close();

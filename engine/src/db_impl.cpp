@@ -235,20 +235,6 @@ Segment* DBImpl::segment_for_append(std::size_t record_size) {
   return fresh;
 }
 
-// Appends write_buf_ (one or more encoded records) to the active segment,
-// *written_to. Returns the offset it was written at.
-std::uint64_t DBImpl::append_encoded_locked(Segment** written_to) {
-  try {
-    Segment* active = segment_for_append(write_buf_.size());
-    const std::uint64_t offset = active->size();
-    active->append(write_buf_);
-    *written_to = active;
-    return offset;
-  } catch (const Error& e) {
-    fail(e);
-  }
-}
-
 // Appends one record and publishes it. The caller holds write_mu_. Returns
 // the write's sequence number.
 // The record is encoded straight into the active segment's mapping.
@@ -388,37 +374,63 @@ void DBImpl::write(const WriteBatch& batch) {
                 "batch of " + std::to_string(bytes) + " bytes is over the limit of " +
                     std::to_string(kMaxBatchBytes) + " bytes; split it");
   }
+  // Compressed before the write lock, as put() does. Then where each record
+  // starts: the batch is encoded once, where it goes (the mapping, or the
+  // buffer pwrite takes).
+  const std::size_t n = batch.size();
+  std::vector<std::string> compressed;
+  std::vector<std::uint8_t> flags(n, 0);
+  if (options_.compression != Compression::None) {
+    compressed.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      flags[i] = compression::compress(options_.compression, batch.ops()[i].value, &compressed[i]);
+    }
+  }
+  auto value_of = [&](std::size_t i) -> std::string_view {
+    return flags[i] ? std::string_view(compressed[i]) : std::string_view(batch.ops()[i].value);
+  };
+  const std::string count = encode_count(n);
+  std::vector<std::uint32_t> starts(n + 1);
+  std::size_t total = format::record_size(0, count.size(), 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    starts[i] = static_cast<std::uint32_t>(total);
+    total += format::record_size(batch.ops()[i].key.size(), value_of(i).size(), flags[i]);
+  }
+  starts[n] = static_cast<std::uint32_t>(total);
+  total += format::record_size(0, count.size(), 0);
+
   const bool always = options_.sync == SyncPolicy::Always;
   const DurableWriter counted(&durable_writers_, always);
   std::uint64_t seq;
   {
     MutexLock lock(&write_mu_);
     check_writable();
-    write_buf_.clear();
     const std::uint64_t ts = format::now_us();
-    const std::string count = encode_count(batch.size());
-    format::append_record(&write_buf_, RecordKind::kBatchBegin, ts, {}, count);
-    std::vector<std::uint32_t> starts;
-    std::vector<std::uint8_t> flags;
-    starts.reserve(batch.size());
-    std::string compressed;
-    for (const auto& op : batch.ops()) {
-      starts.push_back(static_cast<std::uint32_t>(write_buf_.size()));
-      std::uint8_t f = compression::compress(options_.compression, op.value, &compressed);
-      format::append_record(&write_buf_, op.kind, ts, op.key,
-                            f ? std::string_view(compressed) : std::string_view(op.value), f);
-      flags.push_back(f);
+    Segment* active;
+    std::uint64_t base;
+    try {
+      active = segment_for_append(total);
+      base = active->size();
+      active->append_encoded(
+          total,
+          [&](char* dst) {
+            format::encode_record(dst, RecordKind::kBatchBegin, ts, {}, count);
+            for (std::size_t i = 0; i < n; ++i) {
+              const auto& op = batch.ops()[i];
+              format::encode_record(dst + starts[i], op.kind, ts, op.key, value_of(i), flags[i]);
+            }
+            format::encode_record(dst + starts[n], RecordKind::kBatchCommit, ts, {}, count);
+          },
+          &write_buf_);
+    } catch (const Error& e) {
+      fail(e);
     }
-    starts.push_back(static_cast<std::uint32_t>(write_buf_.size()));
-    format::append_record(&write_buf_, RecordKind::kBatchCommit, ts, {}, count);
-    Segment* written_to;
-    const std::uint64_t base = append_encoded_locked(&written_to);
     {
       // One exclusive section: readers see all of the batch or none of it.
       WriterMutexLock publish_lock(&table_.mu());
-      const std::uint32_t id = written_to->id();
+      const std::uint32_t id = active->id();
       table_.count_records(id, 2);  // the begin and commit markers
-      for (std::size_t i = 0; i < batch.size(); ++i) {
+      for (std::size_t i = 0; i < n; ++i) {
         const auto& op = batch.ops()[i];
         const Location loc{id, static_cast<std::uint32_t>(base + starts[i]),
                            starts[i + 1] - starts[i], ts, flags[i]};

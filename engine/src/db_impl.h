@@ -94,8 +94,6 @@ class DBImpl final : public DB {
                               std::span<const std::string_view> value_parts, std::size_t value_size,
                               std::uint8_t flags = 0, std::uint64_t expiry_us = 0)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  std::uint64_t append_encoded_locked(Segment** written_to)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // The active segment that takes `record_size` more bytes: the current
   // one, or a new one after a roll-over. A plain pointer, valid while
   // write_mu_ is held (only its holders change or seal the active segment,
@@ -140,7 +138,8 @@ class DBImpl final : public DB {
   SegmentTable table_;  // the segments and the keydir
 
   Mutex write_mu_ ABSL_ACQUIRED_BEFORE(table_.mu());
-  std::string write_buf_ ABSL_GUARDED_BY(write_mu_);
+  std::string write_buf_
+      ABSL_GUARDED_BY(write_mu_);  // a batch pwrite takes (Segment::append_encoded)
   std::atomic<std::uint64_t> written_seq_{0};
   std::atomic<bool> failed_{false};
   std::string failure_;  // set once, before failed_ becomes true

