@@ -92,6 +92,33 @@ class BatchTest : public QObject {
     QCOMPARE_JSON(*db.get("n"), 3);
     QVERIFY_THROWS_EXCEPTION(Error, db.batch_write(nlohmann::json::array({1, 2})));
   }
+
+  // Each value's text is made in the batch itself (put_in_place): plain
+  // strings, strings that need escapes, and everything else are stored as
+  // a put of the same value stores them.
+  void jsonBatchWriteStoresWhatPutStores() {
+    QTemporaryDir tmp;
+    Bitcask db(path_of(tmp));
+    const nlohmann::json values = {
+        {"plain", std::string(100, 'p')},
+        {"quote", "say \"hi\""},
+        {"utf8", "caf\u00e9"},
+        {"empty", ""},
+        {"object", {{"a", 1}}},
+        {"number", 2.5},
+    };
+    db.batch_write(values);
+    for (const auto& [key, value] : values.items()) {
+      QCOMPARE(*db.get_text(key), to_json_text(value));
+      QVERIFY2(*db.get(key) == value, key.c_str());
+    }
+    WriteBatch batch;
+    batch.put_in_place("filled") = "in place";
+    batch.put_in_place("left empty");
+    db.db().write(batch);
+    QCOMPARE(*db.db().get("filled"), std::string("in place"));
+    QCOMPARE(*db.db().get("left empty"), std::string());
+  }
 };
 
 QTEST_APPLESS_MAIN(BatchTest)

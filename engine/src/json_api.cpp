@@ -512,6 +512,16 @@ class StrictDomBuilder {
 // kScratchMax get a buffer of their own (a thread keeps no more than this).
 constexpr std::size_t kScratchMax = 1 << 20;
 
+// Writes the JSON text of the plain string `s` (the bytes in quotes,
+// s.size() + 2 of them) at out and returns true; false when `s` is not
+// plain (out then holds some of it).
+bool plain_string_text(const std::string& s, char* out) {
+  if (copy_plain(s.data(), s.size(), out + 1) != s.size()) return false;
+  out[0] = '"';
+  out[s.size() + 1] = '"';
+  return true;
+}
+
 // The JSON text of `value` (as to_json_text), in *scratch or *own.
 std::string_view json_text_into(const Json& value, std::string* scratch, std::string* own) {
   if (value.is_string()) {
@@ -521,16 +531,22 @@ std::string_view json_text_into(const Json& value, std::string* scratch, std::st
     // Grown only, never shrunk: a smaller value is written over the front
     // (no clearing of bytes about to be overwritten).
     if (buf->size() < n) buf->resize(n);
-    char* out = buf->data();
-    if (copy_plain(s.data(), s.size(), out + 1) == s.size()) {
-      out[0] = '"';
-      out[n - 1] = '"';
-      return std::string_view(out, n);
-    }
+    if (plain_string_text(s, buf->data())) return std::string_view(buf->data(), n);
   }
   own->clear();
   append_json(value, own);
   return *own;
+}
+
+// The JSON text of `value` (as to_json_text) into the empty *out.
+void json_text_to(const Json& value, std::string* out) {
+  if (value.is_string()) {
+    const std::string& s = value.get_ref<const std::string&>();
+    out->resize(s.size() + 2);
+    if (plain_string_text(s, out->data())) return;
+    out->clear();
+  }
+  append_json(value, out);
 }
 
 thread_local std::string put_scratch;
@@ -659,9 +675,7 @@ void Bitcask::batch_write(const Json& object) {
         std::string("batch_write takes a JSON object of key -> value, not ") + object.type_name());
   }
   WriteBatch batch;
-  std::string own;
-  for (const auto& [key, value] : object.items())
-    batch.put(key, json_text_into(value, &put_scratch, &own));
+  for (const auto& [key, value] : object.items()) json_text_to(value, &batch.put_in_place(key));
   db_->write(batch);
 }
 

@@ -24,6 +24,12 @@ class BITCASK_EXPORT WriteBatch {
   void put(std::string_view key, std::string_view value) {
     ops_.push_back({RecordKind::kPut, std::string(key), std::string(value)});
   }
+  // Adds a put of `key` and returns its value, empty, for the caller to
+  // fill: a value made for the batch (a JSON text) is made in place instead
+  // of copied in. The reference is valid until the batch next changes.
+  std::string& put_in_place(std::string_view key) {
+    return ops_.emplace_back(Op{RecordKind::kPut, std::string(key), {}}).value;
+  }
   void remove(std::string_view key) {
     ops_.push_back({RecordKind::kTombstone, std::string(key), {}});
   }
