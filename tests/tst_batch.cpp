@@ -93,6 +93,36 @@ class BatchTest : public QObject {
     QVERIFY_THROWS_EXCEPTION(Error, db.batch_write(nlohmann::json::array({1, 2})));
   }
 
+  // A cleared batch keeps its strings for the next ops: what it holds
+  // then is exactly the new ops, none of the old ones or their bytes.
+  void clearedBatchHoldsOnlyTheNewOps() {
+    WriteBatch batch;
+    batch.put("a", std::string(1000, 'a'));
+    batch.remove("b");
+    batch.put_in_place("c") = "long value of c";
+    batch.clear();
+    QVERIFY(batch.empty());
+    QCOMPARE(batch.ops().size(), std::size_t{0});
+    batch.put_in_place("x").append("x");
+    batch.put("y", "y");
+    QCOMPARE(batch.size(), std::size_t{2});
+    QCOMPARE(batch.ops()[0].key, std::string("x"));
+    QCOMPARE(batch.ops()[0].value, std::string("x"));
+    QCOMPARE(batch.ops()[0].kind, RecordKind::kPut);
+    QCOMPARE(batch.ops()[1].key, std::string("y"));
+    QCOMPARE(batch.ops()[1].value, std::string("y"));
+    batch.remove("z");
+    QCOMPARE(batch.ops()[2].kind, RecordKind::kTombstone);
+    QCOMPARE(batch.ops()[2].value, std::string());
+    QTemporaryDir tmp;
+    auto db = DB::open(path_of(tmp));
+    db->put("z", "there");
+    db->write(batch);
+    QCOMPARE(db->size(), std::uint64_t{2});
+    QCOMPARE(*db->get("x"), std::string("x"));
+    QVERIFY(!db->contains("a") && !db->contains("c") && !db->contains("z"));
+  }
+
   // Each value's text is made in the batch itself (put_in_place): plain
   // strings, strings that need escapes, and everything else are stored as
   // a put of the same value stores them.

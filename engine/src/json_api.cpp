@@ -511,6 +511,8 @@ class StrictDomBuilder {
 // thread, reused, so a put allocates nothing for it. Values over
 // kScratchMax get a buffer of their own (a thread keeps no more than this).
 constexpr std::size_t kScratchMax = 1 << 20;
+// The same for the values of Bitcask::batch_write's reused batch.
+constexpr std::size_t kBatchScratchMax = 8 << 20;
 
 // Writes the JSON text of the plain string `s` (the bytes in quotes,
 // s.size() + 2 of them) at out and returns true; false when `s` is not
@@ -674,9 +676,18 @@ void Bitcask::batch_write(const Json& object) {
         ErrorCode::kInvalidArgument,
         std::string("batch_write takes a JSON object of key -> value, not ") + object.type_name());
   }
-  WriteBatch batch;
-  for (const auto& [key, value] : object.items()) json_text_to(value, &batch.put_in_place(key));
+  // One batch a thread, reused (see WriteBatch::clear), unless it grew past
+  // what a thread keeps.
+  thread_local WriteBatch batch;
+  batch.clear();
+  std::size_t bytes = 0;
+  for (const auto& [key, value] : object.items()) {
+    std::string& text = batch.put_in_place(key);
+    json_text_to(value, &text);
+    bytes += text.capacity();
+  }
   db_->write(batch);
+  if (bytes > kBatchScratchMax) batch = WriteBatch();
 }
 
 void Bitcask::close() { db_->close(); }
