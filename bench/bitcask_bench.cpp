@@ -2,7 +2,7 @@
 //
 //   bitcask-bench [python-matrix|peers|engine] [--engines LIST] [--quick]
 //                 [--format markdown|json] [--sync none|always|both]
-//                 [--only keydir,latency,group_commit,open,merge,seek]
+//                 [--only keydir,latency,group_commit,open,merge,seek,pages]
 //                 [--python-original DIR]
 //
 // Without a suite: python-matrix, then peers. --engines (comma-separated, of
@@ -76,7 +76,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> only;
   app.add_option("--only", only, "Sections of the engine suite to run (default all)")
       ->delimiter(',')
-      ->check(CLI::IsMember({"keydir", "latency", "group_commit", "open", "merge", "seek"}));
+      ->check(
+          CLI::IsMember({"keydir", "latency", "group_commit", "open", "merge", "seek", "pages"}));
   app.add_option("--format", format, "Output format")
       ->check(CLI::IsMember({"markdown", "json"}))
       ->capture_default_str();

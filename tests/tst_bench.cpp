@@ -31,6 +31,7 @@
 
 #include "engines/engine.h"
 #include "lane.h"
+#include "page_floor.h"
 #include "peers_suite.h"
 
 #if !defined(Q_MOC_RUN) && !defined(BITCASK_BENCH_PATH)
@@ -132,6 +133,17 @@ class TstBench : public QObject {
   Q_OBJECT
 
  private slots:
+  // The engine suite's floor below an append: every figure there and
+  // positive (a missing MADV_POPULATE_WRITE or fallocate would show as 0).
+  void pageFloorHasEveryFigure() {
+    const nlohmann::json p = bench::page_floor();
+    for (const char* field :
+         {"fault_in_fallocated_us_per_page", "zeros_pwrite_us_per_page",
+          "fault_in_after_zeros_us_per_page", "copy_10kb_us", "crc32c_10kb_us"}) {
+      QVERIFY2(p.contains(field) && p[field].get<double>() > 0, field);
+    }
+  }
+
   void quickJsonIsComplete();
   void enginesAndSyncOptionsChoosePeerRuns();
   void badArgumentsAreRefused();
