@@ -6,7 +6,6 @@
 #include <QMutex>
 #include <QSettings>
 #include <QThreadPool>
-#include <QtConcurrent>
 #include <optional>
 
 namespace bb::settings {
@@ -53,7 +52,8 @@ class Writer {
       seq = ++seq_;
       pending_[key] = {seq, value};
     }
-    QtConcurrent::run(&pool_, [this, key, value, seq] {
+    // A task with no result to wait for: flush() waits for the pool.
+    pool_.start([this, key, value, seq] {
       {
         QSettings settings;
         if (value) {
