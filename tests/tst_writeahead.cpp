@@ -69,6 +69,8 @@ void check_contents(DB& db, const std::map<std::string, std::string>& live) {
 
 }  // namespace
 
+Q_DECLARE_METATYPE(bitcask::SyncPolicy)
+
 class WriteAheadTest : public QObject {
   Q_OBJECT
  private slots:
@@ -166,7 +168,15 @@ class WriteAheadTest : public QObject {
   // large appends go past it with pwrite: zeros written late must never land
   // on records (prepare_mu_ and prepared_). Every record reads back, before
   // and after a reopen.
+  // Under SyncPolicy::Always the pages are made a page at a time
+  // (PagePieces::kSinglePage), by the same rule.
+  void zerosAheadNeverLandOnData_data() {
+    QTest::addColumn<SyncPolicy>("sync");
+    QTest::newRow("none") << SyncPolicy::None;
+    QTest::newRow("always") << SyncPolicy::Always;
+  }
   void zerosAheadNeverLandOnData() {
+    QFETCH(SyncPolicy, sync);
     QTemporaryDir tmp;
     const fs::path dir = path_of(tmp);
     const std::thread::id writer = std::this_thread::get_id();
@@ -181,6 +191,7 @@ class WriteAheadTest : public QObject {
     });
     Options o;
     o.max_segment_size = 4 << 20;
+    o.sync = sync;
     std::map<std::string, std::string> live;
     {
       auto db = DB::open(dir, o);
@@ -204,7 +215,7 @@ class WriteAheadTest : public QObject {
     QTemporaryDir tmp;
     const fs::path dir = path_of(tmp);
     fs::create_directories(dir);
-    auto seg = Segment::create(dir, 1, 64 << 20);
+    auto seg = Segment::create(dir, 1, 64 << 20, PagePieces::kLarge);
     const std::string rec(5000, 'r');
     for (int i = 0; i < 2000; ++i) seg->append(rec);
     QVERIFY(seg->allocated() >= seg->size());

@@ -143,7 +143,7 @@ void DBImpl::recover(const std::vector<std::uint32_t>& listed) {
 void DBImpl::create_native() {
   lock_ = DirLock(dir_);
   write_file_durably(dir_ / format::kMarkerFile, std::string(format::kMarkerPrefix) + "1\n");
-  auto first = Segment::create(dir_, 1, options_.max_segment_size);
+  auto first = Segment::create(dir_, 1, options_.max_segment_size, page_pieces_for(options_.sync));
   table_.add(first);
   table_.set_active(std::move(first));
 }
@@ -224,7 +224,8 @@ Segment* DBImpl::segment_for_append(std::size_t record_size) {
   // before the next one takes writes, so a group sync of the new active
   // segment covers everything before it. (The table keeps it.)
   current->seal();
-  auto next = Segment::create(dir_, next_segment_id(current->id()), options_.max_segment_size);
+  auto next = Segment::create(dir_, next_segment_id(current->id()), options_.max_segment_size,
+                              page_pieces_for(options_.sync));
   Segment* const fresh = next.get();
   {
     WriterMutexLock lock(&table_.mu());

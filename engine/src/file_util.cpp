@@ -249,15 +249,15 @@ void allocate_file(const File& file, const fs::path& path, std::uint64_t offset,
   fault::observe(fault::Op::kAllocate, path);
 }
 
-void write_zeros(const File& file, const fs::path& path, std::uint64_t offset,
-                 std::uint64_t length) {
-  static const std::string zeros(std::size_t{256} << 10, '\0');
+void write_zeros(const File& file, const fs::path& path, std::uint64_t offset, std::uint64_t length,
+                 std::uint64_t piece) {
+  static const std::string zeros(std::size_t{1} << 20, '\0');
   // Making room, as allocate_file is (the same fault, the same words).
   const std::string what = "cannot allocate " + std::to_string(length) + " bytes at offset " +
                            std::to_string(offset) + " of";
   if (int err = fault::check(fault::Op::kAllocate, path)) throw_errno(err, what, path);
   while (length > 0) {
-    const std::uint64_t n = std::min<std::uint64_t>(length, zeros.size());
+    const std::uint64_t n = std::min<std::uint64_t>({length, piece, zeros.size()});
     const ssize_t wrote = ::pwrite(file.fd(), zeros.data(), n, static_cast<off_t>(offset));
     if (wrote < 0 && errno == EINTR) continue;
     if (wrote <= 0) throw_errno(wrote < 0 ? errno : EIO, what, path);

@@ -67,9 +67,11 @@ void allocate_file(const File& file, const fs::path& path, std::uint64_t offset,
 // costs 1.0-4.3 µs a page here, each a read of zeros through the file
 // system; writing zeros in 1 MiB pieces creates them at about 0.45 µs, and
 // faulting them in then costs about 0.25 µs: `bitcask-bench engine --only
-// pages`.)
-void write_zeros(const File& file, const fs::path& path, std::uint64_t offset,
-                 std::uint64_t length);
+// pages`.) Each pwrite writes at most `piece` bytes: the page cache makes
+// its folios, the unit it writes back, up to that size (see PagePieces in
+// segment.h).
+void write_zeros(const File& file, const fs::path& path, std::uint64_t offset, std::uint64_t length,
+                 std::uint64_t piece);
 // Starts writing the dirty pages of [offset, offset + length) to the disk
 // without waiting for them (sync_file_range). Not a sync: nothing is
 // durable by it, so the power-loss model ignores it. A hint, so failures

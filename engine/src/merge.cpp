@@ -512,7 +512,8 @@ MergeResult DBImpl::merge(const MergeOptions& options) {
         active->seal();
         queue_hint(active->id());
       }
-      auto next = Segment::create(dir_, plan.last_output + 1, options_.max_segment_size);
+      auto next = Segment::create(dir_, plan.last_output + 1, options_.max_segment_size,
+                                  page_pieces_for(options_.sync));
       WriterMutexLock lock(&table_.mu());
       table_.add(next);
       table_.set_active(std::move(next));

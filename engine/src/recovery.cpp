@@ -246,7 +246,8 @@ void Recovery::native(const std::vector<std::uint32_t>& ids) {
     auto seg = Segment::open(
         path, ids[i], SegmentFormat::kNative, mode,
         mode == Segment::Mode::kAppend ? active_segment_reserve(options_.max_segment_size) : 0,
-        mode == Segment::Mode::kSnapshot && hinted ? hint.covered() : 0);
+        mode == Segment::Mode::kSnapshot && hinted ? hint.covered() : 0,
+        page_pieces_for(options_.sync));
     table_.add(seg);  // first: a record may replace one in its own segment
     const std::uint64_t covered =
         hinted && seg->size() >= format::kSegmentHeaderSize ? load_hint(*seg, hint) : 0;
@@ -286,7 +287,8 @@ void Recovery::native(const std::vector<std::uint32_t>& ids) {
                     ", the highest there can be: no new "
                     "segment can follow it; merge or convert the database with a reader");
   }
-  auto fresh = Segment::create(dir_, ids.empty() ? 1 : ids.back() + 1, options_.max_segment_size);
+  auto fresh = Segment::create(dir_, ids.empty() ? 1 : ids.back() + 1, options_.max_segment_size,
+                               page_pieces_for(options_.sync));
   table_.add(fresh);
   table_.set_active(std::move(fresh));
 }

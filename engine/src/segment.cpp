@@ -81,14 +81,19 @@ std::uint64_t active_segment_reserve(std::uint64_t max_segment_size) {
   return (max_segment_size + largest_record + page - 1) / page * page;
 }
 
+PagePieces page_pieces_for(SyncPolicy sync) {
+  return sync == SyncPolicy::Always ? PagePieces::kSinglePage : PagePieces::kLarge;
+}
+
 Segment::Segment(fs::path path, std::uint32_t id, SegmentFormat format, File file,
-                 std::uint64_t size, Mapping map)
+                 std::uint64_t size, Mapping map, PagePieces pieces)
     : path_(std::move(path)),
       id_(id),
       format_(format),
       file_(std::move(file)),
       size_(size),
       map_(std::move(map)),
+      pieces_(pieces),
       allocated_(size),
       populated_(size),
       prepared_(size),
@@ -97,7 +102,7 @@ Segment::Segment(fs::path path, std::uint32_t id, SegmentFormat format, File fil
 Segment::~Segment() { stop_write_ahead(); }
 
 std::shared_ptr<Segment> Segment::create(const fs::path& dir, std::uint32_t id,
-                                         std::uint64_t max_size) {
+                                         std::uint64_t max_size, PagePieces pieces) {
   fs::path path = dir / format::segment_file_name(id);
   File f = open_regular_file(path, O_RDWR | O_CREAT | O_EXCL);
   const std::string header = format::encode_segment_header(id);
@@ -105,8 +110,8 @@ std::shared_ptr<Segment> Segment::create(const fs::path& dir, std::uint32_t id,
   fdatasync_file(f, path);
   fsync_dir(dir);
   Mapping map = Mapping::writable(f, path, active_segment_reserve(max_size));
-  std::shared_ptr<Segment> seg(
-      new Segment(path, id, SegmentFormat::kNative, std::move(f), header.size(), std::move(map)));
+  std::shared_ptr<Segment> seg(new Segment(path, id, SegmentFormat::kNative, std::move(f),
+                                           header.size(), std::move(map), pieces));
   // A new segment takes appends soon (a new database, a roll-over). Its
   // first piece is made here, so the thread, started now rather than at the
   // first append, begins a piece ahead of the writer: it makes pages faster
@@ -123,7 +128,7 @@ std::shared_ptr<Segment> Segment::create(const fs::path& dir, std::uint32_t id,
 
 std::shared_ptr<Segment> Segment::open(const fs::path& path, std::uint32_t id, SegmentFormat format,
                                        Mode mode, std::uint64_t reserve,
-                                       std::uint64_t stable_prefix) {
+                                       std::uint64_t stable_prefix, PagePieces pieces) {
   File f = open_regular_file(path, mode == Mode::kAppend ? O_RDWR : O_RDONLY);
   const std::uint64_t size = file_size(f, path);
   Mapping map = mode == Mode::kSnapshot ? Mapping::copy_of(f, path, size, stable_prefix)
@@ -131,7 +136,7 @@ std::shared_ptr<Segment> Segment::open(const fs::path& path, std::uint32_t id, S
                                         : Mapping(f, path, size);
   if (mode != Mode::kAppend) f = File();
   return std::shared_ptr<Segment>(
-      new Segment(path, id, format, std::move(f), size, std::move(map)));
+      new Segment(path, id, format, std::move(f), size, std::move(map), pieces));
 }
 
 std::uint64_t Segment::first_record_offset() const {
@@ -167,7 +172,8 @@ void Segment::prepare_pages(std::uint64_t to) {
   MutexLock lock(&prepare_mu_);
   const std::uint64_t from = prepared_.load(std::memory_order_acquire);
   if (to <= from) return;
-  write_zeros(file_, path_, from, to - from);
+  write_zeros(file_, path_, from, to - from,
+              pieces_ == PagePieces::kSinglePage ? kPage : kPrepareChunk);
   prepared_.store(to, std::memory_order_release);
 }
 
