@@ -889,7 +889,9 @@ std::size_t DBImpl::scan_values(const ScanOptions& options, const ScanVisitor& v
       for (std::size_t i = 0; i < entries.size(); ++i) {
         if (i + kPrefetchAhead < entries.size()) {
           const Entry& ahead = entries[i + kPrefetchAhead];
-          __builtin_prefetch(ahead.seg->data() + ahead.loc.offset);
+          const char* record = ahead.seg->data() + ahead.loc.offset;
+          __builtin_prefetch(record);
+          __builtin_prefetch(record + ahead.loc.size - 1);  // a record spans lines
         }
         const Entry& e = entries[i];
         if (decoded_bytes > kPageDecodedBytes) {
