@@ -40,6 +40,12 @@ DBImpl::DBImpl(fs::path dir, const Options& options)
                     " is outside [16, " + std::to_string(kMaxSegmentSize) + "]");
   }
   open_or_create();
+  {
+    // Recovery chose the active segment (none when read-only).
+    MutexLock write_lock(&write_mu_);
+    ReaderMutexLock lock(&table_.mu());
+    appending_ = table_.active().get();
+  }
   // It starts with the hints recovery found stale.
   if (!read_only_) {
     background_ = std::thread([this] {
@@ -211,11 +217,7 @@ void DBImpl::queue_hint(std::uint32_t segment_id) {
 }
 
 Segment* DBImpl::segment_for_append(std::size_t record_size) {
-  Segment* current;
-  {
-    ReaderMutexLock lock(&table_.mu());
-    current = table_.active().get();
-  }
+  Segment* const current = appending_;
   const std::uint64_t used = current->size();
   if (used + record_size <= options_.max_segment_size || used <= format::kSegmentHeaderSize) {
     return current;
@@ -226,14 +228,16 @@ Segment* DBImpl::segment_for_append(std::size_t record_size) {
   current->seal();
   auto next = Segment::create(dir_, next_segment_id(current->id()), options_.max_segment_size,
                               page_pieces_for(options_.sync));
-  Segment* const fresh = next.get();
-  {
-    WriterMutexLock lock(&table_.mu());
-    table_.add(next);
-    table_.set_active(std::move(next));
-  }
+  set_active(std::move(next));
   queue_hint(current->id());
-  return fresh;
+  return appending_;
+}
+
+void DBImpl::set_active(std::shared_ptr<Segment> segment) {
+  appending_ = segment.get();
+  WriterMutexLock lock(&table_.mu());
+  if (segment) table_.add(segment);
+  table_.set_active(std::move(segment));
 }
 
 // Appends one record and publishes it. The caller holds write_mu_. Returns

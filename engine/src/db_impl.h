@@ -99,6 +99,9 @@ class DBImpl final : public DB {
   // write_mu_ is held (only its holders change or seal the active segment,
   // and the table keeps it): the write path takes no reference for it.
   Segment* segment_for_append(std::size_t record_size) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Makes `segment` (added to the table first, unless null) the active
+  // segment, in the table and in appending_.
+  void set_active(std::shared_ptr<Segment> segment) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // The active segment, read under the table lock (only write_mu_ holders
   // change which one it is).
   std::shared_ptr<Segment> active_segment() const;
@@ -138,6 +141,10 @@ class DBImpl final : public DB {
   SegmentTable table_;  // the segments and the keydir
 
   Mutex write_mu_ ABSL_ACQUIRED_BEFORE(table_.mu());
+  // The table's active segment, for the writers: changed only with it
+  // (set_active, and once after recovery), so a write finds it without
+  // taking the table lock (one shared lock less per put and delete).
+  Segment* appending_ ABSL_GUARDED_BY(write_mu_) = nullptr;
   std::string write_buf_
       ABSL_GUARDED_BY(write_mu_);  // a batch pwrite takes (Segment::append_encoded)
   std::atomic<std::uint64_t> written_seq_{0};

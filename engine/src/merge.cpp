@@ -487,8 +487,7 @@ MergeResult DBImpl::merge(const MergeOptions& options) {
       std::shared_ptr<Segment> active = active_segment();
       if (options.all_segments && active->size() > format::kSegmentHeaderSize) {
         active->seal();
-        WriterMutexLock lock(&table_.mu());
-        table_.set_active(nullptr);
+        set_active(nullptr);
         active.reset();
       }
       std::uint64_t max_id;
@@ -514,9 +513,7 @@ MergeResult DBImpl::merge(const MergeOptions& options) {
       }
       auto next = Segment::create(dir_, plan.last_output + 1, options_.max_segment_size,
                                   page_pieces_for(options_.sync));
-      WriterMutexLock lock(&table_.mu());
-      table_.add(next);
-      table_.set_active(std::move(next));
+      set_active(std::move(next));
     } catch (const Error& e) {
       fail(e);
     }
