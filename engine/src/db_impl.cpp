@@ -245,16 +245,15 @@ void DBImpl::set_active(std::shared_ptr<Segment> segment) {
 // The record is encoded straight into the active segment's mapping.
 std::uint64_t DBImpl::append_locked(RecordKind kind, std::uint64_t ts, std::string_view key,
                                     std::span<const std::string_view> value_parts,
-                                    std::size_t value_size, std::uint8_t flags,
-                                    std::uint64_t expiry_us) {
-  const std::size_t size = format::record_size(key.size(), value_size, flags);
+                                    std::uint8_t flags, std::uint64_t expiry_us) {
+  const std::size_t size = format::record_size(key.size(), format::value_size(value_parts), flags);
   std::uint64_t offset;
   Segment* active;
   try {
     active = segment_for_append(size);
     offset = active->size();
     active->append_in_place(size, [&](char* dst) {
-      format::encode_record(dst, kind, ts, key, value_parts, value_size, flags, expiry_us);
+      format::encode_record(dst, kind, ts, key, value_parts, flags, expiry_us);
     });
   } catch (const Error& e) {
     fail(e);
@@ -314,21 +313,24 @@ void DBImpl::put_with_ttl(std::string_view key, std::string_view value,
 void DBImpl::put_record(std::string_view key, std::span<const std::string_view> value_parts,
                         std::uint64_t expiry_us) {
   check_key(key);
-  std::size_t value_size = 0;
-  for (std::string_view part : value_parts) value_size += part.size();
-  check_value_size(value_size);
+  check_value_size(format::value_size(value_parts));
   // Compress before taking the write lock, so writers compress in parallel
-  // (a value in parts is joined first: the compressors take it whole).
+  // (a value in several parts is joined first: the compressors take it whole).
   std::string joined, compressed;
   std::string_view stored;
   std::uint8_t flags = 0;
   if (options_.compression != Compression::None) {
-    for (std::string_view part : value_parts) joined.append(part);
-    flags = compression::compress(options_.compression, joined, &compressed);
+    std::string_view whole;
+    if (value_parts.size() == 1) {
+      whole = value_parts.front();
+    } else {
+      for (std::string_view part : value_parts) joined.append(part);
+      whole = joined;
+    }
+    flags = compression::compress(options_.compression, whole, &compressed);
     if (flags) {
       stored = compressed;
       value_parts = std::span<const std::string_view>(&stored, 1);
-      value_size = compressed.size();
     }
   }
   if (expiry_us) flags |= format::kFlagExpiry;
@@ -338,8 +340,7 @@ void DBImpl::put_record(std::string_view key, std::span<const std::string_view> 
   {
     MutexLock lock(&write_mu_);
     check_writable();
-    seq = append_locked(RecordKind::kPut, format::now_us(), key, value_parts, value_size, flags,
-                        expiry_us);
+    seq = append_locked(RecordKind::kPut, format::now_us(), key, value_parts, flags, expiry_us);
   }
   if (always) sync_to(seq);
 }
@@ -360,7 +361,7 @@ bool DBImpl::remove(std::string_view key) {
       std::optional<Location> loc = table_.keydir().find(key);
       if (!loc || expired(*loc, now)) return false;
     }
-    seq = append_locked(RecordKind::kTombstone, now, key, {}, 0);
+    seq = append_locked(RecordKind::kTombstone, now, key, {});
   }
   if (always) sync_to(seq);
   return true;

@@ -88,12 +88,10 @@ class DBImpl final : public DB {
   [[noreturn]] void fail(const Error& cause);
   void put_record(std::string_view key, std::span<const std::string_view> value_parts,
                   std::uint64_t expiry_us);
-  // Appends one record (its value: value_parts, value_size bytes in all)
-  // and publishes it.
+  // Appends one record (its value given in parts) and publishes it.
   std::uint64_t append_locked(RecordKind kind, std::uint64_t ts, std::string_view key,
-                              std::span<const std::string_view> value_parts, std::size_t value_size,
-                              std::uint8_t flags = 0, std::uint64_t expiry_us = 0)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+                              std::span<const std::string_view> value_parts, std::uint8_t flags = 0,
+                              std::uint64_t expiry_us = 0) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // The active segment that takes `record_size` more bytes: the current
   // one, or a new one after a roll-over. A plain pointer, valid while
   // write_mu_ is held (only its holders change or seal the active segment,

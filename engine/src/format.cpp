@@ -55,14 +55,15 @@ std::string check_segment_header(const char* data, std::uint32_t id) {
 }
 
 void encode_record(char* p, RecordKind kind, std::uint64_t timestamp_us, std::string_view key,
-                   std::span<const std::string_view> value_parts, std::size_t value_size,
-                   std::uint8_t flags, std::uint64_t expiry_us) {
+                   std::span<const std::string_view> value_parts, std::uint8_t flags,
+                   std::uint64_t expiry_us) {
+  const std::size_t value_bytes = value_size(value_parts);
   const std::uint32_t header_size = kRecordHeaderSize + ((flags & kFlagExpiry) ? 8 : 0);
   encode_u64_le(p + 4, timestamp_us);
   p[12] = static_cast<char>(kind);
   p[13] = static_cast<char>(flags);
   encode_u16_le(p + 14, static_cast<std::uint16_t>(key.size()));
-  encode_u32_le(p + 16, static_cast<std::uint32_t>(value_size));
+  encode_u32_le(p + 16, static_cast<std::uint32_t>(value_bytes));
   if (flags & kFlagExpiry) encode_u64_le(p + 20, expiry_us);
   if (!key.empty()) std::memcpy(p + header_size, key.data(), key.size());
   char* out = p + header_size + key.size();
@@ -70,14 +71,14 @@ void encode_record(char* p, RecordKind kind, std::uint64_t timestamp_us, std::st
     if (!part.empty()) std::memcpy(out, part.data(), part.size());
     out += part.size();
   }
-  const std::size_t body = header_size + key.size() + value_size - 4;
+  const std::size_t body = header_size + key.size() + value_bytes - 4;
   encode_u32_le(p, crc32c::value(p + 4, body));
 }
 
 void encode_record(char* p, RecordKind kind, std::uint64_t timestamp_us, std::string_view key,
                    std::string_view value, std::uint8_t flags, std::uint64_t expiry_us) {
-  encode_record(p, kind, timestamp_us, key, std::span<const std::string_view>(&value, 1),
-                value.size(), flags, expiry_us);
+  encode_record(p, kind, timestamp_us, key, std::span<const std::string_view>(&value, 1), flags,
+                expiry_us);
 }
 
 void append_record(std::string* out, RecordKind kind, std::uint64_t timestamp_us,

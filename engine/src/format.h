@@ -68,11 +68,16 @@ inline std::size_t record_size(std::size_t key_size, std::size_t value_size, std
 // has room for record_size() bytes: in place, in the active segment.
 void encode_record(char* dst, RecordKind kind, std::uint64_t timestamp_us, std::string_view key,
                    std::string_view value, std::uint8_t flags = 0, std::uint64_t expiry_us = 0);
-// The same with the value given as parts, stored one after the other
-// (value_size: their total).
+// The same with the value given as parts, stored one after the other.
 void encode_record(char* dst, RecordKind kind, std::uint64_t timestamp_us, std::string_view key,
-                   std::span<const std::string_view> value_parts, std::size_t value_size,
-                   std::uint8_t flags = 0, std::uint64_t expiry_us = 0);
+                   std::span<const std::string_view> value_parts, std::uint8_t flags = 0,
+                   std::uint64_t expiry_us = 0);
+// The bytes of a value given as parts.
+inline std::size_t value_size(std::span<const std::string_view> value_parts) {
+  std::size_t n = 0;
+  for (std::string_view part : value_parts) n += part.size();
+  return n;
+}
 // Appends a complete record (header, key, value, CRC filled in) to *out.
 void append_record(std::string* out, RecordKind kind, std::uint64_t timestamp_us,
                    std::string_view key, std::string_view value, std::uint8_t flags = 0,
