@@ -350,6 +350,12 @@ int run_engine_suite(bool quick, bool json_out, const std::vector<std::string>& 
                 p["zeros_pwrite_us_per_page"].get<double>(),
                 p["fault_in_after_zeros_us_per_page"].get<double>(),
                 p["copy_10kb_us"].get<double>(), p["crc32c_10kb_us"].get<double>());
+    std::printf(
+        "\n| a segment of %llu MiB written (pwrite, handed to the disk 8 MiB behind) | then its "
+        "fdatasync (a seal's wait) | the disk took, overall |\n|---:|---:|---:|\n",
+        p["segment_mib"].get<unsigned long long>());
+    std::printf("| %.0f ms | %.0f ms | %.0f MB/s |\n", p["segment_write_ms"].get<double>(),
+                p["segment_sync_ms"].get<double>(), p["segment_mb_per_s"].get<double>());
   }
   if (!result.contains("seek")) return 0;
   const auto& sk = result["seek"];
