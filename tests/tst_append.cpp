@@ -1,7 +1,8 @@
-// The active segment's append paths side by side: small records copied into
-// the writable mapping (with the pages ahead of them faulted in early),
-// large ones written with pwrite. Whatever the mix, every record reads back,
-// before and after a reopen, and verifies.
+// The active segment's append paths side by side: records copied into the
+// writable mapping (with the pages ahead of them faulted in early, or made by
+// the writer when it outran the thread), and under SyncPolicy::Always large
+// ones written with pwrite. Whatever the mix, every record reads back, before
+// and after a reopen, and verifies.
 #include <QTest>
 #include <random>
 
@@ -22,22 +23,32 @@ std::string value_of(int i, std::size_t size) {
 
 }  // namespace
 
+Q_DECLARE_METATYPE(bitcask::SyncPolicy)
+
 class TestAppend : public QObject {
   Q_OBJECT
 
  private slots:
   void mixedSizesReadBack_data() {
     QTest::addColumn<std::vector<std::size_t>>("sizes");
-    QTest::newRow("large between small") << std::vector<std::size_t>{10, 9000, 10, 100, 20000, 10};
-    QTest::newRow("large first") << std::vector<std::size_t>{200000, 1, 1, 1};
+    QTest::addColumn<SyncPolicy>("sync");
     // Past the window faulted in ahead of the writer (1 MiB), several times.
     std::vector<std::size_t> many;
     std::mt19937 rng(5);
     for (int i = 0; i < 600; ++i) many.push_back(i % 7 == 0 ? 8192 + rng() % 40000 : rng() % 3000);
-    QTest::newRow("random mix") << many;
+    for (const auto& [name, sync] :
+         {std::pair{"none", SyncPolicy::None}, std::pair{"always", SyncPolicy::Always}}) {
+      QTest::addRow("large between small, %s", name)
+          << std::vector<std::size_t>{10, 9000, 10, 100, 20000, 10} << sync;
+      QTest::addRow("large first, %s", name) << std::vector<std::size_t>{200000, 1, 1, 1} << sync;
+      QTest::addRow("random mix, %s", name) << many << sync;
+    }
   }
   void mixedSizesReadBack() {
     QFETCH(std::vector<std::size_t>, sizes);
+    QFETCH(SyncPolicy, sync);
+    Options options;
+    options.sync = sync;
     QTemporaryDir tmp;
     const auto dir = path_of(tmp);
     auto check = [&](const DB& db) {
@@ -50,14 +61,14 @@ class TestAppend : public QObject {
       QVERIFY(db.verify().empty());
     };
     {
-      auto db = DB::open(dir);
+      auto db = DB::open(dir, options);
       for (std::size_t i = 0; i < sizes.size(); ++i) {
         db->put("k" + std::to_string(i), value_of(static_cast<int>(i), sizes[i]));
       }
       check(*db);
       if (QTest::currentTestFailed()) return;
     }
-    auto db = DB::open(dir);
+    auto db = DB::open(dir, options);
     QVERIFY(db->recovery_report().clean());
     check(*db);
   }

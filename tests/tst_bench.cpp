@@ -137,9 +137,9 @@ class TstBench : public QObject {
   // positive (a missing MADV_POPULATE_WRITE or fallocate would show as 0).
   void pageFloorHasEveryFigure() {
     const nlohmann::json p = bench::page_floor();
-    for (const char* field :
-         {"fault_in_fallocated_us_per_page", "zeros_pwrite_us_per_page",
-          "fault_in_after_zeros_us_per_page", "copy_10kb_us", "crc32c_10kb_us"}) {
+    for (const char* field : {"fault_in_fallocated_us_per_page", "zeros_pwrite_us_per_page",
+                              "fault_in_after_zeros_us_per_page", "copy_10kb_us", "crc32c_10kb_us",
+                              "segment_write_ms", "segment_sync_ms", "segment_mb_per_s"}) {
       QVERIFY2(p.contains(field) && p[field].get<double>() > 0, field);
     }
   }

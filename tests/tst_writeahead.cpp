@@ -164,8 +164,8 @@ class WriteAheadTest : public QObject {
 
   // The thread writes zeros ahead of the writer (so that the page cache
   // holds the pages it will copy into). Here each of its pieces is slow, so
-  // the writer keeps catching up with it and prepares pages itself, and
-  // large appends go past it with pwrite: zeros written late must never land
+  // the writer keeps catching up with it and prepares pages itself (under
+  // Always, large appends go past it with pwrite): zeros written late must never land
   // on records (prepare_mu_ and prepared_). Every record reads back, before
   // and after a reopen.
   // Under SyncPolicy::Always the pages are made a page at a time
