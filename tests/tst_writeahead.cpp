@@ -7,10 +7,13 @@
 // and only its own failure is the put's), sealing stops the thread before
 // the file is cut, and a process that dies while the thread works leaves a
 // directory that opens clean.
+#include <sys/resource.h>
+
 #include <QTest>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <csignal>
 #include <mutex>
 #include <thread>
 
@@ -104,6 +107,46 @@ class WriteAheadTest : public QObject {
     for (const SegmentStats& s : again->stats().segment_stats) {
       QCOMPARE(std::uint64_t(fs::file_size(dir / s.file)), s.size);
     }
+    QVERIFY(again->verify().empty());
+  }
+
+  // A step the disk has no room for does not refuse an append that fits:
+  // under a file size limit (RLIMIT_FSIZE, where the file system answers
+  // EFBIG as a full one answers ENOSPC) records go in up to the limit, the
+  // first one past it is refused as kNoSpace, and every acknowledged record
+  // is there after a reopen. (The step after the first MiB is a second MiB;
+  // the limit is half-way.)
+  void appendsFillTheRoomBelowAStepThatDoesNotFit() {
+    QTemporaryDir tmp;
+    const fs::path dir = path_of(tmp);
+    auto db = DB::open(dir);
+    const std::string value(10000, 'v');
+    rlimit before{};
+    QCOMPARE(::getrlimit(RLIMIT_FSIZE, &before), 0);
+    rlimit limited = before;
+    limited.rlim_cur = (3 << 20) / 2;
+    const auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+    QCOMPARE(::setrlimit(RLIMIT_FSIZE, &limited), 0);
+    int acknowledged = 0;
+    std::optional<ErrorCode> refused;
+    for (; acknowledged < 1000; ++acknowledged) {
+      try {
+        db->put("k" + std::to_string(acknowledged), value);
+      } catch (const Error& e) {
+        refused = e.code();
+        break;
+      }
+    }
+    db->close();
+    ::setrlimit(RLIMIT_FSIZE, &before);
+    std::signal(SIGXFSZ, old_handler);
+    QVERIFY2(refused, "1,000 records of 10 KB went past a limit of 1.5 MiB");
+    QCOMPARE(*refused, ErrorCode::kNoSpace);
+    // Past the first MiB (about 100 records), nearly up to the limit.
+    QVERIFY2(acknowledged >= 140, qPrintable(QString::number(acknowledged) + " records"));
+    auto again = DB::open(dir);
+    QCOMPARE(again->size(), std::uint64_t(acknowledged));
+    for (int i = 0; i < acknowledged; ++i) QVERIFY(again->get("k" + std::to_string(i)) == value);
     QVERIFY(again->verify().empty());
   }
 

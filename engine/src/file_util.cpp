@@ -24,6 +24,7 @@ ErrorCode code_for_errno(int err) {
   switch (err) {
     case ENOSPC:
     case EDQUOT:
+    case EFBIG:  // the file may grow no further (RLIMIT_FSIZE, the file system's limit)
       return ErrorCode::kNoSpace;
     case EACCES:
     case EPERM:

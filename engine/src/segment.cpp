@@ -164,7 +164,18 @@ void Segment::allocate(std::uint64_t end) {
       std::min(map_.length(), round_up(std::max(end, from + allocation_step(from)), kPage));
   // The write-ahead thread may be allocating the same blocks right now: the
   // file system serialises the two, and both succeed.
-  allocate_file(file_, path_, from, target - from);
+  try {
+    allocate_file(file_, path_, from, target - from);
+  } catch (const Error& e) {
+    // The step is for the appends to come: on a disk (or under a file size
+    // limit) that still has room for this one, this one goes in, and the
+    // error is the first append's that does not fit.
+    const std::uint64_t needed = round_up(end, kPage);
+    if (e.code() != ErrorCode::kNoSpace || needed >= target) throw;
+    allocate_file(file_, path_, from, needed - from);
+    raise_to(allocated_, needed);
+    return;
+  }
   raise_to(allocated_, target);
 }
 

@@ -12,7 +12,7 @@ namespace bitcask {
 
 enum class ErrorCode {
   kIo,                  // a system call failed (the message carries errno's text)
-  kNoSpace,             // the disk is full (ENOSPC, EDQUOT)
+  kNoSpace,             // the disk is full, or the file may grow no further (ENOSPC, EDQUOT, EFBIG)
   kPermissionDenied,    // EACCES / EPERM / EROFS
   kNotFound,            // the directory does not exist and creation was not asked
   kNotADatabase,        // the path is a file, or a directory of unrelated files
