@@ -10,16 +10,16 @@
 // The active segment's mapping is writable and an append is a copy into it:
 // no system call (under SyncPolicy::Always, large appends into pages not
 // made yet go through pwrite(2), see kLargeAppend). The file is grown ahead of the writer in steps
-// with real blocks (allocate_file), so a full disk is an error from the append that needed the
-// step, never a SIGBUS during a copy; the bytes past the data are zeros until written. A
-// write-ahead thread of the segment (started when it is created or by its first append, stopped by
-// seal) grows the file, writes zeros into the page cache and faults those pages in ahead of the
-// writer, so an append normally makes no system call and takes no page fault; when the writer
-// catches up it does the step itself, and an error of that step is the append's. Sealing cuts that
-// preallocated tail off, durably; a crash leaves it, and recovery finds the data end
-// (engine/FORMAT.md, "End of data"). Only the active segment keeps its file descriptor: a mapping
-// does not need one, so a database of thousands of segments opens under the usual limit of 1,024
-// open files.
+// with real blocks (allocate_file), so a full disk is an error of the first append that does not
+// fit (a step that does not fit is cut to what the append needs), never a SIGBUS during a copy; the
+// bytes past the data are zeros until written. A write-ahead thread of the segment (started when it
+// is created or by its first append, stopped by seal) grows the file, writes zeros into the page
+// cache and faults those pages in ahead of the writer, so an append normally makes no system call
+// and takes no page fault; when the writer catches up it does the step itself, and an error of that
+// step is the append's. Sealing cuts that preallocated tail off, durably; a crash leaves it, and
+// recovery finds the data end (engine/FORMAT.md, "End of data"). Only the active segment keeps its
+// file descriptor: a mapping does not need one, so a database of thousands of segments opens under
+// the usual limit of 1,024 open files.
 #pragma once
 
 #include <absl/base/thread_annotations.h>
