@@ -119,12 +119,12 @@ class Segment {
   // write synced), append() writes from this size on with pwrite(2) into the
   // preallocated file instead of copying into the mapping, unless the pages
   // are in the page cache already (prepared_): the pages pwrite makes are
-  // large folios, which the sync writes back in large pieces (a batch of
-  // 100 x 10 KB under SyncPolicy::Always: 0.88 ms, against 3.9 ms copied
-  // into pages made one by one). Where pages are made in large pieces every
+  // large folios, which the sync writes back in large pieces (measured once,
+  // a batch of 100 x 10 KB under SyncPolicy::Always: 0.86-0.89 ms, against
+  // 3.9 ms copied into pages made one by one). Where pages are made in large pieces every
   // append is copied in place: a writer that outruns the write-ahead thread
   // makes what it needs itself while the thread goes on ahead (batches of
-  // 100 x 10 KB, JSON API: 2.3 us a value through pwrite, 1.6-1.9 in place).
+  // 100 x 10 KB, JSON API: 2.3-3.0 us a value through pwrite, 1.6-2.2 in place).
   static constexpr std::size_t kLargeAppend = 8192;
   // The same for `n` bytes that encode(char* dst) writes straight into the
   // mapping: a record is encoded in place, never copied twice.
