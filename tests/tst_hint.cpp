@@ -8,6 +8,7 @@
 #include "../engine/src/crc32c.h"
 #include "../engine/src/format.h"
 #include "../engine/src/hint.h"
+#include "../engine/src/segment_reader.h"
 #include "test_util.h"
 
 using namespace bitcask;
@@ -365,6 +366,45 @@ class HintTest : public QObject {
   // A version 1 hint (from 0.1.0 before this format) is ignored like a
   // damaged one: the segment is scanned, every key comes back, and a
   // writable open writes a version 2 hint in its place.
+  // A hint that passes every check of its own, CRC included, but names
+  // records its segment holds elsewhere (k0 and k1 swapped): an open trusts
+  // it, so no read may serve the other key's value, and verify names the
+  // hint, the key and the offset.
+  void hintNamingOtherRecordsIsReported() {
+    QTemporaryDir tmp;
+    const fs::path dir = path_of(tmp);
+    make_ten_keys(dir);
+    const fs::path seg = dir / "0000000001.seg";
+    const std::string bytes = read_file(seg);
+    SegmentReader reader(bytes.data(), bytes.size(), SegmentFormat::kNative);
+    std::vector<RawRecord> records;
+    for (RawRecord rec; reader.next(&rec);) records.push_back(rec);
+    QCOMPARE(records.size(), std::size_t{10});
+    QCOMPARE(records[0].key, std::string_view("k0"));
+    QCOMPARE(records[1].key, std::string_view("k1"));
+    hint::Builder swapped(1);
+    swapped.add(records[0], static_cast<std::uint32_t>(records[1].offset));
+    swapped.add(records[1], static_cast<std::uint32_t>(records[0].offset));
+    for (std::size_t i = 2; i < records.size(); ++i) swapped.add(records[i]);
+    swapped.write(dir, bytes.size());
+    QVERIFY(read_hint(dir, 1, bytes.size()));  // it passes its own checks
+
+    auto db = DB::open(dir, testutil::read_only_options());
+    QCOMPARE(db->get("k2").value_or("<missing>"), std::string("v2"));
+    try {
+      const auto got = db->get("k0");
+      QFAIL(qPrintable("k0 read as " + QString::fromStdString(got.value_or("<missing>"))));
+    } catch (const Error& e) {
+      QCOMPARE(e.code(), ErrorCode::kCorruption);
+    }
+    const auto problems = db->verify();
+    QCOMPARE(problems.size(), std::size_t{1});
+    QCOMPARE(problems[0].file, hint::file_name(1));
+    QVERIFY2(problems[0].what.find("2 of 10 entries") != std::string::npos &&
+                 problems[0].what.find("key 'k0'") != std::string::npos,
+             problems[0].what.c_str());
+  }
+
   void olderHintVersionsAreRebuilt() {
     QTemporaryDir tmp;
     const fs::path dir = path_of(tmp);

@@ -1090,8 +1090,10 @@ std::vector<Problem> DBImpl::verify(
     SegmentReader reader(seg);
     RawRecord rec;
     std::uint64_t visited = 0;
+    std::vector<std::uint64_t> damaged_at;  // where the records reported here start
     while (reader.next(&rec)) {
       if (!rec.ok) {
+        damaged_at.push_back(rec.offset);
         Problem problem{seg.file_name(), rec.offset, rec.length, rec.problem, std::nullopt};
         if (RawRecord as_read; read_damaged_record(seg, rec, &as_read)) {
           problem.key.emplace(as_read.key);
@@ -1107,12 +1109,53 @@ std::vector<Problem> DBImpl::verify(
       throw Error(ErrorCode::kCancelled, "verify of '" + dir_.string() + "' cancelled");
     }
     const fs::path hint_path = dir_ / hint::file_name(id);
-    if (hint::Reader hint; fs::exists(hint_path) && !hint.open(hint_path, id, seg.size())) {
-      problems.push_back({hint_path.filename().string(), 0, fs::file_size(hint_path),
-                          "damaged hint file (ignored on open and rebuilt)"});
+    if (hint::Reader hint; fs::exists(hint_path)) {
+      if (!hint.open(hint_path, id, seg.size())) {
+        problems.push_back({hint_path.filename().string(), 0, fs::file_size(hint_path),
+                            "damaged hint file (ignored on open and rebuilt)"});
+      } else if (std::optional<std::string> wrong = hint_mismatch(seg, hint, damaged_at)) {
+        problems.push_back({hint_path.filename().string(), 0, fs::file_size(hint_path), *wrong});
+      }
     }
   }
   return problems;
+}
+
+// A hint passes its own checks yet may still disagree with its segment (a
+// hint crafted, or written by a faulty build, with a valid CRC): an open
+// trusts it, and reads of its keys then meet bytes that are not their
+// records. Every entry must name a record that starts where it says, with
+// its key, kind and size; a damaged record there is the segment's problem,
+// already reported (`damaged_at`). Returns what is wrong, if anything.
+std::optional<std::string> DBImpl::hint_mismatch(const Segment& seg, const hint::Reader& hint,
+                                                 std::span<const std::uint64_t> damaged_at) {
+  std::uint64_t wrong = 0;
+  std::string first;
+  hint::Cursor cursor = hint.entries();
+  hint::Entry e;
+  while (cursor.next(&e)) {
+    // The header and key only, where the entry says (the cursor checked that
+    // it lies inside the segment): the walk before this checked every
+    // record's CRC, and a reader that resynchronised from a wrong offset
+    // would scan ahead, entry after entry.
+    const char* rec = seg.data() + e.loc.offset;
+    format::RecordHeader h;
+    const bool matches =
+        format::parse_record(rec, e.loc.size, &h, /*verify_crc=*/false) == format::ParseStatus::kOk
+            ? h.record_size() == e.loc.size && h.kind == e.kind &&
+                  std::string_view(rec + h.header_size(), h.key_size) == e.key
+            : std::find(damaged_at.begin(), damaged_at.end(), e.loc.offset) != damaged_at.end();
+    if (matches) continue;
+    if (wrong++ == 0) {
+      first = "entry of key '" + std::string(e.key) + "' points at offset " +
+              std::to_string(e.loc.offset) + " of " + seg.file_name() +
+              ", where no record of that key and size starts";
+    }
+  }
+  if (wrong == 0) return std::nullopt;
+  return "hint file does not match its segment (" + std::to_string(wrong) + " of " +
+         std::to_string(hint.entry_count()) + " entries; the first: " + first +
+         "); reads of those keys fail. Remove the hint file: the next writable open rebuilds it";
 }
 
 }  // namespace bitcask

@@ -18,6 +18,8 @@
 #include <bitcask/db.h>
 
 #include <atomic>
+#include <optional>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -110,6 +112,10 @@ class DBImpl final : public DB {
   void queue_hint(std::uint32_t segment_id);
   void write_hint_for(std::uint32_t segment_id);
   void write_hint(const std::shared_ptr<Segment>& seg);
+  // What verify() reports of a hint that passed its own checks but names
+  // records its segment does not hold there; nothing when it matches.
+  static std::optional<std::string> hint_mismatch(const Segment& seg, const hint::Reader& hint,
+                                                  std::span<const std::uint64_t> damaged_at);
 
   // Reading.
   bool read_value(const Segment& seg, const Location& loc, std::string_view key,
@@ -143,8 +149,8 @@ class DBImpl final : public DB {
   // (set_active, and once after recovery), so a write finds it without
   // taking the table lock (one shared lock less per put and delete).
   Segment* appending_ ABSL_GUARDED_BY(write_mu_) = nullptr;
-  std::string write_buf_
-      ABSL_GUARDED_BY(write_mu_);  // a batch pwrite takes (Segment::append_encoded)
+  // A batch that Segment::append_encoded writes with pwrite (SyncPolicy::Always only).
+  std::string write_buf_ ABSL_GUARDED_BY(write_mu_);
   std::atomic<std::uint64_t> written_seq_{0};
   std::atomic<bool> failed_{false};
   std::string failure_;  // set once, before failed_ becomes true
