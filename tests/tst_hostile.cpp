@@ -380,6 +380,52 @@ class HostileTest : public QObject {
   // Readers in other processes (the `bitcask` tool, read-only) beside a
   // process that writes and merges: no reader ever fails or sees a value
   // that was never written.
+  // A read-only reader copies the newest segment while its writer appends:
+  // a record the writer was still copying into its mapping when the reader
+  // read that page, with records after it the writer finished before the
+  // reader got to them, is not damage. Here the first read of the file finds
+  // one record in the middle as zeros (not written yet) and the file then
+  // holds it: the reader opens clean, serves it and verifies.
+  void readerCopyingTheNewestSegmentMidWriteSeesNoDamage() {
+    QTemporaryDir tmp;
+    const fs::path dir = path_of(tmp);
+    auto writer = DB::open(dir);
+    for (int i = 0; i < 10; ++i) writer->put("k" + std::to_string(i), std::string(100, 'a' + i));
+    ScanOptions one;
+    one.start = "k5";
+    one.limit = 1;
+    const KeyEntry k5 = writer->scan(one).at(0);
+    const fs::path seg = dir / "0000000001.seg";
+    const std::uint64_t length = format::record_size(2, k5.value_size, 0);
+    const std::string record = read_file(seg).substr(k5.offset, length);
+    auto overwrite = [&](const std::string& bytes) {
+      std::fstream f(seg, std::ios::in | std::ios::out | std::ios::binary);
+      f.seekp(static_cast<std::streamoff>(k5.offset));
+      f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    };
+    int reads = 0;
+    fault::set_hook([&](fault::Op op, const fs::path& p) {
+      if (op == fault::Op::kRead && p.filename() == "0000000001.seg" && reads++ == 0) {
+        overwrite(std::string(length, '\0'));  // the writer has not got there yet
+      }
+      return 0;
+    });
+    // The writer finishes the record after the reader's first read.
+    fault::set_observer([&](fault::Op op, const fs::path& p, const fs::path&) {
+      if (op == fault::Op::kRead && p.filename() == "0000000001.seg" && reads == 1) {
+        overwrite(record);
+      }
+    });
+    auto reader = DB::open(dir, read_only_options());
+    fault::set_hook({});
+    fault::set_observer({});
+    QVERIFY2(reads >= 2, "the copy was not read again");
+    QVERIFY(reader->recovery_report().clean());
+    QCOMPARE(reader->get("k5").value_or("<missing>"), std::string(100, 'f'));
+    QCOMPARE(reader->size(), std::uint64_t{10});
+    QVERIFY(reader->verify().empty());
+  }
+
   void readersInOtherProcessesBesideWritesAndMerges() {
     QTemporaryDir tmp;
     const fs::path dir = path_of(tmp);

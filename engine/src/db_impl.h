@@ -114,6 +114,7 @@ class DBImpl final : public DB {
   void write_hint(const std::shared_ptr<Segment>& seg);
   // What verify() reports of a hint that passed its own checks but names
   // records its segment does not hold there; nothing when it matches.
+  bool hint_of_more_than_this_copy(const Segment& seg, bool newest) const;
   static std::optional<std::string> hint_mismatch(const Segment& seg, const hint::Reader& hint,
                                                   std::span<const std::uint64_t> damaged_at);
 

@@ -393,21 +393,34 @@ Mapping Mapping::copy_of(const File& file, const fs::path& path, std::uint64_t l
     }
     fault::observe(fault::Op::kMap, path);
   }
+  m.read_from(file, path, shared);
+  ::mprotect(m.data_ + shared, length - shared, PROT_READ);
+  return m;
+}
+
+void Mapping::reread(const File& file, const fs::path& path, std::uint64_t from) {
+  const auto page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+  const std::uint64_t start = from / page * page;
+  if (start >= length_) return;
+  ::mprotect(data_ + start, length_ - start, PROT_READ | PROT_WRITE);
+  read_from(file, path, from);
+  ::mprotect(data_ + start, length_ - start, PROT_READ);
+}
+
+void Mapping::read_from(const File& file, const fs::path& path, std::uint64_t from) {
   // Not pread_exact: the writer may cut the file meanwhile (the zeros it
-  // preallocated, at roll-over or close); what is gone stays zero here.
+  // preallocated, at roll-over or close); what is gone stays as it was.
   if (int err = fault::check(fault::Op::kRead, path)) {
-    throw_errno(err, "cannot read at offset " + std::to_string(shared) + " of", path);
+    throw_errno(err, "cannot read at offset " + std::to_string(from) + " of", path);
   }
-  for (std::uint64_t done = shared; done < length;) {
-    const ssize_t got = ::pread(file.fd(), m.data_ + done, length - done, static_cast<off_t>(done));
+  for (std::uint64_t done = from; done < length_;) {
+    const ssize_t got = ::pread(file.fd(), data_ + done, length_ - done, static_cast<off_t>(done));
     if (got < 0 && errno == EINTR) continue;
     if (got < 0) throw_errno(errno, "cannot read at offset " + std::to_string(done) + " of", path);
     if (got == 0) break;
     done += static_cast<std::uint64_t>(got);
   }
   fault::observe(fault::Op::kRead, path);
-  ::mprotect(m.data_ + shared, length - shared, PROT_READ);
-  return m;
 }
 
 Mapping::~Mapping() {

@@ -119,6 +119,9 @@ class Mapping {
   // newest 256 MiB would otherwise cost a read-only reader 256 MiB of memory.
   static Mapping copy_of(const File& file, const fs::path& path, std::uint64_t length,
                          std::uint64_t stable_prefix = 0);
+  // Of a copy_of() copy: reads the file's bytes from `from` (past the stable
+  // prefix) to the copy's end again, over what was copied before.
+  void reread(const File& file, const fs::path& path, std::uint64_t from);
 
   const char* data() const { return data_; }
   // Only for a writable() mapping.
@@ -140,6 +143,9 @@ class Mapping {
   void unmap_pages(std::uint64_t offset, std::uint64_t length) const;
 
  private:
+  // Reads the file's bytes [from, length_) into the (writable) copy.
+  void read_from(const File& file, const fs::path& path, std::uint64_t from);
+
   char* data_ = nullptr;
   std::uint64_t length_ = 0;
 };

@@ -59,6 +59,31 @@ constexpr std::uint64_t kWriteBehind = 8 << 20;
 // at the base page size (huge pages there are tmpfs's, or read-only text).
 
 std::uint64_t round_up(std::uint64_t n, std::uint64_t to) { return (n + to - 1) / to * to; }
+
+// A copy of the newest segment taken while its writer appends: a record the
+// writer was copying into its mapping when that page was read is damage
+// here, a torn tail or followed by records written before their pages were
+// read. Writes complete in order, so reading from the damage again finds it
+// whole. Up to three times, until the copy is valid records and at most the
+// zeros past them; damage that stays is the file's, and recovery reports it.
+void settle_snapshot(const File& file, const fs::path& path, Mapping* copy, std::uint64_t from) {
+  const char* const end = copy->data() + copy->length();
+  for (int reads = 0; reads < 3; ++reads) {
+    SegmentReader reader(copy->data(), copy->length(), SegmentFormat::kNative, from);
+    RawRecord rec;
+    bool settled = true;
+    while (reader.next(&rec)) {
+      if (!rec.ok && (!rec.runs_to_end ||
+                      std::any_of(copy->data() + rec.offset, end, [](char c) { return c != 0; }))) {
+        settled = false;
+        break;
+      }
+    }
+    if (settled) return;
+    copy->reread(file, path, rec.offset);
+    from = rec.offset;
+  }
+}
 std::uint64_t round_down(std::uint64_t n, std::uint64_t to) { return n / to * to; }
 
 // The next allocation step for a file of `allocated` bytes.
@@ -143,6 +168,9 @@ std::shared_ptr<Segment> Segment::open(const fs::path& path, std::uint32_t id, S
   Mapping map = mode == Mode::kSnapshot ? Mapping::copy_of(f, path, size, stable_prefix)
                 : mode == Mode::kAppend ? Mapping::writable(f, path, std::max(reserve, size))
                                         : Mapping(f, path, size);
+  if (mode == Mode::kSnapshot && format == SegmentFormat::kNative) {
+    settle_snapshot(f, path, &map, stable_prefix);
+  }
   if (mode != Mode::kAppend) f = File();
   return std::shared_ptr<Segment>(
       new Segment(path, id, format, std::move(f), size, std::move(map), pieces));
