@@ -666,6 +666,13 @@ std::uint32_t DBImpl::value_size_of(const Location& loc, std::size_t key_size) c
 std::string_view DBImpl::stored_value(const Segment& seg, const Location& loc,
                                       std::string_view key) const {
   const char* rec = seg.data() + loc.offset;
+  // The record is usually not in the cache (a random read), and its checksum
+  // then waits on every line in turn while the hardware prefetcher ramps up.
+  // Asking for all its lines first keeps many misses in flight: a random
+  // 10 KB read went 1.78 -> 1.49 us (100,000 keys, 1 GB). Beyond 16 KiB the
+  // prefetcher keeps up, and lines asked for much earlier would be evicted.
+  const std::uint32_t ahead = std::min<std::uint32_t>(loc.size, 16 * 1024);
+  for (std::uint32_t at = 0; at < ahead; at += 64) __builtin_prefetch(rec + at);
   format::RecordHeader h;
   if (const auto status = format::parse_record(rec, loc.size, &h, options_.verify_checksums);
       status != format::ParseStatus::kOk) {
