@@ -405,6 +405,75 @@ class HintTest : public QObject {
              problems[0].what.c_str());
   }
 
+  // A hint can name only real records of its keys and still be wrong: an
+  // older record of a key (of the same size), or no record of a key at all.
+  // An open trusts it and serves the older value; verify must say so.
+  void hintNamingOlderRecordsOrLeavingKeysOutIsReported_data() {
+    QTest::addColumn<bool>("older");
+    QTest::newRow("an older record of k0") << true;
+    QTest::newRow("k2 left out") << false;
+  }
+  void hintNamingOlderRecordsOrLeavingKeysOutIsReported() {
+    QFETCH(bool, older);
+    QTemporaryDir tmp;
+    const fs::path dir = path_of(tmp);
+    make_ten_keys(dir);
+    {
+      auto db = DB::open(dir);
+      db->put("k0", "w0");
+    }
+    const fs::path seg = dir / "0000000001.seg";
+    const std::string bytes = read_file(seg);
+    SegmentReader reader(bytes.data(), bytes.size(), SegmentFormat::kNative);
+    std::vector<RawRecord> records;
+    for (RawRecord rec; reader.next(&rec);) records.push_back(rec);
+    QCOMPARE(records.size(), std::size_t{11});
+    QCOMPARE(records[0].key, std::string_view("k0"));
+    QCOMPARE(records[10].key, std::string_view("k0"));
+    hint::Builder crafted(1);
+    crafted.add(older ? records[0] : records[10]);
+    for (std::size_t i = 1; i < 10; ++i) {
+      if (older || records[i].key != "k2") crafted.add(records[i]);
+    }
+    crafted.write(dir, bytes.size());
+    QVERIFY(read_hint(dir, 1, bytes.size()));  // it passes its own checks
+
+    auto db = DB::open(dir, testutil::read_only_options());
+    QCOMPARE(db->get("k0").value_or("<missing>"), std::string(older ? "v0" : "w0"));
+    const auto problems = db->verify();
+    QCOMPARE(problems.size(), std::size_t{1});
+    QCOMPARE(problems[0].file, hint::file_name(1));
+    const std::string expected = older ? "1 entries name an older record than their key's newest"
+                                       : "1 keys of the segment named by no entry";
+    QVERIFY2(problems[0].what.find(expected) != std::string::npos, problems[0].what.c_str());
+    if (older) {
+      QVERIFY2(problems[0].what.find("key 'k0' names its record at offset " +
+                                     std::to_string(records[0].offset)) != std::string::npos,
+               problems[0].what.c_str());
+    }
+    db.reset();
+
+    // A merge would keep what the hint names and drop the rest: refused.
+    {
+      auto writer = DB::open(dir);
+      try {
+        writer->merge();
+        QFAIL("merged beside a hint that does not name every key's newest record");
+      } catch (const Error& e) {
+        QCOMPARE(e.code(), ErrorCode::kCorruption);
+        QVERIFY2(std::string(e.what()).find("Not merged") != std::string::npos, e.what());
+      }
+    }
+    QCOMPARE(read_file(seg), bytes);
+    fs::remove(dir / hint::file_name(1));
+    auto rebuilt = DB::open(dir);
+    QCOMPARE(rebuilt->get("k0").value_or("<missing>"), std::string("w0"));
+    QCOMPARE(rebuilt->get("k2").value_or("<missing>"), std::string("v2"));
+    rebuilt->merge();
+    QCOMPARE(rebuilt->get("k0").value_or("<missing>"), std::string("w0"));
+    QVERIFY(rebuilt->verify().empty());
+  }
+
   void olderHintVersionsAreRebuilt() {
     QTemporaryDir tmp;
     const fs::path dir = path_of(tmp);

@@ -112,11 +112,14 @@ class DBImpl final : public DB {
   void queue_hint(std::uint32_t segment_id);
   void write_hint_for(std::uint32_t segment_id);
   void write_hint(const std::shared_ptr<Segment>& seg);
-  // What verify() reports of a hint that passed its own checks but names
-  // records its segment does not hold there; nothing when it matches.
   bool hint_of_more_than_this_copy(const Segment& seg, bool newest) const;
+  // What verify() reports of a hint that passed its own checks but does not
+  // describe its segment; nothing when it matches.
   static std::optional<std::string> hint_mismatch(const Segment& seg, const hint::Reader& hint,
                                                   std::span<const std::uint64_t> damaged_at);
+  static std::optional<std::string> hint_not_newest(const Segment& seg, const hint::Reader& hint);
+  void refuse_inputs_with_hints_not_newest(
+      const std::vector<std::shared_ptr<Segment>>& inputs) const;
 
   // Reading.
   bool read_value(const Segment& seg, const Location& loc, std::string_view key,

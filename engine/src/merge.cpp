@@ -36,6 +36,7 @@
 
 #include "db_impl.h"
 #include "format.h"
+#include "hint.h"
 #include "merge_job.h"
 
 namespace bitcask {
@@ -309,8 +310,12 @@ std::uint32_t MergeJob::remove_merged_inputs(std::size_t completed, MergeResult*
       ReaderMutexLock lock(&table_.mu());
       const std::uint64_t live = table_.figures(seg.id()).live_records;
       if (live != 0) {
+        // The merge copies every record the keydir names in an input it
+        // read to its end, so this is an index that disagrees with the
+        // records (a hint that does not match its segment).
         result->notes.push_back(seg.file_name() + " kept: " + std::to_string(live) +
-                                " live records were not copied");
+                                " live records were not copied: the index names records the "
+                                "segment does not hold as live (bitcask check names the hint)");
         break;
       }
     }
@@ -518,7 +523,28 @@ MergeResult DBImpl::merge(const MergeOptions& options) {
       fail(e);
     }
   }
+  refuse_inputs_with_hints_not_newest(plan.inputs);
   return MergeJob(dir_, options_, table_, std::move(plan), options, closed_).run();
+}
+
+// A merge copies the records the keydir names and drops the rest. An open
+// fills the keydir from hints, so one that names an older record of a key
+// than its newest (or leaves a key out) would make the merge drop the
+// newest value and remove its segment: data destroyed without a word. Such
+// a hint is found before anything is copied, at the cost of a walk of the
+// inputs' record headers (their bytes are read next anyway).
+void DBImpl::refuse_inputs_with_hints_not_newest(
+    const std::vector<std::shared_ptr<Segment>>& inputs) const {
+  for (const auto& seg : inputs) {
+    const fs::path path = dir_ / hint::file_name(seg->id());
+    hint::Reader hint;
+    if (!hint.open(path, seg->id(), seg->size())) continue;  // none, or ignored by the open too
+    if (std::optional<std::string> wrong = hint_not_newest(*seg, hint)) {
+      throw Error(ErrorCode::kCorruption, path.string() + ": " + *wrong +
+                                              ". Not merged: the merge would keep what the hint "
+                                              "names and drop the rest");
+    }
+  }
 }
 
 }  // namespace bitcask
