@@ -309,6 +309,7 @@ class BadInputTest : public QObject {
       QVERIFY2(clean_exit(r), qPrintable(describe(args, r)));
       QVERIFY2(r.err.contains("warning: 0000000001.seg 0: not a Bitcask segment"),
                qPrintable(describe(args, r)));
+      QVERIFY2(r.code == 3, qPrintable(describe(args, r)));  // the segment is left out
     }
     QCOMPARE(checksums(qdir), before);
 
@@ -317,8 +318,9 @@ class BadInputTest : public QObject {
     QCOMPARE(r.code, 0);
     QVERIFY2(r.err.contains("0000000001.seg 0: not a Bitcask segment"), r.err.constData());
     QCOMPARE(read_file(dir / "0000000001.seg"), noise);  // kept, not repaired away
+    // Served, and the exit code still says the open found a damaged segment.
     r = run({QStringLiteral("get"), qdir, QStringLiteral("k")});
-    QCOMPARE(r.code, 0);
+    QCOMPARE(r.code, 3);
     QCOMPARE(r.out, QByteArray("1\n"));
   }
 
@@ -436,8 +438,8 @@ class BadInputTest : public QObject {
                    r.err.contains("at offset " + QByteArray::number(qulonglong(at))),
                r.err.constData());
     } else {
-      // Not served, and the warning says where.
-      QCOMPARE(r.code, 1);
+      // Not served: the warning says where, and exit 3 that it was left out.
+      QCOMPARE(r.code, 3);
       QVERIFY2(r.err.contains("warning: " + place + " malformed record header"), r.err.constData());
     }
     QCOMPARE(checksums(qdir), before);
@@ -470,8 +472,11 @@ class BadInputTest : public QObject {
       QCOMPARE(read_file(saved), bytes.substr(at));
       QVERIFY(read_file(seg).starts_with(bytes.substr(0, at)));  // then the new record
     }
+    // Served; a damaged sealed segment stays (and exit 3 says so), a torn
+    // tail is gone.
     r = run({QStringLiteral("get"), qdir, QStringLiteral("after")});
-    QCOMPARE(r.code, 0);
+    QCOMPARE(r.out, QByteArray("1\n"));
+    QCOMPARE(r.code, where == "sealed" ? 3 : 0);
   }
 
   // ---- a key over the limit -----------------------------------------------------------
