@@ -373,7 +373,7 @@ int cmd_delete(const Args& a) {
   db->close();
   if (!existed) {
     print_error("key not found: " + json_quoted(a.key));
-    return read_exit(*db, kExitNotFound);
+    return kExitNotFound;
   }
   return kExitOk;
 }
