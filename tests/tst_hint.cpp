@@ -67,6 +67,18 @@ void reseal(const fs::path& path, std::string bytes) {
 
 // A database of one segment, k0 … k9 holding "v0" … "v9", closed, so its
 // hint covers all of it.
+// The records of segment 1 of `dir`, for crafting hints of it: the views
+// point into `bytes`.
+struct SegmentRecords {
+  std::string bytes;
+  std::vector<RawRecord> records;
+};
+void read_records(const fs::path& dir, SegmentRecords* out) {
+  out->bytes = read_file(dir / "0000000001.seg");
+  SegmentReader reader(out->bytes.data(), out->bytes.size(), SegmentFormat::kNative);
+  for (RawRecord rec; reader.next(&rec);) out->records.push_back(rec);
+}
+
 void make_ten_keys(const fs::path& dir) {
   auto db = DB::open(dir);
   for (int i = 0; i < 10; ++i) db->put("k" + std::to_string(i), "v" + std::to_string(i));
@@ -374,11 +386,10 @@ class HintTest : public QObject {
     QTemporaryDir tmp;
     const fs::path dir = path_of(tmp);
     make_ten_keys(dir);
-    const fs::path seg = dir / "0000000001.seg";
-    const std::string bytes = read_file(seg);
-    SegmentReader reader(bytes.data(), bytes.size(), SegmentFormat::kNative);
-    std::vector<RawRecord> records;
-    for (RawRecord rec; reader.next(&rec);) records.push_back(rec);
+    SegmentRecords segment;
+    read_records(dir, &segment);
+    const std::string& bytes = segment.bytes;
+    const std::vector<RawRecord>& records = segment.records;
     QCOMPARE(records.size(), std::size_t{10});
     QCOMPARE(records[0].key, std::string_view("k0"));
     QCOMPARE(records[1].key, std::string_view("k1"));
@@ -422,11 +433,10 @@ class HintTest : public QObject {
       auto db = DB::open(dir);
       db->put("k0", "w0");
     }
-    const fs::path seg = dir / "0000000001.seg";
-    const std::string bytes = read_file(seg);
-    SegmentReader reader(bytes.data(), bytes.size(), SegmentFormat::kNative);
-    std::vector<RawRecord> records;
-    for (RawRecord rec; reader.next(&rec);) records.push_back(rec);
+    SegmentRecords segment;
+    read_records(dir, &segment);
+    const std::string& bytes = segment.bytes;
+    const std::vector<RawRecord>& records = segment.records;
     QCOMPARE(records.size(), std::size_t{11});
     QCOMPARE(records[0].key, std::string_view("k0"));
     QCOMPARE(records[10].key, std::string_view("k0"));
@@ -464,7 +474,7 @@ class HintTest : public QObject {
         QVERIFY2(std::string(e.what()).find("Not merged") != std::string::npos, e.what());
       }
     }
-    QCOMPARE(read_file(seg), bytes);
+    QCOMPARE(read_file(dir / "0000000001.seg"), bytes);
     fs::remove(dir / hint::file_name(1));
     auto rebuilt = DB::open(dir);
     QCOMPARE(rebuilt->get("k0").value_or("<missing>"), std::string("w0"));
