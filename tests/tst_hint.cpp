@@ -453,8 +453,8 @@ class HintTest : public QObject {
     const auto problems = db->verify();
     QCOMPARE(problems.size(), std::size_t{1});
     QCOMPARE(problems[0].file, hint::file_name(1));
-    const std::string expected = older ? "1 entries name an older record than their key's newest"
-                                       : "1 keys of the segment named by no entry";
+    const std::string expected = older ? "1 entry names an older record than its key's newest"
+                                       : "1 key of the segment named by no entry";
     QVERIFY2(problems[0].what.find(expected) != std::string::npos, problems[0].what.c_str());
     if (older) {
       QVERIFY2(problems[0].what.find("key 'k0' names its record at offset " +

@@ -1242,19 +1242,25 @@ std::optional<std::string> DBImpl::hint_not_newest(const Segment& seg, const hin
     }
   }
   if (older == 0 && twice == 0 && left_out == 0) return std::nullopt;
+  auto count = [](std::uint64_t n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+  };
   std::vector<std::string> parts;
   if (older) {
-    parts.push_back(std::to_string(older) +
-                    " entries name an older record than their key's newest; the first: " + first);
+    parts.push_back(count(older, "entry names an older record than its key's newest",
+                          "entries name older records than their keys' newest") +
+                    "; the first: " + first);
   }
-  if (twice) parts.push_back(std::to_string(twice) + " keys named twice");
-  if (left_out)
-    parts.push_back(std::to_string(left_out) + " keys of the segment named by no entry");
+  if (twice) parts.push_back(count(twice, "key named twice", "keys named twice"));
+  if (left_out) {
+    parts.push_back(count(left_out, "key of the segment named by no entry",
+                          "keys of the segment named by no entry"));
+  }
   std::string what = "hint file does not match its segment (";
   for (std::size_t i = 0; i < parts.size(); ++i) what += (i ? "; " : "") + parts[i];
   return what +
-         "); reads of those keys serve older values. Remove the hint file: the next writable open "
-         "rebuilds it";
+         "); reads of those keys serve older values, or none. Remove the hint file: the next "
+         "writable open rebuilds it";
 }
 
 }  // namespace bitcask
