@@ -513,20 +513,19 @@ void DBImpl::background_loop() {
   const bool interval = options_.sync == SyncPolicy::Interval;
   auto next_sync = Clock::now() + options_.sync_interval;
   auto next_merge_check = Clock::now() + options_.merge_check_interval;
+  auto next_presort_check = Clock::now() + kPresortIdle;
+  std::uint64_t writes_at_last_check = written_seq_.load(std::memory_order_relaxed);
+  std::uint64_t writes_presorted = writes_at_last_check;
   for (;;) {
     std::vector<std::uint32_t> hints;
     bool stop;
     {
       MutexLock lock(&bg_mu_);
       if (hint_queue_.empty() && !stop_) {
-        auto deadline = Clock::time_point::max();
-        if (interval) deadline = next_sync;
+        auto deadline = next_presort_check;
+        if (interval) deadline = std::min(deadline, next_sync);
         if (options_.auto_merge) deadline = std::min(deadline, next_merge_check);
-        if (deadline == Clock::time_point::max()) {
-          bg_cv_.Wait(&bg_mu_);
-        } else {
-          bg_cv_.WaitUntil(&bg_mu_, deadline);
-        }
+        bg_cv_.WaitUntil(&bg_mu_, deadline);
       }
       hints = std::exchange(hint_queue_, {});
       stop = stop_;
@@ -558,11 +557,35 @@ void DBImpl::background_loop() {
         if (merge_recommended()) merge(mo);
         next_merge_check = Clock::now() + options_.merge_check_interval;
       }
+      if (Clock::now() >= next_presort_check) {
+        // Writes paused for a whole interval, and came since the last presort.
+        const std::uint64_t writes = written_seq_.load(std::memory_order_relaxed);
+        if (writes == writes_at_last_check && writes != writes_presorted) {
+          presort_index();
+          writes_presorted = writes;
+        }
+        // Closer checks while writes come, so a pause is seen soon after it
+        // starts; an idle database is looked at twice a second.
+        next_presort_check =
+            Clock::now() + (writes != writes_at_last_check ? kPresortIdle : kPresortPoll);
+        writes_at_last_check = writes;
+      }
     } catch (const Error&) {
       // A failed sync is recorded by fail() and reported to writers; a hint
       // that could not be written is rebuilt on the next open.
     }
   }
+}
+
+void DBImpl::presort_index() {
+  KeyDir::Presort presort;
+  {
+    ReaderMutexLock lock(&table_.mu());
+    if (!table_.keydir().collect_pending(kPresortMinKeys, &presort)) return;
+  }
+  presort.sort();
+  ReaderMutexLock lock(&table_.mu());
+  table_.keydir().install(&presort);
 }
 
 void DBImpl::write_hint_for(std::uint32_t segment_id) {

@@ -109,6 +109,17 @@ class DBImpl final : public DB {
   void check_segment_ids_left_for_merge() const;
   void sync_to(std::uint64_t seq);
   void background_loop();
+  // Sorts keys written out of order since the last scan into the key-order
+  // index, so that the next scan need not (a first scan after a million
+  // random puts spent half its time sorting them). Runs once writes pause
+  // (none between two checks, kPresortIdle apart while writes come and
+  // kPresortPoll apart otherwise), on at least kPresortMinKeys keys written
+  // out of order; the sort itself holds no lock, so writers and readers go
+  // on.
+  void presort_index();
+  static constexpr std::chrono::milliseconds kPresortIdle{100};
+  static constexpr std::chrono::milliseconds kPresortPoll{500};
+  static constexpr std::size_t kPresortMinKeys = 16384;
   void queue_hint(std::uint32_t segment_id);
   void write_hint_for(std::uint32_t segment_id);
   void write_hint(const std::shared_ptr<Segment>& seg);
@@ -197,7 +208,8 @@ class DBImpl final : public DB {
   Mutex merge_mu_ ABSL_ACQUIRED_BEFORE(write_mu_);
 
   // The background thread: interval syncs, hints of freshly sealed
-  // segments, automatic merges.
+  // segments, automatic merges, and the key-order index brought up to date
+  // once writes pause (presort_index).
   Mutex bg_mu_;
   CondVar bg_cv_;
   bool stop_ ABSL_GUARDED_BY(bg_mu_) = false;

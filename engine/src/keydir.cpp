@@ -9,6 +9,8 @@
 #include <tuple>
 #include <utility>
 
+#include "key_order.h"
+
 namespace bitcask {
 
 namespace {
@@ -129,6 +131,7 @@ std::optional<Location> KeyDir::remove(std::string_view key) {
 }
 
 void KeyDir::clear() {
+  ++generation_;
   {
     WriterMutexLock lock(&ordered_mu_);
     Run{CountingAllocator<Rec*>(&ordered_bytes_)}.swap(sorted_);
@@ -152,6 +155,7 @@ void KeyDir::clear() {
 // it moves entries.
 void KeyDir::compact_arena_if_wasteful() {
   if (dead_bytes_ < (8u << 20) || dead_bytes_ * 2 < arena_bytes_) return;
+  ++generation_;
   WriterMutexLock lock(&ordered_mu_);
   merge_pending();
   rebuild_sorted(Run{CountingAllocator<Rec*>(&ordered_bytes_)});
@@ -181,42 +185,22 @@ void KeyDir::compact_arena_if_wasteful() {
   merged_offset_ = blocks_.empty() ? 0 : block_used_;
 }
 
-namespace {
-// The first 8 bytes of `key` as a big-endian number (zero-padded): ordering
-// by it orders by key wherever two keys' first 8 bytes differ.
-std::uint64_t key_prefix(std::string_view key) {
-  unsigned char b[8] = {};
-  std::memcpy(b, key.data(), std::min<std::size_t>(key.size(), 8));
-  std::uint64_t v = 0;
-  for (unsigned char c : b) v = (v << 8) | c;
-  return v;
-}
-}  // namespace
-
-// Sorts by key with 8 bytes of each key beside its pointer: most
-// comparisons are one integer comparison in the array being sorted, instead
-// of a byte comparison through two pointers into the arena (callgrind: about
-// 1,000 instructions a key for 100,000 random keys with std::sort on the
-// pointers alone). The 8 bytes are those after the prefix every key shares:
-// keys such as "user:000012345" or zero-padded numbers differ only later,
-// and their first 8 bytes would decide nothing (940 instructions a key for
-// 20,000 such keys, against 330).
-void KeyDir::sort_by_key(std::span<Rec*> recs) {
-  if (recs.size() < 2) return;
-  const std::string_view first = recs.front()->key();
-  std::size_t shared = first.size();
-  for (const Rec* r : recs) {
-    const std::string_view k = r->key();
-    // Most keys share it whole: one memcmp, not a byte loop.
-    if (k.size() >= shared && std::memcmp(k.data(), first.data(), shared) == 0) continue;
-    const std::size_t n = std::min(shared, k.size());
-    shared = static_cast<std::size_t>(
-        std::mismatch(first.begin(), first.begin() + n, k.begin()).first - first.begin());
-    if (shared == 0) break;
-  }
+// Sorts by key with 8 bytes of each key beside its pointer (key_order.h):
+// callgrind gave about 1,000 instructions a key for 100,000 random keys with
+// std::sort on the pointers alone, and 940 for 20,000 keys with a long shared
+// prefix if the first 8 bytes were taken, against 330.
+std::vector<std::pair<std::uint64_t, KeyDir::Rec*>> KeyDir::keyed_by_prefix(
+    std::span<Rec* const> recs) {
+  const std::size_t shared = key_order::shared_prefix(recs, [](const Rec* r) { return r->key(); });
   std::vector<std::pair<std::uint64_t, Rec*>> keyed;
   keyed.reserve(recs.size());
-  for (Rec* r : recs) keyed.emplace_back(key_prefix(r->key().substr(shared)), r);
+  for (Rec* r : recs) keyed.emplace_back(key_order::leading_number(r->key().substr(shared)), r);
+  return keyed;
+}
+
+void KeyDir::sort_by_key(std::span<Rec*> recs) {
+  if (recs.size() < 2) return;
+  std::vector<std::pair<std::uint64_t, Rec*>> keyed = keyed_by_prefix(recs);
   std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) {
     if (a.first != b.first) return a.first < b.first;
     return a.second->key() < b.second->key();
@@ -278,6 +262,28 @@ void KeyDir::sort_runs(std::span<Rec*> recs, std::span<const std::size_t> breaks
   }
 }
 
+template <typename Vector>
+void KeyDir::gather_pending(Vector* pending, std::vector<std::size_t>* breaks,
+                            bool* unordered) const {
+  *unordered = false;
+  for (std::size_t b = merged_block_; b < blocks_.size(); ++b) {
+    const char* block = blocks_[b].get();
+    const std::size_t end = b + 1 < blocks_.size() ? block_ends_[b] : block_used_;
+    for (std::size_t at = b == merged_block_ ? merged_offset_ : 0; at < end;) {
+      auto* r = reinterpret_cast<Rec*>(const_cast<char*>(block) + at);
+      at += rec_bytes(r->key_size);
+      if (!*unordered && !pending->empty() && !Less()(pending->back(), r)) {
+        if (breaks->size() < kMaxBreaks) {
+          breaks->push_back(pending->size());
+        } else {
+          *unordered = true;
+        }
+      }
+      pending->push_back(r);
+    }
+  }
+}
+
 void KeyDir::merge_pending() const {
   const std::size_t indexed = sorted_.size() + ordered_.size();
   if (hash_.size() == indexed) return;
@@ -286,23 +292,8 @@ void KeyDir::merge_pending() const {
   Run pending{CountingAllocator<Rec*>(&ordered_bytes_)};
   pending.reserve(hash_.size() - indexed);
   std::vector<std::size_t> breaks;
-  bool unordered = false;
-  for (std::size_t b = merged_block_; b < blocks_.size(); ++b) {
-    const char* block = blocks_[b].get();
-    const std::size_t end = b + 1 < blocks_.size() ? block_ends_[b] : block_used_;
-    for (std::size_t at = b == merged_block_ ? merged_offset_ : 0; at < end;) {
-      auto* r = reinterpret_cast<Rec*>(const_cast<char*>(block) + at);
-      at += rec_bytes(r->key_size);
-      if (!unordered && !pending.empty() && !Less()(pending.back(), r)) {
-        if (breaks.size() < kMaxBreaks) {
-          breaks.push_back(pending.size());
-        } else {
-          unordered = true;
-        }
-      }
-      pending.push_back(r);
-    }
-  }
+  bool unordered;
+  gather_pending(&pending, &breaks, &unordered);
   merged_block_ = blocks_.size() - 1;
   merged_offset_ = block_used_;
   if (unordered) {
@@ -310,6 +301,10 @@ void KeyDir::merge_pending() const {
   } else if (!breaks.empty()) {
     sort_runs(pending, breaks);
   }
+  add_sorted(pending);
+}
+
+void KeyDir::add_sorted(Run& pending) const {
   if (ordered_.empty() && (sorted_.empty() || Less()(sorted_.back(), pending.front()))) {
     // All after the last key (the first scan after opening, or keys written
     // in order): appended, no comparison.
@@ -330,6 +325,58 @@ void KeyDir::merge_pending() const {
     auto hint = ordered_.end();
     for (Rec* r : pending) hint = std::next(ordered_.insert(hint, r));
   }
+}
+
+bool KeyDir::collect_pending(std::size_t min_keys, Presort* presort) const {
+  ReaderMutexLock lock(&ordered_mu_);
+  const std::size_t indexed = sorted_.size() + ordered_.size();
+  if (hash_.size() < indexed + std::max<std::size_t>(min_keys, 1)) return false;
+  std::vector<Rec*> pending;
+  pending.reserve(hash_.size() - indexed);
+  std::vector<std::size_t> breaks;
+  bool unordered;
+  gather_pending(&pending, &breaks, &unordered);
+  // In order but for a few breaks, a scan merges them in linear time.
+  if (!unordered) return false;
+  presort->generation_ = generation_;
+  presort->from_block_ = merged_block_;
+  presort->from_offset_ = merged_offset_;
+  presort->to_block_ = blocks_.size() - 1;
+  presort->to_offset_ = block_used_;
+  presort->keyed_ = keyed_by_prefix(pending);
+  return true;
+}
+
+void KeyDir::Presort::sort() {
+  std::sort(keyed_.begin(), keyed_.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+}
+
+bool KeyDir::install(Presort* presort) const {
+  WriterMutexLock lock(&ordered_mu_);
+  if (presort->generation_ != generation_ || presort->from_block_ != merged_block_ ||
+      presort->from_offset_ != merged_offset_) {
+    return false;  // the entries moved, or a scan merged them
+  }
+  auto& keyed = presort->keyed_;
+  // Entries whose first distinct bytes are equal, ordered by the whole key
+  // (the entries are valid again: the owner's lock is held).
+  for (auto run = keyed.begin(); run != keyed.end();) {
+    auto end =
+        std::find_if(run + 1, keyed.end(), [&](const auto& e) { return e.first != run->first; });
+    if (end - run > 1) {
+      std::sort(run, end, [](const auto& a, const auto& b) { return Less()(a.second, b.second); });
+    }
+    run = end;
+  }
+  Run pending{CountingAllocator<Rec*>(&ordered_bytes_)};
+  pending.reserve(keyed.size());
+  for (const auto& e : keyed) pending.push_back(e.second);
+  keyed = {};
+  merged_block_ = presort->to_block_;
+  merged_offset_ = presort->to_offset_;
+  add_sorted(pending);
+  return true;
 }
 
 void KeyDir::rebuild_sorted(const Run& more) const {
