@@ -19,14 +19,17 @@
 // the order they came, and the next scan gathers, sorts and merges them in
 // bulk. Once writes pause, the database's background thread does that
 // ahead of the scan (Presort), sorting with no lock held, so a first scan
-// after many random puts does not pay for the sort (1M keys of 100 B: 0.18
-// -> 0.10 us a pair, what later scans take). Writers take no lock of the index's (a lock per new
-// key was a tenth of opening from hints, perf). Opening appends the hint files' sorted runs one
-// after another, so the new keys are usually in order but for a few, and the merge then only sorts
-// those few (a full sort of 10M keys took 0.35 s). A removal only marks its entry dead, in both
-// indexes: a later put of the key revives the entry in place, and dead entries are skipped by scans
-// and dropped, with their arena bytes, when the arena is compacted. Half of a small put used to be
-// the B-tree insertion (callgrind), and a removal's B-tree erase cost more than its hash erase.
+// after many random puts does not pay for the sort (1M keys of 100 B:
+// 0.18 -> 0.10 us a pair, what later scans take). Writers take no lock of
+// the index's (a lock per new key was a tenth of opening from hints, perf).
+// Opening appends the hint files' sorted runs one after another, so the new
+// keys are usually in order but for a few, and the merge then only sorts
+// those few (a full sort of 10M keys took 0.35 s). A removal only marks its
+// entry dead, in both indexes: a later put of the key revives the entry in
+// place, and dead entries are skipped by scans and dropped, with their
+// arena bytes, when the arena is compacted. Half of a small put used to be
+// the B-tree insertion (callgrind), and a removal's B-tree erase cost more
+// than its hash erase.
 //
 // Threads: every change (put, remove, clear, reserve) is made with the
 // owner's lock held exclusively, every read with it held at least shared
