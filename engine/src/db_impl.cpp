@@ -558,7 +558,7 @@ void DBImpl::background_loop() {
         next_merge_check = Clock::now() + options_.merge_check_interval;
       }
       if (Clock::now() >= next_presort_check) {
-        // Writes paused for a whole interval, and came since the last presort.
+        // No write since the last check, and some since the last presort.
         const std::uint64_t writes = written_seq_.load(std::memory_order_relaxed);
         if (writes == writes_at_last_check && writes != writes_presorted) {
           presort_index();
