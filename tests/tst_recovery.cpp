@@ -480,6 +480,24 @@ class RecoveryTest : public QObject {
     write_file(dir / "0000000002.seg", std::string("\x89"
                                                    "BC",
                                                    3));
+    {
+      // To a read-only reader this is also a live writer creating the
+      // segment: it held no record, nothing is reported, nothing changes.
+      auto ro = DB::open(dir, read_only_options());
+      QCOMPARE(ro->size(), 3ull);
+      QVERIFY(ro->recovery_report().clean());
+      QVERIFY(ro->verify().empty());
+      QCOMPARE(read_file(dir / "0000000002.seg").size(), std::size_t{3});
+    }
+    {
+      // Bytes that are not the start of its header are reported.
+      write_file(dir / "0000000002.seg", std::string("BC\x89", 3));
+      auto ro = DB::open(dir, read_only_options());
+      QCOMPARE(ro->recovery_report().truncated_tails.size(), std::size_t{1});
+      write_file(dir / "0000000002.seg", std::string("\x89"
+                                                     "BC",
+                                                     3));
+    }
     auto db = DB::open(dir);
     QCOMPARE(db->size(), 3ull);
     QCOMPARE(db->recovery_report().truncated_tails.size(), std::size_t{1});

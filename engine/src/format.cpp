@@ -54,6 +54,11 @@ std::string check_segment_header(const char* data, std::uint32_t id) {
   return {};
 }
 
+bool is_header_being_written(const char* data, std::size_t n, std::uint32_t id) {
+  const std::string header = encode_segment_header(id);
+  return n < header.size() && (n == 0 || std::memcmp(data, header.data(), n) == 0);
+}
+
 void encode_record(char* p, RecordKind kind, std::uint64_t timestamp_us, std::string_view key,
                    std::span<const std::string_view> value_parts, std::uint8_t flags,
                    std::uint64_t expiry_us) {

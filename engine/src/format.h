@@ -46,6 +46,10 @@ std::string encode_segment_header(std::uint32_t id);
 // Returns an empty string when `data` (kSegmentHeaderSize bytes) is a valid
 // header for segment `id`, otherwise what is wrong with it.
 std::string check_segment_header(const char* data, std::uint32_t id);
+// True when data[0, n) (n below the header's size) is the start of the
+// header segment `id` is created with: a segment being created, or whose
+// creation a crash cut short. It holds no record.
+bool is_header_being_written(const char* data, std::size_t n, std::uint32_t id);
 
 struct RecordHeader {
   std::uint32_t crc = 0;

@@ -108,6 +108,11 @@ void Recovery::recover_segment(const std::shared_ptr<Segment>& seg, bool is_last
     }
     if (short_file && is_last) {
       // A crash while the segment was being created: it holds no records.
+      // A read-only reader beside a live writer meets the same while the
+      // writer creates it, and loses nothing: not reported to a reader.
+      if (read_only_ && format::is_header_being_written(seg->data(), seg->size(), seg->id())) {
+        return;
+      }
       report_.truncated_tails.push_back({name, 0, seg->size(), why});
       if (!read_only_) {
         if (seg->size() > 0) cut_tail(*seg, 0, seg->size());
